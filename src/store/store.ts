@@ -1,0 +1,163 @@
+// The TelemetryStore seam: writes by batch, reads by intent.
+//
+// Every implementation (in-memory for tests, DuckDB for real use) passes the
+// same contract suite (store/contract.test-suite.ts). Callers never see SQL.
+
+import type {
+  Labels,
+  LogRecord,
+  PromMetadata,
+  SeriesExemplars,
+  SeriesSamples,
+  Span,
+  SpanKind,
+  StatusCode,
+  TelemetryBatch,
+  UnixNano,
+} from '../model/telemetry';
+
+/** A time window in nanoseconds, inclusive start, exclusive end. */
+export interface TimeRange {
+  readonly start: UnixNano;
+  readonly end: UnixNano;
+}
+
+export type TraceSort = 'recent' | 'longest' | 'shortest' | 'most-spans';
+
+export interface TraceQuery {
+  readonly range: TimeRange;
+  /** Only traces with a span of this service (resource `service.name`). */
+  readonly service?: string;
+  /** With `service`: that span's name. */
+  readonly operation?: string;
+  readonly spanKind?: SpanKind;
+  /**
+   * All must match on one span (the span of `service`/`operation` when
+   * given). Values are compared as text; the keys `error`, `span.kind`,
+   * `otel.status_code` follow Jaeger's conventions. Resource attributes
+   * match too.
+   */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** Duration bounds in nanoseconds of the matching span. */
+  readonly minDuration?: bigint;
+  readonly maxDuration?: bigint;
+  readonly limit: number;
+  readonly sort?: TraceSort;
+}
+
+/** One row of a trace search: enough to draw a list and a scatter plot. */
+export interface TraceSummary {
+  readonly traceId: string;
+  readonly rootService: string;
+  readonly rootName: string;
+  readonly startTimeUnixNano: UnixNano;
+  readonly durationNano: bigint;
+  readonly spanCount: number;
+  readonly errorCount: number;
+  /** Span count per service. */
+  readonly services: Readonly<Record<string, number>>;
+}
+
+export interface Operation {
+  readonly name: string;
+  readonly spanKind: SpanKind;
+}
+
+export interface DependencyEdge {
+  readonly parent: string;
+  readonly child: string;
+  readonly callCount: number;
+  readonly errorCount: number;
+}
+
+/** Which spans an attribute distribution is computed over. */
+export interface SpanFilter {
+  readonly range: TimeRange;
+  readonly service?: string;
+  readonly operation?: string;
+  readonly attributes?: Readonly<Record<string, string>>;
+  readonly minDuration?: bigint;
+  readonly maxDuration?: bigint;
+  readonly status?: StatusCode;
+}
+
+/** Duration percentiles and a histogram of the spans a filter selects. */
+export interface DurationDistribution {
+  readonly count: number;
+  /** Nanoseconds at p50, p90, p95, p99, p99.9 (0 when count is 0). */
+  readonly quantiles: Readonly<Record<'p50' | 'p90' | 'p95' | 'p99' | 'p999', number>>;
+  /** Log-spaced buckets: upper bound in nanoseconds and count. */
+  readonly buckets: readonly { readonly le: number; readonly count: number }[];
+}
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+export interface LabelMatcher {
+  readonly name: string;
+  readonly op: MatchOp;
+  readonly value: string;
+}
+
+/** Millisecond range for the Prometheus side, inclusive at both ends. */
+export interface MsRange {
+  readonly minT: number;
+  readonly maxT: number;
+}
+
+export interface LogQuery {
+  readonly range: TimeRange;
+  readonly service?: string;
+  /** Minimum severity number (1..24). */
+  readonly minSeverity?: number;
+  /** Case-insensitive substring of the body (as text). */
+  readonly text?: string;
+  readonly traceId?: string;
+  readonly spanId?: string;
+  readonly limit: number;
+}
+
+export interface StoreStats {
+  readonly spans: number;
+  readonly logs: number;
+  readonly metricPoints: number;
+  readonly series: number;
+  readonly samples: number;
+  /** Bytes on disk (0 in memory). */
+  readonly bytesOnDisk: number;
+}
+
+export interface RetentionPolicy {
+  /** Drop data older than this many nanoseconds (relative to now). */
+  readonly maxAge?: bigint;
+  /** Drop oldest data until the store is under this many bytes on disk. */
+  readonly maxBytes?: number;
+}
+
+export interface TelemetryStore {
+  /** Resolves once the batch is durable (committed); rejects and stores nothing on failure. */
+  write(batch: TelemetryBatch): Promise<void>;
+
+  // Traces
+  getTrace(traceId: string): Promise<Span[]>;
+  searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
+  services(range?: TimeRange): Promise<string[]>;
+  operations(service: string, spanKind?: SpanKind): Promise<Operation[]>;
+  dependencies(range: TimeRange): Promise<DependencyEdge[]>;
+  durationDistribution(filter: SpanFilter): Promise<DurationDistribution>;
+
+  // Metrics (Prometheus model)
+  selectSeries(matchers: readonly LabelMatcher[], range: MsRange): Promise<SeriesSamples[]>;
+  labelNames(matchers: readonly LabelMatcher[][], range: MsRange): Promise<string[]>;
+  labelValues(name: string, matchers: readonly LabelMatcher[][], range: MsRange): Promise<string[]>;
+  /** Series label sets matching any of the matcher sets (Prometheus `/series`). */
+  series(matchers: readonly LabelMatcher[][], range: MsRange): Promise<Labels[]>;
+  exemplars(matchers: readonly LabelMatcher[][], range: MsRange): Promise<SeriesExemplars[]>;
+  metadata(metric?: string): Promise<PromMetadata[]>;
+
+  // Logs
+  searchLogs(query: LogQuery): Promise<LogRecord[]>;
+
+  // Housekeeping
+  stats(): Promise<StoreStats>;
+  applyRetention(policy: RetentionPolicy, now: UnixNano): Promise<void>;
+  close(): Promise<void>;
+}
