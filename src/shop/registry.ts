@@ -1,0 +1,83 @@
+// The shop's services: one Node process each. `otel-lab start` reads this list
+// to spawn them (in order, dependencies first); each service reads its own
+// port and its peers' addresses from the environment variables named here,
+// with these defaults, as the upstream demo does.
+
+export interface ShopService {
+  /** `service.name` of its OpenTelemetry resource. */
+  readonly name: string;
+  /** Module to run with `node`, relative to the compiled `dist/src/shop/`. */
+  readonly entry: string;
+  /** Env var holding its listen port, and the default. */
+  readonly portEnv: string;
+  readonly defaultPort: number;
+  /** Env var other services use to reach it (`host:port`). */
+  readonly addrEnv: string;
+  /** gRPC or HTTP. */
+  readonly protocol: 'grpc' | 'http';
+  /** Services it calls. */
+  readonly calls: readonly string[];
+}
+
+export const SHOP_SERVICES: readonly ShopService[] = [
+  svc('product-catalog', 'PRODUCT_CATALOG', 3550, []),
+  svc('currency', 'CURRENCY', 7001, []),
+  svc('cart', 'CART', 7070, []),
+  svc('ad', 'AD', 9555, []),
+  svc('payment', 'PAYMENT', 50051, []),
+  svc('shipping', 'SHIPPING', 50050, []),
+  svc('email', 'EMAIL', 6060, []),
+  svc('recommendation', 'RECOMMENDATION', 9001, ['product-catalog']),
+  svc('checkout', 'CHECKOUT', 5050, [
+    'cart',
+    'product-catalog',
+    'currency',
+    'shipping',
+    'payment',
+    'email',
+  ]),
+  {
+    ...svc('frontend', 'FRONTEND', 8081, [
+      'product-catalog',
+      'recommendation',
+      'ad',
+      'cart',
+      'currency',
+      'checkout',
+      'shipping',
+    ]),
+    protocol: 'http',
+  },
+];
+
+function svc(name: string, envPrefix: string, port: number, calls: string[]): ShopService {
+  return {
+    name,
+    entry: `services/${name}/main.js`,
+    portEnv: `${envPrefix}_PORT`,
+    defaultPort: port,
+    addrEnv: `${envPrefix}_ADDR`,
+    protocol: 'grpc',
+    calls,
+  };
+}
+
+/** `host:port` of a service, from its `*_ADDR` env var or the loopback default. */
+export function serviceAddress(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const s = SHOP_SERVICES.find((x) => x.name === name);
+  if (!s) throw new Error(`unknown shop service '${name}'`);
+  return env[s.addrEnv] ?? `127.0.0.1:${s.defaultPort}`;
+}
+
+/** The port a service listens on, from its `*_PORT` env var or the default. */
+export function servicePort(name: string, env: NodeJS.ProcessEnv = process.env): number {
+  const s = SHOP_SERVICES.find((x) => x.name === name);
+  if (!s) throw new Error(`unknown shop service '${name}'`);
+  const raw = env[s.portEnv];
+  if (raw === undefined || raw === '') return s.defaultPort;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${s.portEnv}=${raw} is not a port number (0-65535)`);
+  }
+  return port;
+}
