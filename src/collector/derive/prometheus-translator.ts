@@ -1,20 +1,44 @@
-// OTel metric points -> Prometheus series (skeleton; filled in next).
+// OTel metric points -> Prometheus series, as the collector's prometheus /
+// prometheusremotewrite exporters produce them with default settings
+// (`add_metric_suffixes: true`), plus what Prometheus itself needs to see
+// for `rate()`: delta streams summed into cumulative ones (stateful, bounded)
+// and a zero sample when a cumulative stream restarts.
 
 import type {
+  ExponentialHistogramPoint,
+  HistogramPoint,
+  InstrumentationScope,
   MetricPoint,
+  PromExemplar,
   PromMetadata,
+  PromMetricType,
+  Resource,
+  Sample,
   SeriesExemplars,
   SeriesSamples,
+  SumPoint,
 } from '../../model/telemetry';
+import { AggregationTemporality } from '../../model/telemetry';
+import { attributesKey, labelsKey, seriesLabels, targetInfoLabels } from './labels';
+import { formatFloat, metadataUnit, metricName, type NameKind } from './prom-names';
+import {
+  addExponential,
+  addHistogram,
+  exponentialToExplicit,
+  type ExpHistogramAcc,
+  type HistogramAcc,
+  StreamStates,
+} from './stream-state';
+import { exemplarLabels, isNoRecordedValue, STALE_NAN } from './prom-values';
 
 export interface PrometheusTranslatorOptions {
   /** Unit and `_total` suffixes (collector `add_metric_suffixes`, default true). */
   readonly addMetricSuffixes?: boolean;
   /** Emit `target_info` per resource (default true). */
   readonly targetInfo?: boolean;
-  /** Cap on series kept for delta -> cumulative state (default 100_000). */
+  /** Cap on streams kept for delta -> cumulative and restart detection (default 100_000). */
   readonly maxSeries?: number;
-  /** State not updated for this long (in ms of point time) is evicted (default 1 h). */
+  /** A stream with no point for this long (point time, ms) is forgotten (default 1 h). */
   readonly idleTimeoutMs?: number;
 }
 
@@ -24,13 +48,364 @@ export interface TranslateResult {
   readonly metadata: PromMetadata[];
 }
 
+/** Counts for the backend's own `/metrics`. */
+export interface TranslatorStats {
+  /** Streams currently held in state. */
+  readonly streams: number;
+  /** Streams forgotten (cap or idle). */
+  readonly evicted: number;
+  /** Points not translated: out of order, unspecified temporality, inconsistent buckets. */
+  readonly dropped: number;
+}
+
+type Labels = Record<string, string>;
+
+interface Batch {
+  readonly series: Map<string, { labels: Labels; samples: Sample[] }>;
+  readonly exemplars: Map<string, { labels: Labels; exemplars: PromExemplar[] }>;
+  readonly metadata: Map<string, PromMetadata>;
+  readonly targets: Map<Resource, number>;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+function toMs(ns: bigint): number {
+  return Number(ns / NS_PER_MS);
+}
+
+function num(v: number | bigint): number {
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
 export class PrometheusTranslator {
+  private readonly suffixes: boolean;
+  private readonly targetInfo: boolean;
+  private readonly states: StreamStates;
+  private readonly resourceKeys = new WeakMap<Resource, string>();
+  private dropped = 0;
+
   constructor(opts: PrometheusTranslatorOptions = {}) {
-    void opts;
+    this.suffixes = opts.addMetricSuffixes ?? true;
+    this.targetInfo = opts.targetInfo ?? true;
+    const idleMs = opts.idleTimeoutMs ?? 3_600_000;
+    if (!(idleMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleMs}`);
+    this.states = new StreamStates(opts.maxSeries ?? 100_000, BigInt(Math.round(idleMs)) * NS_PER_MS);
+  }
+
+  get stats(): TranslatorStats {
+    return { streams: this.states.size, evicted: this.states.evicted, dropped: this.dropped };
   }
 
   translate(points: readonly MetricPoint[]): TranslateResult {
-    void points;
-    return { samples: [], exemplars: [], metadata: [] };
+    const batch: Batch = { series: new Map(), exemplars: new Map(), metadata: new Map(), targets: new Map() };
+    for (const p of points) this.point(batch, p);
+    if (this.targetInfo) this.targetInfoSeries(batch);
+    this.states.evictIdle();
+    return {
+      samples: [...batch.series.values()].map(({ labels, samples }) => ({ labels, samples: ordered(samples) })),
+      exemplars: [...batch.exemplars.values()].map(({ labels, exemplars }) => ({ seriesLabels: labels, exemplars })),
+      metadata: [...batch.metadata.values()],
+    };
+  }
+
+  private point(batch: Batch, p: MetricPoint): void {
+    const t = toMs(p.timeUnixNano);
+    const prev = batch.targets.get(p.resource);
+    if (prev === undefined || t > prev) batch.targets.set(p.resource, t);
+    const base = seriesLabels(p.attributes, p.scope, p.resource);
+    switch (p.type) {
+      case 'gauge': {
+        const name = this.name(batch, p, 'gauge', 'gauge');
+        const labels = { ...base, __name__: name };
+        this.emit(batch, labels, t, isNoRecordedValue(p.flags) ? STALE_NAN : num(p.value));
+        this.exemplars(batch, labels, p.exemplars);
+        return;
+      }
+      case 'sum':
+        return this.sum(batch, p, base, t);
+      case 'histogram':
+        return this.histogram(batch, p, base, t);
+      case 'exponential_histogram':
+        return this.exponential(batch, p, base, t);
+      case 'summary': {
+        const name = this.name(batch, p, 'summary', 'summary');
+        const stale = isNoRecordedValue(p.flags);
+        for (const q of p.quantileValues) {
+          const labels = { ...base, __name__: name, quantile: formatFloat(q.quantile) };
+          this.emit(batch, labels, t, stale ? STALE_NAN : q.value);
+        }
+        this.emit(batch, { ...base, __name__: `${name}_sum` }, t, stale ? STALE_NAN : p.sum);
+        this.emit(batch, { ...base, __name__: `${name}_count` }, t, stale ? STALE_NAN : Number(p.count));
+        return;
+      }
+    }
+  }
+
+  private sum(batch: Batch, p: SumPoint, base: Labels, t: number): void {
+    const counter = p.isMonotonic;
+    // A non-monotonic sum is a gauge to Prometheus, but not a "gauge" for the
+    // `_ratio` rule, which the exporters apply to OTLP gauges only.
+    const name = this.name(batch, p, counter ? 'counter' : 'other', counter ? 'counter' : 'gauge');
+    const labels = { ...base, __name__: name };
+    const key = this.streamKey(p);
+    if (isNoRecordedValue(p.flags)) {
+      this.states.delete(key);
+      this.emit(batch, labels, t, STALE_NAN);
+      return;
+    }
+    let value = num(p.value);
+    if (p.temporality === AggregationTemporality.DELTA) {
+      const entry = this.states.get(key);
+      if (entry === undefined || entry.state.kind !== 'sum') {
+        this.states.set(key, { startNs: startOf(p), lastNs: p.timeUnixNano, state: { kind: 'sum', value } });
+      } else if (p.timeUnixNano <= entry.lastNs) {
+        this.dropped++;
+        return;
+      } else {
+        entry.state.value += value;
+        entry.lastNs = p.timeUnixNano;
+        value = entry.state.value;
+        this.states.set(key, entry);
+      }
+    } else if (p.temporality === AggregationTemporality.CUMULATIVE) {
+      const restart = this.observeCumulative(key, p);
+      if (restart === 'drop') return;
+      if (restart !== undefined && counter) this.emit(batch, labels, restart, 0);
+    } else {
+      this.dropped++;
+      return;
+    }
+    this.emit(batch, labels, t, value);
+    this.exemplars(batch, labels, p.exemplars);
+  }
+
+  private histogram(batch: Batch, p: HistogramPoint, base: Labels, t: number): void {
+    if (p.bucketCounts.length !== 0 && p.bucketCounts.length !== p.explicitBounds.length + 1) {
+      this.dropped++;
+      return;
+    }
+    const name = this.name(batch, p, 'histogram', 'histogram');
+    const key = this.streamKey(p);
+    const incoming: HistogramAcc = {
+      count: Number(p.count),
+      sum: p.sum,
+      bounds: p.bucketCounts.length === 0 ? [] : p.explicitBounds,
+      buckets: p.bucketCounts.map(Number),
+    };
+    if (isNoRecordedValue(p.flags)) {
+      this.states.delete(key);
+      this.emitHistogram(batch, name, base, t, incoming.bounds, incoming.buckets.map(() => STALE_NAN), STALE_NAN, STALE_NAN, []);
+      return;
+    }
+    let acc = incoming;
+    if (p.temporality === AggregationTemporality.DELTA) {
+      const entry = this.states.get(key);
+      if (entry !== undefined && entry.state.kind === 'histogram' && p.timeUnixNano <= entry.lastNs) {
+        this.dropped++;
+        return;
+      }
+      if (entry !== undefined && entry.state.kind === 'histogram' && addHistogram(entry.state.acc, incoming)) {
+        entry.lastNs = p.timeUnixNano;
+        acc = entry.state.acc;
+        this.states.set(key, entry);
+      } else {
+        // New stream, or the bounds changed: the sum starts again (a reset to PromQL).
+        const copy = { ...incoming, buckets: [...incoming.buckets] };
+        this.states.set(key, { startNs: startOf(p), lastNs: p.timeUnixNano, state: { kind: 'histogram', acc: copy } });
+      }
+    } else if (p.temporality === AggregationTemporality.CUMULATIVE) {
+      const restart = this.observeCumulative(key, p);
+      if (restart === 'drop') return;
+      if (restart !== undefined) {
+        const zeros = acc.buckets.map(() => 0);
+        this.emitHistogram(batch, name, base, restart, acc.bounds, running(zeros), 0, acc.sum === undefined ? undefined : 0, []);
+      }
+    } else {
+      this.dropped++;
+      return;
+    }
+    this.emitHistogram(batch, name, base, t, acc.bounds, running(acc.buckets), acc.count, acc.sum, p.exemplars);
+  }
+
+  private exponential(batch: Batch, p: ExponentialHistogramPoint, base: Labels, t: number): void {
+    const name = this.name(batch, p, 'histogram', 'histogram');
+    const key = this.streamKey(p);
+    const incoming = expAcc(p);
+    if (isNoRecordedValue(p.flags)) {
+      this.states.delete(key);
+      this.emit(batch, { ...base, __name__: `${name}_count` }, t, STALE_NAN);
+      return;
+    }
+    let acc = incoming;
+    if (p.temporality === AggregationTemporality.DELTA) {
+      const entry = this.states.get(key);
+      if (entry !== undefined && entry.state.kind === 'exponential') {
+        if (p.timeUnixNano <= entry.lastNs) {
+          this.dropped++;
+          return;
+        }
+        addExponential(entry.state.acc, incoming);
+        entry.lastNs = p.timeUnixNano;
+        acc = entry.state.acc;
+        this.states.set(key, entry);
+      } else {
+        this.states.set(key, { startNs: startOf(p), lastNs: p.timeUnixNano, state: { kind: 'exponential', acc: incoming } });
+      }
+    } else if (p.temporality === AggregationTemporality.CUMULATIVE) {
+      const restart = this.observeCumulative(key, p);
+      if (restart === 'drop') return;
+      if (restart !== undefined) this.emit(batch, { ...base, __name__: `${name}_count` }, restart, 0);
+    } else {
+      this.dropped++;
+      return;
+    }
+    const { bounds, cumulative } = exponentialToExplicit(acc);
+    // exponentialToExplicit's buckets are cumulative already; +Inf is the count.
+    this.emitHistogram(batch, name, base, t, bounds, [...cumulative, acc.count], acc.count, acc.sum, p.exemplars);
+  }
+
+  /**
+   * Tracks a cumulative stream's start time. Returns the ms time of a zero
+   * sample to write when the stream restarted (what Prometheus does with
+   * created timestamps), 'drop' for a point not newer than the last one.
+   */
+  private observeCumulative(key: string, p: MetricPoint): number | 'drop' | undefined {
+    const entry = this.states.get(key);
+    const start = startOf(p);
+    if (entry === undefined || entry.state.kind !== 'cumulative') {
+      this.states.set(key, { startNs: start, lastNs: p.timeUnixNano, state: { kind: 'cumulative' } });
+      return undefined;
+    }
+    if (p.timeUnixNano <= entry.lastNs) {
+      this.dropped++;
+      return 'drop';
+    }
+    const lastMs = toMs(entry.lastNs);
+    const restarted = p.startTimeUnixNano !== 0n && start > entry.startNs;
+    entry.startNs = start;
+    entry.lastNs = p.timeUnixNano;
+    this.states.set(key, entry);
+    if (!restarted) return undefined;
+    const startMs = toMs(start);
+    return startMs > lastMs && startMs < toMs(p.timeUnixNano) ? startMs : undefined;
+  }
+
+  private emitHistogram(
+    batch: Batch,
+    name: string,
+    base: Labels,
+    t: number,
+    bounds: readonly number[],
+    cumulative: readonly number[],
+    count: number,
+    sum: number | undefined,
+    exemplars: MetricPoint['exemplars'],
+  ): void {
+    const bucketLabels = (le: string): Labels => ({ ...base, __name__: `${name}_bucket`, le });
+    for (let i = 0; i < bounds.length; i++) {
+      this.emit(batch, bucketLabels(formatFloat(bounds[i] ?? Infinity)), t, cumulative[i] ?? count);
+    }
+    this.emit(batch, bucketLabels('+Inf'), t, count);
+    if (sum !== undefined) this.emit(batch, { ...base, __name__: `${name}_sum` }, t, sum);
+    this.emit(batch, { ...base, __name__: `${name}_count` }, t, count);
+    for (const e of exemplars) {
+      const v = num(e.value);
+      const at = bounds.findIndex((b) => v <= b);
+      this.exemplars(batch, bucketLabels(at < 0 ? '+Inf' : formatFloat(bounds[at] ?? Infinity)), [e]);
+    }
+  }
+
+  private name(batch: Batch, p: MetricPoint, kind: NameKind, type: PromMetricType): string {
+    const name = metricName(p.name, p.unit, kind, this.suffixes);
+    if (!batch.metadata.has(name)) {
+      batch.metadata.set(name, { metric: name, type, help: p.description, unit: metadataUnit(p.unit, kind) });
+    }
+    return name;
+  }
+
+  private emit(batch: Batch, labels: Labels, t: number, v: number): void {
+    const key = labelsKey(labels);
+    const series = batch.series.get(key);
+    if (series) series.samples.push({ t, v });
+    else batch.series.set(key, { labels, samples: [{ t, v }] });
+  }
+
+  private exemplars(batch: Batch, labels: Labels, exemplars: MetricPoint['exemplars']): void {
+    if (exemplars.length === 0) return;
+    const key = labelsKey(labels);
+    let entry = batch.exemplars.get(key);
+    if (!entry) {
+      entry = { labels, exemplars: [] };
+      batch.exemplars.set(key, entry);
+    }
+    for (const e of exemplars) {
+      entry.exemplars.push({ labels: exemplarLabels(e), t: toMs(e.timeUnixNano), v: num(e.value) });
+    }
+  }
+
+  private targetInfoSeries(batch: Batch): void {
+    for (const [resource, t] of batch.targets) {
+      const labels = targetInfoLabels(resource);
+      if (labels === undefined) continue;
+      this.emit(batch, { ...labels }, t, 1);
+      if (!batch.metadata.has('target_info')) {
+        batch.metadata.set('target_info', { metric: 'target_info', type: 'gauge', help: 'Target metadata', unit: '' });
+      }
+    }
+  }
+
+  private streamKey(p: MetricPoint): string {
+    let rk = this.resourceKeys.get(p.resource);
+    if (rk === undefined) {
+      rk = attributesKey(p.resource.attributes);
+      this.resourceKeys.set(p.resource, rk);
+    }
+    return `${rk}\u0002${scopeKey(p.scope)}\u0002${p.type}\u0002${p.name}\u0002${attributesKey(p.attributes)}`;
   }
 }
+
+function scopeKey(scope: InstrumentationScope): string {
+  return `${scope.name}\u0000${scope.version}`;
+}
+
+function startOf(p: MetricPoint): bigint {
+  return p.startTimeUnixNano === 0n ? p.timeUnixNano : p.startTimeUnixNano;
+}
+
+function running(counts: readonly number[]): number[] {
+  const out: number[] = [];
+  let total = 0;
+  for (const c of counts) {
+    total += c;
+    out.push(total);
+  }
+  return out;
+}
+
+function expAcc(p: ExponentialHistogramPoint): ExpHistogramAcc {
+  const toMap = (offset: number, counts: readonly bigint[]): Map<number, number> => {
+    const m = new Map<number, number>();
+    counts.forEach((c, i) => {
+      if (c !== 0n) m.set(offset + i, Number(c));
+    });
+    return m;
+  };
+  return {
+    scale: p.scale,
+    count: Number(p.count),
+    sum: p.sum,
+    zeroCount: Number(p.zeroCount),
+    zeroThreshold: p.zeroThreshold,
+    positive: toMap(p.positive.offset, p.positive.bucketCounts),
+    negative: toMap(p.negative.offset, p.negative.bucketCounts),
+  };
+}
+
+/** Samples by time; of two at the same time, the later one written wins (as a re-sent point would). */
+function ordered(samples: Sample[]): Sample[] {
+  if (samples.length < 2) return samples;
+  const byT = new Map<number, Sample>();
+  for (const s of samples) byT.set(s.t, s);
+  return [...byT.values()].sort((a, b) => a.t - b.t);
+}
+

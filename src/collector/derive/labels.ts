@@ -1,0 +1,124 @@
+// Label sets for translated series: point attributes, scope, job/instance,
+// and the `target_info` labels of a resource. Pure functions.
+
+import type {
+  AnyValue,
+  Attributes,
+  InstrumentationScope,
+  Labels,
+  Resource,
+} from '../../model/telemetry';
+import { formatFloat, labelName } from './prom-names';
+
+const SERVICE_NAME = 'service.name';
+const SERVICE_NAMESPACE = 'service.namespace';
+const SERVICE_INSTANCE_ID = 'service.instance.id';
+
+function toJson(v: AnyValue): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : formatFloat(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return (v as readonly AnyValue[]).map(toJson);
+  const out: Record<string, unknown> = {};
+  for (const [k, inner] of Object.entries((v as { kvlist: Attributes }).kvlist)) out[k] = toJson(inner);
+  return out;
+}
+
+/** An attribute value as label text, as the collector's `Value.AsString` renders it. */
+export function valueText(v: AnyValue): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return formatFloat(v);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  return JSON.stringify(toJson(v));
+}
+
+/**
+ * Attributes as labels. Keys that sanitize to the same name have their values
+ * joined with `;` in key order (the exporters' rule); empty values are dropped
+ * because Prometheus treats an empty label as an absent one.
+ */
+export function attributeLabels(attrs: Attributes, into: Record<string, string> = {}, skip?: ReadonlySet<string>): Record<string, string> {
+  const keys = Object.keys(attrs).sort();
+  const merged = new Map<string, string[]>();
+  for (const key of keys) {
+    if (skip?.has(key)) continue;
+    const name = labelName(key);
+    const value = valueText(attrs[key] ?? null);
+    if (name === '' || value === '') continue;
+    const list = merged.get(name);
+    if (list) list.push(value);
+    else merged.set(name, [value]);
+  }
+  for (const [name, values] of merged) into[name] = values.join(';');
+  return into;
+}
+
+/** `job` and `instance` from a resource, as the exporters derive them. */
+export function jobInstance(resource: Resource): { job?: string; instance?: string } {
+  const attrs = resource.attributes;
+  const out: { job?: string; instance?: string } = {};
+  const name = attrs[SERVICE_NAME];
+  if (name !== undefined && name !== null) {
+    const ns = attrs[SERVICE_NAMESPACE];
+    const nsText = ns === undefined ? '' : valueText(ns);
+    out.job = nsText === '' ? valueText(name) : `${nsText}/${valueText(name)}`;
+  }
+  const id = attrs[SERVICE_INSTANCE_ID];
+  if (id !== undefined && id !== null) out.instance = valueText(id);
+  return out;
+}
+
+/** The labels of one series, without `__name__` or the kind's own labels (`le`, `quantile`). */
+export function seriesLabels(
+  attributes: Attributes,
+  scope: InstrumentationScope,
+  resource: Resource,
+): Record<string, string> {
+  const labels = attributeLabels(attributes);
+  if (scope.name !== '') labels['otel_scope_name'] = scope.name;
+  if (scope.version !== '') labels['otel_scope_version'] = scope.version;
+  for (const [key, value] of Object.entries(attributeLabels(scope.attributes))) {
+    labels[`otel_scope_${key}`] = value;
+  }
+  const { job, instance } = jobInstance(resource);
+  if (job !== undefined && job !== '') labels['job'] = job;
+  if (instance !== undefined && instance !== '') labels['instance'] = instance;
+  return labels;
+}
+
+const IDENTIFYING = new Set([SERVICE_NAME, SERVICE_NAMESPACE, SERVICE_INSTANCE_ID]);
+
+/**
+ * Labels of the resource's `target_info` series: job/instance plus every other
+ * resource attribute; undefined when the resource says nothing more than its
+ * identity (the exporters emit no `target_info` then).
+ */
+export function targetInfoLabels(resource: Resource): Labels | undefined {
+  const extra = attributeLabels(resource.attributes, {}, IDENTIFYING);
+  if (Object.keys(extra).length === 0) return undefined;
+  const { job, instance } = jobInstance(resource);
+  if (job !== undefined && job !== '') extra['job'] = job;
+  if (instance !== undefined && instance !== '') extra['instance'] = instance;
+  extra['__name__'] = 'target_info';
+  return extra;
+}
+
+/** A canonical text of a label set: equal label sets, equal keys. */
+export function labelsKey(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  let out = '';
+  for (const k of keys) out += `${k}\u0000${labels[k] ?? ''}\u0001`;
+  return out;
+}
+
+/** A canonical text of an attribute set (for state keys). */
+export function attributesKey(attrs: Attributes): string {
+  const keys = Object.keys(attrs).sort();
+  let out = '';
+  for (const k of keys) out += `${k}\u0000${valueText(attrs[k] ?? null)}\u0001`;
+  return out;
+}

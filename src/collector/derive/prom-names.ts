@@ -1,0 +1,130 @@
+// OTel -> Prometheus naming, by the OpenTelemetry "Prometheus and OpenMetrics
+// Compatibility" rules as the collector's prometheus/prometheusremotewrite
+// exporters apply them with `add_metric_suffixes: true`. Pure functions.
+
+/** What the naming rules need to know about a metric's kind. */
+export type NameKind = 'counter' | 'gauge' | 'histogram' | 'summary' | 'other';
+
+// UCUM units the exporters spell out; anything else is kept, sanitized.
+const UNIT_WORDS: Readonly<Record<string, string>> = {
+  d: 'days',
+  h: 'hours',
+  min: 'minutes',
+  s: 'seconds',
+  ms: 'milliseconds',
+  us: 'microseconds',
+  ns: 'nanoseconds',
+  By: 'bytes',
+  KiBy: 'kibibytes',
+  MiBy: 'mebibytes',
+  GiBy: 'gibibytes',
+  TiBy: 'tibibytes',
+  KBy: 'kilobytes',
+  MBy: 'megabytes',
+  GBy: 'gigabytes',
+  TBy: 'terabytes',
+  m: 'meters',
+  V: 'volts',
+  A: 'amperes',
+  J: 'joules',
+  W: 'watts',
+  g: 'grams',
+  Cel: 'celsius',
+  Hz: 'hertz',
+  '1': '',
+  '%': 'percent',
+};
+
+const PER_UNIT_WORDS: Readonly<Record<string, string>> = {
+  s: 'second',
+  m: 'minute',
+  h: 'hour',
+  d: 'day',
+  w: 'week',
+  mo: 'month',
+  y: 'year',
+};
+
+const NOT_NAME_CHAR = /[^\p{L}\p{N}:]+/u;
+const NOT_UNIT_CHAR = /[^a-zA-Z0-9]+/g;
+const NOT_LABEL_CHAR = /[^a-zA-Z0-9_]/g;
+const ANNOTATION = /\{[^}]*\}/g;
+
+function cleanUnit(word: string): string {
+  return word.replace(NOT_UNIT_CHAR, '_').replace(/^_+|_+$/g, '');
+}
+
+/** The unit words of a Prometheus name (`ms` -> milliseconds, `By/s` -> bytes per second). */
+export function unitWords(unit: string, kind: NameKind): { main: string; per: string } {
+  const bare = unit.replace(ANNOTATION, '').trim();
+  if (bare === '') return { main: '', per: '' };
+  const slash = bare.indexOf('/');
+  const main = slash < 0 ? bare : bare.slice(0, slash);
+  const per = slash < 0 ? '' : bare.slice(slash + 1);
+  if (main === '1' && per === '') return { main: kind === 'gauge' ? 'ratio' : '', per: '' };
+  return {
+    main: cleanUnit(UNIT_WORDS[main] ?? main),
+    per: cleanUnit(PER_UNIT_WORDS[per] ?? per),
+  };
+}
+
+/**
+ * The Prometheus metric name (without `_bucket`/`_sum`/`_count`): invalid
+ * characters split the name into words joined by `_`; the unit words are
+ * appended unless already words of the name; counters end in `_total`.
+ */
+export function metricName(name: string, unit: string, kind: NameKind, addSuffixes = true): string {
+  let words = name.split(NOT_NAME_CHAR).filter((w) => w !== '');
+  if (addSuffixes) {
+    const { main, per } = unitWords(unit, kind);
+    if (main !== '' && !words.includes(main)) words.push(main);
+    if (per !== '' && !words.includes(per)) words.push('per', per);
+    if (kind === 'counter') {
+      words = words.filter((w) => w !== 'total');
+      words.push('total');
+    }
+  }
+  let out = words.join('_');
+  if (out === '') out = '_';
+  if (/^[0-9]/.test(out)) out = '_' + out;
+  return out;
+}
+
+/** A Prometheus label name from an attribute key (`service.name` -> `service_name`). */
+export function labelName(key: string): string {
+  if (key === '') return '';
+  let out = key.replace(NOT_LABEL_CHAR, '_');
+  if (/^[0-9]/.test(out)) out = 'key_' + out;
+  else if (out.startsWith('_') && !out.startsWith('__')) out = 'key' + out;
+  return out;
+}
+
+/** The Prometheus unit word for metadata (`ms` -> `milliseconds`, `{call}` -> ``). */
+export function metadataUnit(unit: string, kind: NameKind): string {
+  const { main, per } = unitWords(unit, kind);
+  if (per === '') return main;
+  return main === '' ? `per_${per}` : `${main}_per_${per}`;
+}
+
+/**
+ * A float as Prometheus writes `le` and `quantile` label values (Go's
+ * FormatFloat 'f', -1): shortest round-trip digits, never an exponent.
+ */
+export function formatFloat(v: number): string {
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (Number.isNaN(v)) return 'NaN';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  const [mantissa = '', expText = '0'] = s.split('e');
+  const negative = mantissa.startsWith('-');
+  const unsigned = negative ? mantissa.slice(1) : mantissa;
+  const dot = unsigned.indexOf('.');
+  const digits = unsigned.replace('.', '');
+  const newPoint = (dot < 0 ? unsigned.length : dot) + Number(expText);
+  let body: string;
+  if (newPoint <= 0) body = '0.' + '0'.repeat(-newPoint) + digits;
+  else if (newPoint >= digits.length) body = digits + '0'.repeat(newPoint - digits.length);
+  else body = digits.slice(0, newPoint) + '.' + digits.slice(newPoint);
+  return (negative ? '-' : '') + body;
+}
