@@ -1,0 +1,366 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SeriesSamples } from '../../model/telemetry';
+import { AggregationTemporality } from '../../model/telemetry';
+import { PrometheusTranslator, type TranslateResult } from './prometheus-translator';
+import { isStaleNaN } from './prom-values';
+import {
+  at,
+  makeExemplar,
+  makeExponential,
+  makeGauge,
+  makeHistogram,
+  makeResource,
+  makeScope,
+  makeSum,
+  makeSummary,
+} from './testing';
+
+const T0 = Number(at(0) / 1_000_000n);
+const DELTA = AggregationTemporality.DELTA;
+
+/** `name{a="b",...}` -> samples as [ms after T0, value]. */
+function byName(r: TranslateResult): Map<string, [number, number][]> {
+  const out = new Map<string, [number, number][]>();
+  for (const s of r.samples) out.set(render(s), s.samples.map(({ t, v }) => [t - T0, v]));
+  return out;
+}
+
+function render(s: Pick<SeriesSamples, 'labels'>): string {
+  const { __name__, ...rest } = s.labels;
+  const inner = Object.keys(rest)
+    .sort()
+    .filter((k) => !['job', 'otel_scope_name'].includes(k))
+    .map((k) => `${k}="${rest[k]}"`)
+    .join(',');
+  return `${__name__ ?? ''}{${inner}}`;
+}
+
+describe('PrometheusTranslator: series and labels', () => {
+  it('names a gauge, sanitizes attribute names, adds job, instance and scope labels', () => {
+    const t = new PrometheusTranslator();
+    const resource = makeResource({ 'service.name': 'recommendation', 'service.instance.id': 'i-1' });
+    const r = t.translate([
+      makeGauge({
+        name: 'process.memory.usage',
+        unit: 'By',
+        value: 2048n,
+        resource,
+        scope: makeScope('@opentelemetry/instrumentation-runtime-node', '0.36.1'),
+        attributes: { 'memory.type': 'heap' },
+      }),
+    ]);
+    assert.deepEqual(r.samples, [
+      {
+        labels: {
+          __name__: 'process_memory_usage_bytes',
+          memory_type: 'heap',
+          job: 'recommendation',
+          instance: 'i-1',
+          otel_scope_name: '@opentelemetry/instrumentation-runtime-node',
+          otel_scope_version: '0.36.1',
+        },
+        samples: [{ t: T0 + 1000, v: 2048 }],
+      },
+    ]);
+    assert.deepEqual(r.metadata, [{ metric: 'process_memory_usage_bytes', type: 'gauge', help: '', unit: 'bytes' }]);
+  });
+
+  it('makes job from service.namespace/service.name', () => {
+    const t = new PrometheusTranslator();
+    const resource = makeResource({ 'service.name': 'cart', 'service.namespace': 'shop' });
+    const r = t.translate([makeGauge({ resource })]);
+    assert.equal(r.samples[0]?.labels['job'], 'shop/cart');
+  });
+
+  it('joins the values of attributes whose names sanitize alike', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeGauge({ attributes: { 'a.b': 'x', a_b: 'y', empty: '' } })]);
+    assert.equal(r.samples[0]?.labels['a_b'], 'x;y');
+    assert.equal(r.samples[0]?.labels['empty'], undefined);
+  });
+
+  it('turns a monotonic sum into a _total counter', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([
+      makeSum({ name: 'app_recommendations_counter', value: 7n, attributes: { 'recommendation.type': 'catalog' } }),
+    ]);
+    assert.deepEqual([...byName(r)], [['app_recommendations_counter_total{recommendation_type="catalog"}', [[1000, 7]]]]);
+    assert.equal(r.metadata[0]?.type, 'counter');
+  });
+
+  it('turns a non-monotonic sum into a gauge without _total or _ratio', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeSum({ name: 'queue.size', unit: '1', isMonotonic: false, value: 4 })]);
+    assert.deepEqual([...byName(r)], [['queue_size{}', [[1000, 4]]]]);
+    assert.equal(r.metadata[0]?.type, 'gauge');
+  });
+
+  it('writes histogram buckets cumulatively, with +Inf, _sum and _count', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([
+      makeHistogram({ name: 'rpc.server.duration', unit: 'ms', explicitBounds: [1, 5], bucketCounts: [1n, 0n, 2n], count: 3n, sum: 12 }),
+    ]);
+    assert.deepEqual(
+      [...byName(r)],
+      [
+        ['rpc_server_duration_milliseconds_bucket{le="1"}', [[1000, 1]]],
+        ['rpc_server_duration_milliseconds_bucket{le="5"}', [[1000, 1]]],
+        ['rpc_server_duration_milliseconds_bucket{le="+Inf"}', [[1000, 3]]],
+        ['rpc_server_duration_milliseconds_sum{}', [[1000, 12]]],
+        ['rpc_server_duration_milliseconds_count{}', [[1000, 3]]],
+      ],
+    );
+    assert.deepEqual(r.metadata[0], { metric: 'rpc_server_duration_milliseconds', type: 'histogram', help: '', unit: 'milliseconds' });
+  });
+
+  it('writes a histogram without sum as buckets and _count only', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeHistogram({ sum: undefined, explicitBounds: [], bucketCounts: [], count: 2n })]);
+    assert.deepEqual([...byName(r).keys()], ['m_bucket{le="+Inf"}', 'm_count{}']);
+  });
+
+  it('drops a histogram whose bucket counts do not fit its bounds', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeHistogram({ explicitBounds: [1, 5], bucketCounts: [1n] })]);
+    assert.equal(r.samples.length, 0);
+    assert.equal(t.stats.dropped, 1);
+  });
+
+  it('writes a summary as quantile series, _sum and _count', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([
+      makeSummary({ name: 'gc.pause', unit: 's', quantileValues: [{ quantile: 0.5, value: 0.1 }, { quantile: 0.99, value: 0.4 }] }),
+    ]);
+    assert.deepEqual(
+      [...byName(r)],
+      [
+        ['gc_pause_seconds{quantile="0.5"}', [[1000, 0.1]]],
+        ['gc_pause_seconds{quantile="0.99"}', [[1000, 0.4]]],
+        ['gc_pause_seconds_sum{}', [[1000, 10]]],
+        ['gc_pause_seconds_count{}', [[1000, 4]]],
+      ],
+    );
+    assert.equal(r.metadata[0]?.type, 'summary');
+  });
+
+  it('converts an exponential histogram to explicit cumulative buckets', () => {
+    const t = new PrometheusTranslator();
+    // scale 0: bucket i covers (2^i, 2^(i+1)]
+    const r = t.translate([
+      makeExponential({
+        name: 'sizes',
+        count: 6n,
+        sum: 20,
+        zeroCount: 1n,
+        positive: { offset: 0, bucketCounts: [2n, 3n] },
+      }),
+    ]);
+    assert.deepEqual(
+      [...byName(r)],
+      [
+        ['sizes_bucket{le="0"}', [[1000, 1]]],
+        ['sizes_bucket{le="2"}', [[1000, 3]]],
+        ['sizes_bucket{le="4"}', [[1000, 6]]],
+        ['sizes_bucket{le="+Inf"}', [[1000, 6]]],
+        ['sizes_sum{}', [[1000, 20]]],
+        ['sizes_count{}', [[1000, 6]]],
+      ],
+    );
+  });
+
+  it('emits target_info with the resource attributes beyond its identity', () => {
+    const t = new PrometheusTranslator();
+    const resource = makeResource({
+      'service.name': 'ad',
+      'service.instance.id': 'i-9',
+      'service.version': '1.2.0',
+      'telemetry.sdk.language': 'nodejs',
+    });
+    const r = t.translate([makeGauge({ resource, timeUnixNano: at(1000) }), makeGauge({ resource, name: 'n', timeUnixNano: at(3000) })]);
+    const info = r.samples.find((s) => s.labels['__name__'] === 'target_info');
+    assert.deepEqual(info, {
+      labels: {
+        __name__: 'target_info',
+        job: 'ad',
+        instance: 'i-9',
+        service_version: '1.2.0',
+        telemetry_sdk_language: 'nodejs',
+      },
+      samples: [{ t: T0 + 3000, v: 1 }],
+    });
+    assert.ok(r.metadata.some((m) => m.metric === 'target_info' && m.type === 'gauge'));
+  });
+
+  it('emits no target_info for a resource that is only its identity', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeGauge()]);
+    assert.ok(!r.samples.some((s) => s.labels['__name__'] === 'target_info'));
+  });
+
+  it('writes the staleness marker for a point flagged NO_RECORDED_VALUE', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeGauge({ flags: 1 })]);
+    assert.ok(isStaleNaN(r.samples[0]?.samples[0]?.v ?? 0));
+    assert.ok(!isStaleNaN(NaN));
+  });
+});
+
+describe('PrometheusTranslator: delta to cumulative', () => {
+  const delta = (from: number, to: number, value: number) =>
+    makeSum({ temporality: DELTA, startTimeUnixNano: at(from), timeUnixNano: at(to), value });
+
+  it('sums delta points into a cumulative counter', () => {
+    const t = new PrometheusTranslator();
+    const r1 = t.translate([delta(0, 1000, 5), delta(1000, 2000, 3)]);
+    const r2 = t.translate([delta(2000, 3000, 0), delta(3000, 4000, 2)]);
+    assert.deepEqual(byName(r1).get('m_total{}'), [[1000, 5], [2000, 8]]);
+    assert.deepEqual(byName(r2).get('m_total{}'), [[3000, 8], [4000, 10]]);
+  });
+
+  it('keeps separate sums per attribute set and per resource', () => {
+    const t = new PrometheusTranslator();
+    const other = makeResource({ 'service.name': 'cart' });
+    const r = t.translate([
+      delta(0, 1000, 1),
+      makeSum({ temporality: DELTA, attributes: { k: 'v' }, startTimeUnixNano: at(0), timeUnixNano: at(1000), value: 10 }),
+      makeSum({ temporality: DELTA, resource: other, startTimeUnixNano: at(0), timeUnixNano: at(1000), value: 100 }),
+      delta(1000, 2000, 1),
+    ]);
+    const values = r.samples.map((s) => [s.labels['job'], s.labels['k'] ?? '', s.samples.map((x) => x.v)]);
+    assert.deepEqual(values, [
+      ['recommendation', '', [1, 2]],
+      ['recommendation', 'v', [10]],
+      ['cart', '', [100]],
+    ]);
+  });
+
+  it('drops a delta point that is not newer than the last one', () => {
+    const t = new PrometheusTranslator();
+    t.translate([delta(1000, 2000, 5)]);
+    const r = t.translate([delta(0, 1000, 7), delta(1000, 2000, 7)]);
+    assert.equal(r.samples.length, 0);
+    assert.equal(t.stats.dropped, 2);
+  });
+
+  it('starts again from zero after the stream was evicted (a counter reset to PromQL)', () => {
+    const t = new PrometheusTranslator({ maxSeries: 1 });
+    t.translate([delta(0, 1000, 5)]);
+    t.translate([makeSum({ name: 'other', temporality: DELTA, value: 1 })]);
+    const r = t.translate([delta(1000, 2000, 3)]);
+    assert.deepEqual(byName(r).get('m_total{}'), [[2000, 3]]);
+    assert.equal(t.stats.evicted, 2);
+    assert.equal(t.stats.streams, 1);
+  });
+
+  it('forgets streams idle longer than the idle timeout', () => {
+    const t = new PrometheusTranslator({ idleTimeoutMs: 10_000 });
+    t.translate([delta(0, 1000, 5)]);
+    t.translate([makeSum({ name: 'other', temporality: DELTA, startTimeUnixNano: at(20_000), timeUnixNano: at(20_000), value: 1 })]);
+    assert.equal(t.stats.streams, 1);
+    const r = t.translate([delta(20_000, 21_000, 3)]);
+    assert.deepEqual(byName(r).get('m_total{}'), [[21_000, 3]]);
+  });
+
+  it('sums delta histograms bucket by bucket and restarts when the bounds change', () => {
+    const t = new PrometheusTranslator();
+    const h = (from: number, to: number, bounds: number[], counts: bigint[]) =>
+      makeHistogram({
+        temporality: DELTA,
+        startTimeUnixNano: at(from),
+        timeUnixNano: at(to),
+        explicitBounds: bounds,
+        bucketCounts: counts,
+        count: counts.reduce((a, b) => a + b, 0n),
+        sum: 1,
+      });
+    const r = t.translate([h(0, 1000, [1, 5], [1n, 0n, 1n]), h(1000, 2000, [1, 5], [0n, 2n, 0n]), h(2000, 3000, [10], [1n, 0n])]);
+    const m = byName(r);
+    assert.deepEqual(m.get('m_bucket{le="1"}'), [[1000, 1], [2000, 1]]);
+    assert.deepEqual(m.get('m_bucket{le="5"}'), [[1000, 1], [2000, 3]]);
+    assert.deepEqual(m.get('m_bucket{le="+Inf"}'), [[1000, 2], [2000, 4], [3000, 1]]);
+    assert.deepEqual(m.get('m_bucket{le="10"}'), [[3000, 1]]);
+    assert.deepEqual(m.get('m_sum{}'), [[1000, 1], [2000, 2], [3000, 1]]);
+  });
+
+  it('sums delta exponential histograms across scales at the coarser scale', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([
+      // scale 1: bucket 2 covers (2, 2.83]; at scale 0 it is bucket 1, (2, 4]
+      makeExponential({ temporality: DELTA, timeUnixNano: at(1000), scale: 1, count: 1n, sum: 2.5, positive: { offset: 2, bucketCounts: [1n] } }),
+      makeExponential({ temporality: DELTA, timeUnixNano: at(2000), scale: 0, count: 1n, sum: 3, positive: { offset: 1, bucketCounts: [1n] } }),
+    ]);
+    const m = byName(r);
+    assert.deepEqual(m.get('m_bucket{le="4"}'), [[2000, 2]]);
+    assert.deepEqual(m.get('m_count{}'), [[1000, 1], [2000, 2]]);
+    assert.deepEqual(m.get('m_sum{}'), [[1000, 2.5], [2000, 5.5]]);
+  });
+
+  it('drops points of unspecified temporality, as the exporters do', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeSum({ temporality: AggregationTemporality.UNSPECIFIED })]);
+    assert.equal(r.samples.length, 0);
+    assert.equal(t.stats.dropped, 1);
+  });
+});
+
+describe('PrometheusTranslator: cumulative restarts', () => {
+  it('writes a zero sample at the new start time when a cumulative counter restarts', () => {
+    const t = new PrometheusTranslator();
+    t.translate([makeSum({ startTimeUnixNano: at(0), timeUnixNano: at(1000), value: 10 })]);
+    const r = t.translate([makeSum({ startTimeUnixNano: at(1500), timeUnixNano: at(2000), value: 12 })]);
+    assert.deepEqual(byName(r).get('m_total{}'), [[1500, 0], [2000, 12]]);
+  });
+
+  it('writes zero buckets when a cumulative histogram restarts', () => {
+    const t = new PrometheusTranslator();
+    t.translate([makeHistogram({ startTimeUnixNano: at(0), timeUnixNano: at(1000) })]);
+    const r = t.translate([makeHistogram({ startTimeUnixNano: at(1500), timeUnixNano: at(2000) })]);
+    assert.deepEqual(byName(r).get('m_bucket{le="+Inf"}'), [[1500, 0], [2000, 3]]);
+    assert.deepEqual(byName(r).get('m_sum{}'), [[1500, 0], [2000, 12]]);
+  });
+
+  it('writes no zero sample while the start time stays the same', () => {
+    const t = new PrometheusTranslator();
+    t.translate([makeSum({ timeUnixNano: at(1000), value: 10 })]);
+    const r = t.translate([makeSum({ timeUnixNano: at(2000), value: 12 })]);
+    assert.deepEqual(byName(r).get('m_total{}'), [[2000, 12]]);
+  });
+});
+
+describe('PrometheusTranslator: exemplars', () => {
+  it('attaches a histogram exemplar to the bucket its value falls in', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([
+      makeHistogram({
+        explicitBounds: [1, 5],
+        exemplars: [makeExemplar({ value: 3 }), makeExemplar({ value: 1, spanId: '00000000000000aa' }), makeExemplar({ value: 9 })],
+      }),
+    ]);
+    const where = r.exemplars.map((e) => [render({ labels: e.seriesLabels }), e.exemplars.map((x) => x.v)]);
+    assert.deepEqual(where, [
+      ['m_bucket{le="5"}', [3]],
+      ['m_bucket{le="1"}', [1]],
+      ['m_bucket{le="+Inf"}', [9]],
+    ]);
+    assert.deepEqual(r.exemplars[0]?.exemplars[0], {
+      labels: { trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331' },
+      t: T0 + 500,
+      v: 3,
+    });
+  });
+
+  it('attaches a counter exemplar to the _total series, with its filtered attributes', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeSum({ exemplars: [makeExemplar({ filteredAttributes: { 'user.id': 'u1' }, value: 2n })] })]);
+    assert.equal(r.exemplars[0]?.seriesLabels['__name__'], 'm_total');
+    assert.equal(r.exemplars[0]?.exemplars[0]?.labels['user_id'], 'u1');
+    assert.equal(r.exemplars[0]?.exemplars[0]?.v, 2);
+  });
+
+  it('keeps only the ids when the exemplar labels exceed 128 characters', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeGauge({ exemplars: [makeExemplar({ filteredAttributes: { big: 'x'.repeat(100) } })] })]);
+    assert.deepEqual(Object.keys(r.exemplars[0]?.exemplars[0]?.labels ?? {}).sort(), ['span_id', 'trace_id']);
+  });
+});
