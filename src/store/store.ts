@@ -1,11 +1,14 @@
 // The TelemetryStore seam: writes by batch, reads by intent.
 //
 // Every implementation (in-memory for tests, DuckDB for real use) passes the
-// same contract suite (store/contract.test-suite.ts). Callers never see SQL.
+// same contract suite (store/contract.ts, `runStoreContract`). Callers never
+// see SQL. Shared rules (tag matching, label matchers, value text) live in
+// span-match.ts, labels.ts and values.ts.
 
 import type {
   Labels,
   LogRecord,
+  MetricPoint,
   PromMetadata,
   SeriesExemplars,
   SeriesSamples,
@@ -115,6 +118,29 @@ export interface LogQuery {
   readonly limit: number;
 }
 
+/** Raw OTLP metric points, as received (for read-back and the lab API). */
+export interface MetricPointQuery {
+  /** On the point's `timeUnixNano`. */
+  readonly range: TimeRange;
+  readonly name?: string;
+  readonly service?: string;
+  readonly limit: number;
+}
+
+/** Which attribute values the spans of a filter carry, to see what separates slow or failing spans. */
+export interface AttributeDistribution {
+  /** Spans the filter selected. */
+  readonly spanCount: number;
+  /** One entry per span attribute key, sorted by key. */
+  readonly keys: readonly {
+    readonly key: string;
+    /** Spans carrying the key. */
+    readonly spanCount: number;
+    /** Most frequent values first (ties by value), at most `maxValuesPerKey`. */
+    readonly values: readonly { readonly value: string; readonly count: number }[];
+  }[];
+}
+
 export interface StoreStats {
   readonly spans: number;
   readonly logs: number;
@@ -137,23 +163,44 @@ export interface TelemetryStore {
   write(batch: TelemetryBatch): Promise<void>;
 
   // Traces
+  /** All spans of the trace (id in any case), by start time then span id; [] when unknown. */
   getTrace(traceId: string): Promise<Span[]>;
+  /**
+   * Traces with a span matching every criterion (start in range), summarized
+   * over all their spans, sorted (default 'recent'; ties by trace id), at most `limit`.
+   */
   searchTraces(query: TraceQuery): Promise<TraceSummary[]>;
+  /** Sorted `service.name`s of spans (starting in `range` when given). */
   services(range?: TimeRange): Promise<string[]>;
   operations(service: string, spanKind?: SpanKind): Promise<Operation[]>;
+  /** Parent -> child service edges of spans that both start in range (same-service edges left out). */
   dependencies(range: TimeRange): Promise<DependencyEdge[]>;
   durationDistribution(filter: SpanFilter): Promise<DurationDistribution>;
+  attributeDistribution(
+    filter: SpanFilter,
+    maxValuesPerKey: number,
+  ): Promise<AttributeDistribution>;
+
+  // Raw OTLP metric points, newest first
+  searchMetricPoints(query: MetricPointQuery): Promise<MetricPoint[]>;
 
   // Metrics (Prometheus model)
+  /**
+   * Series matching all matchers with their samples in range (sorted by t;
+   * series without samples there left out). Label sets drop empty values;
+   * regexes are fully anchored; an invalid regex rejects.
+   */
   selectSeries(matchers: readonly LabelMatcher[], range: MsRange): Promise<SeriesSamples[]>;
   labelNames(matchers: readonly LabelMatcher[][], range: MsRange): Promise<string[]>;
   labelValues(name: string, matchers: readonly LabelMatcher[][], range: MsRange): Promise<string[]>;
   /** Series label sets matching any of the matcher sets (Prometheus `/series`). */
   series(matchers: readonly LabelMatcher[][], range: MsRange): Promise<Labels[]>;
   exemplars(matchers: readonly LabelMatcher[][], range: MsRange): Promise<SeriesExemplars[]>;
+  /** One entry per metric (the last written), sorted by metric. */
   metadata(metric?: string): Promise<PromMetadata[]>;
 
   // Logs
+  /** Newest first; a record's time is `timeUnixNano`, or `observedTimeUnixNano` when that is 0. */
   searchLogs(query: LogQuery): Promise<LogRecord[]>;
 
   // Housekeeping

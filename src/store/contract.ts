@@ -1,0 +1,255 @@
+// The contract every TelemetryStore passes: run it from each implementation's
+// test file with `runStoreContract('memory', async () => createMemoryStore())`.
+// Each case opens a fresh store and closes it.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { ALL_TIME, richSpan, shopSpans, withStore } from './contract-fixtures';
+import type { MakeStore } from './contract-fixtures';
+import { runLogsAndHousekeepingContract } from './contract-logs';
+import { runMetricsContract } from './contract-metrics';
+import type { TelemetryStore } from './store';
+import { makeSpan, ms, spanIdOf, traceIdOf } from './testing';
+
+export type { MakeStore } from './contract-fixtures';
+
+export function runStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`TelemetryStore contract: ${name}`, () => {
+    runTracesContract(makeStore);
+    runMetricsContract(makeStore);
+    runLogsAndHousekeepingContract(makeStore);
+  });
+}
+
+function runTracesContract(make: MakeStore): void {
+  const shop = async (s: TelemetryStore): Promise<void> => s.write({ spans: shopSpans() });
+
+  it('reads back a trace field by field, every AnyValue kind included', () =>
+    withStore(make, async (s) => {
+      const span = richSpan();
+      await s.write({ spans: [span] });
+      assert.deepEqual(await s.getTrace(span.traceId), [span]);
+    }));
+
+  it('returns the spans of a trace ordered by start time, whatever the batches', () =>
+    withStore(make, async (s) => {
+      const spans = shopSpans().filter((x) => x.traceId === traceIdOf(2));
+      await s.write({ spans: [spans[2]!] });
+      await s.write({ spans: [spans[0]!, spans[1]!] });
+      const got = await s.getTrace(traceIdOf(2).toUpperCase());
+      assert.deepEqual(
+        got.map((x) => x.spanId),
+        [spanIdOf(4), spanIdOf(5), spanIdOf(6)],
+      );
+    }));
+
+  it('returns no spans for an unknown trace id', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      assert.deepEqual(await s.getTrace(traceIdOf(99)), []);
+    }));
+
+  it('rejects a batch with a malformed item and stores nothing of it', () =>
+    withStore(make, async (s) => {
+      const good = makeSpan({ traceId: traceIdOf(5) });
+      const bad = makeSpan({ traceId: 'xyz' });
+      await assert.rejects(s.write({ spans: [good, bad] }), /traceId/);
+      assert.deepEqual(await s.getTrace(traceIdOf(5)), []);
+      assert.equal((await s.stats()).spans, 0);
+    }));
+
+  it('finds traces by service, operation, tag and resource tag', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      const ids = async (
+        q: Partial<Parameters<TelemetryStore['searchTraces']>[0]>,
+      ): Promise<string[]> =>
+        (await s.searchTraces({ range: ALL_TIME, limit: 10, ...q })).map((x) => x.traceId).sort();
+      assert.deepEqual(await ids({ service: 'recommendation' }), [traceIdOf(1), traceIdOf(2)]);
+      assert.deepEqual(await ids({ service: 'frontend', operation: 'GetProduct' }), [traceIdOf(3)]);
+      assert.deepEqual(
+        await ids({ service: 'recommendation', attributes: { 'app.cache_hit': 'false' } }),
+        [traceIdOf(2)],
+      );
+      assert.deepEqual(await ids({ attributes: { 'app.products.count': '10' } }), [traceIdOf(1)]);
+      assert.deepEqual(
+        await ids({ attributes: { 'host.name': 'laptop', 'app.cache_hit': 'true' } }),
+        [traceIdOf(1)],
+      );
+      assert.deepEqual(await ids({ attributes: { 'app.cache_hit': 'maybe' } }), []);
+    }));
+
+  it('matches the Jaeger pseudo-tags error, span.kind and otel.status_code', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      const ids = async (attributes: Record<string, string>): Promise<string[]> =>
+        (await s.searchTraces({ range: ALL_TIME, limit: 10, attributes }))
+          .map((x) => x.traceId)
+          .sort();
+      assert.deepEqual(await ids({ error: 'true' }), [traceIdOf(2)]);
+      assert.deepEqual(await ids({ 'otel.status_code': 'ERROR', 'span.kind': 'internal' }), [
+        traceIdOf(2),
+      ]);
+      assert.deepEqual(await ids({ 'span.kind': 'server', 'otel.status_code': 'ERROR' }), []);
+    }));
+
+  it('filters on the matching span: duration bounds, span kind and time range', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      const ids = async (
+        q: Partial<Parameters<TelemetryStore['searchTraces']>[0]>,
+      ): Promise<string[]> =>
+        (await s.searchTraces({ range: ALL_TIME, limit: 10, ...q })).map((x) => x.traceId).sort();
+      assert.deepEqual(await ids({ service: 'recommendation', minDuration: ms(100) }), [
+        traceIdOf(2),
+      ]);
+      assert.deepEqual(await ids({ service: 'recommendation', maxDuration: ms(3) }), [
+        traceIdOf(1),
+      ]);
+      assert.deepEqual(await ids({ service: 'checkout', spanKind: 3 }), [traceIdOf(3)]);
+      assert.deepEqual(await ids({ range: { start: ms(2_000), end: ms(3_000) } }), [traceIdOf(2)]);
+      assert.deepEqual(await ids({ range: { start: ms(3_002), end: ms(3_003) } }), [traceIdOf(3)]);
+    }));
+
+  it('summarizes whole traces: root, start, duration, counts and services', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      const [sum] = await s.searchTraces({
+        range: ALL_TIME,
+        limit: 10,
+        service: 'recommendation',
+        attributes: { 'app.cache_hit': 'false' },
+      });
+      assert.deepEqual(sum, {
+        traceId: traceIdOf(2),
+        rootService: 'frontend',
+        rootName: 'GET /api/recommendations',
+        startTimeUnixNano: ms(2_000),
+        durationNano: ms(900),
+        spanCount: 3,
+        errorCount: 2,
+        services: { frontend: 2, recommendation: 1 },
+      });
+    }));
+
+  it('sorts by recent, longest, shortest and most spans, then applies the limit', () =>
+    withStore(make, async (s) => {
+      await s.write({
+        spans: [
+          ...shopSpans(),
+          makeSpan({
+            traceId: traceIdOf(4),
+            spanId: spanIdOf(10),
+            startTimeUnixNano: ms(500),
+            endTimeUnixNano: ms(501),
+          }),
+        ],
+      });
+      const order = async (
+        sort: 'recent' | 'longest' | 'shortest' | 'most-spans',
+        limit = 10,
+      ): Promise<string[]> =>
+        (await s.searchTraces({ range: ALL_TIME, limit, sort })).map((x) => x.traceId);
+      assert.deepEqual(await order('recent'), [
+        traceIdOf(3),
+        traceIdOf(2),
+        traceIdOf(1),
+        traceIdOf(4),
+      ]);
+      assert.deepEqual(await order('longest'), [
+        traceIdOf(2),
+        traceIdOf(3),
+        traceIdOf(1),
+        traceIdOf(4),
+      ]);
+      assert.deepEqual(await order('shortest', 2), [traceIdOf(4), traceIdOf(1)]);
+      assert.deepEqual(await order('most-spans'), [
+        traceIdOf(1),
+        traceIdOf(2),
+        traceIdOf(3),
+        traceIdOf(4),
+      ]);
+      assert.deepEqual(await order('recent', 1), [traceIdOf(3)]);
+    }));
+
+  it('lists services (optionally in a time range) and operations by kind', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      assert.deepEqual(await s.services(), ['checkout', 'frontend', 'recommendation']);
+      assert.deepEqual(await s.services({ start: ms(3_000), end: ms(4_000) }), [
+        'checkout',
+        'frontend',
+      ]);
+      assert.deepEqual(await s.operations('checkout'), [
+        { name: 'PlaceOrder', spanKind: 2 },
+        { name: 'PlaceOrder', spanKind: 3 },
+      ]);
+      assert.deepEqual(await s.operations('frontend', 3), [
+        { name: 'ListRecommendations', spanKind: 3 },
+      ]);
+      assert.deepEqual(await s.operations('nobody'), []);
+    }));
+
+  it('derives service dependencies from parent links across services', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      assert.deepEqual(await s.dependencies(ALL_TIME), [
+        { parent: 'checkout', child: 'frontend', callCount: 1, errorCount: 0 },
+        { parent: 'frontend', child: 'recommendation', callCount: 2, errorCount: 1 },
+      ]);
+      assert.deepEqual(await s.dependencies({ start: ms(2_500), end: ms(2_600) }), []);
+    }));
+
+  it('computes duration quantiles (linear interpolation) and log2 buckets', () =>
+    withStore(make, async (s) => {
+      const spans = [1, 2, 3, 4].map((n) =>
+        makeSpan({
+          traceId: traceIdOf(n),
+          spanId: spanIdOf(n),
+          service: 'ad',
+          startTimeUnixNano: ms(n),
+          endTimeUnixNano: ms(n) + BigInt(n) * 1000n,
+        }),
+      );
+      await s.write({ spans });
+      const d = await s.durationDistribution({ range: ALL_TIME, service: 'ad' });
+      assert.equal(d.count, 4);
+      assert.equal(d.quantiles.p50, 2500);
+      assert.ok(Math.abs(d.quantiles.p90 - 3700) < 1e-6);
+      assert.deepEqual(d.buckets, [
+        { le: 1024, count: 1 },
+        { le: 2048, count: 1 },
+        { le: 4096, count: 2 },
+      ]);
+      const none = await s.durationDistribution({ range: ALL_TIME, service: 'nobody' });
+      assert.deepEqual(none, {
+        count: 0,
+        quantiles: { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0 },
+        buckets: [],
+      });
+    }));
+
+  it('counts attribute values over the spans of a filter', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      const d = await s.attributeDistribution({ range: ALL_TIME, service: 'recommendation' }, 1);
+      assert.deepEqual(d, {
+        spanCount: 2,
+        keys: [
+          { key: 'app.cache_hit', spanCount: 2, values: [{ value: 'false', count: 1 }] },
+          { key: 'app.products.count', spanCount: 2, values: [{ value: '10', count: 1 }] },
+        ],
+      });
+      const slow = await s.attributeDistribution(
+        {
+          range: ALL_TIME,
+          minDuration: ms(500),
+          status: 2,
+          attributes: { 'app.cache_hit': 'false' },
+        },
+        5,
+      );
+      assert.equal(slow.spanCount, 1);
+    }));
+}

@@ -1,0 +1,4 @@
+import { runStoreContract } from '../contract';
+import { createMemoryStore } from './index';
+
+runStoreContract('memory', async () => createMemoryStore());
