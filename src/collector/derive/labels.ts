@@ -21,7 +21,8 @@ function toJson(v: AnyValue): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (Array.isArray(v)) return (v as readonly AnyValue[]).map(toJson);
   const out: Record<string, unknown> = {};
-  for (const [k, inner] of Object.entries((v as { kvlist: Attributes }).kvlist)) out[k] = toJson(inner);
+  for (const [k, inner] of Object.entries((v as { kvlist: Attributes }).kvlist))
+    out[k] = toJson(inner);
   return out;
 }
 
@@ -41,7 +42,11 @@ export function valueText(v: AnyValue): string {
  * joined with `;` in key order (the exporters' rule); empty values are dropped
  * because Prometheus treats an empty label as an absent one.
  */
-export function attributeLabels(attrs: Attributes, into: Record<string, string> = {}, skip?: ReadonlySet<string>): Record<string, string> {
+export function attributeLabels(
+  attrs: Attributes,
+  into: Record<string, string> = {},
+  skip?: ReadonlySet<string>,
+): Record<string, string> {
   const keys = Object.keys(attrs).sort();
   const merged = new Map<string, string[]>();
   for (const key of keys) {

@@ -5,7 +5,12 @@ import { formatFloat, labelName, metadataUnit, metricName, type NameKind } from 
 describe('metricName (OTel -> Prometheus, add_metric_suffixes)', () => {
   const cases: [name: string, unit: string, kind: NameKind, want: string][] = [
     ['traces.span.metrics.calls', '', 'counter', 'traces_span_metrics_calls_total'],
-    ['traces.span.metrics.duration', 'ms', 'histogram', 'traces_span_metrics_duration_milliseconds'],
+    [
+      'traces.span.metrics.duration',
+      'ms',
+      'histogram',
+      'traces_span_metrics_duration_milliseconds',
+    ],
     ['app_recommendations_counter', '', 'counter', 'app_recommendations_counter_total'],
     ['system.filesystem.usage', 'By', 'gauge', 'system_filesystem_usage_bytes'],
     ['system.network.io', 'By', 'counter', 'system_network_io_bytes_total'],
@@ -35,7 +40,10 @@ describe('metricName (OTel -> Prometheus, add_metric_suffixes)', () => {
   }
 
   it('adds no suffixes when add_metric_suffixes is off', () => {
-    assert.equal(metricName('http.server.duration', 'ms', 'counter', false), 'http_server_duration');
+    assert.equal(
+      metricName('http.server.duration', 'ms', 'counter', false),
+      'http_server_duration',
+    );
   });
 });
 

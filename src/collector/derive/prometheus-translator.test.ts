@@ -22,7 +22,11 @@ const DELTA = AggregationTemporality.DELTA;
 /** `name{a="b",...}` -> samples as [ms after T0, value]. */
 function byName(r: TranslateResult): Map<string, [number, number][]> {
   const out = new Map<string, [number, number][]>();
-  for (const s of r.samples) out.set(render(s), s.samples.map(({ t, v }) => [t - T0, v]));
+  for (const s of r.samples)
+    out.set(
+      render(s),
+      s.samples.map(({ t, v }) => [t - T0, v]),
+    );
   return out;
 }
 
@@ -39,7 +43,10 @@ function render(s: Pick<SeriesSamples, 'labels'>): string {
 describe('PrometheusTranslator: series and labels', () => {
   it('names a gauge, sanitizes attribute names, adds job, instance and scope labels', () => {
     const t = new PrometheusTranslator();
-    const resource = makeResource({ 'service.name': 'recommendation', 'service.instance.id': 'i-1' });
+    const resource = makeResource({
+      'service.name': 'recommendation',
+      'service.instance.id': 'i-1',
+    });
     const r = t.translate([
       makeGauge({
         name: 'process.memory.usage',
@@ -63,7 +70,9 @@ describe('PrometheusTranslator: series and labels', () => {
         samples: [{ t: T0 + 1000, v: 2048 }],
       },
     ]);
-    assert.deepEqual(r.metadata, [{ metric: 'process_memory_usage_bytes', type: 'gauge', help: '', unit: 'bytes' }]);
+    assert.deepEqual(r.metadata, [
+      { metric: 'process_memory_usage_bytes', type: 'gauge', help: '', unit: 'bytes' },
+    ]);
   });
 
   it('makes job from service.namespace/service.name', () => {
@@ -83,15 +92,24 @@ describe('PrometheusTranslator: series and labels', () => {
   it('turns a monotonic sum into a _total counter', () => {
     const t = new PrometheusTranslator();
     const r = t.translate([
-      makeSum({ name: 'app_recommendations_counter', value: 7n, attributes: { 'recommendation.type': 'catalog' } }),
+      makeSum({
+        name: 'app_recommendations_counter',
+        value: 7n,
+        attributes: { 'recommendation.type': 'catalog' },
+      }),
     ]);
-    assert.deepEqual([...byName(r)], [['app_recommendations_counter_total{recommendation_type="catalog"}', [[1000, 7]]]]);
+    assert.deepEqual(
+      [...byName(r)],
+      [['app_recommendations_counter_total{recommendation_type="catalog"}', [[1000, 7]]]],
+    );
     assert.equal(r.metadata[0]?.type, 'counter');
   });
 
   it('turns a non-monotonic sum into a gauge without _total or _ratio', () => {
     const t = new PrometheusTranslator();
-    const r = t.translate([makeSum({ name: 'queue.size', unit: '1', isMonotonic: false, value: 4 })]);
+    const r = t.translate([
+      makeSum({ name: 'queue.size', unit: '1', isMonotonic: false, value: 4 }),
+    ]);
     assert.deepEqual([...byName(r)], [['queue_size{}', [[1000, 4]]]]);
     assert.equal(r.metadata[0]?.type, 'gauge');
   });
@@ -99,7 +117,14 @@ describe('PrometheusTranslator: series and labels', () => {
   it('writes histogram buckets cumulatively, with +Inf, _sum and _count', () => {
     const t = new PrometheusTranslator();
     const r = t.translate([
-      makeHistogram({ name: 'rpc.server.duration', unit: 'ms', explicitBounds: [1, 5], bucketCounts: [1n, 0n, 2n], count: 3n, sum: 12 }),
+      makeHistogram({
+        name: 'rpc.server.duration',
+        unit: 'ms',
+        explicitBounds: [1, 5],
+        bucketCounts: [1n, 0n, 2n],
+        count: 3n,
+        sum: 12,
+      }),
     ]);
     assert.deepEqual(
       [...byName(r)],
@@ -111,12 +136,19 @@ describe('PrometheusTranslator: series and labels', () => {
         ['rpc_server_duration_milliseconds_count{}', [[1000, 3]]],
       ],
     );
-    assert.deepEqual(r.metadata[0], { metric: 'rpc_server_duration_milliseconds', type: 'histogram', help: '', unit: 'milliseconds' });
+    assert.deepEqual(r.metadata[0], {
+      metric: 'rpc_server_duration_milliseconds',
+      type: 'histogram',
+      help: '',
+      unit: 'milliseconds',
+    });
   });
 
   it('writes a histogram without sum as buckets and _count only', () => {
     const t = new PrometheusTranslator();
-    const r = t.translate([makeHistogram({ sum: undefined, explicitBounds: [], bucketCounts: [], count: 2n })]);
+    const r = t.translate([
+      makeHistogram({ sum: undefined, explicitBounds: [], bucketCounts: [], count: 2n }),
+    ]);
     assert.deepEqual([...byName(r).keys()], ['m_bucket{le="+Inf"}', 'm_count{}']);
   });
 
@@ -130,7 +162,14 @@ describe('PrometheusTranslator: series and labels', () => {
   it('writes a summary as quantile series, _sum and _count', () => {
     const t = new PrometheusTranslator();
     const r = t.translate([
-      makeSummary({ name: 'gc.pause', unit: 's', quantileValues: [{ quantile: 0.5, value: 0.1 }, { quantile: 0.99, value: 0.4 }] }),
+      makeSummary({
+        name: 'gc.pause',
+        unit: 's',
+        quantileValues: [
+          { quantile: 0.5, value: 0.1 },
+          { quantile: 0.99, value: 0.4 },
+        ],
+      }),
     ]);
     assert.deepEqual(
       [...byName(r)],
@@ -177,7 +216,10 @@ describe('PrometheusTranslator: series and labels', () => {
       'service.version': '1.2.0',
       'telemetry.sdk.language': 'nodejs',
     });
-    const r = t.translate([makeGauge({ resource, timeUnixNano: at(1000) }), makeGauge({ resource, name: 'n', timeUnixNano: at(3000) })]);
+    const r = t.translate([
+      makeGauge({ resource, timeUnixNano: at(1000) }),
+      makeGauge({ resource, name: 'n', timeUnixNano: at(3000) }),
+    ]);
     const info = r.samples.find((s) => s.labels['__name__'] === 'target_info');
     assert.deepEqual(info, {
       labels: {
@@ -214,8 +256,14 @@ describe('PrometheusTranslator: delta to cumulative', () => {
     const t = new PrometheusTranslator();
     const r1 = t.translate([delta(0, 1000, 5), delta(1000, 2000, 3)]);
     const r2 = t.translate([delta(2000, 3000, 0), delta(3000, 4000, 2)]);
-    assert.deepEqual(byName(r1).get('m_total{}'), [[1000, 5], [2000, 8]]);
-    assert.deepEqual(byName(r2).get('m_total{}'), [[3000, 8], [4000, 10]]);
+    assert.deepEqual(byName(r1).get('m_total{}'), [
+      [1000, 5],
+      [2000, 8],
+    ]);
+    assert.deepEqual(byName(r2).get('m_total{}'), [
+      [3000, 8],
+      [4000, 10],
+    ]);
   });
 
   it('keeps separate sums per attribute set and per resource', () => {
@@ -223,11 +271,27 @@ describe('PrometheusTranslator: delta to cumulative', () => {
     const other = makeResource({ 'service.name': 'cart' });
     const r = t.translate([
       delta(0, 1000, 1),
-      makeSum({ temporality: DELTA, attributes: { k: 'v' }, startTimeUnixNano: at(0), timeUnixNano: at(1000), value: 10 }),
-      makeSum({ temporality: DELTA, resource: other, startTimeUnixNano: at(0), timeUnixNano: at(1000), value: 100 }),
+      makeSum({
+        temporality: DELTA,
+        attributes: { k: 'v' },
+        startTimeUnixNano: at(0),
+        timeUnixNano: at(1000),
+        value: 10,
+      }),
+      makeSum({
+        temporality: DELTA,
+        resource: other,
+        startTimeUnixNano: at(0),
+        timeUnixNano: at(1000),
+        value: 100,
+      }),
       delta(1000, 2000, 1),
     ]);
-    const values = r.samples.map((s) => [s.labels['job'], s.labels['k'] ?? '', s.samples.map((x) => x.v)]);
+    const values = r.samples.map((s) => [
+      s.labels['job'],
+      s.labels['k'] ?? '',
+      s.samples.map((x) => x.v),
+    ]);
     assert.deepEqual(values, [
       ['recommendation', '', [1, 2]],
       ['recommendation', 'v', [10]],
@@ -256,7 +320,15 @@ describe('PrometheusTranslator: delta to cumulative', () => {
   it('forgets streams idle longer than the idle timeout', () => {
     const t = new PrometheusTranslator({ idleTimeoutMs: 10_000 });
     t.translate([delta(0, 1000, 5)]);
-    t.translate([makeSum({ name: 'other', temporality: DELTA, startTimeUnixNano: at(20_000), timeUnixNano: at(20_000), value: 1 })]);
+    t.translate([
+      makeSum({
+        name: 'other',
+        temporality: DELTA,
+        startTimeUnixNano: at(20_000),
+        timeUnixNano: at(20_000),
+        value: 1,
+      }),
+    ]);
     assert.equal(t.stats.streams, 1);
     const r = t.translate([delta(20_000, 21_000, 3)]);
     assert.deepEqual(byName(r).get('m_total{}'), [[21_000, 3]]);
@@ -274,26 +346,64 @@ describe('PrometheusTranslator: delta to cumulative', () => {
         count: counts.reduce((a, b) => a + b, 0n),
         sum: 1,
       });
-    const r = t.translate([h(0, 1000, [1, 5], [1n, 0n, 1n]), h(1000, 2000, [1, 5], [0n, 2n, 0n]), h(2000, 3000, [10], [1n, 0n])]);
+    const r = t.translate([
+      h(0, 1000, [1, 5], [1n, 0n, 1n]),
+      h(1000, 2000, [1, 5], [0n, 2n, 0n]),
+      h(2000, 3000, [10], [1n, 0n]),
+    ]);
     const m = byName(r);
-    assert.deepEqual(m.get('m_bucket{le="1"}'), [[1000, 1], [2000, 1]]);
-    assert.deepEqual(m.get('m_bucket{le="5"}'), [[1000, 1], [2000, 3]]);
-    assert.deepEqual(m.get('m_bucket{le="+Inf"}'), [[1000, 2], [2000, 4], [3000, 1]]);
+    assert.deepEqual(m.get('m_bucket{le="1"}'), [
+      [1000, 1],
+      [2000, 1],
+    ]);
+    assert.deepEqual(m.get('m_bucket{le="5"}'), [
+      [1000, 1],
+      [2000, 3],
+    ]);
+    assert.deepEqual(m.get('m_bucket{le="+Inf"}'), [
+      [1000, 2],
+      [2000, 4],
+      [3000, 1],
+    ]);
     assert.deepEqual(m.get('m_bucket{le="10"}'), [[3000, 1]]);
-    assert.deepEqual(m.get('m_sum{}'), [[1000, 1], [2000, 2], [3000, 1]]);
+    assert.deepEqual(m.get('m_sum{}'), [
+      [1000, 1],
+      [2000, 2],
+      [3000, 1],
+    ]);
   });
 
   it('sums delta exponential histograms across scales at the coarser scale', () => {
     const t = new PrometheusTranslator();
     const r = t.translate([
       // scale 1: bucket 2 covers (2, 2.83]; at scale 0 it is bucket 1, (2, 4]
-      makeExponential({ temporality: DELTA, timeUnixNano: at(1000), scale: 1, count: 1n, sum: 2.5, positive: { offset: 2, bucketCounts: [1n] } }),
-      makeExponential({ temporality: DELTA, timeUnixNano: at(2000), scale: 0, count: 1n, sum: 3, positive: { offset: 1, bucketCounts: [1n] } }),
+      makeExponential({
+        temporality: DELTA,
+        timeUnixNano: at(1000),
+        scale: 1,
+        count: 1n,
+        sum: 2.5,
+        positive: { offset: 2, bucketCounts: [1n] },
+      }),
+      makeExponential({
+        temporality: DELTA,
+        timeUnixNano: at(2000),
+        scale: 0,
+        count: 1n,
+        sum: 3,
+        positive: { offset: 1, bucketCounts: [1n] },
+      }),
     ]);
     const m = byName(r);
     assert.deepEqual(m.get('m_bucket{le="4"}'), [[2000, 2]]);
-    assert.deepEqual(m.get('m_count{}'), [[1000, 1], [2000, 2]]);
-    assert.deepEqual(m.get('m_sum{}'), [[1000, 2.5], [2000, 5.5]]);
+    assert.deepEqual(m.get('m_count{}'), [
+      [1000, 1],
+      [2000, 2],
+    ]);
+    assert.deepEqual(m.get('m_sum{}'), [
+      [1000, 2.5],
+      [2000, 5.5],
+    ]);
   });
 
   it('drops points of unspecified temporality, as the exporters do', () => {
@@ -308,16 +418,27 @@ describe('PrometheusTranslator: cumulative restarts', () => {
   it('writes a zero sample at the new start time when a cumulative counter restarts', () => {
     const t = new PrometheusTranslator();
     t.translate([makeSum({ startTimeUnixNano: at(0), timeUnixNano: at(1000), value: 10 })]);
-    const r = t.translate([makeSum({ startTimeUnixNano: at(1500), timeUnixNano: at(2000), value: 12 })]);
-    assert.deepEqual(byName(r).get('m_total{}'), [[1500, 0], [2000, 12]]);
+    const r = t.translate([
+      makeSum({ startTimeUnixNano: at(1500), timeUnixNano: at(2000), value: 12 }),
+    ]);
+    assert.deepEqual(byName(r).get('m_total{}'), [
+      [1500, 0],
+      [2000, 12],
+    ]);
   });
 
   it('writes zero buckets when a cumulative histogram restarts', () => {
     const t = new PrometheusTranslator();
     t.translate([makeHistogram({ startTimeUnixNano: at(0), timeUnixNano: at(1000) })]);
     const r = t.translate([makeHistogram({ startTimeUnixNano: at(1500), timeUnixNano: at(2000) })]);
-    assert.deepEqual(byName(r).get('m_bucket{le="+Inf"}'), [[1500, 0], [2000, 3]]);
-    assert.deepEqual(byName(r).get('m_sum{}'), [[1500, 0], [2000, 12]]);
+    assert.deepEqual(byName(r).get('m_bucket{le="+Inf"}'), [
+      [1500, 0],
+      [2000, 3],
+    ]);
+    assert.deepEqual(byName(r).get('m_sum{}'), [
+      [1500, 0],
+      [2000, 12],
+    ]);
   });
 
   it('writes no zero sample while the start time stays the same', () => {
@@ -334,10 +455,17 @@ describe('PrometheusTranslator: exemplars', () => {
     const r = t.translate([
       makeHistogram({
         explicitBounds: [1, 5],
-        exemplars: [makeExemplar({ value: 3 }), makeExemplar({ value: 1, spanId: '00000000000000aa' }), makeExemplar({ value: 9 })],
+        exemplars: [
+          makeExemplar({ value: 3 }),
+          makeExemplar({ value: 1, spanId: '00000000000000aa' }),
+          makeExemplar({ value: 9 }),
+        ],
       }),
     ]);
-    const where = r.exemplars.map((e) => [render({ labels: e.seriesLabels }), e.exemplars.map((x) => x.v)]);
+    const where = r.exemplars.map((e) => [
+      render({ labels: e.seriesLabels }),
+      e.exemplars.map((x) => x.v),
+    ]);
     assert.deepEqual(where, [
       ['m_bucket{le="5"}', [3]],
       ['m_bucket{le="1"}', [1]],
@@ -352,7 +480,11 @@ describe('PrometheusTranslator: exemplars', () => {
 
   it('attaches a counter exemplar to the _total series, with its filtered attributes', () => {
     const t = new PrometheusTranslator();
-    const r = t.translate([makeSum({ exemplars: [makeExemplar({ filteredAttributes: { 'user.id': 'u1' }, value: 2n })] })]);
+    const r = t.translate([
+      makeSum({
+        exemplars: [makeExemplar({ filteredAttributes: { 'user.id': 'u1' }, value: 2n })],
+      }),
+    ]);
     assert.equal(r.exemplars[0]?.seriesLabels['__name__'], 'm_total');
     assert.equal(r.exemplars[0]?.exemplars[0]?.labels['user_id'], 'u1');
     assert.equal(r.exemplars[0]?.exemplars[0]?.v, 2);
@@ -360,7 +492,12 @@ describe('PrometheusTranslator: exemplars', () => {
 
   it('keeps only the ids when the exemplar labels exceed 128 characters', () => {
     const t = new PrometheusTranslator();
-    const r = t.translate([makeGauge({ exemplars: [makeExemplar({ filteredAttributes: { big: 'x'.repeat(100) } })] })]);
-    assert.deepEqual(Object.keys(r.exemplars[0]?.exemplars[0]?.labels ?? {}).sort(), ['span_id', 'trace_id']);
+    const r = t.translate([
+      makeGauge({ exemplars: [makeExemplar({ filteredAttributes: { big: 'x'.repeat(100) } })] }),
+    ]);
+    assert.deepEqual(Object.keys(r.exemplars[0]?.exemplars[0]?.labels ?? {}).sort(), [
+      'span_id',
+      'trace_id',
+    ]);
   });
 });

@@ -89,7 +89,10 @@ export class PrometheusTranslator {
     this.targetInfo = opts.targetInfo ?? true;
     const idleMs = opts.idleTimeoutMs ?? 3_600_000;
     if (!(idleMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleMs}`);
-    this.states = new StreamStates(opts.maxSeries ?? 100_000, BigInt(Math.round(idleMs)) * NS_PER_MS);
+    this.states = new StreamStates(
+      opts.maxSeries ?? 100_000,
+      BigInt(Math.round(idleMs)) * NS_PER_MS,
+    );
   }
 
   get stats(): TranslatorStats {
@@ -97,13 +100,24 @@ export class PrometheusTranslator {
   }
 
   translate(points: readonly MetricPoint[]): TranslateResult {
-    const batch: Batch = { series: new Map(), exemplars: new Map(), metadata: new Map(), targets: new Map() };
+    const batch: Batch = {
+      series: new Map(),
+      exemplars: new Map(),
+      metadata: new Map(),
+      targets: new Map(),
+    };
     for (const p of points) this.point(batch, p);
     if (this.targetInfo) this.targetInfoSeries(batch);
     this.states.evictIdle();
     return {
-      samples: [...batch.series.values()].map(({ labels, samples }) => ({ labels, samples: ordered(samples) })),
-      exemplars: [...batch.exemplars.values()].map(({ labels, exemplars }) => ({ seriesLabels: labels, exemplars })),
+      samples: [...batch.series.values()].map(({ labels, samples }) => ({
+        labels,
+        samples: ordered(samples),
+      })),
+      exemplars: [...batch.exemplars.values()].map(({ labels, exemplars }) => ({
+        seriesLabels: labels,
+        exemplars,
+      })),
       metadata: [...batch.metadata.values()],
     };
   }
@@ -135,7 +149,12 @@ export class PrometheusTranslator {
           this.emit(batch, labels, t, stale ? STALE_NAN : q.value);
         }
         this.emit(batch, { ...base, __name__: `${name}_sum` }, t, stale ? STALE_NAN : p.sum);
-        this.emit(batch, { ...base, __name__: `${name}_count` }, t, stale ? STALE_NAN : Number(p.count));
+        this.emit(
+          batch,
+          { ...base, __name__: `${name}_count` },
+          t,
+          stale ? STALE_NAN : Number(p.count),
+        );
         return;
       }
     }
@@ -157,7 +176,11 @@ export class PrometheusTranslator {
     if (p.temporality === AggregationTemporality.DELTA) {
       const entry = this.states.get(key);
       if (entry === undefined || entry.state.kind !== 'sum') {
-        this.states.set(key, { startNs: startOf(p), lastNs: p.timeUnixNano, state: { kind: 'sum', value } });
+        this.states.set(key, {
+          startNs: startOf(p),
+          lastNs: p.timeUnixNano,
+          state: { kind: 'sum', value },
+        });
       } else if (p.timeUnixNano <= entry.lastNs) {
         this.dropped++;
         return;
@@ -194,37 +217,79 @@ export class PrometheusTranslator {
     };
     if (isNoRecordedValue(p.flags)) {
       this.states.delete(key);
-      this.emitHistogram(batch, name, base, t, incoming.bounds, incoming.buckets.map(() => STALE_NAN), STALE_NAN, STALE_NAN, []);
+      this.emitHistogram(
+        batch,
+        name,
+        base,
+        t,
+        incoming.bounds,
+        incoming.buckets.map(() => STALE_NAN),
+        STALE_NAN,
+        STALE_NAN,
+        [],
+      );
       return;
     }
     let acc = incoming;
     if (p.temporality === AggregationTemporality.DELTA) {
       const entry = this.states.get(key);
-      if (entry !== undefined && entry.state.kind === 'histogram' && p.timeUnixNano <= entry.lastNs) {
+      if (
+        entry !== undefined &&
+        entry.state.kind === 'histogram' &&
+        p.timeUnixNano <= entry.lastNs
+      ) {
         this.dropped++;
         return;
       }
-      if (entry !== undefined && entry.state.kind === 'histogram' && addHistogram(entry.state.acc, incoming)) {
+      if (
+        entry !== undefined &&
+        entry.state.kind === 'histogram' &&
+        addHistogram(entry.state.acc, incoming)
+      ) {
         entry.lastNs = p.timeUnixNano;
         acc = entry.state.acc;
         this.states.set(key, entry);
       } else {
         // New stream, or the bounds changed: the sum starts again (a reset to PromQL).
         const copy = { ...incoming, buckets: [...incoming.buckets] };
-        this.states.set(key, { startNs: startOf(p), lastNs: p.timeUnixNano, state: { kind: 'histogram', acc: copy } });
+        this.states.set(key, {
+          startNs: startOf(p),
+          lastNs: p.timeUnixNano,
+          state: { kind: 'histogram', acc: copy },
+        });
       }
     } else if (p.temporality === AggregationTemporality.CUMULATIVE) {
       const restart = this.observeCumulative(key, p);
       if (restart === 'drop') return;
       if (restart !== undefined) {
         const zeros = acc.buckets.map(() => 0);
-        this.emitHistogram(batch, name, base, restart, acc.bounds, running(zeros), 0, acc.sum === undefined ? undefined : 0, []);
+        this.emitHistogram(
+          batch,
+          name,
+          base,
+          restart,
+          acc.bounds,
+          running(zeros),
+          0,
+          acc.sum === undefined ? undefined : 0,
+          [],
+        );
       }
     } else {
       this.dropped++;
       return;
     }
-    this.emitHistogram(batch, name, base, t, acc.bounds, running(acc.buckets), acc.count, acc.sum, p.exemplars);
+    this.emitHistogram(
+      batch,
+      name,
+      base,
+      t,
+      acc.bounds,
+      running(acc.buckets),
+      acc.count,
+      acc.sum,
+      p.exemplars,
+    );
   }
 
   private exponential(batch: Batch, p: ExponentialHistogramPoint, base: Labels, t: number): void {
@@ -249,19 +314,34 @@ export class PrometheusTranslator {
         acc = entry.state.acc;
         this.states.set(key, entry);
       } else {
-        this.states.set(key, { startNs: startOf(p), lastNs: p.timeUnixNano, state: { kind: 'exponential', acc: incoming } });
+        this.states.set(key, {
+          startNs: startOf(p),
+          lastNs: p.timeUnixNano,
+          state: { kind: 'exponential', acc: incoming },
+        });
       }
     } else if (p.temporality === AggregationTemporality.CUMULATIVE) {
       const restart = this.observeCumulative(key, p);
       if (restart === 'drop') return;
-      if (restart !== undefined) this.emit(batch, { ...base, __name__: `${name}_count` }, restart, 0);
+      if (restart !== undefined)
+        this.emit(batch, { ...base, __name__: `${name}_count` }, restart, 0);
     } else {
       this.dropped++;
       return;
     }
     const { bounds, cumulative } = exponentialToExplicit(acc);
     // exponentialToExplicit's buckets are cumulative already; +Inf is the count.
-    this.emitHistogram(batch, name, base, t, bounds, [...cumulative, acc.count], acc.count, acc.sum, p.exemplars);
+    this.emitHistogram(
+      batch,
+      name,
+      base,
+      t,
+      bounds,
+      [...cumulative, acc.count],
+      acc.count,
+      acc.sum,
+      p.exemplars,
+    );
   }
 
   /**
@@ -273,7 +353,11 @@ export class PrometheusTranslator {
     const entry = this.states.get(key);
     const start = startOf(p);
     if (entry === undefined || entry.state.kind !== 'cumulative') {
-      this.states.set(key, { startNs: start, lastNs: p.timeUnixNano, state: { kind: 'cumulative' } });
+      this.states.set(key, {
+        startNs: start,
+        lastNs: p.timeUnixNano,
+        state: { kind: 'cumulative' },
+      });
       return undefined;
     }
     if (p.timeUnixNano <= entry.lastNs) {
@@ -311,14 +395,21 @@ export class PrometheusTranslator {
     for (const e of exemplars) {
       const v = num(e.value);
       const at = bounds.findIndex((b) => v <= b);
-      this.exemplars(batch, bucketLabels(at < 0 ? '+Inf' : formatFloat(bounds[at] ?? Infinity)), [e]);
+      this.exemplars(batch, bucketLabels(at < 0 ? '+Inf' : formatFloat(bounds[at] ?? Infinity)), [
+        e,
+      ]);
     }
   }
 
   private name(batch: Batch, p: MetricPoint, kind: NameKind, type: PromMetricType): string {
     const name = metricName(p.name, p.unit, kind, this.suffixes);
     if (!batch.metadata.has(name)) {
-      batch.metadata.set(name, { metric: name, type, help: p.description, unit: metadataUnit(p.unit, kind) });
+      batch.metadata.set(name, {
+        metric: name,
+        type,
+        help: p.description,
+        unit: metadataUnit(p.unit, kind),
+      });
     }
     return name;
   }
@@ -349,7 +440,12 @@ export class PrometheusTranslator {
       if (labels === undefined) continue;
       this.emit(batch, { ...labels }, t, 1);
       if (!batch.metadata.has('target_info')) {
-        batch.metadata.set('target_info', { metric: 'target_info', type: 'gauge', help: 'Target metadata', unit: '' });
+        batch.metadata.set('target_info', {
+          metric: 'target_info',
+          type: 'gauge',
+          help: 'Target metadata',
+          unit: '',
+        });
       }
     }
   }
@@ -408,4 +504,3 @@ function ordered(samples: Sample[]): Sample[] {
   for (const s of samples) byT.set(s.t, s);
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
-

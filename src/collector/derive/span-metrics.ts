@@ -116,7 +116,9 @@ export class SpanMetricsConnector {
     for (let i = 0; i < this.bounds.length; i++) {
       const b = this.bounds[i] ?? NaN;
       if (!Number.isFinite(b) || (i > 0 && b <= (this.bounds[i - 1] ?? -Infinity))) {
-        throw new RangeError(`bucketsMs must be finite and strictly ascending; bad value at index ${i}: ${b}`);
+        throw new RangeError(
+          `bucketsMs must be finite and strictly ascending; bad value at index ${i}: ${b}`,
+        );
       }
     }
     this.maxExemplars = positiveInt('exemplarsPerSeries', opts.exemplarsPerSeries ?? 5, 0);
@@ -149,13 +151,20 @@ export class SpanMetricsConnector {
       const key = `${serviceName}\u0000${span.name}\u0000${kind}\u0000${status}`;
       let series = state.series.get(key);
       if (series === undefined) {
-        const full = state.series.size - (state.series.has(OVERFLOW_KEY) ? 1 : 0) >= this.cardinalityLimit;
+        const full =
+          state.series.size - (state.series.has(OVERFLOW_KEY) ? 1 : 0) >= this.cardinalityLimit;
         if (full) {
-          series = state.series.get(OVERFLOW_KEY) ?? this.newSeries({ [OVERFLOW_ATTRIBUTE]: true }, now);
+          series =
+            state.series.get(OVERFLOW_KEY) ?? this.newSeries({ [OVERFLOW_ATTRIBUTE]: true }, now);
           state.series.set(OVERFLOW_KEY, series);
         } else {
           series = this.newSeries(
-            { 'service.name': serviceName, 'span.name': span.name, 'span.kind': kind, 'status.code': status },
+            {
+              'service.name': serviceName,
+              'span.name': span.name,
+              'span.kind': kind,
+              'status.code': status,
+            },
             now,
           );
           state.series.set(key, series);
@@ -174,7 +183,10 @@ export class SpanMetricsConnector {
           state.series.delete(key);
           continue;
         }
-        out.push(this.callsPoint(state.resource, s, nowNs), this.durationPoint(state.resource, s, nowNs));
+        out.push(
+          this.callsPoint(state.resource, s, nowNs),
+          this.durationPoint(state.resource, s, nowNs),
+        );
         s.exemplars = [];
       }
       if (state.series.size === 0) this.resources.delete(rk);
@@ -183,7 +195,10 @@ export class SpanMetricsConnector {
   }
 
   private observe(s: Series, span: Span, now: bigint): void {
-    const ns = span.endTimeUnixNano > span.startTimeUnixNano ? span.endTimeUnixNano - span.startTimeUnixNano : 0n;
+    const ns =
+      span.endTimeUnixNano > span.startTimeUnixNano
+        ? span.endTimeUnixNano - span.startTimeUnixNano
+        : 0n;
     // Whole ms as bigint first keeps precision for long spans; the rest as a fraction.
     const ms = Number(ns / NS_PER_MS) + Number(ns % NS_PER_MS) / 1e6;
     s.calls++;
@@ -286,6 +301,7 @@ export class SpanMetricsConnector {
 }
 
 function positiveInt(name: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
+  if (!Number.isInteger(v) || v < min)
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
   return v;
 }

@@ -90,11 +90,13 @@ export class StreamStates {
 
 /** Adds histogram `b` into `a` when their bounds match; false when they differ. */
 export function addHistogram(a: HistogramAcc, b: HistogramAcc): boolean {
-  if (a.bounds.length !== b.bounds.length || a.bounds.some((x, i) => x !== b.bounds[i])) return false;
+  if (a.bounds.length !== b.bounds.length || a.bounds.some((x, i) => x !== b.bounds[i]))
+    return false;
   if (a.buckets.length !== b.buckets.length) return false;
   a.count += b.count;
   a.sum = a.sum === undefined || b.sum === undefined ? undefined : a.sum + b.sum;
-  for (let i = 0; i < a.buckets.length; i++) a.buckets[i] = (a.buckets[i] ?? 0) + (b.buckets[i] ?? 0);
+  for (let i = 0; i < a.buckets.length; i++)
+    a.buckets[i] = (a.buckets[i] ?? 0) + (b.buckets[i] ?? 0);
   return true;
 }
 
@@ -130,7 +132,10 @@ export function addExponential(a: ExpHistogramAcc, b: ExpHistogramAcc): void {
  * (most negative first), the zero bucket, positive buckets, then `+Inf`.
  * Bucket `i` at scale `s` covers (base^i, base^(i+1)] with base = 2^(2^-s).
  */
-export function exponentialToExplicit(acc: ExpHistogramAcc): { bounds: number[]; cumulative: number[] } {
+export function exponentialToExplicit(acc: ExpHistogramAcc): {
+  bounds: number[];
+  cumulative: number[];
+} {
   const bounds: number[] = [];
   const cumulative: number[] = [];
   const factor = Math.pow(2, -acc.scale);

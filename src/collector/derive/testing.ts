@@ -14,7 +14,9 @@ import type {
 } from '../../model/telemetry';
 import { AggregationTemporality, SpanKind, StatusCode } from '../../model/telemetry';
 
-export function makeResource(attributes: Attributes = { 'service.name': 'recommendation' }): Resource {
+export function makeResource(
+  attributes: Attributes = { 'service.name': 'recommendation' },
+): Resource {
   return { attributes, droppedAttributesCount: 0, schemaUrl: '' };
 }
 
@@ -72,7 +74,9 @@ export function makeHistogram(over: Partial<HistogramPoint> = {}): HistogramPoin
   };
 }
 
-export function makeExponential(over: Partial<ExponentialHistogramPoint> = {}): ExponentialHistogramPoint {
+export function makeExponential(
+  over: Partial<ExponentialHistogramPoint> = {},
+): ExponentialHistogramPoint {
   return {
     ...base,
     type: 'exponential_histogram',
