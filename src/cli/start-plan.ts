@@ -1,0 +1,110 @@
+// What `otel-lab start` runs, as data: the backend, the shop services in
+// registry order, the load generator, each with its command, environment and
+// ports. Pure, so the wiring is tested without starting anything.
+
+import * as path from 'node:path';
+import { SHOP_SERVICES, servicePort, type ShopService } from '../shop/registry';
+import type { ChildSpec } from './supervisor';
+
+export const LAB_HTTP_PORT = 8080;
+export const OTLP_GRPC_PORT = 4317;
+export const OTLP_HTTP_PORT = 4318;
+export const DEFAULT_OTLP_ENDPOINT = `http://127.0.0.1:${OTLP_HTTP_PORT}`;
+
+export interface StartOptions {
+  /** Start `otel-lab serve` as a child (only possible when it is built). */
+  readonly backend: boolean;
+  /** Where every child sends OTLP. */
+  readonly otlpEndpoint: string;
+  readonly load: boolean;
+  readonly users: number;
+  readonly speed: number;
+  readonly flagsFile: string;
+}
+
+export interface StartPaths {
+  readonly node: string;
+  /** Compiled `dist/src/cli/main.js`, run with `serve` for the backend. */
+  readonly cliMain: string;
+  /** Compiled `dist/src/shop/`. */
+  readonly shopDir: string;
+}
+
+export interface Plan {
+  readonly children: readonly ChildSpec[];
+  readonly storefrontUrl: string;
+}
+
+/** Node flags a service asks for (e.g. a heap limit), when the registry gives any. */
+function nodeArgsOf(s: ShopService): readonly string[] {
+  if ('nodeArgs' in s && Array.isArray(s.nodeArgs)) {
+    return s.nodeArgs.filter((a): a is string => typeof a === 'string');
+  }
+  return [];
+}
+
+/** The env every child shares: flags file, OTLP target, every service's port and address. */
+export function sharedEnv(opts: StartOptions, parent: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...parent,
+    OTEL_LAB_FLAGS_FILE: opts.flagsFile,
+    OTEL_EXPORTER_OTLP_ENDPOINT: opts.otlpEndpoint,
+  };
+  for (const s of SHOP_SERVICES) {
+    const port = servicePort(s.name, parent);
+    env[s.portEnv] = String(port);
+    env[s.addrEnv] = `127.0.0.1:${port}`;
+  }
+  return env;
+}
+
+export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.ProcessEnv): Plan {
+  const env = sharedEnv(opts, parent);
+  const children: ChildSpec[] = [];
+  if (opts.backend) {
+    children.push({
+      name: 'backend',
+      command: paths.node,
+      args: [paths.cliMain, 'serve'],
+      env,
+      readyPorts: [OTLP_HTTP_PORT, OTLP_GRPC_PORT, LAB_HTTP_PORT],
+      stopLast: true,
+    });
+  }
+  for (const s of SHOP_SERVICES) {
+    children.push({
+      name: s.name,
+      command: paths.node,
+      args: [...nodeArgsOf(s), path.join(paths.shopDir, s.entry)],
+      env,
+      readyPorts: [servicePort(s.name, parent)],
+    });
+  }
+  if (opts.load) {
+    children.push({
+      name: 'load-generator',
+      command: paths.node,
+      args: [
+        path.join(paths.shopDir, 'loadgen', 'main.js'),
+        '--users',
+        String(opts.users),
+        '--speed',
+        String(opts.speed),
+      ],
+      env,
+      readyPorts: [],
+    });
+  }
+  return {
+    children,
+    storefrontUrl: `http://localhost:${servicePort('frontend', parent)}/`,
+  };
+}
+
+/** Entry scripts of the plan that are not on disk (the shop is not built). */
+export function missingEntries(plan: Plan, exists: (file: string) => boolean): string[] {
+  return plan.children
+    .filter((c) => c.name !== 'backend')
+    .flatMap((c) => c.args.filter((a) => a.endsWith('.js')).slice(-1))
+    .filter((file) => !exists(file));
+}
