@@ -441,6 +441,23 @@ describe('PrometheusTranslator: cumulative restarts', () => {
     ]);
   });
 
+  it('writes zero buckets when a cumulative exponential histogram restarts', () => {
+    const t = new PrometheusTranslator();
+    const point = (from: number, to: number) =>
+      makeExponential({
+        startTimeUnixNano: at(from),
+        timeUnixNano: at(to),
+        count: 1n,
+        positive: { offset: 0, bucketCounts: [1n] },
+      });
+    t.translate([point(0, 1000)]);
+    const r = t.translate([point(1500, 2000)]);
+    assert.deepEqual(byName(r).get('m_bucket{le="2"}'), [
+      [1500, 0],
+      [2000, 1],
+    ]);
+  });
+
   it('writes no zero sample while the start time stays the same', () => {
     const t = new PrometheusTranslator();
     t.translate([makeSum({ timeUnixNano: at(1000), value: 10 })]);

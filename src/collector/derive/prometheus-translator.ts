@@ -320,28 +320,21 @@ export class PrometheusTranslator {
           state: { kind: 'exponential', acc: incoming },
         });
       }
-    } else if (p.temporality === AggregationTemporality.CUMULATIVE) {
+    }
+    const { bounds, cumulative } = exponentialToExplicit(acc);
+    if (p.temporality === AggregationTemporality.CUMULATIVE) {
       const restart = this.observeCumulative(key, p);
       if (restart === 'drop') return;
-      if (restart !== undefined)
-        this.emit(batch, { ...base, __name__: `${name}_count` }, restart, 0);
-    } else {
+      if (restart !== undefined) {
+        const zeros = bounds.map(() => 0);
+        const zeroSum = acc.sum === undefined ? undefined : 0;
+        this.emitHistogram(batch, name, base, restart, bounds, zeros, 0, zeroSum, []);
+      }
+    } else if (p.temporality !== AggregationTemporality.DELTA) {
       this.dropped++;
       return;
     }
-    const { bounds, cumulative } = exponentialToExplicit(acc);
-    // exponentialToExplicit's buckets are cumulative already; +Inf is the count.
-    this.emitHistogram(
-      batch,
-      name,
-      base,
-      t,
-      bounds,
-      [...cumulative, acc.count],
-      acc.count,
-      acc.sum,
-      p.exemplars,
-    );
+    this.emitHistogram(batch, name, base, t, bounds, cumulative, acc.count, acc.sum, p.exemplars);
   }
 
   /**

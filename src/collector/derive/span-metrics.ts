@@ -25,6 +25,9 @@ export const DEFAULT_BUCKETS_MS: readonly number[] = [
 
 export const DEFAULT_NAMESPACE = 'traces.span.metrics';
 
+/** How often the pipeline should call `flush` (connector `metrics_flush_interval`). */
+export const DEFAULT_FLUSH_INTERVAL_MS = 15_000;
+
 /** Attribute an overflow series carries (the OpenTelemetry SDKs' convention). */
 export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
 
