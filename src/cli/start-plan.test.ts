@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SHOP_SERVICES } from '../shop/registry';
+import { buildPlan, missingEntries, type StartOptions } from './start-plan';
+import { parseStartArgs, UsageError } from './start';
+
+const opts: StartOptions = {
+  backend: true,
+  otlpEndpoint: 'http://127.0.0.1:4318',
+  load: true,
+  users: 7,
+  speed: 10,
+  flagsFile: '/lab/flags.json',
+};
+const paths = { node: '/bin/node', cliMain: '/d/cli/main.js', shopDir: '/d/shop' };
+
+describe('buildPlan', () => {
+  it('runs the backend, the services in registry order, then the load generator', () => {
+    const plan = buildPlan(opts, paths, {});
+    assert.deepEqual(
+      plan.children.map((c) => c.name),
+      ['backend', ...SHOP_SERVICES.map((s) => s.name), 'load-generator'],
+    );
+    const backend = plan.children[0];
+    assert.deepEqual(backend?.args, ['/d/cli/main.js', 'serve']);
+    assert.equal(backend?.stopLast, true);
+  });
+
+  it('gives every child the flags file, the OTLP endpoint and every address', () => {
+    const plan = buildPlan(opts, paths, { FRONTEND_PORT: '9081', PATH: '/usr/bin' });
+    for (const c of plan.children) {
+      assert.equal(c.env['OTEL_LAB_FLAGS_FILE'], '/lab/flags.json');
+      assert.equal(c.env['OTEL_EXPORTER_OTLP_ENDPOINT'], 'http://127.0.0.1:4318');
+      assert.equal(c.env['FRONTEND_ADDR'], '127.0.0.1:9081');
+      assert.equal(c.env['RECOMMENDATION_ADDR'], '127.0.0.1:9001');
+      assert.equal(c.env['CART_PORT'], '7070');
+      assert.equal(c.env['PATH'], '/usr/bin');
+    }
+    assert.equal(plan.storefrontUrl, 'http://localhost:9081/');
+    const frontend = plan.children.find((c) => c.name === 'frontend');
+    assert.deepEqual(frontend?.readyPorts, [9081]);
+    assert.deepEqual(frontend?.args, ['/d/shop/services/frontend/main.js']);
+  });
+
+  it('passes users and speed to the load generator', () => {
+    const lg = buildPlan(opts, paths, {}).children.at(-1);
+    assert.deepEqual(lg?.args, ['/d/shop/loadgen/main.js', '--users', '7', '--speed', '10']);
+    assert.deepEqual(lg?.readyPorts, []);
+  });
+
+  it('leaves out the backend and the load generator when asked', () => {
+    const plan = buildPlan({ ...opts, backend: false, load: false }, paths, {});
+    assert.deepEqual(
+      plan.children.map((c) => c.name),
+      SHOP_SERVICES.map((s) => s.name),
+    );
+  });
+
+  it('lists entry scripts that are not built', () => {
+    const plan = buildPlan(opts, paths, {});
+    const missing = missingEntries(plan, (f) => !f.includes('/cart/'));
+    assert.deepEqual(missing, ['/d/shop/services/cart/main.js']);
+  });
+});
+
+describe('parseStartArgs', () => {
+  const parse = (argv: string[], env: NodeJS.ProcessEnv = {}, built = true) => {
+    const r = parseStartArgs(argv, env, built);
+    if (r.help) throw new Error('unexpected help');
+    return r;
+  };
+
+  it('defaults to backend, load, 5 users, speed 1', () => {
+    const { options } = parse([], { OTEL_LAB_HOME: '/h' });
+    assert.deepEqual(options, {
+      backend: true,
+      otlpEndpoint: 'http://127.0.0.1:4318',
+      load: true,
+      users: 5,
+      speed: 1,
+      flagsFile: '/h/flags.json',
+    });
+  });
+
+  it('takes --no-load, --users and --speed', () => {
+    const { options } = parse(['--no-load', '--users', '20', '--speed', '2.5']);
+    assert.equal(options.load, false);
+    assert.equal(options.users, 20);
+    assert.equal(options.speed, 2.5);
+  });
+
+  it('sends to --otlp-endpoint without starting the backend', () => {
+    const { options } = parse(['--otlp-endpoint', 'http://collector:4318']);
+    assert.equal(options.backend, false);
+    assert.equal(options.otlpEndpoint, 'http://collector:4318');
+  });
+
+  it('with --no-backend uses OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+    const { options } = parse(['--no-backend'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:1' });
+    assert.equal(options.backend, false);
+    assert.equal(options.otlpEndpoint, 'http://x:1');
+  });
+
+  it('falls back to an external endpoint, with a note, when serve is not built', () => {
+    const r = parse([], {}, false);
+    assert.equal(r.options.backend, false);
+    assert.equal(r.notes.length, 1);
+  });
+
+  it('answers --help', () => {
+    assert.deepEqual(parseStartArgs(['--help'], {}, true), { help: true });
+  });
+
+  const bad: Array<[string[], RegExp]> = [
+    [['--users', '0'], /--users "0" must be a whole number from 1 to 1000/],
+    [['--users', '2.5'], /--users/],
+    [['--users', ''], /--users/],
+    [['--speed', '0'], /--speed "0" must be a number above 0/],
+    [['--speed', 'fast'], /--speed/],
+    [['--otlp-endpoint', 'nope'], /is not a URL/],
+    [['--otlp-endpoint', 'ftp://x'], /http:\/\/ or https:\/\//],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['extra'], /positional/],
+  ];
+  for (const [argv, re] of bad) {
+    it(`rejects ${argv.join(' ')}`, () => {
+      assert.throws(
+        () => parseStartArgs(argv, {}, true),
+        (e: unknown) => e instanceof UsageError && re.test(e.message),
+      );
+    });
+  }
+});

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { descendants, isAlive } from './proc';
+import { Supervisor, type ChildSpec } from './supervisor';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-sup-'));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+// A fake service: listens on PORT and keeps a grandchild alive, as a service
+// with a worker would; SIGTERM handling is configurable.
+const serviceJs = `
+const { spawn } = require('node:child_process');
+const net = require('node:net');
+if (process.env.CRASH_ONCE && !require('node:fs').existsSync(process.env.CRASH_ONCE)) {
+  require('node:fs').writeFileSync(process.env.CRASH_ONCE, 'x');
+  process.exit(3);
+}
+spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+if (process.env.IGNORE_TERM) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+net.createServer().listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+`;
+const script = path.join(root, 'service.js');
+fs.writeFileSync(script, serviceJs);
+
+function spec(name: string, port: number, env: Record<string, string> = {}): ChildSpec {
+  return {
+    name,
+    command: process.execPath,
+    args: [script],
+    env: { ...process.env, PORT: String(port), ...env },
+    readyPorts: [port],
+  };
+}
+
+/** The children and everything under them (not other helpers of the test runner). */
+function treeOf(sup: Supervisor): number[] {
+  return sup.pids().flatMap((pid) => [pid, ...descendants(pid)]);
+}
+
+function quietSupervisor(
+  specs: ChildSpec[],
+  lines: string[],
+  extra: { stopGraceMs?: number } = {},
+) {
+  return new Supervisor(specs, {
+    print: (l) => lines.push(l),
+    policy: { initialMs: 50, factor: 2, maxMs: 1000, stableMs: 60_000 },
+    readyTimeoutMs: 10_000,
+    ...extra,
+  });
+}
+
+describe('Supervisor', () => {
+  it('starts children in order, prefixes their output, and stops them with no orphan', async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    const lines: string[] = [];
+    const sup = quietSupervisor([spec('alpha', p1), spec('beta-svc', p2)], lines);
+    await sup.start();
+    assert.deepEqual(
+      sup.states().map((s) => s.phase),
+      ['up', 'up'],
+    );
+    const tree = treeOf(sup);
+    assert.ok(tree.length >= 4, `children and grandchildren: ${tree.length}`);
+    await sup.stop();
+    const survivors = tree.filter(isAlive);
+    assert.deepEqual(survivors, []);
+    assert.ok(lines.includes('alpha    | listening'), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /✓ beta-svc :\d+\s+up in/.test(l)),
+      lines.join('\n'),
+    );
+    assert.deepEqual(
+      sup.states().map((s) => s.phase),
+      ['stopped', 'stopped'],
+    );
+  });
+
+  it('restarts a crashed child with backoff and counts the restart', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const sup = quietSupervisor(
+      [spec('flaky', port, { CRASH_ONCE: path.join(root, 'crashed') })],
+      lines,
+    );
+    await sup.start();
+    for (let i = 0; i < 100 && sup.states()[0]?.phase !== 'up'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const tree = treeOf(sup);
+    await sup.stop();
+    assert.equal(sup.states()[0]?.restarts, 1);
+    assert.ok(
+      lines.some((l) => l === '! flaky exited with code 3; restart #1 in 0.1 s'),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /^↻ flaky up again \| 1\/1 up \| restarts: flaky 1$/.test(l)),
+      lines.join('\n'),
+    );
+    assert.deepEqual(tree.filter(isAlive), []);
+  });
+
+  it('kills a child that ignores SIGTERM after the grace period', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const sup = quietSupervisor([spec('stubborn', port, { IGNORE_TERM: '1' })], lines, {
+      stopGraceMs: 300,
+    });
+    await sup.start();
+    const tree = treeOf(sup);
+    await sup.stop();
+    assert.deepEqual(tree.filter(isAlive), []);
+    assert.equal(sup.states()[0]?.lastExit?.signal, 'SIGKILL');
+  });
+
+  it('refuses to start when a port is taken, spawning nothing', async () => {
+    const srv = net.createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      const sup = quietSupervisor([spec('late', port)], []);
+      await assert.rejects(sup.start(), new RegExp(`port ${port} already in use`));
+      assert.deepEqual(sup.pids(), []);
+      assert.equal(sup.states()[0]?.phase, 'pending');
+    } finally {
+      srv.close();
+    }
+  });
+});
