@@ -4,6 +4,7 @@
 // for `rate()`: delta streams summed into cumulative ones (stateful, bounded)
 // and a zero sample when a cumulative stream restarts.
 
+import { createHash } from 'node:crypto';
 import type {
   ExponentialHistogramPoint,
   HistogramPoint,
@@ -446,7 +447,8 @@ export class PrometheusTranslator {
   private streamKey(p: MetricPoint): string {
     let rk = this.resourceKeys.get(p.resource);
     if (rk === undefined) {
-      rk = attributesKey(p.resource.attributes);
+      // Hashed: resource attribute sets run to kilobytes, and each stream holds one.
+      rk = createHash('sha256').update(attributesKey(p.resource.attributes)).digest('base64');
       this.resourceKeys.set(p.resource, rk);
     }
     return `${rk}\u0002${scopeKey(p.scope)}\u0002${p.type}\u0002${p.name}\u0002${attributesKey(p.attributes)}`;
