@@ -1,0 +1,317 @@
+// The PromQL evaluator: Prometheus 2.42 semantics, evaluated step by step.
+//
+// Prometheus evaluates a whole range at once per node; evaluating each step
+// as an instant query gives the same samples (subquery steps are aligned to
+// absolute multiples of their step either way) and keeps this file small.
+// Series are fetched once per selector for the whole window the query needs.
+
+import type { SeriesSamples } from '../../model/telemetry';
+import type { LabelMatcher } from '../../store/store';
+import type { Expr, MatrixSelector, Subquery, VectorSelector } from './ast';
+import { aggregate } from './aggregate';
+import { binary } from './binary';
+import { execution, PromQLError } from './errors';
+import { callFunction } from './functions';
+import { parseExpr, typeOf } from './parse';
+import type { EvalValue, Point, QueryResult, RangeSeries, VSample } from './values';
+import { compareLabels, dropName, isStaleNaN, labelsKey } from './values';
+
+/** Where the engine reads samples from: the store, or a test fixture. */
+export interface SeriesSource {
+  select(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<SeriesSamples[]>;
+}
+
+export interface EngineOptions {
+  /** Milliseconds (Prometheus default 5m). */
+  readonly lookbackDelta?: number;
+  /** Step of subqueries written without one (Prometheus: the global evaluation interval, 1m). */
+  readonly defaultSubqueryStep?: number;
+  /** Abort after this many milliseconds of evaluation. */
+  readonly timeoutMs?: number;
+  /** Upper bound on samples held by one evaluation step. */
+  readonly maxSamples?: number;
+}
+
+interface Ctx {
+  readonly start: number;
+  readonly end: number;
+  readonly lookback: number;
+  readonly subqueryStep: number;
+  readonly deadline: number;
+  readonly maxSamples: number;
+  readonly data: Map<VectorSelector, SeriesSamples[]>;
+  readonly memo: Map<Expr, Map<number, EvalValue>>;
+  checks: number;
+}
+
+const defaultMaxSamples = 50_000_000;
+
+export async function instantQuery(source: SeriesSource, query: string | Expr, t: number, opts: EngineOptions = {}): Promise<QueryResult> {
+  const expr = typeof query === 'string' ? parseExpr(query) : query;
+  const ctx = await prepare(source, expr, t, t, opts);
+  const v = evalExpr(ctx, expr, t);
+  switch (v.type) {
+    case 'scalar':
+      return { resultType: 'scalar', t, v: v.v };
+    case 'string':
+      return { resultType: 'string', t, v: v.v };
+    case 'vector':
+      return { resultType: 'vector', samples: v.samples.map((s) => ({ labels: s.labels, t, v: s.v })) };
+    case 'matrix':
+      return { resultType: 'matrix', series: [...v.series].sort((a, b) => compareLabels(a.labels, b.labels)) };
+  }
+}
+
+export async function rangeQuery(
+  source: SeriesSource,
+  query: string | Expr,
+  start: number,
+  end: number,
+  step: number,
+  opts: EngineOptions = {},
+): Promise<QueryResult> {
+  const expr = typeof query === 'string' ? parseExpr(query) : query;
+  const t = typeOf(expr);
+  if (t !== 'vector' && t !== 'scalar') {
+    throw new PromQLError('bad_data', `invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`);
+  }
+  if (step <= 0) throw new PromQLError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if (end < start) throw new PromQLError('bad_data', 'end timestamp must not be before start time');
+  const ctx = await prepare(source, expr, start, end, opts);
+  const out = new Map<string, { labels: RangeSeries['labels']; points: Point[] }>();
+  for (let ts = start; ts <= end; ts += step) {
+    const v = evalExpr(ctx, expr, ts);
+    const samples: readonly VSample[] = v.type === 'scalar' ? [{ labels: {}, v: v.v }] : v.type === 'vector' ? v.samples : [];
+    for (const s of samples) {
+      const key = labelsKey(s.labels);
+      let series = out.get(key);
+      if (!series) out.set(key, (series = { labels: s.labels, points: [] }));
+      series.points.push({ t: ts, v: s.v });
+    }
+  }
+  return { resultType: 'matrix', series: [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels)) };
+}
+
+async function prepare(source: SeriesSource, expr: Expr, start: number, end: number, opts: EngineOptions): Promise<Ctx> {
+  const ctx: Ctx = {
+    start,
+    end,
+    lookback: opts.lookbackDelta ?? 300_000,
+    subqueryStep: opts.defaultSubqueryStep ?? 60_000,
+    deadline: opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : Infinity,
+    maxSamples: opts.maxSamples ?? defaultMaxSamples,
+    data: new Map(),
+    memo: new Map(),
+    checks: 0,
+  };
+  const wanted: { sel: VectorSelector; minT: number; maxT: number }[] = [];
+  collectSelectors(ctx, expr, start, end, wanted);
+  await Promise.all(
+    wanted.map(async ({ sel, minT, maxT }) => {
+      const series = await source.select(sel.matchers, minT, maxT);
+      ctx.data.set(sel, [...series].sort((a, b) => compareLabels(a.labels, b.labels)));
+    }),
+  );
+  return ctx;
+}
+
+function atTime(ctx: Ctx, at: VectorSelector['at']): number | undefined {
+  if (at === 'start') return ctx.start;
+  if (at === 'end') return ctx.end;
+  return at;
+}
+
+/** Walks the tree with the window of evaluation times each node sees. */
+function collectSelectors(ctx: Ctx, e: Expr, from: number, to: number, out: { sel: VectorSelector; minT: number; maxT: number }[]): void {
+  switch (e.kind) {
+    case 'vector':
+    case 'matrix': {
+      const sel = e.kind === 'vector' ? e : e.selector;
+      const at = atTime(ctx, sel.at);
+      const refFrom = (at ?? from) - sel.offset;
+      const refTo = (at ?? to) - sel.offset;
+      const back = e.kind === 'vector' ? ctx.lookback : e.range;
+      out.push({ sel, minT: refFrom - back, maxT: refTo });
+      return;
+    }
+    case 'subquery': {
+      const at = atTime(ctx, e.at);
+      collectSelectors(ctx, e.expr, (at ?? from) - e.offset - e.range, (at ?? to) - e.offset, out);
+      return;
+    }
+    case 'paren':
+    case 'unary':
+      collectSelectors(ctx, e.expr, from, to, out);
+      return;
+    case 'binary':
+      collectSelectors(ctx, e.lhs, from, to, out);
+      collectSelectors(ctx, e.rhs, from, to, out);
+      return;
+    case 'aggregate':
+      if (e.param) collectSelectors(ctx, e.param, from, to, out);
+      collectSelectors(ctx, e.expr, from, to, out);
+      return;
+    case 'call':
+      for (const a of e.args) collectSelectors(ctx, a, from, to, out);
+      return;
+    case 'number':
+    case 'string':
+      return;
+  }
+}
+
+function checkDeadline(ctx: Ctx): void {
+  if (++ctx.checks % 256 !== 0) return;
+  if (Date.now() > ctx.deadline) throw new PromQLError('timeout', 'query timed out in expression evaluation');
+}
+
+/** First index with samples[i].t > t. */
+function upperBound(samples: SeriesSamples['samples'], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((samples[mid] as { t: number }).t <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function lowerBound(samples: SeriesSamples['samples'], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((samples[mid] as { t: number }).t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function selectVector(ctx: Ctx, sel: VectorSelector, ts: number): VSample[] {
+  const ref = (atTime(ctx, sel.at) ?? ts) - sel.offset;
+  const out: VSample[] = [];
+  for (const s of ctx.data.get(sel) ?? []) {
+    const i = upperBound(s.samples, ref) - 1;
+    const sample = s.samples[i];
+    if (!sample || sample.t < ref - ctx.lookback || isStaleNaN(sample.v)) continue;
+    out.push({ labels: s.labels, v: sample.v, sampleT: sample.t });
+  }
+  if (out.length > ctx.maxSamples) throw execution('query processing would load too many samples into memory in query execution');
+  return out;
+}
+
+function selectMatrix(ctx: Ctx, m: MatrixSelector, ts: number): RangeSeries[] {
+  const ref = (atTime(ctx, m.selector.at) ?? ts) - m.selector.offset;
+  const out: RangeSeries[] = [];
+  let total = 0;
+  for (const s of ctx.data.get(m.selector) ?? []) {
+    const from = lowerBound(s.samples, ref - m.range);
+    const to = upperBound(s.samples, ref);
+    const points: Point[] = [];
+    for (let i = from; i < to; i++) {
+      const p = s.samples[i] as Point;
+      if (!isStaleNaN(p.v)) points.push(p);
+    }
+    total += points.length;
+    if (points.length > 0) out.push({ labels: s.labels, points });
+  }
+  if (total > ctx.maxSamples) throw execution('query processing would load too many samples into memory in query execution');
+  return out;
+}
+
+function evalSubquery(ctx: Ctx, sq: Subquery, ts: number): RangeSeries[] {
+  const step = sq.step > 0 ? sq.step : ctx.subqueryStep;
+  const ref = (atTime(ctx, sq.at) ?? ts) - sq.offset;
+  const first = ref - sq.range;
+  let t = step * Math.trunc(first / step);
+  if (t < first) t += step;
+  let memo = ctx.memo.get(sq.expr);
+  if (!memo) ctx.memo.set(sq.expr, (memo = new Map()));
+  const series = new Map<string, { labels: RangeSeries['labels']; points: Point[] }>();
+  for (; t <= ref; t += step) {
+    let v = memo.get(t);
+    if (!v) {
+      v = evalExpr(ctx, sq.expr, t);
+      memo.set(t, v);
+    }
+    const samples: readonly VSample[] = v.type === 'vector' ? v.samples : v.type === 'scalar' ? [{ labels: {}, v: v.v }] : [];
+    for (const s of samples) {
+      const key = labelsKey(s.labels);
+      let entry = series.get(key);
+      if (!entry) series.set(key, (entry = { labels: s.labels, points: [] }));
+      entry.points.push({ t, v: s.v });
+    }
+  }
+  return [...series.values()];
+}
+
+/** Evaluates a range-vector expression (matrix selector or subquery) at one step. */
+export function evalRange(ctx: Ctx, e: Expr, ts: number): RangeSeries[] {
+  switch (e.kind) {
+    case 'matrix':
+      return selectMatrix(ctx, e, ts);
+    case 'subquery':
+      return evalSubquery(ctx, e, ts);
+    case 'paren':
+      return evalRange(ctx, e.expr, ts);
+    default:
+      throw execution(`expected a range vector, got ${e.kind}`);
+  }
+}
+
+export type EvalContext = Ctx;
+
+export function evalExpr(ctx: Ctx, e: Expr, ts: number): EvalValue {
+  checkDeadline(ctx);
+  switch (e.kind) {
+    case 'number':
+      return { type: 'scalar', v: e.value };
+    case 'string':
+      return { type: 'string', v: e.value };
+    case 'paren':
+      return evalExpr(ctx, e.expr, ts);
+    case 'vector':
+      return { type: 'vector', samples: selectVector(ctx, e, ts) };
+    case 'matrix':
+    case 'subquery':
+      return { type: 'matrix', series: evalRange(ctx, e, ts) };
+    case 'unary': {
+      const v = evalExpr(ctx, e.expr, ts);
+      if (e.op === '+') return v;
+      if (v.type === 'scalar') return { type: 'scalar', v: -v.v };
+      if (v.type !== 'vector') throw execution('unary minus on a non-numeric value');
+      const samples = v.samples.map((s) => ({ labels: dropName(s.labels), v: -s.v }));
+      assertUniqueLabelsets(samples);
+      return { type: 'vector', samples };
+    }
+    case 'binary': {
+      const lhs = evalExpr(ctx, e.lhs, ts);
+      const rhs = evalExpr(ctx, e.rhs, ts);
+      const out = binary(e, lhs, rhs);
+      if (out.type === 'vector') assertUniqueLabelsets(out.samples);
+      return out;
+    }
+    case 'aggregate': {
+      const param = e.param ? evalExpr(ctx, e.param, ts) : undefined;
+      const input = evalExpr(ctx, e.expr, ts);
+      if (input.type !== 'vector') throw execution('aggregation over a non-vector');
+      return { type: 'vector', samples: aggregate(e, param, input.samples) };
+    }
+    case 'call': {
+      const out = callFunction(ctx, e, ts);
+      if (out.type === 'vector') assertUniqueLabelsets(out.samples);
+      return out;
+    }
+  }
+}
+
+function assertUniqueLabelsets(samples: readonly VSample[]): void {
+  if (samples.length < 2) return;
+  const seen = new Set<string>();
+  for (const s of samples) {
+    const k = labelsKey(s.labels);
+    if (seen.has(k)) throw execution('vector cannot contain metrics with the same labelset');
+    seen.add(k);
+  }
+}
