@@ -31,6 +31,10 @@ describe('metricName (OTel -> Prometheus, add_metric_suffixes)', () => {
     ['metric-with.dashes..and  spaces', '', 'gauge', 'metric_with_dashes_and_spaces'],
     ['job:rate5m', '', 'gauge', 'job:rate5m'],
     ['disk.usage', 'MiBy', 'gauge', 'disk_usage_mebibytes'],
+    ['foo.ratio.bar', '1', 'gauge', 'foo_bar_ratio'],
+    ['packets', 'By{compressed}', 'gauge', 'packets'],
+    ['rate.per.second', '1/s', 'gauge', 'rate_per_second_per_second'],
+    ['ünicode.metric', '', 'gauge', 'nicode_metric'],
     ['cpu.usage', '%', 'gauge', 'cpu_usage_percent'],
   ];
   for (const [name, unit, kind, want] of cases) {

@@ -45,44 +45,46 @@ const PER_UNIT_WORDS: Readonly<Record<string, string>> = {
   y: 'year',
 };
 
-const NOT_NAME_CHAR = /[^\p{L}\p{N}:]+/u;
-const NOT_UNIT_CHAR = /[^a-zA-Z0-9]+/g;
+const NOT_NAME_CHAR = /[^a-zA-Z0-9:]+/;
+const NOT_UNIT_CHAR = /[^a-zA-Z0-9:]+/g;
 const NOT_LABEL_CHAR = /[^a-zA-Z0-9_]/g;
-const ANNOTATION = /\{[^}]*\}/g;
 
 function cleanUnit(word: string): string {
   return word.replace(NOT_UNIT_CHAR, '_').replace(/^_+|_+$/g, '');
 }
 
-/** The unit words of a Prometheus name (`ms` -> milliseconds, `By/s` -> bytes per second). */
-export function unitWords(unit: string, kind: NameKind): { main: string; per: string } {
-  const bare = unit.replace(ANNOTATION, '').trim();
-  if (bare === '') return { main: '', per: '' };
-  const slash = bare.indexOf('/');
-  const main = slash < 0 ? bare : bare.slice(0, slash);
-  const per = slash < 0 ? '' : bare.slice(slash + 1);
-  if (main === '1' && per === '') return { main: kind === 'gauge' ? 'ratio' : '', per: '' };
+/**
+ * The unit words of a Prometheus name (`ms` -> milliseconds, `By/s` -> bytes
+ * per second). A part holding a `{...}` annotation is dropped whole, and `1`
+ * has no word (gauges get `_ratio` instead), as in Prometheus' otlptranslator.
+ */
+export function unitWords(unit: string): { main: string; per: string } {
+  const slash = unit.indexOf('/');
+  const mainText = (slash < 0 ? unit : unit.slice(0, slash)).trim();
+  const perText = slash < 0 ? '' : unit.slice(slash + 1).trim();
+  const usable = (t: string): boolean => t !== '' && !/[{}]/.test(t);
   return {
-    main: cleanUnit(UNIT_WORDS[main] ?? main),
-    per: cleanUnit(PER_UNIT_WORDS[per] ?? per),
+    main: usable(mainText) ? cleanUnit(UNIT_WORDS[mainText] ?? mainText) : '',
+    per: usable(perText) ? cleanUnit(PER_UNIT_WORDS[perText] ?? perText) : '',
   };
 }
 
 /**
  * The Prometheus metric name (without `_bucket`/`_sum`/`_count`): invalid
- * characters split the name into words joined by `_`; the unit words are
- * appended unless already words of the name; counters end in `_total`.
+ * characters split the name into words joined by `_`; the unit word is
+ * appended unless already a word of the name, then `per_<unit>`; counters end
+ * in `_total`, gauges of unit `1` in `_ratio`.
  */
 export function metricName(name: string, unit: string, kind: NameKind, addSuffixes = true): string {
   let words = name.split(NOT_NAME_CHAR).filter((w) => w !== '');
   if (addSuffixes) {
-    const { main, per } = unitWords(unit, kind);
+    const { main, per } = unitWords(unit);
     if (main !== '' && !words.includes(main)) words.push(main);
-    if (per !== '' && !words.includes(per)) words.push('per', per);
-    if (kind === 'counter') {
-      words = words.filter((w) => w !== 'total');
-      words.push('total');
-    }
+    // The per part is checked as `per_<unit>`, which no single word can equal:
+    // upstream appends it always, and so do we.
+    if (per !== '') words.push('per', per);
+    if (kind === 'counter') words = [...words.filter((w) => w !== 'total'), 'total'];
+    if (unit === '1' && kind === 'gauge') words = [...words.filter((w) => w !== 'ratio'), 'ratio'];
   }
   let out = words.join('_');
   if (out === '') out = '_';
@@ -99,9 +101,10 @@ export function labelName(key: string): string {
   return out;
 }
 
-/** The Prometheus unit word for metadata (`ms` -> `milliseconds`, `{call}` -> ``). */
+/** The Prometheus unit word for metadata (`ms` -> `milliseconds`, `{call}` -> ``, `1` on a gauge -> `ratio`). */
 export function metadataUnit(unit: string, kind: NameKind): string {
-  const { main, per } = unitWords(unit, kind);
+  if (unit === '1' && kind === 'gauge') return 'ratio';
+  const { main, per } = unitWords(unit);
   if (per === '') return main;
   return main === '' ? `per_${per}` : `${main}_per_${per}`;
 }
