@@ -1,0 +1,38 @@
+// Building attribute maps from untrusted keys: shared by the protobuf and JSON decoders.
+
+import type { AnyValue } from '../../model/telemetry';
+
+/** Accumulates one item's attributes, enforcing maxAttributesPerItem. */
+export class AttrSet {
+  readonly values: Record<string, AnyValue> = {};
+  private n = 0;
+  dropped = 0;
+
+  constructor(private readonly max: number) {}
+
+  put(key: string, value: AnyValue): void {
+    const values = this.values;
+    if (Object.prototype.hasOwnProperty.call(values, key)) {
+      // The spec says keys are unique; when they are not, the last one wins.
+      setOwn(values, key, value);
+      return;
+    }
+    if (this.n >= this.max) {
+      this.dropped++;
+      return;
+    }
+    this.n++;
+    setOwn(values, key, value);
+  }
+}
+
+/** Assigns without letting a key like `__proto__` reach the prototype. */
+export function setOwn(obj: Record<string, AnyValue>, key: string, value: AnyValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    obj[key] = value;
+  }
+}
+
+export const EMPTY_ATTRS: Readonly<Record<string, AnyValue>> = Object.freeze({});

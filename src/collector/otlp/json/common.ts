@@ -1,0 +1,142 @@
+// OTLP/JSON AnyValue, KeyValue lists, Resource and InstrumentationScope.
+
+import type { AnyValue, Attributes, InstrumentationScope, Resource } from '../../../model/telemetry';
+import { AttrSet } from '../attributes';
+import { arr, base64, bool, double, get, int64, obj, str, text, uint32 } from './values';
+import type { Ctx, Json, JsonObject } from './values';
+
+export function anyValue(c: Ctx, v: Json, depth: number): AnyValue {
+  const o = obj(c, v, 'value');
+  if (o === undefined) return null;
+  let x: Json;
+  if ((x = get(o, 'stringValue', 'string_value')) !== undefined) return text(c, x, 'stringValue');
+  if ((x = get(o, 'boolValue', 'bool_value')) !== undefined) return bool(c, x, 'boolValue');
+  if ((x = get(o, 'intValue', 'int_value')) !== undefined) return int64(c, x, 'intValue');
+  if ((x = get(o, 'doubleValue', 'double_value')) !== undefined) return double(c, x, 'doubleValue');
+  if ((x = get(o, 'bytesValue', 'bytes_value')) !== undefined) return base64(c, x, 'bytesValue');
+  if ((x = get(o, 'arrayValue', 'array_value')) !== undefined) {
+    checkDepth(c, depth + 1);
+    c.path.push('arrayValue');
+    const list = obj(c, x, 'arrayValue') ?? {};
+    const values = arr(c, list['values'], 'values');
+    const out: AnyValue[] = [];
+    for (let i = 0; i < values.length; i++) {
+      c.path.push('values', i);
+      out.push(anyValue(c, values[i], depth + 1));
+      c.path.pop(true);
+    }
+    c.path.pop();
+    return out;
+  }
+  if ((x = get(o, 'kvlistValue', 'kvlist_value')) !== undefined) {
+    checkDepth(c, depth + 1);
+    c.path.push('kvlistValue');
+    const list = obj(c, x, 'kvlistValue') ?? {};
+    const set = new AttrSet(c.limits.maxAttributesPerItem);
+    keyValues(c, list['values'], 'values', set, depth + 1);
+    c.path.pop();
+    return { kvlist: set.values };
+  }
+  return null;
+}
+
+function checkDepth(c: Ctx, depth: number): void {
+  if (depth > c.limits.maxAnyValueDepth) {
+    throw c.path.error(`AnyValue nested deeper than ${c.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`, 'limit');
+  }
+}
+
+export function keyValues(c: Ctx, v: Json, name: string, set: AttrSet, depth = 0): void {
+  const list = arr(c, v, name);
+  for (let i = 0; i < list.length; i++) {
+    c.path.push(name, i);
+    const kv = obj(c, list[i], '') ?? {};
+    const key = str(c, kv['key'], 'key');
+    c.path.push('value');
+    const value = anyValue(c, kv['value'], depth);
+    c.path.pop();
+    set.put(key, value);
+    c.path.pop(true);
+  }
+}
+
+/** `attributes` (or another KeyValue list) of an item plus its dropped count. */
+export function attributes(c: Ctx, o: JsonObject, camel: string, snake: string): { values: Attributes; dropped: number } {
+  const set = new AttrSet(c.limits.maxAttributesPerItem);
+  keyValues(c, get(o, camel, snake), camel, set);
+  return { values: set.values, dropped: set.dropped };
+}
+
+export function droppedCount(c: Ctx, o: JsonObject): number {
+  return uint32(c, get(o, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount');
+}
+
+export function resource(c: Ctx, v: Json, schemaUrl: string): Resource {
+  c.path.push('resource');
+  const o = obj(c, v, '') ?? {};
+  const a = attributes(c, o, 'attributes', 'attributes');
+  const r = { attributes: a.values, droppedAttributesCount: droppedCount(c, o) + a.dropped, schemaUrl };
+  c.path.pop();
+  return r;
+}
+
+export function scope(c: Ctx, v: Json, schemaUrl: string): InstrumentationScope {
+  c.path.push('scope');
+  const o = obj(c, v, '') ?? {};
+  const a = attributes(c, o, 'attributes', 'attributes');
+  const s = {
+    name: text(c, o['name'], 'name'),
+    version: text(c, o['version'], 'version'),
+    attributes: a.values,
+    droppedAttributesCount: droppedCount(c, o) + a.dropped,
+    schemaUrl,
+  };
+  c.path.pop();
+  return s;
+}
+
+export function schemaUrl(c: Ctx, o: JsonObject): string {
+  return text(c, get(o, 'schemaUrl', 'schema_url'), 'schemaUrl');
+}
+
+/** Walks `resourceX[].scopeX[].items[]`, calling `item` for each with its resource and scope. */
+export function envelope(
+  c: Ctx,
+  root: Json,
+  names: readonly [camel: string, snake: string, scopeCamel: string, scopeSnake: string, itemCamel: string, itemSnake: string],
+  item: (o: JsonObject, res: Resource, sc: InstrumentationScope) => void,
+): void {
+  const top = obj(c, root, '');
+  if (top === undefined) throw c.path.error(`expected an object, got ${root === null ? 'null' : 'nothing'}`);
+  const rs = arr(c, get(top, names[0], names[1]), names[0]);
+  for (let i = 0; i < rs.length; i++) {
+    c.path.push(names[0], i);
+    const ro = obj(c, rs[i], '') ?? {};
+    const res = resource(c, ro['resource'], schemaUrl(c, ro));
+    const ss = arr(c, get(ro, names[2], names[3]), names[2]);
+    for (let j = 0; j < ss.length; j++) {
+      c.path.push(names[2], j);
+      const so = obj(c, ss[j], '') ?? {};
+      const sc = scope(c, so['scope'], schemaUrl(c, so));
+      const items = arr(c, get(so, names[4], names[5]), names[4]);
+      for (let k = 0; k < items.length; k++) {
+        c.path.push(names[4], k);
+        item(obj(c, items[k], '') ?? {}, res, sc);
+        c.path.pop(true);
+      }
+      c.path.pop(true);
+    }
+    c.path.pop(true);
+  }
+}
+
+export function countItem(c: Ctx): void {
+  if (++c.items > c.limits.maxItemsPerRequest) {
+    throw c.path.error(`more than ${c.limits.maxItemsPerRequest} items in one request (limit maxItemsPerRequest)`, 'limit');
+  }
+}
+
+export function reject(c: Ctx, reason: string): void {
+  c.rejected++;
+  if (c.rejectReason === '') c.rejectReason = `${c.path.toString()}: ${reason}`;
+}
