@@ -1,0 +1,125 @@
+// Feature flags for the shop's services: the OpenFeature server SDK with the
+// official flagd provider in in-process mode, reading the flags file itself
+// (no flagd daemon).
+//
+// Why the extra watcher: the provider watches the file with fs.watchFile at
+// Node's default 5 s poll, and a flag change must reach every service within
+// 2 s. Node shares one stat watcher per path, so registering ours first (500
+// ms poll) makes the provider's listener fire at our pace too. The stat poll
+// sees the CLI's write-temp-then-rename (a new inode). Ours also validates
+// the file, so a corrupt file is reported clearly; flagd-core then keeps the
+// last good flags.
+import fs from 'node:fs';
+import path from 'node:path';
+import { FlagdProvider } from '@openfeature/flagd-provider';
+import { OpenFeature, type EvaluationContext, type Logger as OfLogger } from '@openfeature/server-sdk';
+import { packageRoot } from '../telemetry/package';
+import { parseFlags } from './file';
+
+/** What services need from flags; tests pass `staticFlags`. */
+export interface FlagSource {
+  bool(name: string, fallback: boolean, context?: EvaluationContext): Promise<boolean>;
+  number(name: string, fallback: number, context?: EvaluationContext): Promise<number>;
+}
+
+export interface FileFlags extends FlagSource {
+  readonly file: string;
+  close(): Promise<void>;
+}
+
+export interface FlagsLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const FLAGS_POLL_MS = 500;
+
+/** OTEL_LAB_FLAGS_FILE, else the demo flags in the package (src/shop/flags/demo.flagd.json). */
+export function flagsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env['OTEL_LAB_FLAGS_FILE'];
+  if (explicit) return path.resolve(explicit);
+  return path.join(packageRoot(), 'src', 'shop', 'flags', 'demo.flagd.json');
+}
+
+const consoleLogger: FlagsLogger = {
+  info: (m) => console.log(`flags: ${m}`),
+  warn: (m) => console.warn(`flags: ${m}`),
+  error: (m) => console.error(`flags: ${m}`),
+};
+
+function providerLogger(log: FlagsLogger): OfLogger {
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  return {
+    error: (...a: unknown[]) => log.error(`flagd provider: ${text(a)}`),
+    warn: (...a: unknown[]) => log.warn(`flagd provider: ${text(a)}`),
+    info: () => undefined,
+    debug: () => undefined,
+  };
+}
+
+/**
+ * Starts OpenFeature with the flagd provider on `file` and resolves once the
+ * flags are loaded. One per process (OpenFeature's provider is global).
+ */
+export async function startFileFlags(
+  opts: { file?: string; pollMs?: number; logger?: FlagsLogger } = {},
+): Promise<FileFlags> {
+  const file = path.resolve(opts.file ?? flagsFilePath());
+  const log = opts.logger ?? consoleLogger;
+  let lastProblem: string | undefined;
+  const check = () => {
+    try {
+      parseFlags(fs.readFileSync(file, 'utf8'), file);
+      if (lastProblem !== undefined) log.info(`flags file ${file} is valid again; flags reloaded`);
+      lastProblem = undefined;
+    } catch (err) {
+      const problem = err instanceof Error ? err.message : String(err);
+      if (problem !== lastProblem) {
+        log.error(`${problem}: keeping the last good flags until the file is fixed`);
+      }
+      lastProblem = problem;
+    }
+  };
+  const onChange = () => check();
+  fs.watchFile(file, { interval: opts.pollMs ?? FLAGS_POLL_MS, persistent: false }, onChange);
+  check();
+  const provider = new FlagdProvider(
+    { resolverType: 'in-process', offlineFlagSourcePath: file },
+    providerLogger(log),
+  );
+  try {
+    await OpenFeature.setProviderAndWait(provider);
+  } catch (err) {
+    fs.unwatchFile(file);
+    throw new Error(`cannot load flags from ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const client = OpenFeature.getClient();
+  return {
+    file,
+    bool: (name, fallback, context) => client.getBooleanValue(name, fallback, context),
+    number: (name, fallback, context) => client.getNumberValue(name, fallback, context),
+    close: async () => {
+      fs.unwatchFile(file);
+      await OpenFeature.close();
+    },
+  };
+}
+
+/** Fixed flags for tests; `set` changes them. */
+export function staticFlags(values: Record<string, boolean | number> = {}): FlagSource & {
+  set(name: string, value: boolean | number): void;
+} {
+  const v = new Map(Object.entries(values));
+  return {
+    bool: async (name, fallback) => {
+      const x = v.get(name);
+      return typeof x === 'boolean' ? x : fallback;
+    },
+    number: async (name, fallback) => {
+      const x = v.get(name);
+      return typeof x === 'number' ? x : fallback;
+    },
+    set: (name, value) => void v.set(name, value),
+  };
+}
