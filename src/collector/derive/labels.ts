@@ -84,10 +84,15 @@ export function seriesLabels(
   resource: Resource,
 ): Record<string, string> {
   const labels = attributeLabels(attributes);
-  if (scope.name !== '') labels['otel_scope_name'] = scope.name;
-  if (scope.version !== '') labels['otel_scope_version'] = scope.version;
-  for (const [key, value] of Object.entries(attributeLabels(scope.attributes))) {
-    labels[`otel_scope_${key}`] = value;
+  // Scope labels only for a named scope, as Prometheus' OTLP translation does.
+  if (scope.name !== '') {
+    labels['otel_scope_name'] = scope.name;
+    if (scope.version !== '') labels['otel_scope_version'] = scope.version;
+    if (scope.schemaUrl !== '') labels['otel_scope_schema_url'] = scope.schemaUrl;
+    for (const key of Object.keys(scope.attributes)) {
+      const value = valueText(scope.attributes[key] ?? null);
+      if (value !== '') labels[labelName(`otel_scope_${key}`)] = value;
+    }
   }
   const { job, instance } = jobInstance(resource);
   if (job !== undefined && job !== '') labels['job'] = job;
@@ -100,12 +105,14 @@ const IDENTIFYING = new Set([SERVICE_NAME, SERVICE_NAMESPACE, SERVICE_INSTANCE_I
 /**
  * Labels of the resource's `target_info` series: job/instance plus every other
  * resource attribute; undefined when the resource says nothing more than its
- * identity (the exporters emit no `target_info` then).
+ * identity, or has no identity (the exporters emit no `target_info` then).
  */
 export function targetInfoLabels(resource: Resource): Labels | undefined {
   const extra = attributeLabels(resource.attributes, {}, IDENTIFYING);
   if (Object.keys(extra).length === 0) return undefined;
   const { job, instance } = jobInstance(resource);
+  // Without job or instance nothing could join target_info to the series.
+  if ((job ?? '') === '' && (instance ?? '') === '') return undefined;
   if (job !== undefined && job !== '') extra['job'] = job;
   if (instance !== undefined && instance !== '') extra['instance'] = instance;
   extra['__name__'] = 'target_info';

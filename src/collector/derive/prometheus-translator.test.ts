@@ -240,6 +240,23 @@ describe('PrometheusTranslator: series and labels', () => {
     assert.ok(!r.samples.some((s) => s.labels['__name__'] === 'target_info'));
   });
 
+  it('emits no target_info for a resource without service.name or service.instance.id', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([makeGauge({ resource: makeResource({ 'host.name': 'h' }) })]);
+    assert.ok(!r.samples.some((s) => s.labels['__name__'] === 'target_info'));
+  });
+
+  it('adds scope attributes as otel_scope_ labels, and no scope labels for an unnamed scope', () => {
+    const t = new PrometheusTranslator();
+    const scope = { ...makeScope('lib', '1.0'), attributes: { 'lib.flavour': 'x' } };
+    const r = t.translate([
+      makeGauge({ scope }),
+      makeGauge({ name: 'n', scope: makeScope('', '9') }),
+    ]);
+    assert.equal(r.samples[0]?.labels['otel_scope_lib_flavour'], 'x');
+    assert.equal(r.samples[1]?.labels['otel_scope_version'], undefined);
+  });
+
   it('writes the staleness marker for a point flagged NO_RECORDED_VALUE', () => {
     const t = new PrometheusTranslator();
     const r = t.translate([makeGauge({ flags: 1 })]);
