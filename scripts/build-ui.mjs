@@ -9,5 +9,5 @@ if (!existsSync(join(uiRoot, 'index.html'))) {
   process.exit(0);
 }
 const { build } = await import('vite');
-await build({ root: uiRoot, configFile: join(uiRoot, 'vite.config.ts'), logLevel: 'warn' });
+await build({ root: uiRoot, configFile: join(uiRoot, 'vite.config.mts'), logLevel: 'warn' });
 console.log('build-ui: dist/ui written');

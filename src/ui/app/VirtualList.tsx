@@ -1,0 +1,55 @@
+// A fixed-row-height virtual list: only the rows in view (plus a margin) are
+// in the DOM, so 10,000 spans or thousands of traces scroll smoothly.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+export interface VirtualListProps<T> {
+  items: T[];
+  rowHeight: number;
+  height: number;
+  render: (item: T, index: number) => JSX.Element;
+  label: string;
+  /** Index to keep in view (keyboard selection). */
+  focusIndex?: number;
+}
+
+export function VirtualList<T>(props: VirtualListProps<T>): JSX.Element {
+  const { items, rowHeight, height } = props;
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const overscan = 10;
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+
+  useEffect(() => {
+    const el = ref.current;
+    const i = props.focusIndex;
+    if (!el || i === undefined || i < 0) return;
+    const top = i * rowHeight;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + rowHeight > el.scrollTop + height) el.scrollTop = top + rowHeight - height;
+  }, [props.focusIndex, rowHeight, height]);
+
+  const rows: JSX.Element[] = [];
+  for (let i = first; i < last; i++) {
+    rows.push(
+      <div class="vrow" key={i} style={{ top: `${i * rowHeight}px`, height: `${rowHeight}px` }}>
+        {props.render(items[i] as T, i)}
+      </div>,
+    );
+  }
+  return (
+    <div
+      ref={ref}
+      class="vlist"
+      role="list"
+      aria-label={props.label}
+      style={{ height: `${Math.min(height, Math.max(items.length * rowHeight, rowHeight))}px` }}
+      onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
+    >
+      <div class="vlist-inner" style={{ height: `${items.length * rowHeight}px` }}>
+        {rows}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+// Feature flags (flagd JSON behind the lab API): list them and switch a
+// variant; services pick the change up within seconds.
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { errorText, request } from '../api';
+import { dataOf, useAsync } from '../hooks';
+import { AsyncStatus, Empty, ErrorBox } from '../ui';
+
+interface Flag {
+  name: string;
+  description?: string;
+  variants: Record<string, unknown>;
+  defaultVariant: string;
+  state?: string;
+}
+
+export function Flags(): JSX.Element {
+  const flags = useAsync((signal) => request<{ flags: Flag[] }>('/api/flags', { signal }).then((r) => r.flags ?? []), []);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const list = dataOf(flags) ?? [];
+
+  const switchTo = async (flag: Flag, variant: string): Promise<void> => {
+    setBusy(flag.name);
+    setMessage(null);
+    try {
+      await request(`/api/flags/${encodeURIComponent(flag.name)}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ variant }),
+      });
+      setMessage({ ok: true, text: `${flag.name} is now “${variant}”. Services pick it up within a few seconds.` });
+      flags.reload();
+    } catch (e) {
+      setMessage({ ok: false, text: `Could not switch ${flag.name} to “${variant}”: ${errorText(e)}` });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section class="page">
+      <div class="page-head">
+        <h1>Feature flags</h1>
+        <p class="muted">The demo's fault flags. Turn on <code>recommendationServiceCacheFailure</code> to start the memory leak.</p>
+      </div>
+      {message ? message.ok ? <div class="status ok" role="status">{message.text}</div> : <ErrorBox title="Flag not changed" message={message.text} /> : null}
+      <AsyncStatus a={flags} what="flags" onRetry={flags.reload} />
+      {flags.state === 'ok' && list.length === 0 ? <Empty>No flags are defined.</Empty> : null}
+      <ul class="flag-list">
+        {list.map((f) => (
+          <li key={f.name} class={f.name === 'recommendationServiceCacheFailure' ? 'flag featured' : 'flag'} data-flag={f.name}>
+            <div class="flag-text">
+              <h2>{f.name}</h2>
+              {f.description ? <p>{f.description}</p> : null}
+              {f.state && f.state !== 'ENABLED' ? <span class="badge">{f.state}</span> : null}
+            </div>
+            <div class="seg-group" role="radiogroup" aria-label={`${f.name} variant`}>
+              {Object.entries(f.variants ?? {}).map(([v, value]) => (
+                <button
+                  type="button"
+                  key={v}
+                  role="radio"
+                  class={`seg ${v === f.defaultVariant && v !== 'off' ? 'active-on' : ''}`}
+                  aria-checked={v === f.defaultVariant}
+                  disabled={busy === f.name}
+                  onClick={() => (v === f.defaultVariant ? undefined : void switchTo(f, v))}
+                  title={`value: ${JSON.stringify(value)}`}
+                >
+                  {v}
+                </button>
+              ))}
+              {busy === f.name ? <span class="spinner small" role="status" aria-label="Switching" /> : null}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,254 @@
+// One trace: a virtualized, collapsible waterfall with service colours and
+// bars to scale, search inside the trace, critical path, per-operation
+// statistics, span details as plain text, and a JSON download.
+import type { JSX } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
+import { request } from '../api';
+import { dataOf, useAsync } from '../hooks';
+import { Link, setParams } from '../router';
+import { AsyncStatus, Empty } from '../ui';
+import { VirtualList } from '../VirtualList';
+import { SpanDetails } from './SpanDetails';
+import { formatMicros } from '../../lib/duration';
+import type { JaegerTrace } from '../../lib/jaeger';
+import { ancestorsOf, buildTree, criticalPath, searchSpans, serviceColor, traceStats, visibleRows, type Row } from '../../lib/waterfall';
+
+const ROW_H = 26;
+
+export function TraceView(props: { traceID: string; params: URLSearchParams }): JSX.Element {
+  const { traceID, params } = props;
+  const res = useAsync(
+    (signal) =>
+      request<{ data: JaegerTrace[] }>(`/jaeger/api/traces/${encodeURIComponent(traceID)}`, { signal }).then((r) => {
+        const t = r.data?.[0];
+        if (!t) throw new Error(`trace ${traceID} was not found`);
+        return t;
+      }),
+    [traceID],
+  );
+  const trace = dataOf(res);
+  return (
+    <section class="page trace-page">
+      <AsyncStatus a={res} what={`trace ${traceID}`} onRetry={res.reload} />
+      {trace ? <TraceBody trace={trace} params={params} /> : null}
+    </section>
+  );
+}
+
+function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.Element {
+  const { trace, params } = props;
+  const tree = useMemo(() => buildTree(trace), [trace]);
+  const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
+  const [find, setFind] = useState(params.get('find') ?? '');
+  const [showCritical, setShowCritical] = useState(false);
+  const [showStats, setShowStats] = useState(false);
+  const hits = useMemo(() => searchSpans(tree, trace, find), [tree, trace, find]);
+  const critical = useMemo(() => (showCritical ? criticalPath(tree) : new Set<string>()), [tree, showCritical]);
+  // Search hits inside collapsed subtrees are revealed by expanding their ancestors.
+  const effectiveCollapsed = useMemo(() => {
+    if (hits.size === 0) return collapsed;
+    const open = ancestorsOf(tree, hits);
+    return new Set([...collapsed].filter((id) => !open.has(id)));
+  }, [collapsed, hits, tree]);
+  const rows = useMemo(() => visibleRows(tree, effectiveCollapsed), [tree, effectiveCollapsed]);
+  const selectedID = params.get('span') ?? tree.roots[0]?.span.spanID ?? '';
+  const selectedIndex = rows.findIndex((r) => r.node.span.spanID === selectedID);
+  const selected = tree.byID.get(selectedID);
+  const root = tree.roots[0];
+  const services = useMemo(() => [...new Set([...tree.byID.values()].map((n) => n.service))].sort(), [tree]);
+  const errors = [...tree.byID.values()].filter((n) => n.isError).length;
+
+  const select = (id: string): void => setParams({ span: id }, { replace: true });
+  const toggle = (id: string): void => {
+    const next = new Set(collapsed);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setCollapsed(next);
+  };
+  const onKey = (e: KeyboardEvent): void => {
+    const row = rows[selectedIndex];
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const i = Math.min(rows.length - 1, Math.max(0, selectedIndex + (e.key === 'ArrowDown' ? 1 : -1)));
+      const r = rows[i];
+      if (r) select(r.node.span.spanID);
+    } else if (e.key === 'ArrowLeft' && row) {
+      e.preventDefault();
+      if (row.hasChildren && !row.collapsed) toggle(row.node.span.spanID);
+      else if (row.node.parentID) select(row.node.parentID);
+    } else if (e.key === 'ArrowRight' && row?.hasChildren && row.collapsed) {
+      e.preventDefault();
+      toggle(row.node.span.spanID);
+    }
+  };
+  const download = (): void => {
+    const blob = new Blob([JSON.stringify({ data: [trace] }, null, 2)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `trace-${trace.traceID}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+
+  return (
+    <>
+      <div class="page-head">
+        <h1>
+          {root ? (
+            <>
+              <span class="svc-dot" style={{ background: serviceColor(root.service) }} aria-hidden="true" />
+              {root.service}: {root.span.operationName}
+            </>
+          ) : (
+            'Empty trace'
+          )}
+        </h1>
+        <div class="trace-facts">
+          <span>
+            Trace <code>{trace.traceID}</code>
+          </span>
+          <span>{new Date(tree.start / 1000).toLocaleString()}</span>
+          <span>
+            Duration <strong>{formatMicros(tree.duration)}</strong>
+          </span>
+          <span>{tree.byID.size} spans</span>
+          <span>{services.length} services</span>
+          <span>depth {tree.maxDepth + 1}</span>
+          {errors > 0 ? <span class="badge err">{errors} errors</span> : null}
+        </div>
+      </div>
+      <div class="toolbar trace-toolbar">
+        <label class="field">
+          <span class="field-label">Find in trace</span>
+          <input type="search" value={find} placeholder="operation, service, attribute…" onInput={(e) => setFind((e.target as HTMLInputElement).value)} />
+        </label>
+        {find.trim() ? <span role="status">{hits.size} matching spans</span> : null}
+        <button type="button" onClick={() => setCollapsed(new Set())}>
+          Expand all
+        </button>
+        <button type="button" onClick={() => setCollapsed(new Set([...tree.byID.values()].filter((n) => n.depth >= 1 && n.children.length > 0).map((n) => n.span.spanID)))}>
+          Collapse all
+        </button>
+        <button type="button" aria-pressed={showCritical} onClick={() => setShowCritical(!showCritical)}>
+          Critical path
+        </button>
+        <button type="button" aria-pressed={showStats} onClick={() => setShowStats(!showStats)}>
+          Statistics
+        </button>
+        <button type="button" onClick={download}>
+          Download JSON
+        </button>
+        <Link href={`/logs?traceID=${trace.traceID}`}>Logs of this trace</Link>
+      </div>
+      <div class="legend" aria-label="Services">
+        {services.map((s) => (
+          <span key={s} class="chip" style={{ borderColor: serviceColor(s) }}>
+            {s}
+          </span>
+        ))}
+      </div>
+      {showStats ? <StatsTable trace={trace} /> : null}
+      {trace.spans.length === 0 ? <Empty>This trace has no spans.</Empty> : null}
+      <div class="waterfall" tabIndex={0} onKeyDown={onKey} role="tree" aria-label="Span waterfall; arrow keys move, left and right collapse and expand">
+        <div class="wf-header" aria-hidden="true">
+          <div class="wf-name">Service: operation</div>
+          <div class="wf-track">
+            {ticks.map((f) => (
+              <span key={f} class="wf-tick" style={{ left: `${f * 100}%` }}>
+                {formatMicros(f * tree.duration)}
+              </span>
+            ))}
+          </div>
+        </div>
+        <VirtualList
+          items={rows}
+          rowHeight={ROW_H}
+          height={Math.min(560, Math.max(ROW_H * 4, rows.length * ROW_H))}
+          label="Spans"
+          focusIndex={selectedIndex}
+          render={(r) => (
+            <SpanRow row={r} selected={r.node.span.spanID === selectedID} hit={hits.has(r.node.span.spanID)} critical={critical.has(r.node.span.spanID)} onSelect={select} onToggle={toggle} />
+          )}
+        />
+      </div>
+      {selected ? <SpanDetails node={selected} trace={trace} traceStart={tree.start} /> : null}
+    </>
+  );
+}
+
+function SpanRow(props: { row: Row; selected: boolean; hit: boolean; critical: boolean; onSelect: (id: string) => void; onToggle: (id: string) => void }): JSX.Element {
+  const { row, selected } = props;
+  const n = row.node;
+  const color = serviceColor(n.service);
+  const labelRight = row.left + row.width < 0.8;
+  const cls = ['wf-row', selected ? 'selected' : '', props.hit ? 'hit' : '', n.isError ? 'error' : '', props.critical ? 'critical' : ''].join(' ');
+  return (
+    <div class={cls} role="treeitem" aria-level={n.depth + 1} aria-selected={selected} aria-expanded={row.hasChildren ? !row.collapsed : undefined} onClick={() => props.onSelect(n.span.spanID)} data-span-id={n.span.spanID}>
+      <div class="wf-name" style={{ paddingLeft: `${Math.min(n.depth, 30) * 14 + 4}px` }}>
+        {row.hasChildren ? (
+          <button
+            type="button"
+            class="wf-toggle"
+            tabIndex={-1}
+            aria-label={row.collapsed ? 'Expand' : 'Collapse'}
+            onClick={(e) => {
+              e.stopPropagation();
+              props.onToggle(n.span.spanID);
+            }}
+          >
+            {row.collapsed ? '▸' : '▾'}
+          </button>
+        ) : (
+          <span class="wf-toggle-spacer" />
+        )}
+        <span class="svc-bar" style={{ background: color }} aria-hidden="true" />
+        <span class="wf-svc">{n.service}</span>
+        <span class="wf-op">{n.span.operationName}</span>
+        {n.isError ? <span class="err-icon" title="error">!</span> : null}
+        {row.collapsed ? <span class="muted"> ({n.children.length})</span> : null}
+      </div>
+      <div class="wf-track">
+        <span class="wf-bar" style={{ left: `${row.left * 100}%`, width: `max(2px, ${row.width * 100}%)`, background: n.isError ? 'var(--err)' : color }} />
+        <span class="wf-dur" style={labelRight ? { left: `calc(${(row.left + row.width) * 100}% + 4px)` } : { right: `calc(${(1 - row.left) * 100}% + 4px)` }}>
+          {formatMicros(n.span.duration)}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function StatsTable(props: { trace: JaegerTrace }): JSX.Element {
+  const stats = useMemo(() => traceStats(buildTree(props.trace)), [props.trace]);
+  return (
+    <div class="table-wrap">
+      <table class="stats">
+        <caption>Per service and operation (self time = time not spent in children)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Service</th>
+            <th scope="col">Operation</th>
+            <th scope="col" class="num">Count</th>
+            <th scope="col" class="num">Total</th>
+            <th scope="col" class="num">Self</th>
+            <th scope="col" class="num">Max</th>
+            <th scope="col" class="num">Errors</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.map((s) => (
+            <tr key={s.service + s.operation}>
+              <td>{s.service}</td>
+              <td>{s.operation}</td>
+              <td class="num">{s.count}</td>
+              <td class="num">{formatMicros(s.total)}</td>
+              <td class="num">{formatMicros(s.self)}</td>
+              <td class="num">{formatMicros(s.max)}</td>
+              <td class="num">{s.errors}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
