@@ -91,9 +91,10 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
     case 'sort':
     case 'sort_desc': {
       const desc = name === 'sort_desc';
+      // NaN sorts to the bottom either way.
       const samples = [...vectorArg(ctx, args[0], ts)].sort((a, b) => {
-        if (Number.isNaN(a.v)) return Number.isNaN(b.v) ? 0 : -1;
-        if (Number.isNaN(b.v)) return 1;
+        if (Number.isNaN(a.v)) return Number.isNaN(b.v) ? 0 : 1;
+        if (Number.isNaN(b.v)) return -1;
         return desc ? b.v - a.v : a.v - b.v;
       });
       return vec(samples.map((s) => ({ labels: s.labels, v: s.v })));

@@ -372,13 +372,12 @@ class Converter {
     if (sig.variadic === 0 && nargs !== args.length) {
       throw this.error(n.from, `expected ${nargs} argument(s) in call to "${name}", got ${args.length}`);
     }
-    if (sig.variadic > 0) {
-      const min = nargs - sig.variadic;
+    if (sig.variadic !== 0) {
+      const min = nargs - 1;
       if (args.length < min) throw this.error(n.from, `expected at least ${min} argument(s) in call to "${name}", got ${args.length}`);
-      if (args.length > nargs) throw this.error(n.from, `expected at most ${nargs} argument(s) in call to "${name}", got ${args.length}`);
-    }
-    if (sig.variadic < 0 && args.length < nargs) {
-      throw this.error(n.from, `expected at least ${nargs} argument(s) in call to "${name}", got ${args.length}`);
+      if (sig.variadic > 0 && args.length > min + sig.variadic) {
+        throw this.error(n.from, `expected at most ${min + sig.variadic} argument(s) in call to "${name}", got ${args.length}`);
+      }
     }
     args.forEach((a, i) => {
       const want = sig.args[Math.min(i, nargs - 1)];

@@ -15,25 +15,125 @@ export function compileAnchored(pattern: string): RegExp {
   if (pattern.length > maxRegexLength) {
     throw badData(`regular expression is longer than ${maxRegexLength} characters`);
   }
-  let body = pattern;
-  let flags = '';
-  const flagGroup = /^\(\?([imsU]+)\)/.exec(body);
-  if (flagGroup) {
-    const f = flagGroup[1] ?? '';
-    if (f.includes('i')) flags += 'i';
-    if (f.includes('s')) flags += 's';
-    if (f.includes('m')) flags += 'm';
-    body = body.slice(flagGroup[0].length);
-  }
   let re: RegExp;
   try {
-    re = new RegExp(`^(?:${body})$`, flags);
+    const { source, dotAll } = translateRe2(pattern);
+    re = new RegExp(`^(?:${source})$`, dotAll ? 's' : '');
   } catch (err) {
     throw badData(`error parsing regexp: ${(err as Error).message}`);
   }
   if (cache.size > 1000) cache.clear();
   cache.set(pattern, re);
   return re;
+}
+
+function swapCase(c: string): string {
+  const lower = c.toLowerCase();
+  return lower === c ? c.toUpperCase() : lower;
+}
+
+function isLetter(c: string): boolean {
+  return c.toLowerCase() !== c.toUpperCase();
+}
+
+/** Rewrites a character class body so it matches both cases. */
+function foldClass(body: string): string {
+  let extra = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    const next = body[i + 1];
+    const end = body[i + 2];
+    if (next === '-' && end !== undefined && isLetter(c) && isLetter(end)) {
+      extra += `${swapCase(c)}-${swapCase(end)}`;
+      i += 2;
+    } else if (isLetter(c)) {
+      extra += swapCase(c);
+    }
+  }
+  return body + extra;
+}
+
+/**
+ * RE2 -> JavaScript: scoped flag groups `(?i)`, `(?i:...)` become explicit
+ * case alternatives, `(?P<name>` becomes `(?<name>`, `\z` and `\A` anchors.
+ */
+export function translateRe2(pattern: string): { source: string; dotAll: boolean } {
+  let out = '';
+  let ci = false;
+  let dotAll = false;
+  const stack: boolean[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\') {
+      const e = pattern[i + 1] ?? '';
+      if (e === 'z') out += '$';
+      else if (e === 'A') out += '^';
+      else out += c + e;
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      const negated = pattern[i + 1] === '^';
+      const body = pattern.slice(i + 1 + (negated ? 1 : 0), j);
+      out += '[' + (negated ? '^' : '') + (ci ? foldClass(body) : body) + ']';
+      i = j;
+      continue;
+    }
+    if (c === '(' && pattern[i + 1] === '?') {
+      const flagGroup = /^\(\?([a-zA-Z-]*)(\)|:)/.exec(pattern.slice(i));
+      if (flagGroup && flagGroup[1] !== undefined && !pattern.startsWith('(?P<', i)) {
+        const flags = flagGroup[1];
+        const on = flags.split('-')[0] ?? '';
+        const off = flags.split('-')[1] ?? '';
+        const nextCi = on.includes('i') ? true : off.includes('i') ? false : ci;
+        if (on.includes('s') && i === 0) dotAll = true;
+        if (flagGroup[2] === ')') {
+          ci = nextCi;
+        } else {
+          stack.push(ci);
+          ci = nextCi;
+          out += '(?:';
+        }
+        i += flagGroup[0].length - 1;
+        continue;
+      }
+      if (pattern.startsWith('(?P<', i)) {
+        stack.push(ci);
+        out += '(?<';
+        i += 3;
+        continue;
+      }
+      stack.push(ci);
+      out += '(';
+      continue;
+    }
+    if (c === '(') {
+      stack.push(ci);
+      out += c;
+      continue;
+    }
+    if (c === ')') {
+      ci = stack.pop() ?? ci;
+      out += c;
+      continue;
+    }
+    if (c === '{' && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) {
+      const q = /^\{\d+(,\d*)?\}/.exec(pattern.slice(i))?.[0] ?? '';
+      out += q;
+      i += q.length - 1;
+      continue;
+    }
+    out += ci && isLetter(c) ? `[${c}${swapCase(c)}]` : c;
+  }
+  return { source: out, dotAll };
 }
 
 export function matchesLabel(op: '=' | '!=' | '=~' | '!~', want: string, value: string): boolean {
