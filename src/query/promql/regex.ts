@@ -93,7 +93,7 @@ export function translateRe2(pattern: string): { source: string; dotAll: boolean
         const flags = flagGroup[1];
         const on = flags.split('-')[0] ?? '';
         const off = flags.split('-')[1] ?? '';
-        const nextCi = on.includes('i') ? true : off.includes('i') ? false : ci;
+        const nextCi: boolean = on.includes('i') ? true : off.includes('i') ? false : ci;
         if (on.includes('s') && i === 0) dotAll = true;
         if (flagGroup[2] === ')') {
           ci = nextCi;

@@ -219,7 +219,7 @@ function compare(cmd: EvalCmd, samples: readonly { labels: Labels; v: number }[]
   return undefined;
 }
 
-function instantSamples(r: QueryResult): { labels: Labels; v: number }[] | number | string {
+function instantSamples(r: QueryResult): readonly { labels: Labels; v: number }[] | number | string {
   if (r.resultType === 'scalar') return r.v;
   if (r.resultType === 'vector') return r.samples;
   return `received ${r.resultType} result on instant evaluation`;
