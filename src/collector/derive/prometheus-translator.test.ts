@@ -316,6 +316,15 @@ describe('PrometheusTranslator: delta to cumulative', () => {
     ]);
   });
 
+  it('adds up the deltas of one batch in time order, whatever order they come in', () => {
+    const t = new PrometheusTranslator();
+    const r = t.translate([delta(1000, 2000, 3), delta(0, 1000, 5)]);
+    assert.deepEqual(byName(r).get('m_total{}'), [
+      [1000, 5],
+      [2000, 8],
+    ]);
+  });
+
   it('drops a delta point that is not newer than the last one', () => {
     const t = new PrometheusTranslator();
     t.translate([delta(1000, 2000, 5)]);

@@ -107,7 +107,11 @@ export class PrometheusTranslator {
       metadata: new Map(),
       targets: new Map(),
     };
-    for (const p of points) this.point(batch, p);
+    // Time order first, so deltas of one stream add up whatever order the batch lists them in.
+    const byTime = [...points].sort((a, b) =>
+      a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0,
+    );
+    for (const p of byTime) this.point(batch, p);
     if (this.targetInfo) this.targetInfoSeries(batch);
     this.states.evictIdle();
     return {
