@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import type {
   ExponentialHistogramPoint,
   HistogramPoint,
-  InstrumentationScope,
   MetricPoint,
   PromExemplar,
   PromMetadata,
@@ -26,7 +25,6 @@ import {
   addExponential,
   addHistogram,
   exponentialToExplicit,
-  type ExpHistogramAcc,
   type HistogramAcc,
   StreamStates,
 } from './stream-state';
@@ -68,15 +66,7 @@ interface Batch {
   readonly targets: Map<Resource, number>;
 }
 
-const NS_PER_MS = 1_000_000n;
-
-function toMs(ns: bigint): number {
-  return Number(ns / NS_PER_MS);
-}
-
-function num(v: number | bigint): number {
-  return typeof v === 'bigint' ? Number(v) : v;
-}
+import { expAcc, NS_PER_MS, num, ordered, running, scopeKey, startOf, toMs } from './point-math';
 
 export class PrometheusTranslator {
   private readonly suffixes: boolean;
@@ -457,49 +447,4 @@ export class PrometheusTranslator {
     }
     return `${rk}\u0002${scopeKey(p.scope)}\u0002${p.type}\u0002${p.name}\u0002${attributesKey(p.attributes)}`;
   }
-}
-
-function scopeKey(scope: InstrumentationScope): string {
-  return `${scope.name}\u0000${scope.version}`;
-}
-
-function startOf(p: MetricPoint): bigint {
-  return p.startTimeUnixNano === 0n ? p.timeUnixNano : p.startTimeUnixNano;
-}
-
-function running(counts: readonly number[]): number[] {
-  const out: number[] = [];
-  let total = 0;
-  for (const c of counts) {
-    total += c;
-    out.push(total);
-  }
-  return out;
-}
-
-function expAcc(p: ExponentialHistogramPoint): ExpHistogramAcc {
-  const toMap = (offset: number, counts: readonly bigint[]): Map<number, number> => {
-    const m = new Map<number, number>();
-    counts.forEach((c, i) => {
-      if (c !== 0n) m.set(offset + i, Number(c));
-    });
-    return m;
-  };
-  return {
-    scale: p.scale,
-    count: Number(p.count),
-    sum: p.sum,
-    zeroCount: Number(p.zeroCount),
-    zeroThreshold: p.zeroThreshold,
-    positive: toMap(p.positive.offset, p.positive.bucketCounts),
-    negative: toMap(p.negative.offset, p.negative.bucketCounts),
-  };
-}
-
-/** Samples by time; of two at the same time, the later one written wins (as a re-sent point would). */
-function ordered(samples: Sample[]): Sample[] {
-  if (samples.length < 2) return samples;
-  const byT = new Map<number, Sample>();
-  for (const s of samples) byT.set(s.t, s);
-  return [...byT.values()].sort((a, b) => a.t - b.t);
 }

@@ -13,6 +13,8 @@ import type {
   SummaryPoint,
 } from '../../model/telemetry';
 import { AggregationTemporality, SpanKind, StatusCode } from '../../model/telemetry';
+import type { SeriesSamples } from '../../model/telemetry';
+import type { TranslateResult } from './prometheus-translator';
 
 export function makeResource(
   attributes: Attributes = { 'service.name': 'recommendation' },
@@ -134,4 +136,27 @@ export function makeSpan(over: Partial<Span> & { durationMs?: number } = {}): Sp
     scope: makeScope('recommendation'),
     ...rest,
   };
+}
+
+export const T0 = Number(at(0) / 1_000_000n);
+
+/** `name{a="b",...}` -> samples as [ms after T0, value]. */
+export function byName(r: TranslateResult): Map<string, [number, number][]> {
+  const out = new Map<string, [number, number][]>();
+  for (const s of r.samples)
+    out.set(
+      render(s),
+      s.samples.map(({ t, v }) => [t - T0, v]),
+    );
+  return out;
+}
+
+export function render(s: Pick<SeriesSamples, 'labels'>): string {
+  const { __name__, ...rest } = s.labels;
+  const inner = Object.keys(rest)
+    .sort()
+    .filter((k) => !['job', 'otel_scope_name'].includes(k))
+    .map((k) => `${k}="${rest[k]}"`)
+    .join(',');
+  return `${__name__ ?? ''}{${inner}}`;
 }
