@@ -1,0 +1,140 @@
+// `otel-lab start` end to end with a fake shop: every service and the load
+// generator are stand-ins that listen on their port and keep a grandchild
+// process, so the test sees the real CLI bring them up and Ctrl-C leave no
+// process behind.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { descendants, isAlive } from '../../src/cli/proc';
+import { SHOP_SERVICES } from '../../src/shop/registry';
+
+const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-start-e2e-'));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function fakeShop(dir: string, report: string): void {
+  const keepGrandchild = `require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });`;
+  for (const s of SHOP_SERVICES) {
+    const file = path.join(dir, s.entry);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(
+      file,
+      `${keepGrandchild}
+const env = process.env;
+require('node:fs').writeFileSync(${JSON.stringify(report)} + '.' + ${JSON.stringify(s.name)}, JSON.stringify({
+  flags: env.OTEL_LAB_FLAGS_FILE, otlp: env.OTEL_EXPORTER_OTLP_ENDPOINT, frontend: env.FRONTEND_ADDR }));
+require('node:net').createServer().listen(Number(env.${s.portEnv}), '127.0.0.1', () => console.log('${s.name} ready'));
+`,
+    );
+  }
+  const lg = path.join(dir, 'loadgen', 'main.js');
+  fs.mkdirSync(path.dirname(lg), { recursive: true });
+  fs.writeFileSync(
+    lg,
+    `${keepGrandchild}
+require('node:fs').writeFileSync(${JSON.stringify(report)} + '.loadgen', JSON.stringify(process.argv.slice(2)));
+setInterval(() => {}, 1000);
+`,
+  );
+}
+
+describe('otel-lab start', () => {
+  it('brings up every service and the load generator, then Ctrl-C leaves no process behind', async () => {
+    const shop = path.join(root, 'shop');
+    const report = path.join(root, 'report');
+    fakeShop(shop, report);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OTEL_LAB_SHOP_DIR: shop,
+      OTEL_LAB_HOME: path.join(root, 'home'),
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      NO_COLOR: '1',
+    };
+    for (const s of SHOP_SERVICES) env[s.portEnv] = String(await freePort());
+    delete env['OTEL_LAB_FLAGS_FILE'];
+
+    const cli = spawn(
+      process.execPath,
+      [CLI, 'start', '--no-backend', '--users', '3', '--speed', '7'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    cli.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => cli.once('exit', (code) => r(code)));
+    try {
+      for (let i = 0; i < 300 && !out.includes('otel-lab is running'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(out.includes('otel-lab is running'), out);
+      for (const s of SHOP_SERVICES) {
+        assert.match(out, new RegExp(`✓ ${s.name}\\s+:${env[s.portEnv]}\\s+up in`), s.name);
+        assert.match(out, new RegExp(`${s.name}\\s+\\| ${s.name} ready`), s.name);
+      }
+      assert.match(out, new RegExp(`storefront\\s+http://localhost:${env['FRONTEND_PORT']}/`));
+      assert.match(out, /telemetry\s+http:\/\/127\.0\.0\.1:9/);
+      assert.match(out, /status: 11\/11 up \| restarts: none/);
+      for (let i = 0; i < 100 && !fs.existsSync(`${report}.loadgen`); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual(JSON.parse(fs.readFileSync(`${report}.loadgen`, 'utf8')), [
+        '--users',
+        '3',
+        '--speed',
+        '7',
+      ]);
+
+      // The load generator has no port: it wrote its report after spawning its grandchild.
+      const tree = descendants(cli.pid as number);
+      assert.ok(tree.length >= 22, `11 children and 11 grandchildren, got ${tree.length}`);
+
+      const frontend = JSON.parse(fs.readFileSync(`${report}.frontend`, 'utf8')) as Record<
+        string,
+        string
+      >;
+      assert.deepEqual(frontend, {
+        flags: path.join(root, 'home', 'flags.json'),
+        otlp: 'http://127.0.0.1:9',
+        frontend: `127.0.0.1:${env['FRONTEND_PORT']}`,
+      });
+      assert.ok(fs.existsSync(path.join(root, 'home', 'flags.json')));
+
+      cli.kill('SIGINT');
+      assert.equal(await exited, 0);
+      assert.match(out, /SIGINT: stopping the lab/);
+      assert.match(out, /otel-lab stopped\./);
+      assert.deepEqual(tree.filter(isAlive), []);
+    } finally {
+      if (cli.exitCode === null) cli.kill('SIGKILL');
+      for (const pid of descendants(cli.pid as number)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('refuses with exit 2 and the usage on a bad option', async () => {
+    const cli = spawn(process.execPath, [CLI, 'start', '--speed=-1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    cli.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((r) => cli.once('exit', (c) => r(c)));
+    assert.equal(code, 2);
+    assert.match(err, /--speed "-1" must be a number above 0/);
+    assert.match(err, /usage: otel-lab start/);
+  });
+});
