@@ -162,7 +162,7 @@ export class Reader {
   lenEnd(limit: number): number {
     const len = this.varint32();
     const end = this.pos + len;
-    if (len > 0x7fffffff || end > limit) throw this.fail(`length ${len} at byte ${this.pos} runs past the end of its message`);
+    if (len > 0x7fffffff || end > limit) throw this.fail(`truncated or malformed: length ${len} at byte ${this.pos} runs past the end of the enclosing message`);
     return end;
   }
 
