@@ -52,12 +52,22 @@ export function App(): JSX.Element {
         </span>
         <nav aria-label="Main">
           {NAV.map((n) => (
-            <Link key={n.href} href={n.href} class="nav-link" aria-current={n.match(loc.path) ? 'page' : undefined}>
+            <Link
+              key={n.href}
+              href={n.href}
+              class="nav-link"
+              aria-current={n.match(loc.path) ? 'page' : undefined}
+            >
               {n.label}
             </Link>
           ))}
         </nav>
-        <button type="button" class="theme-toggle" onClick={toggle} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+        <button
+          type="button"
+          class="theme-toggle"
+          onClick={toggle}
+          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+        >
           {theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
       </header>
@@ -69,10 +79,16 @@ export function App(): JSX.Element {
 }
 
 function pageFor(path: string, params: URLSearchParams): { title: string; body: JSX.Element } {
-  if (path === '/' || path === '/dashboard') return { title: 'Dashboard', body: <Dashboard params={params} /> };
-  if (path === '/traces' || path === '/search') return { title: 'Traces', body: <Traces params={params} /> };
+  if (path === '/' || path === '/dashboard')
+    return { title: 'Dashboard', body: <Dashboard params={params} /> };
+  if (path === '/traces' || path === '/search')
+    return { title: 'Traces', body: <Traces params={params} /> };
   const m = /^\/trace\/([0-9a-fA-F]{1,32})\/?$/.exec(path);
-  if (m && m[1]) return { title: `Trace ${m[1].slice(0, 8)}`, body: <TraceView traceID={m[1].toLowerCase()} params={params} /> };
+  if (m && m[1])
+    return {
+      title: `Trace ${m[1].slice(0, 8)}`,
+      body: <TraceView traceID={m[1].toLowerCase()} params={params} />,
+    };
   if (path === '/compare') return { title: 'Compare', body: <Compare params={params} /> };
   if (path === '/flags') return { title: 'Flags', body: <Flags /> };
   if (path === '/logs') return { title: 'Logs', body: <Logs params={params} /> };

@@ -7,7 +7,18 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AlignedSeries } from '../lib/prom';
 
-export const PALETTE = ['#3b82f6', '#f59e0b', '#ef4444', '#8b5cf6', '#10b981', '#ec4899', '#06b6d4', '#84cc16', '#f97316', '#6366f1'];
+export const PALETTE = [
+  '#3b82f6',
+  '#f59e0b',
+  '#ef4444',
+  '#8b5cf6',
+  '#10b981',
+  '#ec4899',
+  '#06b6d4',
+  '#84cc16',
+  '#f97316',
+  '#6366f1',
+];
 
 export interface ChartProps {
   data: AlignedSeries;
@@ -63,7 +74,8 @@ export function Chart(props: ChartProps): JSX.Element {
           (u) => {
             u.over.addEventListener('click', () => {
               const left = u.cursor.left;
-              if (clickRef.current && left !== undefined && left >= 0) clickRef.current(u.posToVal(left, 'x'));
+              if (clickRef.current && left !== undefined && left >= 0)
+                clickRef.current(u.posToVal(left, 'x'));
             });
           },
         ],
@@ -72,7 +84,9 @@ export function Chart(props: ChartProps): JSX.Element {
     const aligned: uPlot.AlignedData = [data.xs, ...data.series.map((s) => s.values)];
     const u = new uPlot(opts, aligned, el);
     plot.current = u;
-    const ro = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
+    const ro = new ResizeObserver(() =>
+      u.setSize({ width: Math.max(200, el.clientWidth), height }),
+    );
     ro.observe(el);
     return () => {
       ro.disconnect();
@@ -81,5 +95,12 @@ export function Chart(props: ChartProps): JSX.Element {
     };
   }, [data, format, height, theme]);
 
-  return <div class={props.onClick ? 'chart clickable' : 'chart'} ref={box} role="img" aria-label={props.label} />;
+  return (
+    <div
+      class={props.onClick ? 'chart clickable' : 'chart'}
+      ref={box}
+      role="img"
+      aria-label={props.label}
+    />
+  );
 }

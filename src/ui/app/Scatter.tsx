@@ -16,7 +16,12 @@ export interface Brush {
 const H = 220;
 const PAD = { l: 64, r: 12, t: 10, b: 28 };
 
-export function Scatter(props: { traces: TraceSummary[]; brush: Brush | null; onBrush: (b: Brush | null) => void; onOpen: (id: string) => void }): JSX.Element {
+export function Scatter(props: {
+  traces: TraceSummary[];
+  brush: Brush | null;
+  onBrush: (b: Brush | null) => void;
+  onOpen: (id: string) => void;
+}): JSX.Element {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
@@ -96,7 +101,15 @@ export function Scatter(props: { traces: TraceSummary[]; brush: Brush | null; on
             {formatClock(t)}
           </text>
         ))}
-        {b ? <rect class="brush" x={x(b.t0)} y={y(b.d1)} width={Math.max(1, x(b.t1) - x(b.t0))} height={Math.max(1, y(b.d0) - y(b.d1))} /> : null}
+        {b ? (
+          <rect
+            class="brush"
+            x={x(b.t0)}
+            y={y(b.d1)}
+            width={Math.max(1, x(b.t1) - x(b.t0))}
+            height={Math.max(1, y(b.d0) - y(b.d1))}
+          />
+        ) : null}
         {traces.map((t) => (
           <circle
             key={t.traceID}
@@ -110,7 +123,13 @@ export function Scatter(props: { traces: TraceSummary[]; brush: Brush | null; on
           </circle>
         ))}
         {drag ? (
-          <rect class="brush drawing" x={Math.min(drag.x0, drag.x1)} y={Math.min(drag.y0, drag.y1)} width={Math.abs(drag.x1 - drag.x0)} height={Math.abs(drag.y1 - drag.y0)} />
+          <rect
+            class="brush drawing"
+            x={Math.min(drag.x0, drag.x1)}
+            y={Math.min(drag.y0, drag.y1)}
+            width={Math.abs(drag.x1 - drag.x0)}
+            height={Math.abs(drag.y1 - drag.y0)}
+          />
         ) : null}
       </svg>
     </div>
@@ -126,5 +145,7 @@ export function parseBrush(s: string | null): Brush | null {
 }
 
 export function inBrush(t: TraceSummary, b: Brush | null): boolean {
-  return !b || (t.startTime >= b.t0 && t.startTime <= b.t1 && t.duration >= b.d0 && t.duration <= b.d1);
+  return (
+    !b || (t.startTime >= b.t0 && t.startTime <= b.t1 && t.duration >= b.d0 && t.duration <= b.d1)
+  );
 }

@@ -7,7 +7,11 @@ import { resolveRange, toLocalInput, type RangeResult } from '../lib/timerange';
 
 const PRESETS = ['5m', '15m', '1h'];
 
-export function TimeRangePicker(props: { params: URLSearchParams; resolved: RangeResult; prefix?: string }): JSX.Element {
+export function TimeRangePicker(props: {
+  params: URLSearchParams;
+  resolved: RangeResult;
+  prefix?: string;
+}): JSX.Element {
   const isCustom = props.params.has('from');
   const current = props.params.get('range') ?? '15m';
   const [open, setOpen] = useState(isCustom);
@@ -18,7 +22,11 @@ export function TimeRangePicker(props: { params: URLSearchParams; resolved: Rang
     e.preventDefault();
     const a = new Date(from).getTime();
     const b = new Date(to).getTime();
-    setParams({ from: Number.isFinite(a) ? String(a) : 'invalid', to: Number.isFinite(b) ? String(b) : 'invalid', range: null });
+    setParams({
+      from: Number.isFinite(a) ? String(a) : 'invalid',
+      to: Number.isFinite(b) ? String(b) : 'invalid',
+      range: null,
+    });
   };
   return (
     <div class="timerange" role="group" aria-label="Time range">
@@ -36,14 +44,30 @@ export function TimeRangePicker(props: { params: URLSearchParams; resolved: Rang
           Last {p}
         </button>
       ))}
-      <button type="button" class="seg" aria-pressed={isCustom} aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        class="seg"
+        aria-pressed={isCustom}
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
         Custom…
       </button>
       {open ? (
         <form class="custom-range" onSubmit={applyCustom}>
-          <input type="datetime-local" aria-label="From" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+          <input
+            type="datetime-local"
+            aria-label="From"
+            value={from}
+            onInput={(e) => setFrom((e.target as HTMLInputElement).value)}
+          />
           <span aria-hidden="true">→</span>
-          <input type="datetime-local" aria-label="To" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+          <input
+            type="datetime-local"
+            aria-label="To"
+            value={to}
+            onInput={(e) => setTo((e.target as HTMLInputElement).value)}
+          />
           <button type="submit">Apply</button>
         </form>
       ) : null}

@@ -25,27 +25,45 @@ function errorFromBody(body: unknown): string | null {
   return null;
 }
 
-export async function request<T>(url: string, init: RequestInit & { signal?: AbortSignal } = {}): Promise<T> {
+export async function request<T>(
+  url: string,
+  init: RequestInit & { signal?: AbortSignal } = {},
+): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) } });
+    res = await fetch(url, {
+      ...init,
+      headers: { accept: 'application/json', ...(init.headers ?? {}) },
+    });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(`Cannot reach the lab backend (${url.split('?')[0]}): is \`otel-lab serve\` running?`, 0);
+    throw new ApiError(
+      `Cannot reach the lab backend (${url.split('?')[0]}): is \`otel-lab serve\` running?`,
+      0,
+    );
   }
   const text = await res.text();
   let body: unknown = undefined;
   try {
     body = text === '' ? undefined : JSON.parse(text);
   } catch {
-    if (res.ok) throw new ApiError(`The backend answered ${url.split('?')[0]} with something that is not JSON`, res.status);
+    if (res.ok)
+      throw new ApiError(
+        `The backend answered ${url.split('?')[0]} with something that is not JSON`,
+        res.status,
+      );
   }
   if (!res.ok) {
     const detail = errorFromBody(body) ?? (text.slice(0, 300) || res.statusText);
-    const what = res.status === 404 ? 'not found' : res.status >= 500 ? 'backend error' : 'bad request';
+    const what =
+      res.status === 404 ? 'not found' : res.status >= 500 ? 'backend error' : 'bad request';
     throw new ApiError(`${what} (HTTP ${res.status}): ${detail}`, res.status);
   }
-  if (typeof body === 'object' && body !== null && (body as Record<string, unknown>)['status'] === 'error') {
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as Record<string, unknown>)['status'] === 'error'
+  ) {
     throw new ApiError(`query error: ${errorFromBody(body) ?? 'unknown'}`, res.status);
   }
   return body as T;
@@ -53,7 +71,8 @@ export async function request<T>(url: string, init: RequestInit & { signal?: Abo
 
 export function qs(params: Record<string, string | number | undefined | null>): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : '';
 }

@@ -9,7 +9,10 @@ export type Async<T> =
   | { state: 'ok'; data: T }
   | { state: 'error'; error: string; previous?: T };
 
-export function useAsync<T>(fn: ((signal: AbortSignal) => Promise<T>) | null, deps: unknown[]): Async<T> & { reload: () => void } {
+export function useAsync<T>(
+  fn: ((signal: AbortSignal) => Promise<T>) | null,
+  deps: unknown[],
+): Async<T> & { reload: () => void } {
   const [result, setResult] = useState<Async<T>>(fn ? { state: 'loading' } : { state: 'idle' });
   const [tick, setTick] = useState(0);
   const last = useRef<T | undefined>(undefined);

@@ -22,7 +22,10 @@ export function navigate(url: string, opts: { replace?: boolean } = {}): void {
 }
 
 /** Replaces some search params of the current page, dropping empty ones. */
-export function setParams(changes: Record<string, string | null | undefined>, opts: { replace?: boolean } = {}): void {
+export function setParams(
+  changes: Record<string, string | null | undefined>,
+  opts: { replace?: boolean } = {},
+): void {
   const p = new URLSearchParams(window.location.search);
   for (const [k, v] of Object.entries(changes)) {
     if (v === null || v === undefined || v === '') p.delete(k);
@@ -46,15 +49,28 @@ export function useLocation(): Location {
   return loc;
 }
 
-export function Link(props: { href: string; class?: string; children: ComponentChildren; title?: string; 'aria-current'?: 'page' }): JSX.Element {
+export function Link(props: {
+  href: string;
+  class?: string;
+  children: ComponentChildren;
+  title?: string;
+  'aria-current'?: 'page';
+}): JSX.Element {
   const onClick = (e: MouseEvent): void => {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+      return;
     e.preventDefault();
     navigate(props.href);
     window.scrollTo(0, 0);
   };
   return (
-    <a href={props.href} class={props.class} onClick={onClick} title={props.title} aria-current={props['aria-current']}>
+    <a
+      href={props.href}
+      class={props.class}
+      onClick={onClick}
+      title={props.title}
+      aria-current={props['aria-current']}
+    >
       {props.children}
     </a>
   );

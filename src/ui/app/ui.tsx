@@ -11,10 +11,15 @@ export function Loading(props: { what: string }): JSX.Element {
   );
 }
 
-export function ErrorBox(props: { title?: string; message: string; onRetry?: () => void }): JSX.Element {
+export function ErrorBox(props: {
+  title?: string;
+  message: string;
+  onRetry?: () => void;
+}): JSX.Element {
   return (
     <div class="status error" role="alert">
-      <strong>{props.title ?? 'Something went wrong'}:</strong> <span class="error-text">{props.message}</span>
+      <strong>{props.title ?? 'Something went wrong'}:</strong>{' '}
+      <span class="error-text">{props.message}</span>
       {props.onRetry ? (
         <button type="button" class="link-button" onClick={props.onRetry}>
           Retry
@@ -29,14 +34,26 @@ export function Empty(props: { children: ComponentChildren }): JSX.Element {
 }
 
 /** Status line for an async load; renders nothing once data is there. */
-export function AsyncStatus<T>(props: { a: Async<T>; what: string; onRetry?: () => void }): JSX.Element | null {
+export function AsyncStatus<T>(props: {
+  a: Async<T>;
+  what: string;
+  onRetry?: () => void;
+}): JSX.Element | null {
   const a = props.a;
   if (a.state === 'loading') return <Loading what={props.what} />;
-  if (a.state === 'error') return <ErrorBox title={`Could not load ${props.what}`} message={a.error} onRetry={props.onRetry} />;
+  if (a.state === 'error')
+    return (
+      <ErrorBox title={`Could not load ${props.what}`} message={a.error} onRetry={props.onRetry} />
+    );
   return null;
 }
 
-export function Field(props: { label: string; children: ComponentChildren; hint?: string; wide?: boolean }): JSX.Element {
+export function Field(props: {
+  label: string;
+  children: ComponentChildren;
+  hint?: string;
+  wide?: boolean;
+}): JSX.Element {
   return (
     <label class={props.wide ? 'field wide' : 'field'}>
       <span class="field-label">{props.label}</span>

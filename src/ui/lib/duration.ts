@@ -10,7 +10,8 @@ export function formatMicros(us: Micros): string {
   const abs = Math.abs(us);
   const sign = us < 0 ? '-' : '';
   if (abs < 1000) return `${sign}${round(abs, abs < 10 ? 2 : abs < 100 ? 1 : 0)}µs`;
-  if (abs < 1_000_000) return `${sign}${round(abs / 1000, abs < 10_000 ? 2 : abs < 100_000 ? 1 : 0)}ms`;
+  if (abs < 1_000_000)
+    return `${sign}${round(abs / 1000, abs < 10_000 ? 2 : abs < 100_000 ? 1 : 0)}ms`;
   if (abs < 60_000_000) return `${sign}${round(abs / 1_000_000, 2)}s`;
   const totalS = Math.round(abs / 1_000_000);
   const m = Math.floor(totalS / 60);
@@ -30,7 +31,15 @@ function round(x: number, digits: number): string {
   return Number(x.toFixed(digits)).toString();
 }
 
-const GO_UNITS: Record<string, number> = { ns: 0.001, us: 1, 'µs': 1, ms: 1000, s: 1_000_000, m: 60_000_000, h: 3_600_000_000 };
+const GO_UNITS: Record<string, number> = {
+  ns: 0.001,
+  us: 1,
+  µs: 1,
+  ms: 1000,
+  s: 1_000_000,
+  m: 60_000_000,
+  h: 3_600_000_000,
+};
 
 /**
  * Parses a Go duration (`1.5s`, `100ms`, `1m30s`), the syntax Jaeger's

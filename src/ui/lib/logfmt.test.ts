@@ -3,11 +3,17 @@ import assert from 'node:assert/strict';
 import { formatLogfmt, parseLogfmt } from './logfmt';
 
 test('parses a single tag', () => {
-  assert.deepEqual(parseLogfmt('app.cache_hit=false'), { ok: true, tags: { 'app.cache_hit': 'false' } });
+  assert.deepEqual(parseLogfmt('app.cache_hit=false'), {
+    ok: true,
+    tags: { 'app.cache_hit': 'false' },
+  });
 });
 
 test('parses several tags separated by any whitespace', () => {
-  assert.deepEqual(parseLogfmt('  a=1\tb=two  c=3 '), { ok: true, tags: { a: '1', b: 'two', c: '3' } });
+  assert.deepEqual(parseLogfmt('  a=1\tb=two  c=3 '), {
+    ok: true,
+    tags: { a: '1', b: 'two', c: '3' },
+  });
 });
 
 test('parses quoted values with spaces, escapes and equals signs', () => {

@@ -2,12 +2,14 @@
 // the syntax Jaeger UI's search form uses. Parsing is strict so a typo is
 // reported to the user instead of silently searching for something else.
 
-export type LogfmtResult = { ok: true; tags: Record<string, string> } | { ok: false; error: string };
+export type LogfmtResult =
+  { ok: true; tags: Record<string, string> } | { ok: false; error: string };
 
 const MAX_INPUT = 4096;
 
 export function parseLogfmt(input: string): LogfmtResult {
-  if (input.length > MAX_INPUT) return { ok: false, error: `tags are longer than ${MAX_INPUT} characters` };
+  if (input.length > MAX_INPUT)
+    return { ok: false, error: `tags are longer than ${MAX_INPUT} characters` };
   const tags: Record<string, string> = {};
   let i = 0;
   const n = input.length;
@@ -62,7 +64,9 @@ export function formatLogfmt(tags: Record<string, string>): string {
   return Object.entries(tags)
     .map(([k, v]) => {
       const needsQuotes = v === '' || /[\s"\\=]/.test(v);
-      const quoted = needsQuotes ? `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"` : v;
+      const quoted = needsQuotes
+        ? `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
+        : v;
       return `${k}=${quoted}`;
     })
     .join(' ');

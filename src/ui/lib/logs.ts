@@ -32,7 +32,8 @@ export function toMicros(v: unknown): number {
 
 export function normalizeLog(raw: unknown): LogRow {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const pick = (...keys: string[]): unknown => keys.map((k) => r[k]).find((v) => v !== undefined && v !== null && v !== '');
+  const pick = (...keys: string[]): unknown =>
+    keys.map((k) => r[k]).find((v) => v !== undefined && v !== null && v !== '');
   const attrsRaw = pick('attributes', 'attrs');
   let attributes: [string, string][] = [];
   if (Array.isArray(attrsRaw)) {

@@ -12,8 +12,20 @@ test('samples written as NaN or Inf become gaps', () => {
 test('aligns series with different timestamps onto one axis', () => {
   const a = alignMatrix(
     [
-      { metric: { span_name: 'x' }, values: [[10, '1'], [20, '2']] },
-      { metric: { span_name: 'y' }, values: [[20, '5'], [30, '6']] },
+      {
+        metric: { span_name: 'x' },
+        values: [
+          [10, '1'],
+          [20, '2'],
+        ],
+      },
+      {
+        metric: { span_name: 'y' },
+        values: [
+          [20, '5'],
+          [30, '6'],
+        ],
+      },
     ],
     '{{span_name}}',
   );
@@ -25,7 +37,10 @@ test('aligns series with different timestamps onto one axis', () => {
 });
 
 test('caps the number of series drawn', () => {
-  const many = Array.from({ length: 50 }, (_, i) => ({ metric: { i: String(i) }, values: [[1, '1']] as [number, string][] }));
+  const many = Array.from({ length: 50 }, (_, i) => ({
+    metric: { i: String(i) },
+    values: [[1, '1']] as [number, string][],
+  }));
   assert.equal(alignMatrix(many, undefined, 30).series.length, 30);
 });
 

@@ -18,7 +18,11 @@ export function parseSample(v: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-export function alignMatrix(result: PromMatrixSeries[], legendFormat?: string, maxSeries = 30): AlignedSeries {
+export function alignMatrix(
+  result: PromMatrixSeries[],
+  legendFormat?: string,
+  maxSeries = 30,
+): AlignedSeries {
   const kept = result.slice(0, maxSeries);
   const xsSet = new Set<number>();
   for (const s of kept) for (const [t] of s.values) xsSet.add(t);

@@ -19,7 +19,10 @@ test('substitutes the upstream latency query', () => {
 });
 
 test('substitutes braced forms and $__interval without touching $__rate_interval', () => {
-  assert.equal(substitute('${service} $__interval $__rate_interval ${__rate_interval}', vars), 'recommendation 15s 60s 60s');
+  assert.equal(
+    substitute('${service} $__interval $__rate_interval ${__rate_interval}', vars),
+    'recommendation 15s 60s 60s',
+  );
 });
 
 test('a service name cannot break out of the string literal', () => {

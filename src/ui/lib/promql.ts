@@ -42,7 +42,11 @@ export function chooseStep(rangeSeconds: number, points = 240, minStep = 5): num
 
 /** Legend text from series labels: `{{span_name}}` templates, else the label set. */
 export function legendFor(labels: Record<string, string>, format?: string): string {
-  if (format) return format.replace(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
+  if (format)
+    return format.replace(
+      /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g,
+      (_, name: string) => labels[name] ?? '',
+    );
   const entries = Object.entries(labels).filter(([k]) => k !== '__name__');
   if (entries.length === 0) return labels['__name__'] ?? 'value';
   return '{' + entries.map(([k, v]) => `${k}="${v}"`).join(', ') + '}';

@@ -2,7 +2,13 @@
 // `range=15m` (re-evaluated at every refresh) or absolute `from`/`to` in
 // epoch milliseconds for a custom window.
 
-export const RANGES: Record<string, number> = { '5m': 300, '15m': 900, '1h': 3600, '6h': 21600, '24h': 86400 };
+export const RANGES: Record<string, number> = {
+  '5m': 300,
+  '15m': 900,
+  '1h': 3600,
+  '6h': 21600,
+  '24h': 86400,
+};
 
 export interface ResolvedRange {
   /** Seconds since the epoch. */
@@ -13,7 +19,11 @@ export interface ResolvedRange {
 
 export type RangeResult = { ok: true; range: ResolvedRange } | { ok: false; error: string };
 
-export function resolveRange(params: URLSearchParams, nowMs: number, fallback = '15m'): RangeResult {
+export function resolveRange(
+  params: URLSearchParams,
+  nowMs: number,
+  fallback = '15m',
+): RangeResult {
   const from = params.get('from');
   const to = params.get('to');
   if (from !== null || to !== null) {
@@ -28,7 +38,10 @@ export function resolveRange(params: URLSearchParams, nowMs: number, fallback = 
   const key = params.get('range') ?? fallback;
   const seconds = RANGES[key];
   if (seconds === undefined) {
-    return { ok: false, error: `unknown time range "${key}": use one of ${Object.keys(RANGES).join(', ')}` };
+    return {
+      ok: false,
+      error: `unknown time range "${key}": use one of ${Object.keys(RANGES).join(', ')}`,
+    };
   }
   return { ok: true, range: { start: nowMs / 1000 - seconds, end: nowMs / 1000, label: key } };
 }

@@ -2,9 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JaegerSpan, JaegerTrace } from './jaeger';
 import { summarizeTrace } from './jaeger';
-import { ancestorsOf, buildTree, criticalPath, searchSpans, traceStats, visibleRows } from './waterfall';
+import {
+  ancestorsOf,
+  buildTree,
+  criticalPath,
+  searchSpans,
+  traceStats,
+  visibleRows,
+} from './waterfall';
 
-function makeSpan(id: string, parent: string | null, start: number, duration: number, extra: Partial<JaegerSpan> = {}): JaegerSpan {
+function makeSpan(
+  id: string,
+  parent: string | null,
+  start: number,
+  duration: number,
+  extra: Partial<JaegerSpan> = {},
+): JaegerSpan {
   return {
     traceID: 't1',
     spanID: id,
@@ -23,7 +36,10 @@ function makeTrace(spans: JaegerSpan[]): JaegerTrace {
   return {
     traceID: 't1',
     spans,
-    processes: { p1: { serviceName: 'frontend', tags: [] }, p2: { serviceName: 'recommendation', tags: [{ key: 'host', value: 'lab' }] } },
+    processes: {
+      p1: { serviceName: 'frontend', tags: [] },
+      p2: { serviceName: 'recommendation', tags: [{ key: 'host', value: 'lab' }] },
+    },
   };
 }
 
@@ -38,7 +54,10 @@ const trace = makeTrace([
 test('builds the tree with children sorted by start time and depths', () => {
   const tree = buildTree(trace);
   assert.equal(tree.roots.length, 1);
-  assert.deepEqual(tree.roots[0]?.children.map((c) => c.span.spanID), ['b', 'c']);
+  assert.deepEqual(
+    tree.roots[0]?.children.map((c) => c.span.spanID),
+    ['b', 'c'],
+  );
   assert.equal(tree.byID.get('r1')?.depth, 2);
   assert.equal(tree.byID.get('r1')?.service, 'recommendation');
   assert.equal(tree.maxDepth, 2);
@@ -47,7 +66,10 @@ test('builds the tree with children sorted by start time and depths', () => {
 
 test('rows are depth-first and positioned as fractions of the trace', () => {
   const rows = visibleRows(buildTree(trace), new Set());
-  assert.deepEqual(rows.map((r) => r.node.span.spanID), ['a', 'b', 'c', 'r1']);
+  assert.deepEqual(
+    rows.map((r) => r.node.span.spanID),
+    ['a', 'b', 'c', 'r1'],
+  );
   assert.equal(rows[2]?.left, 0.5);
   assert.equal(rows[2]?.width, 0.4);
   assert.equal(rows[0]?.hasChildren, true);
@@ -56,13 +78,19 @@ test('rows are depth-first and positioned as fractions of the trace', () => {
 
 test('collapsing a span hides its descendants only', () => {
   const rows = visibleRows(buildTree(trace), new Set(['c']));
-  assert.deepEqual(rows.map((r) => r.node.span.spanID), ['a', 'b', 'c']);
+  assert.deepEqual(
+    rows.map((r) => r.node.span.spanID),
+    ['a', 'b', 'c'],
+  );
   assert.equal(rows[2]?.collapsed, true);
 });
 
 test('a span whose parent is missing becomes a root', () => {
   const tree = buildTree(makeTrace([makeSpan('a', null, 0, 10), makeSpan('x', 'missing', 5, 1)]));
-  assert.deepEqual(tree.roots.map((r) => r.span.spanID), ['a', 'x']);
+  assert.deepEqual(
+    tree.roots.map((r) => r.span.spanID),
+    ['a', 'x'],
+  );
 });
 
 test('reference cycles do not hang and every span still appears', () => {
@@ -78,7 +106,13 @@ test('self time subtracts the union of children', () => {
 });
 
 test('overlapping children are not subtracted twice', () => {
-  const t = buildTree(makeTrace([makeSpan('a', null, 0, 100), makeSpan('b', 'a', 10, 50), makeSpan('c', 'a', 20, 50)]));
+  const t = buildTree(
+    makeTrace([
+      makeSpan('a', null, 0, 100),
+      makeSpan('b', 'a', 10, 50),
+      makeSpan('c', 'a', 20, 50),
+    ]),
+  );
   assert.equal(t.byID.get('a')?.selfTime, 40);
 });
 
@@ -102,13 +136,27 @@ test('ancestors of hits are returned to expand them', () => {
 test('stats per service and operation, largest self time first', () => {
   const stats = traceStats(buildTree(trace));
   assert.equal(stats.length, 4);
-  assert.deepEqual(stats[0], { service: 'frontend', operation: 'op-a', count: 1, total: 100, self: 30, max: 100, errors: 0 });
+  assert.deepEqual(stats[0], {
+    service: 'frontend',
+    operation: 'op-a',
+    count: 1,
+    total: 100,
+    self: 30,
+    max: 100,
+    errors: 0,
+  });
   assert.equal(stats.find((s) => s.operation === 'op-b')?.errors, 1);
 });
 
 test('critical path follows the last-finishing children', () => {
   assert.deepEqual([...criticalPath(buildTree(trace))].sort(), ['a', 'b', 'c', 'r1']);
-  const t = buildTree(makeTrace([makeSpan('a', null, 0, 100), makeSpan('b', 'a', 10, 80), makeSpan('c', 'a', 20, 30)]));
+  const t = buildTree(
+    makeTrace([
+      makeSpan('a', null, 0, 100),
+      makeSpan('b', 'a', 10, 80),
+      makeSpan('c', 'a', 20, 30),
+    ]),
+  );
   assert.deepEqual([...criticalPath(t)].sort(), ['a', 'b']);
 });
 

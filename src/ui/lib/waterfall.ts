@@ -54,8 +54,11 @@ export function buildTree(trace: JaegerTrace): TraceTree {
   const roots: SpanNode[] = [];
   for (const node of byID.values()) {
     const refs = node.span.references ?? [];
-    const parentRef = refs.find((r) => r.refType === 'CHILD_OF' && byID.has(r.spanID)) ?? refs.find((r) => byID.has(r.spanID));
-    const parent = parentRef && parentRef.spanID !== node.span.spanID ? byID.get(parentRef.spanID) : undefined;
+    const parentRef =
+      refs.find((r) => r.refType === 'CHILD_OF' && byID.has(r.spanID)) ??
+      refs.find((r) => byID.has(r.spanID));
+    const parent =
+      parentRef && parentRef.spanID !== node.span.spanID ? byID.get(parentRef.spanID) : undefined;
     if (parent && !isAncestor(node, parent, byID)) {
       node.parentID = parent.span.spanID;
       parent.children.push(node);
@@ -101,7 +104,10 @@ export function selfTime(node: SpanNode): number {
   const s0 = node.span.startTime;
   const s1 = s0 + node.span.duration;
   const intervals = node.children
-    .map((c) => [Math.max(s0, c.span.startTime), Math.min(s1, c.span.startTime + c.span.duration)] as const)
+    .map(
+      (c) =>
+        [Math.max(s0, c.span.startTime), Math.min(s1, c.span.startTime + c.span.duration)] as const,
+    )
     .filter(([a, b]) => b > a)
     .sort((x, y) => x[0] - y[0]);
   let covered = 0;
@@ -134,7 +140,8 @@ export function visibleRows(tree: TraceTree, collapsed: ReadonlySet<string>): Ro
       left: clamp01((node.span.startTime - tree.start) / total),
       width: clamp01(node.span.duration / total),
     });
-    if (!isCollapsed) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as SpanNode);
+    if (!isCollapsed)
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as SpanNode);
   }
   return rows;
 }
@@ -152,8 +159,10 @@ export function searchSpans(tree: TraceTree, trace: JaegerTrace, query: string):
     const s = node.span;
     const texts: string[] = [s.operationName, node.service, s.spanID];
     for (const t of s.tags ?? []) texts.push(`${t.key}=${String(t.value)}`);
-    for (const l of s.logs ?? []) for (const f of l.fields) texts.push(`${f.key}=${String(f.value)}`);
-    for (const t of trace.processes[s.processID]?.tags ?? []) texts.push(`${t.key}=${String(t.value)}`);
+    for (const l of s.logs ?? [])
+      for (const f of l.fields) texts.push(`${f.key}=${String(f.value)}`);
+    for (const t of trace.processes[s.processID]?.tags ?? [])
+      texts.push(`${t.key}=${String(t.value)}`);
     if (texts.some((t) => t.toLowerCase().includes(q))) hits.add(s.spanID);
   }
   return hits;
@@ -189,7 +198,15 @@ export function traceStats(tree: TraceTree): StatRow[] {
     const key = `${n.service}\u0000${n.span.operationName}`;
     let r = rows.get(key);
     if (!r) {
-      r = { service: n.service, operation: n.span.operationName, count: 0, total: 0, self: 0, max: 0, errors: 0 };
+      r = {
+        service: n.service,
+        operation: n.span.operationName,
+        count: 0,
+        total: 0,
+        self: 0,
+        max: 0,
+        errors: 0,
+      };
       rows.set(key, r);
     }
     r.count++;

@@ -15,10 +15,25 @@ import { ServiceOperationFields, type SearchQuery } from './Traces';
 interface Distribution {
   count: number;
   quantiles: Record<string, number>;
-  buckets: { le: number | string; count: number }[];
+  /** `le` in ns; null (or "+Inf") for the unbounded last bucket. */
+  buckets: { le: number | string | null; count: number }[];
 }
 
-const DEFAULTS = { service: 'recommendation', operation: 'get_product_list', a: 'app.cache_hit=true', b: 'app.cache_hit=false' };
+// The lab API wraps the distribution in `data`; accept it bare as well.
+function unwrap(r: Distribution | { data: Distribution }): Distribution {
+  return 'data' in r ? r.data : r;
+}
+
+function leOf(le: number | string | null): number {
+  return le === null ? Infinity : Number(le);
+}
+
+const DEFAULTS = {
+  service: 'recommendation',
+  operation: 'get_product_list',
+  a: 'app.cache_hit=true',
+  b: 'app.cache_hit=false',
+};
 const QUANTILES = ['p50', 'p90', 'p95', 'p99', 'p999'];
 
 interface Side {
@@ -45,7 +60,10 @@ export function Compare(props: { params: URLSearchParams }): JSX.Element {
     if (!resolved.ok || !parseLogfmt(s.tags).ok) return null;
     const { start, end } = resolved.range;
     return (signal) =>
-      request<Distribution>(`/api/spans/distribution${qs({ service: s.service, operation: s.operation, tags: s.tags, start: Math.round(start * 1e6), end: Math.round(end * 1e6) })}`, { signal });
+      request<Distribution | { data: Distribution }>(
+        `/api/spans/distribution${qs({ service: s.service, operation: s.operation, tags: s.tags, start: Math.round(start * 1e6), end: Math.round(end * 1e6) })}`,
+        { signal },
+      ).then(unwrap);
   };
   const da = useAsync(fetchSide(a), [key]);
   const db = useAsync(fetchSide(b), [key]);
@@ -67,7 +85,13 @@ export function Compare(props: { params: URLSearchParams }): JSX.Element {
   );
 }
 
-function SideCard(props: { name: string; prefix: 'a' | 'b'; side: Side; dist: Async<Distribution> & { reload: () => void }; color: string }): JSX.Element {
+function SideCard(props: {
+  name: string;
+  prefix: 'a' | 'b';
+  side: Side;
+  dist: Async<Distribution> & { reload: () => void };
+  color: string;
+}): JSX.Element {
   const { side, prefix } = props;
   const [draft, setDraft] = useState(side);
   useEffect(() => setDraft(side), [side.service, side.operation, side.tags]);
@@ -76,21 +100,33 @@ function SideCard(props: { name: string; prefix: 'a' | 'b'; side: Side; dist: As
   const submit = (e: Event): void => {
     e.preventDefault();
     if (!parsed.ok) return;
-    setParams({ [`${prefix}.service`]: draft.service, [`${prefix}.operation`]: draft.operation, [`${prefix}.tags`]: draft.tags });
+    setParams({
+      [`${prefix}.service`]: draft.service,
+      [`${prefix}.operation`]: draft.operation,
+      [`${prefix}.tags`]: draft.tags,
+    });
   };
   const d = dataOf(props.dist);
   return (
     <article class="panel compare-side" aria-label={`Search ${props.name}`} data-side={prefix}>
       <header class="panel-head">
         <h2>
-          <span class="svc-dot" style={{ background: props.color }} aria-hidden="true" /> {props.name}
+          <span class="svc-dot" style={{ background: props.color }} aria-hidden="true" />{' '}
+          {props.name}
         </h2>
-        {props.dist.state === 'loading' ? <span class="spinner small" role="status" aria-label="Loading" /> : null}
+        {props.dist.state === 'loading' ? (
+          <span class="spinner small" role="status" aria-label="Loading" />
+        ) : null}
       </header>
       <form class="search-form compact" onSubmit={submit}>
         <ServiceOperationFields q={q} set={(p) => setDraft({ ...draft, ...p })} />
         <Field label="Tags (logfmt)" wide hint={parsed.ok ? undefined : parsed.error}>
-          <input type="text" value={draft.tags} spellcheck={false} onInput={(e) => setDraft({ ...draft, tags: (e.target as HTMLInputElement).value })} />
+          <input
+            type="text"
+            value={draft.tags}
+            spellcheck={false}
+            onInput={(e) => setDraft({ ...draft, tags: (e.target as HTMLInputElement).value })}
+          />
         </Field>
         <button type="submit" disabled={!parsed.ok}>
           Update
@@ -104,7 +140,9 @@ function SideCard(props: { name: string; prefix: 'a' | 'b'; side: Side; dist: As
           {QUANTILES.map((k) => (
             <Fragment key={k}>
               <dt>{k === 'p999' ? 'p99.9' : k}</dt>
-              <dd class="num">{d.quantiles[k] !== undefined ? formatNanos(d.quantiles[k] as number) : '–'}</dd>
+              <dd class="num">
+                {d.quantiles[k] !== undefined ? formatNanos(d.quantiles[k] as number) : '–'}
+              </dd>
             </Fragment>
           ))}
         </dl>
@@ -115,9 +153,11 @@ function SideCard(props: { name: string; prefix: 'a' | 'b'; side: Side; dist: As
 
 function Comparison(props: { a: Distribution; b: Distribution }): JSX.Element {
   const { a, b } = props;
-  const les = [...new Set([...a.buckets, ...b.buckets].map((x) => Number(x.le)))].sort((x, y) => x - y);
+  const les = [...new Set([...a.buckets, ...b.buckets].map((x) => leOf(x.le)))].sort(
+    (x, y) => x - y,
+  );
   const frac = (d: Distribution): number[] => {
-    const m = new Map(d.buckets.map((x) => [Number(x.le), x.count]));
+    const m = new Map(d.buckets.map((x) => [leOf(x.le), x.count]));
     const total = d.buckets.reduce((s, x) => s + x.count, 0) || 1;
     return les.map((le) => (m.get(le) ?? 0) / total);
   };
@@ -132,11 +172,30 @@ function Comparison(props: { a: Distribution; b: Distribution }): JSX.Element {
       <header class="panel-head">
         <h2>Latency distribution (share of spans per bucket)</h2>
       </header>
-      <svg class="histogram" viewBox={`0 0 ${W} ${H + 24}`} role="img" aria-label="Histogram of A and B">
+      <svg
+        class="histogram"
+        viewBox={`0 0 ${W} ${H + 24}`}
+        role="img"
+        aria-label="Histogram of A and B"
+      >
         {les.map((le, i) => (
           <g key={le}>
-            <rect class="bar-a" x={i * bw + 2} width={bw / 2 - 2} y={H - ((fa[i] ?? 0) / max) * H} height={((fa[i] ?? 0) / max) * H} fill={PALETTE[0]} />
-            <rect class="bar-b" x={i * bw + bw / 2} width={bw / 2 - 2} y={H - ((fb[i] ?? 0) / max) * H} height={((fb[i] ?? 0) / max) * H} fill={PALETTE[1]} />
+            <rect
+              class="bar-a"
+              x={i * bw + 2}
+              width={bw / 2 - 2}
+              y={H - ((fa[i] ?? 0) / max) * H}
+              height={((fa[i] ?? 0) / max) * H}
+              fill={PALETTE[0]}
+            />
+            <rect
+              class="bar-b"
+              x={i * bw + bw / 2}
+              width={bw / 2 - 2}
+              y={H - ((fb[i] ?? 0) / max) * H}
+              height={((fb[i] ?? 0) / max) * H}
+              fill={PALETTE[1]}
+            />
             <text class="axis" x={i * bw + bw / 2} y={H + 16} text-anchor="middle">
               {Number.isFinite(le) ? `≤${formatNanos(le)}` : '+Inf'}
             </text>
@@ -147,9 +206,15 @@ function Comparison(props: { a: Distribution; b: Distribution }): JSX.Element {
         <thead>
           <tr>
             <th scope="col">Quantile</th>
-            <th scope="col" class="num">A</th>
-            <th scope="col" class="num">B</th>
-            <th scope="col" class="num">B / A</th>
+            <th scope="col" class="num">
+              A
+            </th>
+            <th scope="col" class="num">
+              B
+            </th>
+            <th scope="col" class="num">
+              B / A
+            </th>
           </tr>
         </thead>
         <tbody>

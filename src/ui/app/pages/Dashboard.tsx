@@ -10,7 +10,12 @@ import { Link, setParams } from '../router';
 import { TimeRangePicker, resolveRange } from '../TimeRange';
 import { AsyncStatus, ErrorBox, Field, Loading } from '../ui';
 import { formatBytes, formatClock, formatMillis } from '../../lib/duration';
-import { alignMatrix, mergeAligned, type AlignedSeries, type PromMatrixSeries } from '../../lib/prom';
+import {
+  alignMatrix,
+  mergeAligned,
+  type AlignedSeries,
+  type PromMatrixSeries,
+} from '../../lib/prom';
 import { chooseStep, promqlString, substitute } from '../../lib/promql';
 
 const SCRAPE_SECONDS = 15;
@@ -47,13 +52,23 @@ export const PANELS: PanelDef[] = [
     id: 'recommendations',
     title: 'Recommendations rate',
     unit: 'rate',
-    queries: [{ expr: 'rate(app_recommendations_counter_total{recommendation_type="catalog"}[$__rate_interval])', legend: 'catalog' }],
+    queries: [
+      {
+        expr: 'rate(app_recommendations_counter_total{recommendation_type="catalog"}[$__rate_interval])',
+        legend: 'catalog',
+      },
+    ],
   },
   {
     id: 'cpu',
     title: 'CPU',
     unit: 'percent',
-    queries: [{ expr: '100 * sum(process_cpu_utilization_ratio{service_name="$service"})', legend: 'CPU %' }],
+    queries: [
+      {
+        expr: '100 * sum(process_cpu_utilization_ratio{service_name="$service"})',
+        legend: 'CPU %',
+      },
+    ],
   },
   {
     id: 'memory',
@@ -104,11 +119,16 @@ export function Dashboard(props: { params: URLSearchParams }): JSX.Element {
   const resolved = useMemo(() => resolveRange(params, now), [params.toString(), now]);
 
   const services = useAsync(
-    (signal) => request<{ data: string[] }>('/prometheus/api/v1/label/service_name/values', { signal }).then((r) => r.data ?? []),
+    (signal) =>
+      request<{ data: string[] }>('/prometheus/api/v1/label/service_name/values', { signal }).then(
+        (r) => r.data ?? [],
+      ),
     [],
   );
   const list = dataOf(services) ?? [];
-  const service = params.get('service') ?? (list.includes('recommendation') ? 'recommendation' : (list[0] ?? 'recommendation'));
+  const service =
+    params.get('service') ??
+    (list.includes('recommendation') ? 'recommendation' : (list[0] ?? 'recommendation'));
 
   return (
     <section class="page">
@@ -116,7 +136,10 @@ export function Dashboard(props: { params: URLSearchParams }): JSX.Element {
         <h1>Dashboard</h1>
         <form class="toolbar" onSubmit={(e) => e.preventDefault()}>
           <Field label="Service">
-            <select value={service} onChange={(e) => setParams({ service: (e.target as HTMLSelectElement).value })}>
+            <select
+              value={service}
+              onChange={(e) => setParams({ service: (e.target as HTMLSelectElement).value })}
+            >
               {(list.includes(service) ? list : [service, ...list]).map((s) => (
                 <option key={s} value={s}>
                   {s}
@@ -126,7 +149,17 @@ export function Dashboard(props: { params: URLSearchParams }): JSX.Element {
           </Field>
           <TimeRangePicker params={params} resolved={resolved} />
           <Field label="Auto-refresh">
-            <select value={String(refresh)} onChange={(e) => setParams({ refresh: (e.target as HTMLSelectElement).value === '0' ? null : (e.target as HTMLSelectElement).value })}>
+            <select
+              value={String(refresh)}
+              onChange={(e) =>
+                setParams({
+                  refresh:
+                    (e.target as HTMLSelectElement).value === '0'
+                      ? null
+                      : (e.target as HTMLSelectElement).value,
+                })
+              }
+            >
               <option value="0">off</option>
               <option value="10">10s</option>
               <option value="30">30s</option>
@@ -144,7 +177,14 @@ export function Dashboard(props: { params: URLSearchParams }): JSX.Element {
       ) : (
         <div class="panels">
           {PANELS.map((p) => (
-            <Panel key={p.id} def={p} service={service} start={resolved.range.start} end={resolved.range.end} params={params} />
+            <Panel
+              key={p.id}
+              def={p}
+              service={service}
+              start={resolved.range.start}
+              end={resolved.range.end}
+              params={params}
+            />
           ))}
         </div>
       )}
@@ -152,7 +192,13 @@ export function Dashboard(props: { params: URLSearchParams }): JSX.Element {
   );
 }
 
-function Panel(props: { def: PanelDef; service: string; start: number; end: number; params: URLSearchParams }): JSX.Element {
+function Panel(props: {
+  def: PanelDef;
+  service: string;
+  start: number;
+  end: number;
+  params: URLSearchParams;
+}): JSX.Element {
   const { def, service, start, end, params } = props;
   const exprs = def.queries.map((q, i) => params.get(`q.${def.id}.${i}`) ?? q.expr);
   const step = chooseStep(end - start);
@@ -178,20 +224,36 @@ function Panel(props: { def: PanelDef; service: string; start: number; end: numb
     <article class={`panel panel-${def.id}`} aria-labelledby={headingId} data-panel={def.id}>
       <header class="panel-head">
         <h2 id={headingId}>{def.title}</h2>
-        {result.state === 'loading' ? <span class="spinner small" role="status" aria-label={`Loading ${def.title}`} /> : null}
+        {result.state === 'loading' ? (
+          <span class="spinner small" role="status" aria-label={`Loading ${def.title}`} />
+        ) : null}
       </header>
-      {result.state === 'error' ? <ErrorBox title="Query failed" message={result.error} onRetry={result.reload} /> : null}
-      {data === undefined && result.state === 'loading' ? <Loading what={def.title.toLowerCase()} /> : null}
+      {result.state === 'error' ? (
+        <ErrorBox title="Query failed" message={result.error} onRetry={result.reload} />
+      ) : null}
+      {data === undefined && result.state === 'loading' ? (
+        <Loading what={def.title.toLowerCase()} />
+      ) : null}
       {empty ? (
         <div class="status empty">
-          No data for <code>{service}</code> in this range. The series may not exist yet; check the query below.
+          No data for <code>{service}</code> in this range. The series may not exist yet; check the
+          query below.
         </div>
       ) : null}
       {data && !empty ? (
-        <Chart data={data} format={FORMATS[def.unit]} label={def.title} onClick={def.exemplars ? onClick : undefined} />
+        <Chart
+          data={data}
+          format={FORMATS[def.unit]}
+          label={def.title}
+          onClick={def.exemplars ? onClick : undefined}
+        />
       ) : null}
-      {def.exemplars && data && !empty ? <p class="hint">Click a point in time to see the traces behind it.</p> : null}
-      {clicked !== null ? <Exemplars service={service} time={clicked} step={step} onClose={() => setClicked(null)} /> : null}
+      {def.exemplars && data && !empty ? (
+        <p class="hint">Click a point in time to see the traces behind it.</p>
+      ) : null}
+      {clicked !== null ? (
+        <Exemplars service={service} time={clicked} step={step} onClose={() => setClicked(null)} />
+      ) : null}
       <QueryEditor def={def} exprs={exprs} />
     </article>
   );
@@ -255,21 +317,38 @@ function QueryEditor(props: { def: PanelDef; exprs: string[] }): JSX.Element {
 }
 
 interface ExemplarsResponse {
-  data: { seriesLabels: Record<string, string>; exemplars: { labels: Record<string, string>; value: string; timestamp: number }[] }[];
+  data: {
+    seriesLabels: Record<string, string>;
+    exemplars: { labels: Record<string, string>; value: string; timestamp: number }[];
+  }[];
 }
 
-function Exemplars(props: { service: string; time: number; step: number; onClose: () => void }): JSX.Element {
+function Exemplars(props: {
+  service: string;
+  time: number;
+  step: number;
+  onClose: () => void;
+}): JSX.Element {
   const { service, time, step } = props;
   const half = Math.max(step * 2, 30);
   const start = time - half;
   const end = time + half;
   const query = `traces_span_metrics_duration_milliseconds_bucket{service_name="${promqlString(service)}"}`;
   const ex = useAsync(
-    (signal) => request<ExemplarsResponse>(`/prometheus/api/v1/query_exemplars${qs({ query, start: start.toFixed(3), end: end.toFixed(3) })}`, { signal }),
+    (signal) =>
+      request<ExemplarsResponse>(
+        `/prometheus/api/v1/query_exemplars${qs({ query, start: start.toFixed(3), end: end.toFixed(3) })}`,
+        { signal },
+      ),
     [query, start, end],
   );
   const items = (dataOf(ex)?.data ?? [])
-    .flatMap((s) => s.exemplars.map((e) => ({ ...e, traceID: e.labels['trace_id'] ?? e.labels['traceID'] ?? e.labels['traceId'] ?? '' })))
+    .flatMap((s) =>
+      s.exemplars.map((e) => ({
+        ...e,
+        traceID: e.labels['trace_id'] ?? e.labels['traceID'] ?? e.labels['traceId'] ?? '',
+      })),
+    )
     .filter((e) => /^[0-9a-f]{1,32}$/i.test(e.traceID))
     .sort((a, b) => Number(b.value) - Number(a.value))
     .slice(0, 20);
@@ -281,19 +360,27 @@ function Exemplars(props: { service: string; time: number; step: number; onClose
           Traces around {formatClock(time * 1e6)} (±{half}s)
         </strong>
         <Link href={searchHref}>Search traces in this window →</Link>
-        <button type="button" class="link-button" onClick={props.onClose} aria-label="Close exemplars">
+        <button
+          type="button"
+          class="link-button"
+          onClick={props.onClose}
+          aria-label="Close exemplars"
+        >
           ✕
         </button>
       </div>
       <AsyncStatus a={ex} what="exemplars" onRetry={ex.reload} />
-      {ex.state === 'ok' && items.length === 0 ? <p class="hint">No exemplars in this window; use the trace search instead.</p> : null}
+      {ex.state === 'ok' && items.length === 0 ? (
+        <p class="hint">No exemplars in this window; use the trace search instead.</p>
+      ) : null}
       <ul class="exemplar-list">
         {items.map((e) => (
           <li key={e.traceID + e.timestamp}>
             <Link href={`/trace/${e.traceID.toLowerCase()}`}>
               <code>{e.traceID.slice(0, 16)}</code>
             </Link>{' '}
-            <span class="num">{formatMillis(Number(e.value))}</span> <span class="muted">at {formatClock(e.timestamp * 1e6)}</span>
+            <span class="num">{formatMillis(Number(e.value))}</span>{' '}
+            <span class="muted">at {formatClock(e.timestamp * 1e6)}</span>
           </li>
         ))}
       </ul>

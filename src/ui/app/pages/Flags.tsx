@@ -15,7 +15,10 @@ interface Flag {
 }
 
 export function Flags(): JSX.Element {
-  const flags = useAsync((signal) => request<{ flags: Flag[] }>('/api/flags', { signal }).then((r) => r.flags ?? []), []);
+  const flags = useAsync(
+    (signal) => request<{ flags: Flag[] }>('/api/flags', { signal }).then((r) => r.flags ?? []),
+    [],
+  );
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const list = dataOf(flags) ?? [];
@@ -29,10 +32,16 @@ export function Flags(): JSX.Element {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ variant }),
       });
-      setMessage({ ok: true, text: `${flag.name} is now “${variant}”. Services pick it up within a few seconds.` });
+      setMessage({
+        ok: true,
+        text: `${flag.name} is now “${variant}”. Services pick it up within a few seconds.`,
+      });
       flags.reload();
     } catch (e) {
-      setMessage({ ok: false, text: `Could not switch ${flag.name} to “${variant}”: ${errorText(e)}` });
+      setMessage({
+        ok: false,
+        text: `Could not switch ${flag.name} to “${variant}”: ${errorText(e)}`,
+      });
     } finally {
       setBusy(null);
     }
@@ -42,14 +51,29 @@ export function Flags(): JSX.Element {
     <section class="page">
       <div class="page-head">
         <h1>Feature flags</h1>
-        <p class="muted">The demo's fault flags. Turn on <code>recommendationServiceCacheFailure</code> to start the memory leak.</p>
+        <p class="muted">
+          The demo's fault flags. Turn on <code>recommendationServiceCacheFailure</code> to start
+          the memory leak.
+        </p>
       </div>
-      {message ? message.ok ? <div class="status ok" role="status">{message.text}</div> : <ErrorBox title="Flag not changed" message={message.text} /> : null}
+      {message ? (
+        message.ok ? (
+          <div class="status ok" role="status">
+            {message.text}
+          </div>
+        ) : (
+          <ErrorBox title="Flag not changed" message={message.text} />
+        )
+      ) : null}
       <AsyncStatus a={flags} what="flags" onRetry={flags.reload} />
       {flags.state === 'ok' && list.length === 0 ? <Empty>No flags are defined.</Empty> : null}
       <ul class="flag-list">
         {list.map((f) => (
-          <li key={f.name} class={f.name === 'recommendationServiceCacheFailure' ? 'flag featured' : 'flag'} data-flag={f.name}>
+          <li
+            key={f.name}
+            class={f.name === 'recommendationServiceCacheFailure' ? 'flag featured' : 'flag'}
+            data-flag={f.name}
+          >
             <div class="flag-text">
               <h2>{f.name}</h2>
               {f.description ? <p>{f.description}</p> : null}
@@ -70,7 +94,9 @@ export function Flags(): JSX.Element {
                   {v}
                 </button>
               ))}
-              {busy === f.name ? <span class="spinner small" role="status" aria-label="Switching" /> : null}
+              {busy === f.name ? (
+                <span class="spinner small" role="status" aria-label="Switching" />
+              ) : null}
             </div>
           </li>
         ))}

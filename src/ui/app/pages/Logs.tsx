@@ -19,7 +19,13 @@ type Form = Record<(typeof FIELDS)[number], string>;
 export function Logs(props: { params: URLSearchParams }): JSX.Element {
   const { params } = props;
   const key = params.toString();
-  const fromUrl = useMemo(() => Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? (f === 'limit' ? '200' : '')])) as Form, [key]);
+  const fromUrl = useMemo(
+    () =>
+      Object.fromEntries(
+        FIELDS.map((f) => [f, params.get(f) ?? (f === 'limit' ? '200' : '')]),
+      ) as Form,
+    [key],
+  );
   const [draft, setDraft] = useState<Form>(fromUrl);
   useEffect(() => setDraft(fromUrl), [fromUrl]);
   const resolved = useMemo(() => resolveRange(params, Date.now(), '1h'), [key]);
@@ -27,7 +33,16 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
     resolved.ok
       ? (signal) =>
           request<{ data: unknown[] }>(
-            `/api/logs${qs({ ...fromUrl, start: Math.round(resolved.range.start * 1e6), end: Math.round(resolved.range.end * 1e6) })}`,
+            `/api/logs${qs({
+              service: fromUrl.service,
+              minSeverity: fromUrl.severity.toLowerCase(),
+              text: fromUrl.text,
+              traceId: fromUrl.traceID,
+              spanId: fromUrl.spanID,
+              limit: fromUrl.limit,
+              start: Math.round(resolved.range.start * 1e6),
+              end: Math.round(resolved.range.end * 1e6),
+            })}`,
             { signal },
           ).then((r) => (r.data ?? []).map(normalizeLog))
       : null,
@@ -49,10 +64,17 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
         }}
       >
         <Field label="Service">
-          <input type="text" value={draft.service} onInput={(e) => set('service', (e.target as HTMLInputElement).value)} />
+          <input
+            type="text"
+            value={draft.service}
+            onInput={(e) => set('service', (e.target as HTMLInputElement).value)}
+          />
         </Field>
         <Field label="Severity (at least)">
-          <select value={draft.severity} onChange={(e) => set('severity', (e.target as HTMLSelectElement).value)}>
+          <select
+            value={draft.severity}
+            onChange={(e) => set('severity', (e.target as HTMLSelectElement).value)}
+          >
             {SEVERITIES.map((s) => (
               <option key={s} value={s}>
                 {s || 'any'}
@@ -61,10 +83,20 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
           </select>
         </Field>
         <Field label="Text" wide>
-          <input type="search" value={draft.text} onInput={(e) => set('text', (e.target as HTMLInputElement).value)} />
+          <input
+            type="search"
+            value={draft.text}
+            onInput={(e) => set('text', (e.target as HTMLInputElement).value)}
+          />
         </Field>
         <Field label="Trace ID">
-          <input type="text" value={draft.traceID} size={34} spellcheck={false} onInput={(e) => set('traceID', (e.target as HTMLInputElement).value.trim())} />
+          <input
+            type="text"
+            value={draft.traceID}
+            size={34}
+            spellcheck={false}
+            onInput={(e) => set('traceID', (e.target as HTMLInputElement).value.trim())}
+          />
         </Field>
         <TimeRangePicker params={params} resolved={resolved} />
         <button type="submit" class="primary">
@@ -78,7 +110,13 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
           <div class="results-head" role="status">
             {rows.length} records
           </div>
-          <VirtualList items={rows} rowHeight={30} height={600} label="Log records" render={(r) => <LogLine r={r} />} />
+          <VirtualList
+            items={rows}
+            rowHeight={30}
+            height={600}
+            label="Log records"
+            render={(r) => <LogLine r={r} />}
+          />
         </>
       ) : null}
     </section>
@@ -91,7 +129,11 @@ function LogLine(props: { r: LogRow }): JSX.Element {
   return (
     <div class="log-line" title={r.attributes.map(([k, v]) => `${k}=${v}`).join('\n')}>
       <span class="muted num">{formatClock(r.time)}</span>
-      <span class={`sev sev-${/^(ERROR|FATAL)/.test(sev) ? 'err' : /^WARN/.test(sev) ? 'warn' : 'info'}`}>{r.severity}</span>
+      <span
+        class={`sev sev-${/^(ERROR|FATAL)/.test(sev) ? 'err' : /^WARN/.test(sev) ? 'warn' : 'info'}`}
+      >
+        {r.severity}
+      </span>
       <span class="chip" style={{ borderColor: serviceColor(r.service) }}>
         {r.service}
       </span>

@@ -28,7 +28,11 @@ function TagTable(props: { tags: JaegerTag[]; caption: string }): JSX.Element {
   );
 }
 
-export function SpanDetails(props: { node: SpanNode; trace: JaegerTrace; traceStart: number }): JSX.Element {
+export function SpanDetails(props: {
+  node: SpanNode;
+  trace: JaegerTrace;
+  traceStart: number;
+}): JSX.Element {
   const { node, trace, traceStart } = props;
   const s = node.span;
   const process = trace.processes[s.processID];
@@ -75,7 +79,13 @@ export function SpanDetails(props: { node: SpanNode; trace: JaegerTrace; traceSt
         </div>
         <div>
           <h3>Resource ({process?.tags?.length ?? 0})</h3>
-          <TagTable tags={[{ key: 'service.name', value: process?.serviceName ?? 'unknown' }, ...(process?.tags ?? [])]} caption="Resource attributes" />
+          <TagTable
+            tags={[
+              { key: 'service.name', value: process?.serviceName ?? 'unknown' },
+              ...(process?.tags ?? []),
+            ]}
+            caption="Resource attributes"
+          />
         </div>
       </div>
       <h3>Events ({s.logs?.length ?? 0})</h3>

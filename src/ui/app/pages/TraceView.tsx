@@ -11,7 +11,16 @@ import { VirtualList } from '../VirtualList';
 import { SpanDetails } from './SpanDetails';
 import { formatMicros } from '../../lib/duration';
 import type { JaegerTrace } from '../../lib/jaeger';
-import { ancestorsOf, buildTree, criticalPath, searchSpans, serviceColor, traceStats, visibleRows, type Row } from '../../lib/waterfall';
+import {
+  ancestorsOf,
+  buildTree,
+  criticalPath,
+  searchSpans,
+  serviceColor,
+  traceStats,
+  visibleRows,
+  type Row,
+} from '../../lib/waterfall';
 
 const ROW_H = 26;
 
@@ -19,7 +28,9 @@ export function TraceView(props: { traceID: string; params: URLSearchParams }): 
   const { traceID, params } = props;
   const res = useAsync(
     (signal) =>
-      request<{ data: JaegerTrace[] }>(`/jaeger/api/traces/${encodeURIComponent(traceID)}`, { signal }).then((r) => {
+      request<{ data: JaegerTrace[] }>(`/jaeger/api/traces/${encodeURIComponent(traceID)}`, {
+        signal,
+      }).then((r) => {
         const t = r.data?.[0];
         if (!t) throw new Error(`trace ${traceID} was not found`);
         return t;
@@ -43,7 +54,10 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
   const [showCritical, setShowCritical] = useState(false);
   const [showStats, setShowStats] = useState(false);
   const hits = useMemo(() => searchSpans(tree, trace, find), [tree, trace, find]);
-  const critical = useMemo(() => (showCritical ? criticalPath(tree) : new Set<string>()), [tree, showCritical]);
+  const critical = useMemo(
+    () => (showCritical ? criticalPath(tree) : new Set<string>()),
+    [tree, showCritical],
+  );
   // Search hits inside collapsed subtrees are revealed by expanding their ancestors.
   const effectiveCollapsed = useMemo(() => {
     if (hits.size === 0) return collapsed;
@@ -55,7 +69,10 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
   const selectedIndex = rows.findIndex((r) => r.node.span.spanID === selectedID);
   const selected = tree.byID.get(selectedID);
   const root = tree.roots[0];
-  const services = useMemo(() => [...new Set([...tree.byID.values()].map((n) => n.service))].sort(), [tree]);
+  const services = useMemo(
+    () => [...new Set([...tree.byID.values()].map((n) => n.service))].sort(),
+    [tree],
+  );
   const errors = [...tree.byID.values()].filter((n) => n.isError).length;
 
   const select = (id: string): void => setParams({ span: id }, { replace: true });
@@ -69,7 +86,10 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
     const row = rows[selectedIndex];
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      const i = Math.min(rows.length - 1, Math.max(0, selectedIndex + (e.key === 'ArrowDown' ? 1 : -1)));
+      const i = Math.min(
+        rows.length - 1,
+        Math.max(0, selectedIndex + (e.key === 'ArrowDown' ? 1 : -1)),
+      );
       const r = rows[i];
       if (r) select(r.node.span.spanID);
     } else if (e.key === 'ArrowLeft' && row) {
@@ -82,7 +102,9 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
     }
   };
   const download = (): void => {
-    const blob = new Blob([JSON.stringify({ data: [trace] }, null, 2)], { type: 'application/json' });
+    const blob = new Blob([JSON.stringify({ data: [trace] }, null, 2)], {
+      type: 'application/json',
+    });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `trace-${trace.traceID}.json`;
@@ -97,7 +119,11 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
         <h1>
           {root ? (
             <>
-              <span class="svc-dot" style={{ background: serviceColor(root.service) }} aria-hidden="true" />
+              <span
+                class="svc-dot"
+                style={{ background: serviceColor(root.service) }}
+                aria-hidden="true"
+              />
               {root.service}: {root.span.operationName}
             </>
           ) : (
@@ -121,16 +147,36 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
       <div class="toolbar trace-toolbar">
         <label class="field">
           <span class="field-label">Find in trace</span>
-          <input type="search" value={find} placeholder="operation, service, attribute…" onInput={(e) => setFind((e.target as HTMLInputElement).value)} />
+          <input
+            type="search"
+            value={find}
+            placeholder="operation, service, attribute…"
+            onInput={(e) => setFind((e.target as HTMLInputElement).value)}
+          />
         </label>
         {find.trim() ? <span role="status">{hits.size} matching spans</span> : null}
         <button type="button" onClick={() => setCollapsed(new Set())}>
           Expand all
         </button>
-        <button type="button" onClick={() => setCollapsed(new Set([...tree.byID.values()].filter((n) => n.depth >= 1 && n.children.length > 0).map((n) => n.span.spanID)))}>
+        <button
+          type="button"
+          onClick={() =>
+            setCollapsed(
+              new Set(
+                [...tree.byID.values()]
+                  .filter((n) => n.depth >= 1 && n.children.length > 0)
+                  .map((n) => n.span.spanID),
+              ),
+            )
+          }
+        >
           Collapse all
         </button>
-        <button type="button" aria-pressed={showCritical} onClick={() => setShowCritical(!showCritical)}>
+        <button
+          type="button"
+          aria-pressed={showCritical}
+          onClick={() => setShowCritical(!showCritical)}
+        >
           Critical path
         </button>
         <button type="button" aria-pressed={showStats} onClick={() => setShowStats(!showStats)}>
@@ -150,7 +196,13 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
       </div>
       {showStats ? <StatsTable trace={trace} /> : null}
       {trace.spans.length === 0 ? <Empty>This trace has no spans.</Empty> : null}
-      <div class="waterfall" tabIndex={0} onKeyDown={onKey} role="tree" aria-label="Span waterfall; arrow keys move, left and right collapse and expand">
+      <div
+        class="waterfall"
+        tabIndex={0}
+        onKeyDown={onKey}
+        role="tree"
+        aria-label="Span waterfall; arrow keys move, left and right collapse and expand"
+      >
         <div class="wf-header" aria-hidden="true">
           <div class="wf-name">Service: operation</div>
           <div class="wf-track">
@@ -168,7 +220,14 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
           label="Spans"
           focusIndex={selectedIndex}
           render={(r) => (
-            <SpanRow row={r} selected={r.node.span.spanID === selectedID} hit={hits.has(r.node.span.spanID)} critical={critical.has(r.node.span.spanID)} onSelect={select} onToggle={toggle} />
+            <SpanRow
+              row={r}
+              selected={r.node.span.spanID === selectedID}
+              hit={hits.has(r.node.span.spanID)}
+              critical={critical.has(r.node.span.spanID)}
+              onSelect={select}
+              onToggle={toggle}
+            />
           )}
         />
       </div>
@@ -177,14 +236,35 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
   );
 }
 
-function SpanRow(props: { row: Row; selected: boolean; hit: boolean; critical: boolean; onSelect: (id: string) => void; onToggle: (id: string) => void }): JSX.Element {
+function SpanRow(props: {
+  row: Row;
+  selected: boolean;
+  hit: boolean;
+  critical: boolean;
+  onSelect: (id: string) => void;
+  onToggle: (id: string) => void;
+}): JSX.Element {
   const { row, selected } = props;
   const n = row.node;
   const color = serviceColor(n.service);
   const labelRight = row.left + row.width < 0.8;
-  const cls = ['wf-row', selected ? 'selected' : '', props.hit ? 'hit' : '', n.isError ? 'error' : '', props.critical ? 'critical' : ''].join(' ');
+  const cls = [
+    'wf-row',
+    selected ? 'selected' : '',
+    props.hit ? 'hit' : '',
+    n.isError ? 'error' : '',
+    props.critical ? 'critical' : '',
+  ].join(' ');
   return (
-    <div class={cls} role="treeitem" aria-level={n.depth + 1} aria-selected={selected} aria-expanded={row.hasChildren ? !row.collapsed : undefined} onClick={() => props.onSelect(n.span.spanID)} data-span-id={n.span.spanID}>
+    <div
+      class={cls}
+      role="treeitem"
+      aria-level={n.depth + 1}
+      aria-selected={selected}
+      aria-expanded={row.hasChildren ? !row.collapsed : undefined}
+      onClick={() => props.onSelect(n.span.spanID)}
+      data-span-id={n.span.spanID}
+    >
       <div class="wf-name" style={{ paddingLeft: `${Math.min(n.depth, 30) * 14 + 4}px` }}>
         {row.hasChildren ? (
           <button
@@ -205,12 +285,30 @@ function SpanRow(props: { row: Row; selected: boolean; hit: boolean; critical: b
         <span class="svc-bar" style={{ background: color }} aria-hidden="true" />
         <span class="wf-svc">{n.service}</span>
         <span class="wf-op">{n.span.operationName}</span>
-        {n.isError ? <span class="err-icon" title="error">!</span> : null}
+        {n.isError ? (
+          <span class="err-icon" title="error">
+            !
+          </span>
+        ) : null}
         {row.collapsed ? <span class="muted"> ({n.children.length})</span> : null}
       </div>
       <div class="wf-track">
-        <span class="wf-bar" style={{ left: `${row.left * 100}%`, width: `max(2px, ${row.width * 100}%)`, background: n.isError ? 'var(--err)' : color }} />
-        <span class="wf-dur" style={labelRight ? { left: `calc(${(row.left + row.width) * 100}% + 4px)` } : { right: `calc(${(1 - row.left) * 100}% + 4px)` }}>
+        <span
+          class="wf-bar"
+          style={{
+            left: `${row.left * 100}%`,
+            width: `max(2px, ${row.width * 100}%)`,
+            background: n.isError ? 'var(--err)' : color,
+          }}
+        />
+        <span
+          class="wf-dur"
+          style={
+            labelRight
+              ? { left: `calc(${(row.left + row.width) * 100}% + 4px)` }
+              : { right: `calc(${(1 - row.left) * 100}% + 4px)` }
+          }
+        >
           {formatMicros(n.span.duration)}
         </span>
       </div>
@@ -228,11 +326,21 @@ function StatsTable(props: { trace: JaegerTrace }): JSX.Element {
           <tr>
             <th scope="col">Service</th>
             <th scope="col">Operation</th>
-            <th scope="col" class="num">Count</th>
-            <th scope="col" class="num">Total</th>
-            <th scope="col" class="num">Self</th>
-            <th scope="col" class="num">Max</th>
-            <th scope="col" class="num">Errors</th>
+            <th scope="col" class="num">
+              Count
+            </th>
+            <th scope="col" class="num">
+              Total
+            </th>
+            <th scope="col" class="num">
+              Self
+            </th>
+            <th scope="col" class="num">
+              Max
+            </th>
+            <th scope="col" class="num">
+              Errors
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -15,7 +15,12 @@ import { summarizeTrace, type JaegerTrace, type TraceSummary } from '../../lib/j
 import { parseLogfmt } from '../../lib/logfmt';
 import { serviceColor } from '../../lib/waterfall';
 
-const SORTS: Record<string, string> = { recent: 'Most recent', longest: 'Longest first', shortest: 'Shortest first', 'most-spans': 'Most spans' };
+const SORTS: Record<string, string> = {
+  recent: 'Most recent',
+  longest: 'Longest first',
+  shortest: 'Shortest first',
+  'most-spans': 'Most spans',
+};
 
 export interface SearchQuery {
   service: string;
@@ -44,26 +49,48 @@ export function queryFrom(params: URLSearchParams, prefix = ''): SearchQuery {
 export function validateQuery(q: SearchQuery): string | null {
   const tags = parseLogfmt(q.tags);
   if (!tags.ok) return `Tags: ${tags.error}`;
-  if (q.minDuration && parseGoDuration(q.minDuration) === null) return `Min duration "${q.minDuration}" is not a duration like 100ms or 1.5s`;
-  if (q.maxDuration && parseGoDuration(q.maxDuration) === null) return `Max duration "${q.maxDuration}" is not a duration like 100ms or 1.5s`;
+  if (q.minDuration && parseGoDuration(q.minDuration) === null)
+    return `Min duration "${q.minDuration}" is not a duration like 100ms or 1.5s`;
+  if (q.maxDuration && parseGoDuration(q.maxDuration) === null)
+    return `Max duration "${q.maxDuration}" is not a duration like 100ms or 1.5s`;
   const limit = Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 5000) return `Limit must be a whole number from 1 to 5000`;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 5000)
+    return `Limit must be a whole number from 1 to 5000`;
   if (!SORTS[q.sort]) return `Sort must be one of ${Object.keys(SORTS).join(', ')}`;
   return null;
 }
 
-export async function searchTraces(q: SearchQuery, startUs: number, endUs: number, signal: AbortSignal): Promise<TraceSummary[]> {
-  const common = { service: q.service, operation: q.operation, minDuration: q.minDuration, maxDuration: q.maxDuration, start: startUs, end: endUs, limit: q.limit };
+export async function searchTraces(
+  q: SearchQuery,
+  startUs: number,
+  endUs: number,
+  signal: AbortSignal,
+): Promise<TraceSummary[]> {
+  const common = {
+    service: q.service,
+    operation: q.operation,
+    minDuration: q.minDuration,
+    maxDuration: q.maxDuration,
+    start: startUs,
+    end: endUs,
+    limit: q.limit,
+  };
   try {
-    const r = await request<{ data: TraceSummary[] }>(`/api/trace-summaries${qs({ ...common, tags: q.tags, sort: q.sort })}`, { signal });
+    const r = await request<{ data: TraceSummary[] }>(
+      `/api/trace-summaries${qs({ ...common, tags: q.tags, sort: q.sort })}`,
+      { signal },
+    );
     return r.data ?? [];
   } catch (e) {
     // A plain Jaeger backend has no summaries endpoint: summarize full traces here.
     if (!(e instanceof ApiError) || e.status !== 404) throw e;
   }
   const parsed = parseLogfmt(q.tags);
-  const tags = parsed.ok && Object.keys(parsed.tags).length > 0 ? JSON.stringify(parsed.tags) : undefined;
-  const r = await request<{ data: JaegerTrace[] }>(`/jaeger/api/traces${qs({ ...common, tags })}`, { signal });
+  const tags =
+    parsed.ok && Object.keys(parsed.tags).length > 0 ? JSON.stringify(parsed.tags) : undefined;
+  const r = await request<{ data: JaegerTrace[] }>(`/jaeger/api/traces${qs({ ...common, tags })}`, {
+    signal,
+  });
   const list = (r.data ?? []).map(summarizeTrace);
   const by: Record<string, (a: TraceSummary, b: TraceSummary) => number> = {
     recent: (a, b) => b.startTime - a.startTime,
@@ -80,10 +107,20 @@ export function ServiceOperationFields(props: {
   idPrefix?: string;
 }): JSX.Element {
   const { q, set } = props;
-  const services = useAsync((signal) => request<{ data: string[] | null }>('/jaeger/api/services', { signal }).then((r) => (r.data ?? []).sort()), []);
+  const services = useAsync(
+    (signal) =>
+      request<{ data: string[] | null }>('/jaeger/api/services', { signal }).then((r) =>
+        (r.data ?? []).sort(),
+      ),
+    [],
+  );
   const ops = useAsync(
     q.service
-      ? (signal) => request<{ data: string[] | null }>(`/jaeger/api/services/${encodeURIComponent(q.service)}/operations`, { signal }).then((r) => (r.data ?? []).sort())
+      ? (signal) =>
+          request<{ data: string[] | null }>(
+            `/jaeger/api/services/${encodeURIComponent(q.service)}/operations`,
+            { signal },
+          ).then((r) => (r.data ?? []).sort())
       : null,
     [q.service],
   );
@@ -92,23 +129,34 @@ export function ServiceOperationFields(props: {
   return (
     <>
       <Field label="Service" hint={services.state === 'error' ? services.error : undefined}>
-        <select value={q.service} onChange={(e) => set({ service: (e.target as HTMLSelectElement).value, operation: '' })}>
+        <select
+          value={q.service}
+          onChange={(e) => set({ service: (e.target as HTMLSelectElement).value, operation: '' })}
+        >
           <option value="">{services.state === 'loading' ? 'loading…' : 'all services'}</option>
-          {(q.service && !svcList.includes(q.service) ? [q.service, ...svcList] : svcList).map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
+          {(q.service && !svcList.includes(q.service) ? [q.service, ...svcList] : svcList).map(
+            (s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ),
+          )}
         </select>
       </Field>
       <Field label="Operation">
-        <select value={q.operation} onChange={(e) => set({ operation: (e.target as HTMLSelectElement).value })} disabled={!q.service}>
+        <select
+          value={q.operation}
+          onChange={(e) => set({ operation: (e.target as HTMLSelectElement).value })}
+          disabled={!q.service}
+        >
           <option value="">all operations</option>
-          {(q.operation && !opList.includes(q.operation) ? [q.operation, ...opList] : opList).map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
+          {(q.operation && !opList.includes(q.operation) ? [q.operation, ...opList] : opList).map(
+            (s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ),
+          )}
         </select>
       </Field>
     </>
@@ -129,7 +177,13 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
 
   const results = useAsync(
     hasSearch && !invalid && resolved.ok
-      ? (signal) => searchTraces(urlQuery, Math.round(resolved.range.start * 1e6), Math.round(resolved.range.end * 1e6), signal)
+      ? (signal) =>
+          searchTraces(
+            urlQuery,
+            Math.round(resolved.range.start * 1e6),
+            Math.round(resolved.range.end * 1e6),
+            signal,
+          )
       : null,
     [key, searchedAt],
   );
@@ -144,7 +198,12 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
     setFormError(problem);
     if (problem) return;
     setSearchedAt(Date.now());
-    setParams({ ...draft, limit: draft.limit === '100' ? null : draft.limit, sort: draft.sort, brush: null });
+    setParams({
+      ...draft,
+      limit: draft.limit === '100' ? null : draft.limit,
+      sort: draft.sort,
+      brush: null,
+    });
   };
   const set = (patch: Partial<SearchQuery>): void => setDraft({ ...draft, ...patch });
 
@@ -156,19 +215,51 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
       <form class="search-form" onSubmit={submit} aria-label="Trace search">
         <ServiceOperationFields q={draft} set={set} />
         <Field label="Tags (logfmt)" hint="e.g. app.cache_hit=false" wide>
-          <input type="text" name="tags" value={draft.tags} placeholder="app.cache_hit=false http.status_code=500" spellcheck={false} onInput={(e) => set({ tags: (e.target as HTMLInputElement).value })} />
+          <input
+            type="text"
+            name="tags"
+            value={draft.tags}
+            placeholder="app.cache_hit=false http.status_code=500"
+            spellcheck={false}
+            onInput={(e) => set({ tags: (e.target as HTMLInputElement).value })}
+          />
         </Field>
         <Field label="Min duration">
-          <input type="text" name="minDuration" value={draft.minDuration} placeholder="100ms" size={7} onInput={(e) => set({ minDuration: (e.target as HTMLInputElement).value })} />
+          <input
+            type="text"
+            name="minDuration"
+            value={draft.minDuration}
+            placeholder="100ms"
+            size={7}
+            onInput={(e) => set({ minDuration: (e.target as HTMLInputElement).value })}
+          />
         </Field>
         <Field label="Max duration">
-          <input type="text" name="maxDuration" value={draft.maxDuration} placeholder="5s" size={7} onInput={(e) => set({ maxDuration: (e.target as HTMLInputElement).value })} />
+          <input
+            type="text"
+            name="maxDuration"
+            value={draft.maxDuration}
+            placeholder="5s"
+            size={7}
+            onInput={(e) => set({ maxDuration: (e.target as HTMLInputElement).value })}
+          />
         </Field>
         <Field label="Limit">
-          <input type="number" name="limit" min={1} max={5000} value={draft.limit} size={5} onInput={(e) => set({ limit: (e.target as HTMLInputElement).value })} />
+          <input
+            type="number"
+            name="limit"
+            min={1}
+            max={5000}
+            value={draft.limit}
+            size={5}
+            onInput={(e) => set({ limit: (e.target as HTMLInputElement).value })}
+          />
         </Field>
         <Field label="Sort">
-          <select value={draft.sort} onChange={(e) => set({ sort: (e.target as HTMLSelectElement).value })}>
+          <select
+            value={draft.sort}
+            onChange={(e) => set({ sort: (e.target as HTMLSelectElement).value })}
+          >
             {Object.entries(SORTS).map(([k, v]) => (
               <option key={k} value={k}>
                 {v}
@@ -182,20 +273,42 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
         </button>
       </form>
       {formError ? <ErrorBox title="Check the search" message={formError} /> : null}
-      {!formError && invalid && hasSearch ? <ErrorBox title="This link has a bad search" message={invalid} /> : null}
+      {!formError && invalid && hasSearch ? (
+        <ErrorBox title="This link has a bad search" message={invalid} />
+      ) : null}
       {!resolved.ok ? <ErrorBox title="Bad time range" message={resolved.error} /> : null}
-      {!hasSearch ? <Empty>Pick a service or tags and press “Find traces”. Try service <code>recommendation</code> with tags <code>app.cache_hit=false</code>.</Empty> : null}
+      {!hasSearch ? (
+        <Empty>
+          Pick a service or tags and press “Find traces”. Try service <code>recommendation</code>{' '}
+          with tags <code>app.cache_hit=false</code>.
+        </Empty>
+      ) : null}
       <AsyncStatus a={results} what="traces" onRetry={results.reload} />
-      {results.state === 'ok' && all.length === 0 ? <Empty>No traces match this search in this time range.</Empty> : null}
+      {results.state === 'ok' && all.length === 0 ? (
+        <Empty>No traces match this search in this time range.</Empty>
+      ) : null}
       {all.length > 0 ? (
         <>
-          <Scatter traces={all} brush={brush} onBrush={(b) => setParams({ brush: b ? `${b.t0},${b.t1},${b.d0},${b.d1}` : null }, { replace: true })} onOpen={(id) => navigate(`/trace/${id}`)} />
+          <Scatter
+            traces={all}
+            brush={brush}
+            onBrush={(b) =>
+              setParams({ brush: b ? `${b.t0},${b.t1},${b.d0},${b.d1}` : null }, { replace: true })
+            }
+            onOpen={(id) => navigate(`/trace/${id}`)}
+          />
           <div class="results-head" role="status">
             <span>
-              {shown.length === all.length ? `${all.length} traces` : `${shown.length} of ${all.length} traces in the selected region`}
+              {shown.length === all.length
+                ? `${all.length} traces`
+                : `${shown.length} of ${all.length} traces in the selected region`}
             </span>
             {brush ? (
-              <button type="button" class="link-button" onClick={() => setParams({ brush: null }, { replace: true })}>
+              <button
+                type="button"
+                class="link-button"
+                onClick={() => setParams({ brush: null }, { replace: true })}
+              >
                 Clear selection
               </button>
             ) : (
@@ -222,7 +335,11 @@ function TraceRow(props: { t: TraceSummary; maxDuration: number }): JSX.Element 
     <Link href={`/trace/${t.traceID}`} class="trace-row">
       <span class="trace-row-main">
         <span class="trace-title">
-          <span class="svc-dot" style={{ background: serviceColor(t.rootService) }} aria-hidden="true" />
+          <span
+            class="svc-dot"
+            style={{ background: serviceColor(t.rootService) }}
+            aria-hidden="true"
+          />
           <strong>{t.rootService}</strong>: {t.rootOperation}
           <code class="muted trace-id">{t.traceID.slice(0, 12)}</code>
         </span>
@@ -240,7 +357,10 @@ function TraceRow(props: { t: TraceSummary; maxDuration: number }): JSX.Element 
       <span class="trace-row-side">
         <span class="num strong">{formatMicros(t.duration)}</span>
         <span class="dur-bar" aria-hidden="true">
-          <span style={{ width: `${Math.max(2, (t.duration / props.maxDuration) * 100)}%` }} class={t.errorCount > 0 ? 'err' : ''} />
+          <span
+            style={{ width: `${Math.max(2, (t.duration / props.maxDuration) * 100)}%` }}
+            class={t.errorCount > 0 ? 'err' : ''}
+          />
         </span>
         <span class="muted">{formatClock(t.startTime)}</span>
       </span>

@@ -1,0 +1,657 @@
+// The lab UI in a real browser (Debian's Chromium driven by playwright-core).
+// By default the built UI (dist/ui) is served by a small fixture server that
+// answers the Jaeger, Prometheus and lab APIs with canned, scenario-shaped
+// data; set OTEL_LAB_URL (e.g. http://127.0.0.1:8080) to run the same checks
+// against a running lab instead. Screenshots of every page go to
+// docs/screenshots/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+const XSS = '<img src=x onerror=alert(1)>';
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'src', 'ui'))) {
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+  return dir;
+}
+
+// ---------- canned data, shaped like the scenario (cache misses are slow) ----------
+
+interface Tag {
+  key: string;
+  type: string;
+  value: string | number | boolean;
+}
+interface FSpan {
+  traceID: string;
+  spanID: string;
+  operationName: string;
+  references: { refType: string; traceID: string; spanID: string }[];
+  startTime: number;
+  duration: number;
+  tags: Tag[];
+  logs: { timestamp: number; fields: Tag[] }[];
+  processID: string;
+  warnings: null;
+}
+interface FTrace {
+  traceID: string;
+  spans: FSpan[];
+  processes: Record<string, { serviceName: string; tags: Tag[] }>;
+  warnings: null;
+}
+
+const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
+const tag = (key: string, value: string | number | boolean): Tag => ({
+  key,
+  type: typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? 'int64' : 'string',
+  value,
+});
+const SERVICES = ['frontend', 'recommendation', 'product-catalog'];
+
+function makeTraces(nowUs: number): FTrace[] {
+  const traces: FTrace[] = [];
+  for (let i = 0; i < 30; i++) {
+    const traceID = hex(0xabc000 + i, 32);
+    const miss = i % 3 === 0;
+    const xss = i === 3;
+    const failed = i === 7;
+    const start = nowUs - (30 - i) * 60_000_000 + 1_000;
+    const listMs = miss ? 40 + i * 6 : 3 + (i % 4);
+    let n = 0;
+    const spans: FSpan[] = [];
+    const add = (
+      parent: string | null,
+      op: string,
+      p: string,
+      at: number,
+      durUs: number,
+      tags: Tag[],
+    ): string => {
+      const spanID = hex(i * 100 + ++n, 16);
+      spans.push({
+        traceID,
+        spanID,
+        operationName: op,
+        references: parent ? [{ refType: 'CHILD_OF', traceID, spanID: parent }] : [],
+        startTime: start + at,
+        duration: durUs,
+        tags,
+        logs: [],
+        processID: p,
+        warnings: null,
+      });
+      return spanID;
+    };
+    const total = listMs * 1000 + 9_000;
+    const root = add(null, 'GET /api/recommendations', 'p1', 0, total, [
+      tag('span.kind', 'server'),
+      tag('http.method', 'GET'),
+      tag('http.status_code', failed ? 500 : 200),
+      ...(failed ? [tag('error', true), tag('otel.status_code', 'ERROR')] : []),
+    ]);
+    const client = add(
+      root,
+      'oteldemo.RecommendationService/ListRecommendations',
+      'p1',
+      200,
+      listMs * 1000 + 2_000,
+      [tag('span.kind', 'client'), tag('rpc.system', 'grpc')],
+    );
+    const server = add(
+      client,
+      'oteldemo.RecommendationService/ListRecommendations',
+      'p2',
+      500,
+      listMs * 1000 + 1_200,
+      [tag('span.kind', 'server'), tag('app.products_recommended.count', 5)],
+    );
+    const count = miss ? Math.round(10 * 1.25 ** (i / 3 + 1)) : 10 + i;
+    const list = add(server, 'get_product_list', 'p2', 700, listMs * 1000, [
+      tag('app.recommendation.cache_enabled', true),
+      tag('app.cache_hit', !miss),
+      tag('app.products.count', count),
+      tag('app.filtered_products.count', count - 1),
+      ...(xss ? [tag('app.user_note', XSS)] : []),
+    ]);
+    if (miss) {
+      const last = spans[spans.length - 1];
+      if (last)
+        last.logs.push({
+          timestamp: start + 900,
+          fields: [tag('event', 'cache miss'), tag('message', XSS)],
+        });
+      add(list, 'oteldemo.ProductCatalogService/ListProducts', 'p3', 900, 1_500, [
+        tag('span.kind', 'server'),
+      ]);
+    }
+    for (let k = 0; k < 4; k++) {
+      const bad = failed && k === 0;
+      add(
+        root,
+        'oteldemo.ProductCatalogService/GetProduct',
+        'p3',
+        listMs * 1000 + 3_000 + k * 1_400,
+        1_100,
+        [
+          tag('span.kind', 'server'),
+          tag('app.product.id', bad ? 'OLJCESPC7Z' : `P${k}`),
+          ...(bad
+            ? [
+                tag('error', true),
+                tag('otel.status_code', 'ERROR'),
+                tag(
+                  'otel.status_description',
+                  'Error: ProductCatalogService Fail Feature Flag Enabled',
+                ),
+              ]
+            : []),
+        ],
+      );
+    }
+    const proc = (s: string): { serviceName: string; tags: Tag[] } => ({
+      serviceName: s,
+      tags: [
+        tag('service.version', '1.11.0'),
+        tag('telemetry.sdk.language', 'nodejs'),
+        tag('host.name', 'lab'),
+      ],
+    });
+    traces.push({
+      traceID,
+      spans,
+      processes: { p1: proc('frontend'), p2: proc('recommendation'), p3: proc('product-catalog') },
+      warnings: null,
+    });
+  }
+  return traces;
+}
+
+function summarize(t: FTrace): Record<string, unknown> {
+  const root = t.spans[0] as FSpan;
+  const services: Record<string, number> = {};
+  for (const s of t.spans) {
+    const name = t.processes[s.processID]?.serviceName ?? '?';
+    services[name] = (services[name] ?? 0) + 1;
+  }
+  return {
+    traceID: t.traceID,
+    rootService: 'frontend',
+    rootOperation: root.operationName,
+    startTime: root.startTime,
+    duration: root.duration,
+    spanCount: t.spans.length,
+    errorCount: t.spans.filter((s) => s.tags.some((x) => x.key === 'error')).length,
+    services,
+  };
+}
+
+function logfmtTags(text: string): [string, string][] {
+  return [...text.matchAll(/([^\s=]+)=("(?:[^"\\]|\\.)*"|\S*)/g)].map((m) => [
+    m[1] ?? '',
+    (m[2] ?? '').replace(/^"|"$/g, '').replace(/\\"/g, '"'),
+  ]);
+}
+
+// ---------- the fixture server ----------
+
+interface Fixture {
+  url: string;
+  flagPuts: { name: string; variant: string }[];
+  close: () => Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+async function startFixture(uiDir: string): Promise<Fixture> {
+  const nowUs = Date.now() * 1000;
+  const traces = makeTraces(nowUs);
+  const flags = [
+    {
+      name: 'recommendationServiceCacheFailure',
+      description: 'Fail recommendation service cache',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      state: 'ENABLED',
+    },
+    {
+      name: 'productCatalogFailure',
+      description: 'Fail product catalog service on a specific product',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      state: 'ENABLED',
+    },
+    {
+      name: 'adServiceFailure',
+      description: 'Fail ad service',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      state: 'ENABLED',
+    },
+  ];
+  const flagPuts: { name: string; variant: string }[] = [];
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const matrix = (q: string, p: URLSearchParams): unknown => {
+    if (/bad\(/.test(q))
+      return {
+        status: 'error',
+        errorType: 'bad_data',
+        error: '1:1: parse error: unknown function with name "bad"',
+      };
+    const start = Number(p.get('start'));
+    const end = Number(p.get('end'));
+    const step = Number(p.get('step'));
+    const series = (metric: Record<string, string>, f: (x: number) => number): unknown => {
+      const values: [number, string][] = [];
+      for (let t = Math.ceil(start / step) * step; t <= end; t += step)
+        values.push([t, String(f((t - start) / (end - start || 1)))]);
+      return { metric, values };
+    };
+    const quant = /histogram_quantile\(([\d.]+)/.exec(q);
+    let result: unknown[];
+    if (quant) result = [series({}, (x) => (4 + 900 * Number(quant[1]) ** 6) * (1 + 3 * x))];
+    else if (q.includes('process_cpu')) result = [series({}, (x) => 12 + 70 * x)];
+    else if (q.includes('process_memory'))
+      result = [series({}, (x) => (90 + 380 * ((x * 1.6) % 1)) * 1024 * 1024)];
+    else if (q.includes('app_recommendations'))
+      result = [
+        series(
+          { recommendation_type: 'catalog', service_name: 'recommendation' },
+          (x) => 2 + Math.sin(x * 9),
+        ),
+      ];
+    else if (q.includes('by (span_name)'))
+      result = ['get_product_list', 'oteldemo.RecommendationService/ListRecommendations'].map(
+        (s, i) => series({ span_name: s }, (x) => (i + 1) * (1.5 + x)),
+      );
+    else result = [];
+    return { status: 'success', data: { resultType: 'matrix', result } };
+  };
+  const api = (url: URL, req: IncomingMessage, res: ServerResponse, body: string): boolean => {
+    const p = url.searchParams;
+    const route = url.pathname;
+    if (route === '/prometheus/api/v1/label/service_name/values')
+      json(res, 200, { status: 'success', data: SERVICES });
+    else if (route === '/prometheus/api/v1/query_range') {
+      const r = matrix(p.get('query') ?? '', p) as { status: string };
+      json(res, r.status === 'error' ? 400 : 200, r);
+    } else if (route === '/prometheus/api/v1/query_exemplars') {
+      const slow = traces.filter((_, i) => i % 3 === 0).slice(-3);
+      json(res, 200, {
+        status: 'success',
+        data: [
+          {
+            seriesLabels: { service_name: 'recommendation', le: '1000' },
+            exemplars: slow.map((t, i) => ({
+              labels: { trace_id: t.traceID, span_id: t.spans[0]?.spanID ?? '' },
+              value: String(400 + i * 50),
+              timestamp: Number(p.get('start')) + 5 + i,
+            })),
+          },
+        ],
+      });
+    } else if (route === '/jaeger/api/services')
+      json(res, 200, { data: SERVICES, total: 3, limit: 0, offset: 0, errors: null });
+    else if (route.startsWith('/jaeger/api/services/')) {
+      const svc = decodeURIComponent(route.split('/')[4] ?? '');
+      const ops = new Set(
+        traces.flatMap((t) =>
+          t.spans
+            .filter((s) => t.processes[s.processID]?.serviceName === svc)
+            .map((s) => s.operationName),
+        ),
+      );
+      json(res, 200, { data: [...ops], total: ops.size, limit: 0, offset: 0, errors: null });
+    } else if (route.startsWith('/jaeger/api/traces/')) {
+      const t = traces.find((x) => x.traceID === route.split('/')[4]);
+      if (t) json(res, 200, { data: [t], total: 0, limit: 0, offset: 0, errors: null });
+      else
+        json(res, 404, {
+          data: null,
+          total: 0,
+          limit: 0,
+          offset: 0,
+          errors: [{ code: 404, msg: 'trace not found' }],
+        });
+    } else if (route === '/api/trace-summaries') {
+      const svc = p.get('service') ?? '';
+      const tags = logfmtTags(p.get('tags') ?? '');
+      let found = traces.filter(
+        (t) =>
+          (!svc || t.spans.some((s) => t.processes[s.processID]?.serviceName === svc)) &&
+          tags.every(([k, v]) =>
+            t.spans.some((s) => s.tags.some((x) => x.key === k && String(x.value) === v)),
+          ),
+      );
+      const sort = p.get('sort') ?? 'recent';
+      const dur = (t: FTrace): number => t.spans[0]?.duration ?? 0;
+      found = [...found].sort((a, b) =>
+        sort === 'longest'
+          ? dur(b) - dur(a)
+          : sort === 'shortest'
+            ? dur(a) - dur(b)
+            : (b.spans[0]?.startTime ?? 0) - (a.spans[0]?.startTime ?? 0),
+      );
+      json(res, 200, { data: found.slice(0, Number(p.get('limit') ?? 20)).map(summarize) });
+    } else if (route === '/api/spans/distribution') {
+      const miss = (p.get('tags') ?? '').includes('app.cache_hit=false');
+      const les = [2e6, 4e6, 8e6, 50e6, 100e6, 200e6, 400e6];
+      const counts = miss ? [0, 0, 2, 10, 25, 40, 20] : [30, 120, 40, 5, 1, 0, 0];
+      json(res, 200, {
+        data: {
+          count: counts.reduce((a, b) => a + b, 0),
+          quantiles: miss
+            ? { p50: 160e6, p90: 310e6, p95: 350e6, p99: 395e6, p999: 399e6 }
+            : { p50: 3.1e6, p90: 6.5e6, p95: 7.6e6, p99: 40e6, p999: 90e6 },
+          buckets: [...les.map((le, i) => ({ le, count: counts[i] ?? 0 })), { le: null, count: 0 }],
+        },
+      });
+    } else if (route === '/api/flags' && req.method === 'GET') json(res, 200, { flags });
+    else if (route.startsWith('/api/flags/') && req.method === 'PUT') {
+      const name = decodeURIComponent(route.slice('/api/flags/'.length));
+      const flag = flags.find((f) => f.name === name);
+      const variant = (JSON.parse(body || '{}') as { variant?: string }).variant ?? '';
+      if (!flag) json(res, 404, { errors: [{ code: 404, msg: `unknown flag "${name}"` }] });
+      else {
+        flag.defaultVariant = variant;
+        flagPuts.push({ name, variant });
+        json(res, 200, flag);
+      }
+    } else if (route === '/api/logs') {
+      const t = traces[3] as FTrace;
+      json(res, 200, {
+        data: [0, 1, 2, 3].map((i) => ({
+          time: nowUs - i * 1_000_000,
+          timeUnixNano: String((nowUs - i * 1_000_000) * 1000),
+          severityNumber: i === 1 ? 17 : 9,
+          severityText: i === 1 ? 'ERROR' : 'INFO',
+          body: i === 2 ? XSS : `Receive ListRecommendations for product ids:['OLJCESPC7Z'] #${i}`,
+          service: 'recommendation',
+          attributes: {},
+          resource: {},
+          scope: { name: 'recommendation', version: '' },
+          eventName: '',
+          traceID: t.traceID,
+          spanID: t.spans[3]?.spanID ?? '',
+        })),
+      });
+    } else return false;
+    return true;
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (
+        url.pathname.startsWith('/api/') ||
+        url.pathname.startsWith('/jaeger/') ||
+        url.pathname.startsWith('/prometheus/')
+      ) {
+        if (!api(url, req, res, Buffer.concat(chunks).toString('utf8')))
+          json(res, 404, { errors: [{ code: 404, msg: `no such endpoint ${url.pathname}` }] });
+        return;
+      }
+      const file = path.join(uiDir, path.normalize(url.pathname).replace(/^([/\\])+/, ''));
+      const target =
+        file.startsWith(uiDir) && path.extname(file) && existsSync(file)
+          ? file
+          : path.join(uiDir, 'index.html');
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
+      });
+      res.end(readFileSync(target));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    flagPuts,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// ---------- the browser checks ----------
+
+const root = repoRoot();
+const shots = path.join(root, 'docs', 'screenshots');
+const real = process.env['OTEL_LAB_URL'];
+
+describe('lab UI in Chromium', () => {
+  let fixture: Fixture | undefined;
+  let base = '';
+  let context: BrowserContext;
+  let userDir = '';
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    const uiDir = path.join(root, 'dist', 'ui');
+    if (!real) {
+      assert.ok(
+        existsSync(path.join(uiDir, 'index.html')),
+        'dist/ui is not built: run `npm run build:ui` first',
+      );
+      fixture = await startFixture(uiDir);
+    }
+    base = real ?? (fixture as Fixture).url;
+    mkdirSync(shots, { recursive: true });
+    userDir = mkdtempSync(path.join(tmpdir(), 'otel-lab-ui-'));
+    context = await chromium.launchPersistentContext(userDir, {
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1400, height: 900 },
+      colorScheme: 'light',
+    });
+  });
+
+  after(async () => {
+    await context?.close();
+    await fixture?.close();
+    if (userDir) rmSync(userDir, { recursive: true, force: true });
+  });
+
+  async function open(urlPath: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(base + urlPath);
+    return page;
+  }
+
+  test('dashboard renders every panel as a chart with its PromQL', async () => {
+    const page = await open('/?service=recommendation&range=1h');
+    for (const id of ['latency', 'recommendations', 'cpu', 'memory', 'requests', 'errors']) {
+      await page.locator(`[data-panel="${id}"] canvas`).first().waitFor({ timeout: 10_000 });
+    }
+    assert.match(
+      (await page.locator('[data-panel="latency"] .promql summary').textContent()) ?? '',
+      /histogram_quantile\(0\.5/,
+    );
+    await page.screenshot({ path: path.join(shots, 'dashboard.png') });
+    // A click on the latency chart opens the exemplar traces of that moment.
+    await page.locator('[data-panel="latency"] .u-over').click({ position: { x: 300, y: 60 } });
+    const region = page.getByRole('region', { name: 'Exemplar traces' });
+    await region.getByRole('link', { name: /search traces in this window/i }).waitFor();
+    if (fixture) assert.equal(await region.locator('.exemplar-list a').count(), 3);
+    await page.close();
+  });
+
+  test('a bad query shows the error in its panel', async () => {
+    const page = await open(`/?service=recommendation&q.cpu.0=${encodeURIComponent('bad(')}`);
+    const alert = page.locator('[data-panel="cpu"] [role="alert"]');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /Query failed.*(parse error|bad_data|HTTP 4)/);
+    await page.close();
+  });
+
+  test('tag search lists the matching traces and keeps the search in the URL', async () => {
+    const page = await open('/traces');
+    await page.getByLabel('Service').selectOption('recommendation');
+    await page.getByLabel('Tags (logfmt)').fill('app.cache_hit=false');
+    await page.getByLabel('Sort').selectOption('longest');
+    await page.getByRole('button', { name: 'Find traces' }).click();
+    await page.locator('.trace-row').first().waitFor();
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('tags'), 'app.cache_hit=false');
+    assert.equal(url.searchParams.get('service'), 'recommendation');
+    if (fixture) {
+      assert.equal(await page.locator('.trace-row').count(), 10);
+      assert.equal(await page.locator('.scatter circle').count(), 10);
+    } else assert.ok((await page.locator('.trace-row').count()) > 0);
+    await page.screenshot({ path: path.join(shots, 'traces.png') });
+    // Reloading the URL reproduces the search.
+    await page.reload();
+    await page.locator('.trace-row').first().waitFor();
+    await page.close();
+  });
+
+  test('bad logfmt is reported before searching', async () => {
+    const page = await open('/traces');
+    await page.getByLabel('Tags (logfmt)').fill('app.cache_hit');
+    await page.getByRole('button', { name: 'Find traces' }).click();
+    assert.match(
+      (await page.getByRole('alert').textContent()) ?? '',
+      /app\.cache_hit.*has no value/,
+    );
+    await page.close();
+  });
+
+  test('the waterfall shows app.cache_hit of the slow trace', async () => {
+    const page = await open(
+      '/traces?service=recommendation&tags=app.cache_hit%3Dfalse&sort=longest',
+    );
+    await page.locator('.trace-row').first().click();
+    await page.waitForURL(/\/trace\/[0-9a-f]+/);
+    const row = page.locator('.wf-row', { hasText: 'get_product_list' }).first();
+    await row.click();
+    const details = page.getByRole('region', { name: 'Span details' });
+    const cacheHit = details.locator('tr', { hasText: 'app.cache_hit' });
+    await cacheHit.waitFor();
+    assert.match((await cacheHit.textContent()) ?? '', /app\.cache_hit\s*false/);
+    await page.getByLabel('Find in trace').fill('cache_hit=false');
+    await page.getByText('1 matching spans').waitFor();
+    await page.screenshot({ path: path.join(shots, 'trace.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('an attribute holding HTML is shown as text, never run', async () => {
+    const page = await open(`/traces?tags=${encodeURIComponent(`app.user_note="${XSS}"`)}`);
+    await page.locator('.trace-row').first().click();
+    await page.locator('.wf-row', { hasText: 'get_product_list' }).first().click();
+    const value = page
+      .getByRole('region', { name: 'Span details' })
+      .locator('tr', { hasText: 'app.user_note' })
+      .locator('.kv-value');
+    await value.waitFor();
+    assert.equal(await value.textContent(), XSS);
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    assert.deepEqual(dialogs, []);
+    await page.close();
+  });
+
+  test('flags list and a switch sends the variant', async () => {
+    const page = await open('/flags');
+    const flag = page.locator('[data-flag="recommendationServiceCacheFailure"]');
+    await flag.waitFor();
+    await page.screenshot({ path: path.join(shots, 'flags.png') });
+    if (fixture) {
+      await flag.getByRole('radio', { name: 'on' }).click();
+      await page.getByText('recommendationServiceCacheFailure is now “on”').waitFor();
+      assert.deepEqual(fixture.flagPuts, [
+        { name: 'recommendationServiceCacheFailure', variant: 'on' },
+      ]);
+      assert.equal(
+        await flag.getByRole('radio', { name: 'on' }).getAttribute('aria-checked'),
+        'true',
+      );
+    }
+    await page.close();
+  });
+
+  test('compare shows two distributions side by side', async () => {
+    const page = await open('/compare');
+    await page.locator('[data-side="a"] .facts').waitFor();
+    await page.locator('[data-side="b"] .facts').waitFor();
+    await page.getByRole('img', { name: 'Histogram of A and B' }).waitFor();
+    if (fixture) {
+      const table = await page.locator('table.stats').textContent();
+      assert.match(table ?? '', /p50\s*3\.1ms\s*160ms/);
+    }
+    await page.screenshot({ path: path.join(shots, 'compare.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('logs link to their trace and show bodies as text', async () => {
+    const page = await open('/logs');
+    await page.locator('.log-line').first().waitFor();
+    if (fixture) assert.equal(await page.locator('.log-line', { hasText: XSS }).count(), 1);
+    await page.screenshot({ path: path.join(shots, 'logs.png') });
+    await page.locator('.log-line a').first().click();
+    await page.waitForURL(/\/trace\/[0-9a-f]+\?span=/);
+    await page.locator('.wf-row').first().waitFor();
+    await page.close();
+  });
+
+  test('backend down: the page says so', async () => {
+    // Any API path the fixture lacks stands in for a dead backend: the UI must
+    // still explain the failure in the page.
+    const page = await context.newPage();
+    await page.route('**/jaeger/api/traces/**', (r) => r.abort('connectionrefused'));
+    await page.goto(`${base}/trace/0123456789abcdef0123456789abcdef`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /Cannot reach the lab backend/);
+    await page.close();
+  });
+
+  test('dark theme toggle and keyboard navigation of the waterfall', async () => {
+    const page = await open(
+      '/traces?service=recommendation&tags=app.cache_hit%3Dfalse&sort=longest',
+    );
+    await page.getByRole('button', { name: /switch to dark theme/i }).click();
+    await page.locator('.trace-row').first().click();
+    await page.locator('.wf-row').first().waitFor();
+    await page.locator('.waterfall').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.match(page.url(), /span=/);
+    assert.equal(await page.locator('.wf-row.selected').count(), 1);
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+    await page.screenshot({ path: path.join(shots, 'trace-dark.png') });
+    await page.close();
+    assert.deepEqual(pageErrors, []);
+  });
+});
