@@ -197,7 +197,7 @@ function selectVector(ctx: Ctx, sel: VectorSelector, ts: number): VSample[] {
     if (!sample || sample.t < ref - ctx.lookback || isStaleNaN(sample.v)) continue;
     out.push({ labels: s.labels, v: sample.v, sampleT: sample.t });
   }
-  if (out.length > ctx.maxSamples) throw execution('query processing would load too many samples into memory in query execution');
+  if (out.length > ctx.maxSamples) throw tooManySamples();
   return out;
 }
 
@@ -216,7 +216,7 @@ function selectMatrix(ctx: Ctx, m: MatrixSelector, ts: number): RangeSeries[] {
     total += points.length;
     if (points.length > 0) out.push({ labels: s.labels, points });
   }
-  if (total > ctx.maxSamples) throw execution('query processing would load too many samples into memory in query execution');
+  if (total > ctx.maxSamples) throw tooManySamples();
   return out;
 }
 
@@ -229,6 +229,8 @@ function evalSubquery(ctx: Ctx, sq: Subquery, ts: number): RangeSeries[] {
   let memo = ctx.memo.get(sq.expr);
   if (!memo) ctx.memo.set(sq.expr, (memo = new Map()));
   const series = new Map<string, { labels: RangeSeries['labels']; points: Point[] }>();
+  if ((ref - t) / step > ctx.maxSamples) throw tooManySamples();
+  let total = 0;
   for (; t <= ref; t += step) {
     let v = memo.get(t);
     if (!v) {
@@ -236,6 +238,8 @@ function evalSubquery(ctx: Ctx, sq: Subquery, ts: number): RangeSeries[] {
       memo.set(t, v);
     }
     const samples: readonly VSample[] = v.type === 'vector' ? v.samples : v.type === 'scalar' ? [{ labels: {}, v: v.v }] : [];
+    total += samples.length;
+    if (total > ctx.maxSamples) throw tooManySamples();
     for (const s of samples) {
       const key = labelsKey(s.labels);
       let entry = series.get(key);
@@ -304,6 +308,10 @@ export function evalExpr(ctx: Ctx, e: Expr, ts: number): EvalValue {
       return out;
     }
   }
+}
+
+function tooManySamples(): PromQLError {
+  return execution('query processing would load too many samples into memory in query execution');
 }
 
 function assertUniqueLabelsets(samples: readonly VSample[]): void {

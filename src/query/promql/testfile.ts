@@ -5,9 +5,11 @@
 
 import type { Labels, SeriesSamples } from '../../model/telemetry';
 import type { LabelMatcher } from '../../store/store';
+import type { Expr } from './ast';
 import type { SeriesSource } from './engine';
 import { instantQuery, rangeQuery } from './engine';
 import { parseDuration, parseNumber, unquote } from './lexical';
+import { parseExpr } from './parse';
 import { matchesLabel } from './regex';
 import type { QueryResult } from './values';
 import { labelsKey, labelsString, makeStaleNaN } from './values';
@@ -225,10 +227,64 @@ function instantSamples(r: QueryResult): readonly { labels: Labels; v: number }[
   return `received ${r.resultType} result on instant evaluation`;
 }
 
+const atUnsafe = new Set(['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year', 'predict_linear', 'time', 'timestamp']);
+
+/**
+ * Prometheus's runner also evaluates each expression with `@ <eval time>` on
+ * every selector (outside subqueries that have one) at other times, expecting
+ * the same result (atModifierTestCases). Undefined when that does not apply.
+ */
+export function pinToTime(expr: Expr, t: number): Expr | undefined {
+  let unsafe = false;
+  const pin = (e: Expr): Expr => {
+    switch (e.kind) {
+      case 'vector':
+        return e.at === undefined ? { ...e, at: t } : e;
+      case 'matrix':
+        return { ...e, selector: pin(e.selector) as typeof e.selector };
+      case 'subquery':
+        return e.at === undefined ? { ...e, at: t } : e;
+      case 'paren':
+      case 'unary':
+        return { ...e, expr: pin(e.expr) };
+      case 'binary':
+        return { ...e, lhs: pin(e.lhs), rhs: pin(e.rhs) };
+      case 'aggregate':
+        return { ...e, expr: pin(e.expr), param: e.param ? pin(e.param) : undefined };
+      case 'call':
+        if (atUnsafe.has(e.func)) unsafe = true;
+        return { ...e, args: e.args.map(pin) };
+      default:
+        return e;
+    }
+  };
+  const pinned = pin(expr);
+  return unsafe ? undefined : pinned;
+}
+
 async function runEval(source: SeriesSource, cmd: EvalCmd): Promise<string | undefined> {
+  const first = await runEvalAt(source, cmd, cmd.expr, cmd.at);
+  if (first !== undefined) return first;
+  let expr: Expr;
+  try {
+    expr = parseExpr(cmd.expr);
+  } catch {
+    return undefined;
+  }
+  const pinned = pinToTime(expr, cmd.at);
+  if (!pinned) return undefined;
+  const times = cmd.at === 0 ? [-1000, 0, 1000] : [-10 * cmd.at, 0, cmd.at / 5, cmd.at, 10 * cmd.at];
+  for (const t of times) {
+    const err = await runEvalAt(source, cmd, pinned, t);
+    if (err !== undefined) return `with @ ${cmd.at / 1000} evaluated at ${t / 1000}s: ${err}`;
+  }
+  return undefined;
+}
+
+async function runEvalAt(source: SeriesSource, cmd: EvalCmd, query: string | Expr, at: number): Promise<string | undefined> {
   let result: QueryResult;
   try {
-    result = await instantQuery(source, cmd.expr, cmd.at, { maxSamples: 50_000_000 });
+    result = await instantQuery(source, query, at, { maxSamples: 50_000_000 });
   } catch (err) {
     return cmd.fail ? undefined : `error evaluating query: ${(err as Error).message}`;
   }
@@ -239,14 +295,14 @@ async function runEval(source: SeriesSource, cmd: EvalCmd): Promise<string | und
   if (mismatch) return mismatch;
   let range: QueryResult;
   try {
-    range = await rangeQuery(source, cmd.expr, cmd.at - 60_000, cmd.at + 60_000, 60_000);
+    range = await rangeQuery(source, query, at - 60_000, at + 60_000, 60_000);
   } catch (err) {
     return `error evaluating query in range mode: ${(err as Error).message}`;
   }
   if (cmd.ordered || range.resultType !== 'matrix') return undefined;
   const atStep: { labels: Labels; v: number }[] = [];
   for (const s of range.series) {
-    const p = s.points.find((x) => x.t === cmd.at);
+    const p = s.points.find((x) => x.t === at);
     if (p) atStep.push({ labels: s.labels, v: p.v });
   }
   const rangeMismatch = typeof got === 'number' ? compare(cmd, atStep[0]?.v ?? NaN) : compare(cmd, atStep);

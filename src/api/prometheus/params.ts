@@ -1,0 +1,77 @@
+// Request parameters as Prometheus 2.x's web/api/v1 parses them: times as
+// RFC3339 or unix seconds, durations as Prometheus durations or float
+// seconds, and `match[]` series selectors.
+
+import type { LabelMatcher } from '../../store/store';
+import { badData, PromQLError } from '../../query/promql/errors';
+import { parseDuration as parsePromDuration } from '../../query/promql/lexical';
+import { parseExpr } from '../../query/promql/parse';
+import { compileAnchored } from '../../query/promql/regex';
+
+/** Prometheus's minTime/maxTime stand-ins: the widest range the store accepts. */
+export const minTime = -8_640_000_000_000_000;
+export const maxTime = 8_640_000_000_000_000;
+
+const floatPattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Milliseconds, or a bad_data error naming the parameter. */
+export function parseTime(value: string, param: string): number {
+  if (floatPattern.test(value)) {
+    const seconds = Number(value);
+    const whole = Math.trunc(seconds);
+    const frac = Math.round((seconds - whole) * 1000) / 1000;
+    const ms = whole * 1000 + Math.round(frac * 1000);
+    if (Number.isFinite(ms) && ms >= minTime && ms <= maxTime) return ms;
+  }
+  if (rfc3339.test(value)) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  throw badData(`invalid parameter "${param}": cannot parse "${value}" to a valid timestamp`);
+}
+
+export function parseTimeOr(value: string | undefined, param: string, fallback: number): number {
+  return value === undefined || value === '' ? fallback : parseTime(value, param);
+}
+
+/** Milliseconds. */
+export function parseDurationParam(value: string, param: string): number {
+  if (floatPattern.test(value)) {
+    const ms = Number(value) * 1000;
+    if (!Number.isFinite(ms) || Math.abs(ms) > 9.2e15) {
+      throw badData(`invalid parameter "${param}": cannot parse "${value}" to a valid duration. It overflows int64`);
+    }
+    return ms;
+  }
+  const d = parsePromDuration(value);
+  if (d === undefined) throw badData(`invalid parameter "${param}": cannot parse "${value}" to a valid duration`);
+  return d;
+}
+
+/** Each `match[]` as a matcher list; Prometheus's checks and wording. */
+export function parseMatchSets(values: readonly string[], param = 'match[]', wrap = false): LabelMatcher[][] {
+  const sets: LabelMatcher[][] = [];
+  for (const text of values) {
+    let matchers: readonly LabelMatcher[];
+    try {
+      const expr = parseExpr(text);
+      if (expr.kind !== 'vector' || expr.offset !== 0 || expr.at !== undefined) {
+        throw badData(`1:1: parse error: unexpected ${expr.kind === 'matrix' ? 'range selector' : 'expression'} in series selector`);
+      }
+      matchers = expr.matchers;
+    } catch (err) {
+      if (wrap && err instanceof PromQLError) throw badData(`invalid parameter "${param}": ${err.message}`);
+      throw err;
+    }
+    const nonEmpty = matchers.some((m) => {
+      if (m.op === '=') return m.value !== '';
+      if (m.op === '!=') return m.value === '';
+      const re = compileAnchored(m.value);
+      return m.op === '=~' ? !re.test('') : re.test('');
+    });
+    if (!nonEmpty) throw badData('match[] must contain at least one non-empty matcher');
+    sets.push([...matchers]);
+  }
+  return sets;
+}
