@@ -130,15 +130,23 @@ test('/metrics without ingest stats still reports the store', async () => {
   assert.match(text, /otel_lab_store_rows\{table="spans"\} 7/);
 });
 
-test('/prometheus answers 501 until the Prometheus API is mounted, then routes to it', async () => {
-  const res = await app.request('http://localhost/prometheus/api/v1/query?query=1');
-  assert.equal(res.status, 501);
-  assert.equal(((await res.json()) as { status: string }).status, 'error');
+test('/prometheus mounts the Prometheus API (Grafana\'s `1+1` health check), or the one given', async () => {
+  const res = await app.request('http://localhost/prometheus/api/v1/query?query=1%2B1');
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { status: string; data: { resultType: string } };
+  assert.equal(body.status, 'success');
+  assert.equal(body.data.resultType, 'scalar');
   const prom = new Hono();
-  prom.get('/api/v1/status/buildinfo', (c) => c.json({ status: 'success', data: {} }));
+  prom.get('/api/v1/status/buildinfo', (c) => c.json({ status: 'success', data: { version: 'fake' } }));
   const mounted = createApiApp({ store, uiDir: ui, prometheus: prom });
   const ok = await mounted.request('http://localhost/prometheus/api/v1/status/buildinfo');
-  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { status: 'success', data: { version: 'fake' } });
+});
+
+test('an unknown /prometheus path is a JSON 404, not the UI', async () => {
+  const res = await app.request('http://localhost/prometheus/nothing');
+  assert.equal(res.status, 404);
+  assert.match(res.headers.get('content-type') ?? '', /json/);
 });
 
 test('a failing store gives a 500 in Jaeger shape naming the cause', async () => {

@@ -9,6 +9,7 @@ import { renderHealthMetrics } from './health';
 import type { IngestStats } from './health';
 import { createJaegerApi } from './jaeger';
 import { createLabApi } from './lab';
+import { createPrometheusApi } from './prometheus';
 import type { FlagsService } from './lab';
 import { createStaticHandler } from './static';
 
@@ -21,10 +22,8 @@ export interface ApiDeps {
   /** The built UI; default `dist/ui` under the package root. */
   readonly uiDir?: string;
   /**
-   * The Prometheus API app (routes under `/api/v1/...`), mounted at
-   * `/prometheus`. TODO(api): import `createPrometheusApi` from
-   * `./prometheus` here once engineer F lands it; until then the caller may
-   * pass it, and `/prometheus/*` answers 501 without it.
+   * Replaces the Prometheus API mounted at `/prometheus` (routes under
+   * `/api/v1/...`); default `createPrometheusApi({ store })`.
    */
   readonly prometheus?: Hono;
 }
@@ -49,13 +48,7 @@ export function createApiApp(deps: ApiDeps): Hono {
 
   app.route('/jaeger', createJaegerApi(deps));
   app.route('/api', createLabApi(deps));
-  if (deps.prometheus !== undefined) {
-    app.route('/prometheus', deps.prometheus);
-  } else {
-    app.all('/prometheus/*', (c) =>
-      c.json({ status: 'error', errorType: 'unavailable', error: 'the Prometheus API is not available in this build' }, 501),
-    );
-  }
+  app.route('/prometheus', deps.prometheus ?? createPrometheusApi({ store: deps.store }));
 
   app.get('/metrics', async (c) => {
     const [store, ingest] = await Promise.all([deps.store.stats(), deps.ingestStats?.()]);
@@ -67,6 +60,9 @@ export function createApiApp(deps: ApiDeps): Hono {
   // JSON 404s for the API prefixes, so a typo never gets the UI's index.html.
   app.all('/jaeger', (c) => jaegerError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`));
   app.all('/api', (c) => jaegerError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`));
+  app.all('/prometheus/*', (c) =>
+    c.json({ status: 'error', errorType: 'not_found', error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404),
+  );
 
   const serveUi = createStaticHandler(deps.uiDir);
   app.on(['GET', 'HEAD'], '*', (c) => serveUi(c));
