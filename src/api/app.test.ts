@@ -30,11 +30,18 @@ before(async () => {
     store,
     uiDir: ui,
     ingestStats: () => ({
-      traces: { accepted: 10, rejected: 2, dropped: 0 },
-      metrics: { accepted: 5, rejected: 0, dropped: 1 },
-      logs: { accepted: 3, rejected: 0, dropped: 0 },
-      queueDepth: 4,
-      queueCapacity: 64,
+      signals: {
+        traces: { requests: 3, bytes: 900, accepted: 10, rejected: 2, invalidRequests: 1, dropped: 0 },
+        metrics: { requests: 1, bytes: 100, accepted: 5, rejected: 0, invalidRequests: 0, dropped: 1 },
+        logs: { requests: 1, bytes: 50, accepted: 3, rejected: 0, invalidRequests: 0, dropped: 0 },
+      },
+      queueDepthItems: 4,
+      queueDepthBatches: 2,
+      queueCapacityItems: 200_000,
+      storeWrites: 7,
+      storeWriteFailures: 0,
+      lastStoreError: '',
+      deriveErrors: 0,
     }),
   });
 });
@@ -116,8 +123,11 @@ test('/metrics reports ingest counters, queue and store rows in Prometheus text 
   assert.match(text, /^otel_lab_ingest_items_total\{signal="traces",outcome="accepted"\} 10$/m);
   assert.match(text, /^otel_lab_ingest_items_total\{signal="traces",outcome="rejected"\} 2$/m);
   assert.match(text, /^otel_lab_ingest_items_total\{signal="metrics",outcome="dropped"\} 1$/m);
-  assert.match(text, /^otel_lab_write_queue_depth 4$/m);
-  assert.match(text, /^otel_lab_write_queue_capacity 64$/m);
+  assert.match(text, /^otel_lab_ingest_requests_total\{signal="traces"\} 3$/m);
+  assert.match(text, /^otel_lab_ingest_invalid_requests_total\{signal="traces"\} 1$/m);
+  assert.match(text, /^otel_lab_write_queue_items 4$/m);
+  assert.match(text, /^otel_lab_write_queue_capacity_items 200000$/m);
+  assert.match(text, /^otel_lab_store_writes_total 7$/m);
   assert.match(text, /^otel_lab_store_rows\{table="spans"\} 7$/m);
   assert.match(text, /^otel_lab_store_rows\{table="logs"\} 2$/m);
   assert.match(text, /^otel_lab_store_bytes 0$/m);

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import type { TelemetryStore } from '../store/store';
 import { jaegerError } from './errors';
 import { renderHealthMetrics } from './health';
-import type { IngestStats } from './health';
+import type { IngestStats } from '../collector/pipeline';
 import { createJaegerApi } from './jaeger';
 import { createLabApi } from './lab';
 import { createPrometheusApi } from './prometheus';
@@ -17,7 +17,7 @@ export interface ApiDeps {
   readonly store: TelemetryStore;
   /** Feature flags; without it `/api/flags` answers 503 (e.g. `otel-lab serve`). */
   readonly flags?: FlagsService;
-  /** The receivers' counters for `/metrics`; left out there when absent. */
+  /** The ingest pipeline's counters for `/metrics` (`() => pipeline.stats()`); left out there when absent. */
   readonly ingestStats?: () => IngestStats | Promise<IngestStats>;
   /** The built UI; default `dist/ui` under the package root. */
   readonly uiDir?: string;

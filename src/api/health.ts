@@ -1,23 +1,11 @@
 // The backend's own health at `/metrics`, in Prometheus text exposition
-// format 0.0.4: items accepted, rejected and dropped per signal, write
-// queue depth, store size and row counts.
+// format 0.0.4: items accepted, rejected and dropped per signal, requests
+// and bytes, write queue depth, store writes, store size and row counts.
 
+import type { IngestStats } from '../collector/pipeline';
 import type { StoreStats } from '../store/store';
 
-export interface SignalCounts {
-  readonly accepted: number;
-  readonly rejected: number;
-  readonly dropped: number;
-}
-
-/** What the OTLP receivers report; the caller adapts the collector's counters to it. */
-export interface IngestStats {
-  readonly traces: SignalCounts;
-  readonly metrics: SignalCounts;
-  readonly logs: SignalCounts;
-  readonly queueDepth: number;
-  readonly queueCapacity?: number;
-}
+const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 
 function sample(name: string, labels: Record<string, string>, value: number): string {
   const l = Object.entries(labels)
@@ -31,28 +19,41 @@ function family(name: string, type: 'counter' | 'gauge', help: string, samples: 
   return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${samples.join('')}`;
 }
 
-export function renderHealthMetrics(store: StoreStats, ingest: IngestStats | undefined): string {
-  let out = '';
-  if (ingest !== undefined) {
-    const rows: string[] = [];
-    for (const signal of ['traces', 'metrics', 'logs'] as const) {
-      for (const outcome of ['accepted', 'rejected', 'dropped'] as const) {
-        rows.push(sample('otel_lab_ingest_items_total', { signal, outcome }, ingest[signal][outcome]));
-      }
-    }
-    out += family('otel_lab_ingest_items_total', 'counter', 'OTLP items received, by signal and outcome.', rows);
-    out += family('otel_lab_write_queue_depth', 'gauge', 'Batches waiting to be written to the store.', [
-      sample('otel_lab_write_queue_depth', {}, ingest.queueDepth),
-    ]);
-    if (ingest.queueCapacity !== undefined) {
-      out += family('otel_lab_write_queue_capacity', 'gauge', 'Batches the write queue holds before refusing more.', [
-        sample('otel_lab_write_queue_capacity', {}, ingest.queueCapacity),
-      ]);
+function single(name: string, type: 'counter' | 'gauge', help: string, value: number): string {
+  return family(name, type, help, [sample(name, {}, value)]);
+}
+
+function ingestFamilies(ingest: IngestStats): string {
+  const perSignal = (name: string, help: string, pick: (s: IngestStats['signals']['traces']) => number): string =>
+    family(name, 'counter', help, SIGNALS.map((signal) => sample(name, { signal }, pick(ingest.signals[signal]))));
+  const items: string[] = [];
+  for (const signal of SIGNALS) {
+    for (const outcome of ['accepted', 'rejected', 'dropped'] as const) {
+      items.push(sample('otel_lab_ingest_items_total', { signal, outcome }, ingest.signals[signal][outcome]));
     }
   }
-  out += family('otel_lab_store_bytes', 'gauge', 'Bytes the store uses on disk (0 in memory).', [
-    sample('otel_lab_store_bytes', {}, store.bytesOnDisk),
-  ]);
+  return (
+    family(
+      'otel_lab_ingest_items_total',
+      'counter',
+      'OTLP items (spans, metric points, log records) received, by outcome: accepted = committed to the store, rejected = invalid, dropped = refused with a retry (queue full or store failure).',
+      items,
+    ) +
+    perSignal('otel_lab_ingest_requests_total', 'OTLP export requests received.', (s) => s.requests) +
+    perSignal('otel_lab_ingest_invalid_requests_total', 'OTLP export requests refused whole as malformed or over limits.', (s) => s.invalidRequests) +
+    perSignal('otel_lab_ingest_bytes_total', 'OTLP request bytes after decompression.', (s) => s.bytes) +
+    single('otel_lab_write_queue_items', 'gauge', 'Items queued or being written to the store.', ingest.queueDepthItems) +
+    single('otel_lab_write_queue_batches', 'gauge', 'Batches queued or being written to the store.', ingest.queueDepthBatches) +
+    single('otel_lab_write_queue_capacity_items', 'gauge', 'Items the write queue holds before refusing more.', ingest.queueCapacityItems) +
+    single('otel_lab_store_writes_total', 'counter', 'Group commits to the store.', ingest.storeWrites) +
+    single('otel_lab_store_write_failures_total', 'counter', 'Group commits the store refused.', ingest.storeWriteFailures) +
+    single('otel_lab_derive_errors_total', 'counter', 'Failures deriving span metrics or Prometheus series.', ingest.deriveErrors)
+  );
+}
+
+export function renderHealthMetrics(store: StoreStats, ingest: IngestStats | undefined): string {
+  let out = ingest !== undefined ? ingestFamilies(ingest) : '';
+  out += single('otel_lab_store_bytes', 'gauge', 'Bytes the store uses on disk (0 in memory).', store.bytesOnDisk);
   const tables: [string, number][] = [
     ['spans', store.spans],
     ['logs', store.logs],

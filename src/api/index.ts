@@ -4,5 +4,5 @@ export { SECURITY_HEADERS, createApiApp } from './app';
 export type { ApiDeps } from './app';
 export { startApiServer } from './server';
 export type { ApiServer, ApiServerOptions } from './server';
-export type { IngestStats, SignalCounts } from './health';
+export { renderHealthMetrics } from './health';
 export type { Flag, FlagValue, FlagsService } from './lab';
