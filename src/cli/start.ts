@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureFlagsFile, resolveFlagsPath } from '../shop/flags/file';
+import { SUPERVISOR_PID_ENV } from '../shop/loadgen/parent-watch';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 import { serveModulePath } from './serve-seam';
 import {
@@ -155,7 +156,8 @@ export async function runStart(argv: readonly string[], io: CliIo): Promise<numb
   const plan = buildPlan(
     options,
     { node: process.execPath, cliMain: path.join(__dirname, 'main.js'), shopDir },
-    io.env,
+    // Children that outlive a killed supervisor notice it by their parent pid.
+    { ...io.env, [SUPERVISOR_PID_ENV]: String(process.pid) },
   );
   const missing = missingEntries(plan, (f) => fs.existsSync(f));
   if (missing.length > 0) {

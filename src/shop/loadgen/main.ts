@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { startFileFlags } from '../flags/openfeature';
 import { createLogger } from '../telemetry/log';
 import { HttpFrontend } from './client';
+import { watchSupervisor } from './parent-watch';
 import { LoadStats } from './stats';
 import { runUser } from './user';
 
@@ -104,6 +105,10 @@ async function main(): Promise<void> {
     await Promise.race([telemetry.shutdown(), new Promise((r) => setTimeout(r, 3000))]);
     process.exit(0);
   };
+  watchSupervisor(() => {
+    log.warn('otel-lab start is gone; stopping');
+    void shutdown();
+  });
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
 }

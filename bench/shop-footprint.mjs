@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// The whole shop's footprint at default load: RSS per process and in total
+// (from /proc), time until `otel-lab start` reports everything up, and time
+// to the first trace at an OTLP endpoint.
+//
+//   npm run build && node bench/shop-footprint.mjs [--seconds 60] [--users 5] [--speed 1] [--backend]
+//
+// Default: the shop sends OTLP/JSON to a small sink in this script (so the
+// first trace and the services that sent spans are seen directly) and the
+// backend is not started. --backend runs the full lab (backend on 4317/4318/
+// 8080) and takes the first trace from its Jaeger API instead.
+// Shop ports are moved to free ones so a running lab is not disturbed.
+
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { descendants, isAlive, rssBytes, commandLine } = require(path.join(root, 'dist/src/cli/proc.js'));
+const { SHOP_SERVICES } = require(path.join(root, 'dist/src/shop/registry.js'));
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    users: { type: 'string', default: '5' },
+    speed: { type: 'string', default: '1' },
+    backend: { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const MB = 1024 * 1024;
+
+async function freePort() {
+  const srv = net.createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** An OTLP/HTTP JSON sink: remembers when each service's first span arrived. */
+function startSink(t0) {
+  const firstSpan = new Map();
+  let spans = 0;
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          for (const rs of body.resourceSpans ?? []) {
+            const name = (rs.resource?.attributes ?? []).find((a) => a.key === 'service.name')?.value?.stringValue ?? '?';
+            const n = (rs.scopeSpans ?? []).reduce((s, ss) => s + (ss.spans ?? []).length, 0);
+            spans += n;
+            if (n > 0 && !firstSpan.has(name)) firstSpan.set(name, Date.now() - t0);
+          }
+        } catch {
+          // protobuf or garbage: counted as nothing
+        }
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+  });
+  return {
+    server,
+    firstSpan,
+    spans: () => spans,
+    listen: () => new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port))),
+  };
+}
+
+function nameOf(pid) {
+  const cmd = commandLine(pid);
+  const svc = /services\/([^/]+)\/main\.js/.exec(cmd);
+  if (svc) return svc[1];
+  if (cmd.includes('loadgen/main.js')) return 'load-generator';
+  if (/main\.js serve\b/.test(cmd)) return 'backend';
+  if (/main\.js start\b/.test(cmd)) return 'supervisor (otel-lab start)';
+  return cmd.slice(0, 60);
+}
+
+async function main() {
+  const t0 = Date.now();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-bench-'));
+  const env = { ...process.env, OTEL_LAB_HOME: home, NO_COLOR: '1' };
+  delete env.OTEL_LAB_FLAGS_FILE;
+  for (const s of SHOP_SERVICES) env[s.portEnv] = String(await freePort());
+  const args = [path.join(root, 'dist/src/cli/main.js'), 'start', '--users', values.users, '--speed', values.speed];
+  let sink;
+  if (!values.backend) {
+    sink = startSink(t0);
+    const port = await sink.listen();
+    args.push('--otlp-endpoint', `http://127.0.0.1:${port}`);
+    env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
+  }
+  const lab = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  lab.stdout.on('data', (d) => (out += d));
+  lab.stderr.on('data', (d) => (out += d));
+  const exited = new Promise((r) => lab.once('exit', r));
+
+  let upAt;
+  let firstTraceAt;
+  const peak = new Map();
+  const deadline = Date.now() + 120_000;
+  while (upAt === undefined && Date.now() < deadline && lab.exitCode === null) {
+    if (out.includes('otel-lab is running')) upAt = Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (upAt === undefined) {
+    lab.kill('SIGINT');
+    await exited;
+    console.error(out.slice(-4000));
+    throw new Error('the lab did not come up within 120 s');
+  }
+  process.stderr.write(`lab up after ${upAt} ms; sampling for ${seconds} s\n`);
+  const end = Date.now() + seconds * 1000;
+  let last = new Map();
+  while (Date.now() < end) {
+    if (firstTraceAt === undefined) {
+      if (sink && sink.firstSpan.size > 0) firstTraceAt = Math.min(...sink.firstSpan.values());
+      if (!sink) firstTraceAt = await jaegerHasTraces().then((ok) => (ok ? Date.now() - t0 : undefined));
+    }
+    last = new Map();
+    for (const pid of [lab.pid, ...descendants(lab.pid)]) {
+      const rss = rssBytes(pid);
+      if (rss === undefined) continue;
+      const name = nameOf(pid);
+      last.set(name, (last.get(name) ?? 0) + rss);
+    }
+    for (const [name, rss] of last) peak.set(name, Math.max(peak.get(name) ?? 0, rss));
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const tree = descendants(lab.pid);
+  lab.kill('SIGINT');
+  await exited;
+  await new Promise((r) => setTimeout(r, 200));
+  const orphans = tree.filter(isAlive);
+  sink?.server.close();
+  fs.rmSync(home, { recursive: true, force: true });
+
+  const rows = [...last.keys()].sort().map((n) => [n, (last.get(n) / MB).toFixed(0), (peak.get(n) / MB).toFixed(0)]);
+  const total = [...last.values()].reduce((a, b) => a + b, 0);
+  const totalPeak = [...peak.values()].reduce((a, b) => a + b, 0);
+  const lines = [
+    `| process | RSS at end (MB) | peak RSS (MB) |`,
+    `| --- | ---: | ---: |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    `| **total** | **${(total / MB).toFixed(0)}** | ${(totalPeak / MB).toFixed(0)} (sum of peaks) |`,
+    '',
+    `- all processes up (\`otel-lab start\` banner): ${(upAt / 1000).toFixed(1)} s`,
+    `- first trace at the OTLP endpoint: ${firstTraceAt === undefined ? 'none seen' : `${(firstTraceAt / 1000).toFixed(1)} s`} after start`,
+  ];
+  if (sink) {
+    lines.push(`- spans received in ${seconds} s: ${sink.spans()}; services that sent spans: ${[...sink.firstSpan.keys()].sort().join(', ')}`);
+  }
+  lines.push(`- processes left after Ctrl-C: ${orphans.length}`);
+  console.log(lines.join('\n'));
+}
+
+async function jaegerHasTraces() {
+  try {
+    const res = await fetch('http://127.0.0.1:8080/jaeger/api/services');
+    const body = await res.json();
+    return Array.isArray(body.data) && body.data.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
