@@ -16,6 +16,7 @@ export function anchoredRegex(source: string): RegExp {
     } catch (err) {
       throw new Error(
         `invalid regular expression in label matcher: ${JSON.stringify(source)} (${(err as Error).message})`,
+        { cause: err },
       );
     }
     if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();

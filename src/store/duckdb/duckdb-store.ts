@@ -1,0 +1,302 @@
+// The DuckDB TelemetryStore: one write connection (writes are serialized,
+// one transaction per batch) and a few read connections that see committed
+// data only.
+
+import { statSync } from 'node:fs';
+
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { BIGINT } from '@duckdb/node-api';
+
+import type {
+  Labels,
+  LogRecord,
+  MetricPoint,
+  PromMetadata,
+  SeriesExemplars,
+  SeriesSamples,
+  Span,
+  SpanKind,
+  TelemetryBatch,
+  UnixNano,
+} from '../../model/telemetry';
+import type {
+  AttributeDistribution,
+  DependencyEdge,
+  DurationDistribution,
+  LabelMatcher,
+  LogQuery,
+  MetricPointQuery,
+  MsRange,
+  Operation,
+  RetentionPolicy,
+  SpanFilter,
+  StoreStats,
+  TelemetryStore,
+  TimeRange,
+  TraceQuery,
+  TraceSummary,
+} from '../store';
+import { validateBatch } from '../validate';
+import { Catalog } from './catalog';
+import { asBig, asNum } from './codec';
+import { MEMORY, openDatabase, prepareConnection } from './open';
+import { read, runScript } from './params';
+import * as logs from './read-logs';
+import * as metrics from './read-metrics';
+import * as traces from './read-traces';
+import { query } from './sql';
+import { writeBatch } from './write';
+
+export const DEFAULT_MEMORY_LIMIT = '512MB';
+export const DEFAULT_THREADS = 2;
+const DAY_NS = 86_400n * 1_000_000_000n;
+/** Laptop defaults the CLI wires: a week, 2 GiB. */
+export const DEFAULT_RETENTION: RetentionPolicy = { maxAge: 7n * DAY_NS, maxBytes: 2 * 1024 ** 3 };
+
+export interface DuckDbStoreOptions {
+  /** Directory holding otel-lab.duckdb (created if missing), or ':memory:'. */
+  readonly dataDir: string;
+  /** DuckDB memory_limit, e.g. '512MB'. */
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+  /** Tests only: stop migrating at this schema version. */
+  readonly schemaVersion?: number;
+}
+
+/** Runs tasks one at a time, in order; a failure does not block the next. */
+class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+class Pool {
+  private i = 0;
+  private readonly lanes: { conn: DuckDBConnection; serial: Serial }[];
+  constructor(conns: DuckDBConnection[]) {
+    this.lanes = conns.map((conn) => ({ conn, serial: new Serial() }));
+  }
+  run<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const lane = this.lanes[this.i++ % this.lanes.length]!;
+    return lane.serial.run(() => task(lane.conn));
+  }
+  close(): void {
+    for (const l of this.lanes) l.conn.closeSync();
+  }
+}
+
+export class DuckDbStore implements TelemetryStore {
+  private closed = false;
+  private readonly writes = new Serial();
+  private readonly metadataCache = new Map<string, PromMetadata>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly file: string,
+    private readonly writer: DuckDBConnection,
+    private readonly readers: Pool,
+    private readonly catalog: Catalog,
+    readonly schemaVersion: number,
+  ) {}
+
+  static async open(o: DuckDbStoreOptions): Promise<DuckDbStore> {
+    const threads = Math.max(1, Math.floor(o.threads ?? DEFAULT_THREADS));
+    const opened = await openDatabase({
+      dataDir: o.dataDir,
+      memoryLimit: o.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      threads,
+      ...(o.schemaVersion === undefined ? {} : { schemaVersion: o.schemaVersion }),
+    });
+    const conns: DuckDBConnection[] = [];
+    try {
+      for (let i = 0; i < threads + 1; i++) {
+        const c = await opened.instance.connect();
+        conns.push(c);
+        await prepareConnection(c);
+      }
+      const catalog = new Catalog();
+      await catalog.load(conns[0]!);
+      const store = new DuckDbStore(
+        opened.instance,
+        opened.file,
+        conns[0]!,
+        new Pool(conns.slice(1)),
+        catalog,
+        opened.version,
+      );
+      for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
+      return store;
+    } catch (err) {
+      for (const c of conns) c.closeSync();
+      opened.instance.closeSync();
+      throw err;
+    }
+  }
+
+  private guard(): void {
+    if (this.closed) throw new Error('the store is closed');
+  }
+
+  private reading<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    return this.readers.run(task);
+  }
+
+  async write(batch: TelemetryBatch): Promise<void> {
+    this.guard();
+    validateBatch(batch);
+    await this.writes.run(async () => {
+      this.guard();
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        const staged = await writeBatch(this.writer, batch, this.catalog, this.metadataCache);
+        await this.writer.run('COMMIT');
+        staged.commit();
+        for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
+      } catch (err) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw new Error(
+          `write failed and was rolled back, nothing of this batch was stored: ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
+    });
+  }
+
+  getTrace(traceId: string): Promise<Span[]> {
+    return this.reading((c) => traces.getTrace(c, this.catalog, traceId));
+  }
+  searchTraces(q: TraceQuery): Promise<TraceSummary[]> {
+    return this.reading((c) => traces.searchTraces(c, q));
+  }
+  services(range?: TimeRange): Promise<string[]> {
+    return this.reading((c) => traces.services(c, range));
+  }
+  operations(service: string, spanKind?: SpanKind): Promise<Operation[]> {
+    return this.reading((c) => traces.operations(c, service, spanKind));
+  }
+  dependencies(range: TimeRange): Promise<DependencyEdge[]> {
+    return this.reading((c) => traces.dependencies(c, range));
+  }
+  durationDistribution(filter: SpanFilter): Promise<DurationDistribution> {
+    return this.reading((c) => traces.durationDistribution(c, filter));
+  }
+  attributeDistribution(
+    filter: SpanFilter,
+    maxValuesPerKey: number,
+  ): Promise<AttributeDistribution> {
+    return this.reading((c) => traces.attributeDistribution(c, filter, maxValuesPerKey));
+  }
+  searchMetricPoints(q: MetricPointQuery): Promise<MetricPoint[]> {
+    return this.reading((c) => logs.searchMetricPoints(c, this.catalog, q));
+  }
+  selectSeries(matchers: readonly LabelMatcher[], range: MsRange): Promise<SeriesSamples[]> {
+    return this.reading((c) => metrics.selectSeries(c, this.catalog, matchers, range));
+  }
+  labelNames(sets: readonly LabelMatcher[][], range: MsRange): Promise<string[]> {
+    return this.reading((c) => metrics.labelNames(c, this.catalog, sets, range));
+  }
+  labelValues(name: string, sets: readonly LabelMatcher[][], range: MsRange): Promise<string[]> {
+    return this.reading((c) => metrics.labelValues(c, this.catalog, name, sets, range));
+  }
+  series(sets: readonly LabelMatcher[][], range: MsRange): Promise<Labels[]> {
+    return this.reading((c) => metrics.seriesLabels(c, this.catalog, sets, range));
+  }
+  exemplars(sets: readonly LabelMatcher[][], range: MsRange): Promise<SeriesExemplars[]> {
+    return this.reading((c) => metrics.exemplars(c, this.catalog, sets, range));
+  }
+  metadata(metric?: string): Promise<PromMetadata[]> {
+    return this.reading((c) => metrics.metadata(c, metric));
+  }
+  searchLogs(q: LogQuery): Promise<LogRecord[]> {
+    return this.reading((c) => logs.searchLogs(c, this.catalog, q));
+  }
+
+  async stats(): Promise<StoreStats> {
+    const row = (await this.reading((c) => read(c, query('stats')))).getRows()[0] ?? [];
+    return {
+      spans: asNum(row[0] ?? 0),
+      logs: asNum(row[1] ?? 0),
+      metricPoints: asNum(row[2] ?? 0),
+      series: asNum(row[3] ?? 0),
+      samples: asNum(row[4] ?? 0),
+      bytesOnDisk: this.bytesOnDisk(),
+    };
+  }
+
+  /** The database file and its write-ahead log. */
+  private bytesOnDisk(): number {
+    if (this.file === MEMORY) return 0;
+    let total = 0;
+    for (const f of [this.file, `${this.file}.wal`]) {
+      try {
+        total += statSync(f).size;
+      } catch {
+        // no WAL right after a checkpoint
+      }
+    }
+    return total;
+  }
+
+  async applyRetention(policy: RetentionPolicy, now: UnixNano): Promise<void> {
+    this.guard();
+    await this.writes.run(async () => {
+      if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
+      if (policy.maxBytes !== undefined && this.file !== MEMORY)
+        await this.shrinkTo(policy.maxBytes);
+    });
+  }
+
+  private async dropOlderThan(cutoff: bigint): Promise<void> {
+    const cutoffMs = cutoff >= 0n ? cutoff / 1_000_000n : -((-cutoff + 999_999n) / 1_000_000n);
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      await runScript(this.writer, query('retention-age'), {
+        cutoff_ns: [cutoff, BIGINT],
+        cutoff_ms: [cutoffMs, BIGINT],
+      });
+      await this.writer.run('COMMIT');
+    } catch (err) {
+      await this.writer.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    await this.catalog.loadSeries(this.writer);
+  }
+
+  /**
+   * Size counts blocks in use (the file itself does not shrink: DuckDB
+   * reuses freed blocks). Drops the oldest tenth of the time span per round.
+   */
+  private async shrinkTo(maxBytes: number): Promise<void> {
+    for (let round = 0; round < 20; round++) {
+      await this.writer.run('CHECKPOINT');
+      const used = asNum((await read(this.writer, query('database-size'))).getRows()[0]?.[0] ?? 0);
+      if (used <= maxBytes) return;
+      const [lo, hi] = (await read(this.writer, query('time-bounds'))).getRows()[0] ?? [];
+      if (lo === null || lo === undefined || hi === null || hi === undefined) return;
+      const from = asBig(lo);
+      const step = (asBig(hi) - from) / 10n;
+      await this.dropOlderThan(from + (step > 0n ? step : 1n));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.writes.run(async () => {
+      this.closed = true;
+    });
+    // Let reads already queued finish before the connections go away.
+    await Promise.all([0, 1, 2, 3].map(() => this.readers.run(async () => undefined)));
+    this.readers.close();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Opens (creating or migrating as needed) the DuckDB store. Rejects with StoreOpenError. */
+export async function createDuckDbStore(o: DuckDbStoreOptions): Promise<DuckDbStore> {
+  return DuckDbStore.open(o);
+}

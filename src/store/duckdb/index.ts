@@ -1,0 +1,9 @@
+export {
+  createDuckDbStore,
+  DuckDbStore,
+  DEFAULT_MEMORY_LIMIT,
+  DEFAULT_RETENTION,
+  DEFAULT_THREADS,
+} from './duckdb-store';
+export type { DuckDbStoreOptions } from './duckdb-store';
+export { DB_FILE_NAME, StoreOpenError } from './open';

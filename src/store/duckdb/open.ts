@@ -1,0 +1,94 @@
+// Opening the database: data directory checks, DuckDB settings, migrations.
+// Every failure becomes a StoreOpenError that names the path and what to do;
+// nothing here deletes or rewrites a user's file.
+
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+import { StoreOpenError } from './errors';
+import { migrate } from './migrate';
+import { sqlFile } from './sql';
+
+export const DB_FILE_NAME = 'otel-lab.duckdb';
+export const MEMORY = ':memory:';
+export { StoreOpenError };
+
+export interface OpenOptions {
+  readonly dataDir: string;
+  readonly memoryLimit: string;
+  readonly threads: number;
+  readonly schemaVersion?: number;
+}
+
+export interface Opened {
+  readonly instance: DuckDBInstance;
+  readonly file: string;
+  readonly version: number;
+}
+
+function prepareDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    if (!statSync(dataDir).isDirectory()) throw new Error('not a directory');
+    accessSync(dataDir, constants.W_OK | constants.R_OK);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new StoreOpenError(
+      `cannot use ${dataDir} as the data directory (${why}): choose a writable directory with --data-dir or OTEL_LAB_DATA_DIR.`,
+      { cause: err },
+    );
+  }
+}
+
+function explainOpenFailure(file: string, err: unknown): StoreOpenError {
+  const msg = (err as Error).message;
+  if (/lock/i.test(msg)) {
+    return new StoreOpenError(
+      `${file} is in use by another process (${msg}). Stop the other otel-lab, or use another --data-dir.`,
+      { cause: err },
+    );
+  }
+  return new StoreOpenError(
+    `cannot open the store ${file}: ${msg}. The file was left as it is. If it is damaged, move it aside ` +
+      `(mv ${file} ${file}.broken) and otel-lab starts a new store there, or use another --data-dir.`,
+    { cause: err },
+  );
+}
+
+/** Applies the per-connection SQL helpers (temporary macros). */
+export async function prepareConnection(conn: DuckDBConnection): Promise<void> {
+  await conn.run(sqlFile('macros'));
+}
+
+export async function openDatabase(o: OpenOptions): Promise<Opened> {
+  const inMemory = o.dataDir === MEMORY;
+  if (!inMemory) prepareDir(o.dataDir);
+  const file = inMemory ? MEMORY : path.join(o.dataDir, DB_FILE_NAME);
+  const settings: Record<string, string> = {
+    memory_limit: o.memoryLimit,
+    threads: String(o.threads),
+  };
+  if (!inMemory) settings['temp_directory'] = path.join(o.dataDir, 'tmp');
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(file, settings);
+  } catch (err) {
+    throw explainOpenFailure(file, err);
+  }
+  try {
+    const conn = await instance.connect();
+    try {
+      const version = await migrate(conn, file, o.schemaVersion);
+      return { instance, file, version };
+    } finally {
+      conn.closeSync();
+    }
+  } catch (err) {
+    instance.closeSync();
+    if (err instanceof StoreOpenError) throw err;
+    throw explainOpenFailure(file, err);
+  }
+}

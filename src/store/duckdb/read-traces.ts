@@ -1,0 +1,213 @@
+// Trace reads: lookup by id through the trace index, search, service and
+// operation lists, dependencies and the distributions the diagnosis uses.
+
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBMapValue, LIST, UHUGEINT, listValue, INTEGER } from '@duckdb/node-api';
+
+import type { Span, SpanKind, StatusCode } from '../../model/telemetry';
+import { bucketsFromCounts } from '../span-match';
+import type {
+  AttributeDistribution,
+  DependencyEdge,
+  DurationDistribution,
+  Operation,
+  SpanFilter,
+  TimeRange,
+  TraceQuery,
+  TraceSummary,
+} from '../store';
+import { decodeAttributes } from '../values';
+import type { Catalog } from './catalog';
+import {
+  asBig,
+  asNum,
+  asStr,
+  decodeEvents,
+  decodeLinks,
+  hexToBig,
+  listItems,
+  spanHex,
+  traceHex,
+} from './codec';
+import { big, filterParams, rangeParams, read, text, tiny } from './params';
+import { query } from './sql';
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+function rowToSpan(r: Record<string, DuckDBValue>, catalog: Catalog): Span {
+  const resource = catalog.resources.get(asNum(r['resource_id']!));
+  const scope = catalog.scopes.get(asNum(r['scope_id']!));
+  if (resource === undefined || scope === undefined)
+    throw new Error('a span refers to a resource or scope the store does not have');
+  const start = asBig(r['start_ns']!);
+  return {
+    traceId: traceHex(r['trace_id']!),
+    spanId: spanHex(r['span_id']!),
+    parentSpanId: spanHex(r['parent_span_id'] ?? null),
+    traceState: asStr(r['trace_state']!),
+    flags: asNum(r['flags']!),
+    name: asStr(r['name']!),
+    kind: asNum(r['kind']!) as SpanKind,
+    startTimeUnixNano: start,
+    endTimeUnixNano: start + asBig(r['duration_ns']!),
+    attributes: decodeAttributes(asStr(r['attributes']!)),
+    droppedAttributesCount: asNum(r['dropped_attributes_count']!),
+    events: decodeEvents(r['events'] ?? null),
+    droppedEventsCount: asNum(r['dropped_events_count']!),
+    links: decodeLinks(r['links'] ?? null),
+    droppedLinksCount: asNum(r['dropped_links_count']!),
+    status: { code: asNum(r['status_code']!) as StatusCode, message: asStr(r['status_message']!) },
+    resource,
+    scope,
+  };
+}
+
+export async function getTrace(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  traceId: string,
+): Promise<Span[]> {
+  const id = traceId.toLowerCase();
+  if (!TRACE_ID.test(id)) return [];
+  const literal = hexToBig(id).toString();
+  const win = (
+    await read(conn, query('trace-window').replaceAll('{{trace_id}}', literal))
+  ).getRowObjects()[0];
+  if (win === undefined || win['lo'] === null || win['lo'] === undefined) return [];
+  const rows = await read(conn, query('trace-spans').replaceAll('{{trace_id}}', literal), {
+    lo: big(asBig(win['lo'])),
+    hi: big(asBig(win['hi']!)),
+  });
+  return rows.getRowObjects().map((r) => rowToSpan(r, catalog));
+}
+
+export async function searchTraces(conn: DuckDBConnection, q: TraceQuery): Promise<TraceSummary[]> {
+  if (q.limit <= 0) return [];
+  const rows = (
+    await read(conn, query('search-traces'), {
+      ...filterParams(q),
+      kind: tiny(q.spanKind),
+      sort: text(q.sort ?? 'recent'),
+      limit: [Math.floor(q.limit), INTEGER],
+    })
+  ).getRowObjects();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => asBig(r['trace_id']!));
+  let lo = asBig(rows[0]!['start_ns']!);
+  let hi = lo;
+  for (const r of rows) {
+    const s = asBig(r['start_ns']!);
+    const e = s + asBig(r['duration_ns']!);
+    if (s < lo) lo = s;
+    if (e > hi) hi = e;
+  }
+  const services = new Map<bigint, Record<string, number>>();
+  const counts = await read(conn, query('trace-services'), {
+    lo: big(lo),
+    hi: big(hi),
+    trace_ids: [listValue(ids), LIST(UHUGEINT)],
+  });
+  for (const r of counts.getRowObjects()) {
+    const id = asBig(r['trace_id']!);
+    const m = services.get(id) ?? {};
+    m[asStr(r['service']!)] = asNum(r['n']!);
+    services.set(id, m);
+  }
+  return rows.map((r) => {
+    const id = asBig(r['trace_id']!);
+    return {
+      traceId: traceHex(id),
+      rootService: asStr(r['root_service']!),
+      rootName: asStr(r['root_name']!),
+      startTimeUnixNano: asBig(r['start_ns']!),
+      durationNano: asBig(r['duration_ns']!),
+      spanCount: asNum(r['span_count']!),
+      errorCount: asNum(r['error_count']!),
+      services: sortKeys(services.get(id) ?? {}),
+    };
+  });
+}
+
+function sortKeys(m: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const ALL: TimeRange = { start: -(1n << 63n), end: (1n << 63n) - 1n };
+
+export async function services(conn: DuckDBConnection, range?: TimeRange): Promise<string[]> {
+  const rows = await read(conn, query('services'), rangeParams(range ?? ALL));
+  return rows.getRows().map((r) => asStr(r[0]!));
+}
+
+export async function operations(
+  conn: DuckDBConnection,
+  service: string,
+  kind?: SpanKind,
+): Promise<Operation[]> {
+  const rows = await read(conn, query('operations'), { service: text(service), kind: tiny(kind) });
+  return rows.getRows().map((r) => ({ name: asStr(r[0]!), spanKind: asNum(r[1]!) as SpanKind }));
+}
+
+export async function dependencies(
+  conn: DuckDBConnection,
+  range: TimeRange,
+): Promise<DependencyEdge[]> {
+  const rows = await read(conn, query('dependencies'), rangeParams(range));
+  return rows.getRows().map((r) => ({
+    parent: asStr(r[0]!),
+    child: asStr(r[1]!),
+    callCount: asNum(r[2]!),
+    errorCount: asNum(r[3]!),
+  }));
+}
+
+export async function durationDistribution(
+  conn: DuckDBConnection,
+  f: SpanFilter,
+): Promise<DurationDistribution> {
+  const row = (
+    await read(conn, query('duration-distribution'), { ...filterParams(f), status: tiny(f.status) })
+  ).getRows()[0];
+  const count = asNum(row?.[0] ?? 0);
+  const q = listItems(row?.[1] ?? null).map((v) => asNum(v));
+  const counts = new Map<number, number>();
+  const hist = row?.[2];
+  if (hist instanceof DuckDBMapValue)
+    for (const e of hist.entries) counts.set(asNum(e.key), asNum(e.value));
+  return {
+    count,
+    quantiles: { p50: q[0] ?? 0, p90: q[1] ?? 0, p95: q[2] ?? 0, p99: q[3] ?? 0, p999: q[4] ?? 0 },
+    buckets: bucketsFromCounts(counts),
+  };
+}
+
+export async function attributeDistribution(
+  conn: DuckDBConnection,
+  f: SpanFilter,
+  maxValues: number,
+): Promise<AttributeDistribution> {
+  const params = { ...filterParams(f), status: tiny(f.status) };
+  const total = (await read(conn, query('span-count'), params)).getRows()[0];
+  const rows = await read(conn, query('attribute-distribution'), {
+    ...params,
+    max_values: [Math.max(1, Math.floor(maxValues)), INTEGER],
+  });
+  const keys = new Map<
+    string,
+    { key: string; spanCount: number; values: { value: string; count: number }[] }
+  >();
+  for (const [k, keySpans, value, n] of rows.getRows()) {
+    const key = asStr(k!);
+    let entry = keys.get(key);
+    if (entry === undefined) {
+      entry = { key, spanCount: asNum(keySpans!), values: [] };
+      keys.set(key, entry);
+    }
+    if (entry.values.length < maxValues)
+      entry.values.push({ value: asStr(value!), count: asNum(n!) });
+  }
+  return {
+    spanCount: asNum(total?.[0] ?? 0),
+    keys: [...keys.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  };
+}

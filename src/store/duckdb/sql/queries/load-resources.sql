@@ -1,0 +1,1 @@
+SELECT id, attributes, dropped_attributes_count, schema_url FROM resources ORDER BY id;

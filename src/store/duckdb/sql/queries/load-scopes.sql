@@ -1,0 +1,1 @@
+SELECT id, name, version, attributes, dropped_attributes_count, schema_url FROM scopes ORDER BY id;

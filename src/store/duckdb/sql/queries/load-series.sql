@@ -1,0 +1,1 @@
+SELECT id, labels FROM series ORDER BY id;

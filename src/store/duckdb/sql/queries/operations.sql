@@ -1,0 +1,4 @@
+SELECT DISTINCT name, kind
+FROM spans
+WHERE service = $service AND ($kind IS NULL OR kind = $kind)
+ORDER BY name, kind;

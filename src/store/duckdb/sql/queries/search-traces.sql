@@ -1,0 +1,32 @@
+-- Traces with a matching span, summarized from the trace index (not from
+-- their spans), sorted and limited.
+WITH matched AS (
+  SELECT DISTINCT trace_id
+  FROM filtered_spans($start, $end, $service, $operation, $kind, $min_duration, $max_duration, NULL, $tag_keys, $tag_values)
+),
+summary AS (
+  SELECT ti.trace_id,
+         min(ti.start_min) AS start_ns,
+         max(ti.end_max) - min(ti.start_min) AS duration_ns,
+         sum(ti.span_count)::BIGINT AS span_count,
+         sum(ti.error_count)::BIGINT AS error_count,
+         arg_min(ti.root_service, ti.root_start) FILTER (WHERE ti.root_start IS NOT NULL) AS root_service,
+         arg_min(ti.root_name, ti.root_start) FILTER (WHERE ti.root_start IS NOT NULL) AS root_name,
+         arg_min(ti.first_service, ti.start_min) AS first_service,
+         arg_min(ti.first_name, ti.start_min) AS first_name
+  FROM trace_index ti
+  WHERE ti.trace_id IN (SELECT trace_id FROM matched)
+  GROUP BY ti.trace_id
+)
+SELECT trace_id, start_ns, duration_ns, span_count, error_count,
+       coalesce(root_service, first_service) AS root_service,
+       coalesce(root_name, first_name) AS root_name
+FROM summary
+ORDER BY CASE $sort
+           WHEN 'longest' THEN -duration_ns
+           WHEN 'shortest' THEN duration_ns
+           WHEN 'most-spans' THEN -span_count
+           ELSE -start_ns
+         END,
+         trace_id
+LIMIT $limit;

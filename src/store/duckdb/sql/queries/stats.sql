@@ -1,0 +1,5 @@
+SELECT (SELECT count(*) FROM spans)::BIGINT AS spans,
+       (SELECT count(*) FROM logs)::BIGINT AS logs,
+       (SELECT count(*) FROM metric_points)::BIGINT AS metric_points,
+       (SELECT count(*) FROM series)::BIGINT AS series,
+       (SELECT count(*) FROM samples)::BIGINT AS samples;

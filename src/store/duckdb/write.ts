@@ -1,0 +1,335 @@
+// One batch, one transaction: every table is filled through an Appender
+// (no row-by-row INSERT) and the whole thing commits or rolls back.
+
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { DOUBLE, LIST, UBIGINT, listValue } from '@duckdb/node-api';
+
+import type {
+  LogRecord,
+  MetricPoint,
+  PromMetadata,
+  Span,
+  TelemetryBatch,
+} from '../../model/telemetry';
+import { serviceOf } from '../span-match';
+import { encodeAttributes, encodeValue } from '../values';
+import type { Catalog, Staged } from './catalog';
+import { encodeEvents, encodeExemplars, encodeLinks, hexToBig } from './codec';
+import { query } from './sql';
+
+const UBIGINT_LIST = LIST(UBIGINT);
+const DOUBLE_LIST = LIST(DOUBLE);
+
+async function appendTo(
+  conn: DuckDBConnection,
+  table: string,
+  fill: (a: DuckDBAppender) => void,
+): Promise<void> {
+  const a = await conn.createAppender(table);
+  try {
+    fill(a);
+    a.flushSync();
+  } finally {
+    a.closeSync();
+  }
+}
+
+const optVarchar = (a: DuckDBAppender, v: string | null): void =>
+  v === null ? a.appendNull() : a.appendVarchar(v);
+const optDouble = (a: DuckDBAppender, v: number | undefined): void =>
+  v === undefined ? a.appendNull() : a.appendDouble(v);
+
+function appendSpans(a: DuckDBAppender, spans: readonly Span[], st: Staged): void {
+  for (const s of spans) {
+    a.appendUHugeInt(hexToBig(s.traceId));
+    a.appendUBigInt(hexToBig(s.spanId));
+    if (s.parentSpanId === '') a.appendNull();
+    else a.appendUBigInt(hexToBig(s.parentSpanId));
+    a.appendVarchar(s.traceState);
+    a.appendUInteger(s.flags);
+    a.appendVarchar(s.name);
+    a.appendUTinyInt(s.kind);
+    a.appendBigInt(s.startTimeUnixNano);
+    a.appendBigInt(s.endTimeUnixNano - s.startTimeUnixNano);
+    a.appendVarchar(serviceOf(s));
+    a.appendUInteger(st.resourceId(s.resource));
+    a.appendUInteger(st.scopeId(s.scope));
+    a.appendVarchar(encodeAttributes(s.attributes));
+    a.appendUInteger(s.droppedAttributesCount);
+    optVarchar(a, encodeEvents(s.events));
+    a.appendUInteger(s.droppedEventsCount);
+    optVarchar(a, encodeLinks(s.links));
+    a.appendUInteger(s.droppedLinksCount);
+    a.appendUTinyInt(s.status.code);
+    a.appendVarchar(s.status.message);
+    a.endRow();
+  }
+}
+
+/** One trace-index row per trace in this batch. */
+function appendTraceIndex(a: DuckDBAppender, spans: readonly Span[]): void {
+  const byTrace = new Map<string, Span[]>();
+  for (const s of spans) {
+    const list = byTrace.get(s.traceId);
+    if (list === undefined) byTrace.set(s.traceId, [s]);
+    else list.push(s);
+  }
+  for (const [traceId, list] of byTrace) {
+    let first = list[0]!;
+    let root: Span | undefined;
+    let startMax = first.startTimeUnixNano;
+    let endMax = first.endTimeUnixNano;
+    let errors = 0;
+    for (const s of list) {
+      if (s.startTimeUnixNano < first.startTimeUnixNano) first = s;
+      if (s.startTimeUnixNano > startMax) startMax = s.startTimeUnixNano;
+      if (s.endTimeUnixNano > endMax) endMax = s.endTimeUnixNano;
+      if (s.status.code === 2) errors++;
+      if (
+        s.parentSpanId === '' &&
+        (root === undefined || s.startTimeUnixNano < root.startTimeUnixNano)
+      )
+        root = s;
+    }
+    a.appendUHugeInt(hexToBig(traceId));
+    a.appendBigInt(first.startTimeUnixNano);
+    a.appendBigInt(startMax);
+    a.appendBigInt(endMax);
+    a.appendUInteger(list.length);
+    a.appendUInteger(errors);
+    if (root === undefined) {
+      a.appendNull();
+      a.appendNull();
+      a.appendNull();
+    } else {
+      a.appendVarchar(serviceOf(root));
+      a.appendVarchar(root.name);
+      a.appendBigInt(root.startTimeUnixNano);
+    }
+    a.appendVarchar(serviceOf(first));
+    a.appendVarchar(first.name);
+    a.endRow();
+  }
+}
+
+function appendLogs(a: DuckDBAppender, logs: readonly LogRecord[], st: Staged): void {
+  for (const l of logs) {
+    a.appendBigInt(l.timeUnixNano !== 0n ? l.timeUnixNano : l.observedTimeUnixNano);
+    a.appendBigInt(l.timeUnixNano);
+    a.appendBigInt(l.observedTimeUnixNano);
+    a.appendUTinyInt(l.severityNumber);
+    a.appendVarchar(l.severityText);
+    a.appendVarchar(encodeValue(l.body));
+    a.appendVarchar(encodeAttributes(l.attributes));
+    a.appendUInteger(l.droppedAttributesCount);
+    a.appendUInteger(l.flags);
+    if (l.traceId === '') a.appendNull();
+    else a.appendUHugeInt(hexToBig(l.traceId));
+    if (l.spanId === '') a.appendNull();
+    else a.appendUBigInt(hexToBig(l.spanId));
+    a.appendVarchar(l.eventName);
+    a.appendVarchar(serviceOf(l));
+    a.appendUInteger(st.resourceId(l.resource));
+    a.appendUInteger(st.scopeId(l.scope));
+    a.endRow();
+  }
+}
+
+const POINT_TYPES = {
+  gauge: 0,
+  sum: 1,
+  histogram: 2,
+  exponential_histogram: 3,
+  summary: 4,
+} as const;
+
+function appendValue(a: DuckDBAppender, v: number | bigint): void {
+  if (typeof v === 'bigint') {
+    a.appendNull();
+    a.appendBigInt(v);
+  } else {
+    a.appendDouble(v);
+    a.appendNull();
+  }
+}
+
+const nulls = (a: DuckDBAppender, n: number): void => {
+  for (let i = 0; i < n; i++) a.appendNull();
+};
+
+/** Columns from temporality to quantile_values, in table order. */
+function appendPointBody(a: DuckDBAppender, p: MetricPoint): void {
+  switch (p.type) {
+    case 'gauge':
+      nulls(a, 2);
+      appendValue(a, p.value);
+      nulls(a, 15);
+      return;
+    case 'sum':
+      a.appendUTinyInt(p.temporality);
+      a.appendBoolean(p.isMonotonic);
+      appendValue(a, p.value);
+      nulls(a, 15);
+      return;
+    case 'histogram':
+      a.appendUTinyInt(p.temporality);
+      nulls(a, 3);
+      a.appendUBigInt(p.count);
+      optDouble(a, p.sum);
+      optDouble(a, p.min);
+      optDouble(a, p.max);
+      a.appendList(listValue([...p.bucketCounts]), UBIGINT_LIST);
+      a.appendList(listValue([...p.explicitBounds]), DOUBLE_LIST);
+      nulls(a, 9);
+      return;
+    case 'exponential_histogram':
+      a.appendUTinyInt(p.temporality);
+      nulls(a, 3);
+      a.appendUBigInt(p.count);
+      optDouble(a, p.sum);
+      optDouble(a, p.min);
+      optDouble(a, p.max);
+      nulls(a, 2);
+      a.appendInteger(p.scale);
+      a.appendUBigInt(p.zeroCount);
+      a.appendDouble(p.zeroThreshold);
+      a.appendInteger(p.positive.offset);
+      a.appendList(listValue([...p.positive.bucketCounts]), UBIGINT_LIST);
+      a.appendInteger(p.negative.offset);
+      a.appendList(listValue([...p.negative.bucketCounts]), UBIGINT_LIST);
+      nulls(a, 2);
+      return;
+    case 'summary':
+      nulls(a, 4);
+      a.appendUBigInt(p.count);
+      a.appendDouble(p.sum);
+      nulls(a, 11);
+      a.appendList(listValue(p.quantileValues.map((q) => q.quantile)), DOUBLE_LIST);
+      a.appendList(listValue(p.quantileValues.map((q) => q.value)), DOUBLE_LIST);
+      return;
+  }
+}
+
+function appendPoints(a: DuckDBAppender, points: readonly MetricPoint[], st: Staged): void {
+  for (const p of points) {
+    a.appendBigInt(p.timeUnixNano);
+    a.appendBigInt(p.startTimeUnixNano);
+    a.appendUTinyInt(POINT_TYPES[p.type]);
+    a.appendVarchar(p.name);
+    a.appendVarchar(p.description);
+    a.appendVarchar(p.unit);
+    a.appendVarchar(encodeAttributes(p.metadata));
+    a.appendUInteger(st.resourceId(p.resource));
+    a.appendUInteger(st.scopeId(p.scope));
+    a.appendVarchar(encodeAttributes(p.attributes));
+    a.appendUInteger(p.flags);
+    appendPointBody(a, p);
+    optVarchar(a, encodeExemplars(p.exemplars));
+    a.appendVarchar(serviceOf(p));
+    a.endRow();
+  }
+}
+
+async function upsertMetadata(
+  conn: DuckDBConnection,
+  items: readonly PromMetadata[],
+  known: Map<string, PromMetadata>,
+): Promise<void> {
+  const last = new Map<string, PromMetadata>();
+  for (const m of items) last.set(m.metric, m);
+  for (const m of last.values()) {
+    const k = known.get(m.metric);
+    if (k !== undefined && k.type === m.type && k.help === m.help && k.unit === m.unit) continue;
+    await conn.run(query('upsert-metadata'), {
+      metric: m.metric,
+      type: m.type,
+      help: m.help,
+      unit: m.unit,
+    });
+  }
+}
+
+/** Writes a validated batch inside the caller's transaction. */
+export async function writeBatch(
+  conn: DuckDBConnection,
+  batch: TelemetryBatch,
+  catalog: Catalog,
+  metadataCache: Map<string, PromMetadata>,
+): Promise<Staged> {
+  const st = catalog.begin();
+  const spans = batch.spans ?? [];
+  if (spans.length > 0) {
+    await appendTo(conn, 'spans', (a) => appendSpans(a, spans, st));
+    await appendTo(conn, 'trace_index', (a) => appendTraceIndex(a, spans));
+  }
+  if (batch.logs?.length) await appendTo(conn, 'logs', (a) => appendLogs(a, batch.logs ?? [], st));
+  if (batch.metrics?.length)
+    await appendTo(conn, 'metric_points', (a) => appendPoints(a, batch.metrics ?? [], st));
+  const samples = batch.samples ?? [];
+  const exemplars = batch.exemplars ?? [];
+  if (samples.length > 0) {
+    await appendTo(conn, 'samples', (a) => {
+      for (const s of samples) {
+        const id = st.seriesId(s.labels);
+        for (const p of s.samples) {
+          a.appendUInteger(id);
+          a.appendBigInt(BigInt(p.t));
+          a.appendDouble(p.v);
+          a.endRow();
+        }
+      }
+    });
+  }
+  if (exemplars.length > 0) {
+    await appendTo(conn, 'exemplars', (a) => {
+      for (const s of exemplars) {
+        const id = st.seriesId(s.seriesLabels);
+        for (const e of s.exemplars) {
+          a.appendUInteger(id);
+          a.appendBigInt(BigInt(e.t));
+          a.appendDouble(e.v);
+          a.appendVarchar(JSON.stringify(Object.entries(e.labels)));
+          a.endRow();
+        }
+      }
+    });
+  }
+  if (batch.metadata?.length) await upsertMetadata(conn, batch.metadata, metadataCache);
+  // The small tables go last: by now every id a row refers to is staged.
+  if (st.newResources.length > 0) {
+    await appendTo(conn, 'resources', (a) => {
+      for (const r of st.newResources) {
+        a.appendUInteger(r.id);
+        a.appendVarchar(r.service);
+        a.appendVarchar(r.attributes);
+        a.appendUInteger(r.resource.droppedAttributesCount);
+        a.appendVarchar(r.resource.schemaUrl);
+        a.endRow();
+      }
+    });
+  }
+  if (st.newScopes.length > 0) {
+    await appendTo(conn, 'scopes', (a) => {
+      for (const s of st.newScopes) {
+        a.appendUInteger(s.id);
+        a.appendVarchar(s.scope.name);
+        a.appendVarchar(s.scope.version);
+        a.appendVarchar(s.attributes);
+        a.appendUInteger(s.scope.droppedAttributesCount);
+        a.appendVarchar(s.scope.schemaUrl);
+        a.endRow();
+      }
+    });
+  }
+  if (st.newSeries.length > 0) {
+    await appendTo(conn, 'series', (a) => {
+      for (const s of st.newSeries) {
+        a.appendUInteger(s.id);
+        a.appendVarchar(s.metric);
+        a.appendVarchar(s.key);
+        a.endRow();
+      }
+    });
+  }
+  return st;
+}
