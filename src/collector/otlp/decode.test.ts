@@ -133,6 +133,27 @@ describe('protobuf traces', () => {
     assert.equal(d.rejectReason, 'resourceSpans[0].scopeSpans[0].spans[1]: span has an empty or all-zero traceId');
   });
 
+  it('rejects alone the items the store would refuse (so one bad item cannot fail a merged write)', () => {
+    const ok = { traceId: idBytes(TRACE), spanId: idBytes(SPAN) };
+    const body = encodeRequest('traces', {
+      resourceSpans: [{ scopeSpans: [{ spans: [
+        ok,
+        { ...ok, startTimeUnixNano: '5', endTimeUnixNano: '4' },
+        { ...ok, links: [{ spanId: idBytes(SPAN) }] },
+        { ...ok, startTimeUnixNano: '18446744073709551615', endTimeUnixNano: '18446744073709551615' },
+      ] }] }],
+    });
+    const d = decodeRequest('traces', 'protobuf', body, DEFAULT_LIMITS);
+    assert.deepEqual([d.accepted, d.rejected], [1, 3]);
+    assert.match(d.rejectReason, /spans\[1\]: span ends before it starts/);
+    const m = encodeRequest('metrics', { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ gauge: { dataPoints: [{ asDouble: 1 }] } }, { name: 'n', gauge: { dataPoints: [{ asDouble: 1 }] } }] }] }] });
+    const dm = decodeRequest('metrics', 'protobuf', m, DEFAULT_LIMITS);
+    assert.deepEqual([dm.accepted, dm.rejected, dm.rejectReason], [1, 1, 'resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[0]: metric has an empty name']);
+    const l = json({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '18446744073709551615' }, {}] }] }] });
+    const dl = decodeRequest('logs', 'json', l, DEFAULT_LIMITS);
+    assert.deepEqual([dl.accepted, dl.rejected, dl.rejectReason], [1, 1, 'resourceLogs[0].scopeLogs[0].logRecords[0]: log time is past the int64 range']);
+  });
+
   it('fails on a truncated message, with the path', () => {
     const body = encodeRequest('traces', spanRequest({ traceId: idBytes(TRACE), spanId: idBytes(SPAN), name: 'abc' }));
     for (let cut = 1; cut < body.length; cut++) {

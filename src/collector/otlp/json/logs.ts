@@ -4,7 +4,8 @@ import type { LogRecord } from '../../../model/telemetry';
 import { FieldPath } from '../errors';
 import type { OtlpLimits } from '../limits';
 import type { DecodedLogs } from '../pb/logs';
-import { anyValue, attributes, countItem, droppedCount, envelope } from './common';
+import { logProblem } from '../validate';
+import { anyValue, attributes, countItem, droppedCount, envelope, reject } from './common';
 import { get, hexId, int32, text, uint32, uint64 } from './values';
 import type { Ctx, Json } from './values';
 
@@ -18,7 +19,7 @@ export function decodeLogsJson(root: Json, limits: OtlpLimits): DecodedLogs {
     const body = anyValue(c, o['body'], 0);
     c.path.pop();
     const sev = get(o, 'severityNumber', 'severity_number');
-    logs.push({
+    const log: LogRecord = {
       resource,
       scope,
       timeUnixNano: uint64(c, get(o, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
@@ -32,7 +33,10 @@ export function decodeLogsJson(root: Json, limits: OtlpLimits): DecodedLogs {
       traceId: hexId(c, get(o, 'traceId', 'trace_id'), 'traceId', 16),
       spanId: hexId(c, get(o, 'spanId', 'span_id'), 'spanId', 8),
       eventName: text(c, get(o, 'eventName', 'event_name'), 'eventName'),
-    });
+    };
+    const bad = logProblem(log);
+    if (bad === '') logs.push(log);
+    else reject(c, bad);
   });
   return { logs, rejected: c.rejected, rejectReason: c.rejectReason };
 }

@@ -11,7 +11,7 @@ import type {
 import { FieldPath } from '../errors';
 import type { OtlpLimits } from '../limits';
 import type { DecodedMetrics } from '../pb/metrics';
-import { invalidHistogramReason } from '../validate';
+import { pointProblem } from '../validate';
 import { attributes, countItem, envelope, reject } from './common';
 import { arr, bool, double, enumValue, get, hexId, int32, int64, obj, optDouble, text, uint32, uint64 } from './values';
 import type { Ctx, Json, JsonObject } from './values';
@@ -63,7 +63,9 @@ function metric(c: Ctx, o: JsonObject, resource: Resource, scope: Instrumentatio
         exemplars: exemplars(c, p['exemplars']),
       };
       const point = build(c, camel, p, base, temporality, isMonotonic);
-      if (point !== undefined) out.push(point);
+      const bad = pointProblem(point);
+      if (bad === '') out.push(point);
+      else reject(c, bad);
       c.path.pop(true);
     }
     c.path.pop();
@@ -74,7 +76,7 @@ function metric(c: Ctx, o: JsonObject, resource: Resource, scope: Instrumentatio
 
 type Base = Omit<MetricPoint, 'type' | 'value' | 'temporality' | 'isMonotonic' | 'count' | 'sum' | 'min' | 'max' | 'bucketCounts' | 'explicitBounds' | 'scale' | 'zeroCount' | 'zeroThreshold' | 'positive' | 'negative' | 'quantileValues'>;
 
-function build(c: Ctx, kind: string, p: JsonObject, base: Base, temporality: AggregationTemporality, isMonotonic: boolean): MetricPoint | undefined {
+function build(c: Ctx, kind: string, p: JsonObject, base: Base, temporality: AggregationTemporality, isMonotonic: boolean): MetricPoint {
   switch (kind) {
     case 'gauge':
       return { ...base, type: 'gauge', value: numberValue(c, p) };
@@ -83,11 +85,6 @@ function build(c: Ctx, kind: string, p: JsonObject, base: Base, temporality: Agg
     case 'histogram': {
       const bucketCounts = arr(c, get(p, 'bucketCounts', 'bucket_counts'), 'bucketCounts').map((v, i) => uint64(c, v, `bucketCounts[${i}]`));
       const explicitBounds = arr(c, get(p, 'explicitBounds', 'explicit_bounds'), 'explicitBounds').map((v, i) => double(c, v, `explicitBounds[${i}]`));
-      const bad = invalidHistogramReason(bucketCounts.length, explicitBounds.length);
-      if (bad !== '') {
-        reject(c, bad);
-        return undefined;
-      }
       return { ...base, type: 'histogram', temporality, ...stats(c, p), bucketCounts, explicitBounds };
     }
     case 'exponentialHistogram':

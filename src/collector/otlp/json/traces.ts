@@ -4,7 +4,7 @@ import type { Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../../../m
 import { FieldPath } from '../errors';
 import type { OtlpLimits } from '../limits';
 import type { DecodedTraces } from '../pb/traces';
-import { invalidIdReason } from '../validate';
+import { spanProblem } from '../validate';
 import { attributes, countItem, droppedCount, envelope, reject } from './common';
 import { arr, enumValue, get, hexId, obj, text, uint32, uint64 } from './values';
 import type { Ctx, Json, JsonObject } from './values';
@@ -38,7 +38,7 @@ export function decodeTracesJson(root: Json, limits: OtlpLimits): DecodedTraces 
       resource,
       scope,
     };
-    const bad = invalidIdReason(span.traceId, span.spanId);
+    const bad = spanProblem(span);
     if (bad === '') spans.push(span);
     else reject(c, bad);
   });

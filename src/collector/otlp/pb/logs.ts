@@ -3,6 +3,7 @@
 import type { AnyValue, InstrumentationScope, LogRecord, Resource } from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
 import type { OtlpLimits } from '../limits';
+import { logProblem } from '../validate';
 import { readAnyValue, readAttribute } from './common';
 import { readEnvelope } from './envelope';
 import { fields, Reader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
@@ -21,7 +22,10 @@ export function decodeLogsProto(bytes: Uint8Array, limits: OtlpLimits): DecodedL
   const logs: LogRecord[] = [];
   readEnvelope(r, ['resourceLogs', 'scopeLogs', 'logRecords'], (rr, end, resource, scope) => {
     rr.countItem();
-    logs.push(readLog(rr, end, resource, scope));
+    const log = readLog(rr, end, resource, scope);
+    const bad = logProblem(log);
+    if (bad === '') logs.push(log);
+    else rr.reject(bad);
   });
   return { logs, rejected: r.rejected, rejectReason: r.rejectReason };
 }

@@ -15,7 +15,7 @@ import type {
 } from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
 import type { OtlpLimits } from '../limits';
-import { invalidHistogramReason } from '../validate';
+import { pointProblem } from '../validate';
 import { readAttribute } from './common';
 import { readEnvelope } from './envelope';
 import { fields, Reader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
@@ -124,7 +124,9 @@ function readData(r: Reader, kind: number, end: number, h: MetricHeader, out: Me
     r.path.push('dataPoints', i / 2);
     r.countItem();
     const p = readPoint(r, kind, pEnd, h);
-    if (p !== undefined) out.push(p);
+    const bad = pointProblem(p);
+    if (bad === '') out.push(p);
+    else r.reject(bad);
     r.path.pop(true);
   }
   r.pos = end;
@@ -160,7 +162,7 @@ const HIST = { attrs: 9, exemplars: 8, flags: 10 };
 const EXPO = { attrs: 1, exemplars: 11, flags: 10 };
 const SUMMARY = { attrs: 7, exemplars: -1, flags: 8 };
 
-function readPoint(r: Reader, kind: number, end: number, h: MetricHeader): MetricPoint | undefined {
+function readPoint(r: Reader, kind: number, end: number, h: MetricHeader): MetricPoint {
   const layout = kind === 9 ? HIST : kind === 10 ? EXPO : kind === 11 ? SUMMARY : NUMBER;
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
   const f: PointFields = {
@@ -194,17 +196,11 @@ function readPoint(r: Reader, kind: number, end: number, h: MetricHeader): Metri
       return { ...base, type: 'gauge', value: f.value };
     case 7:
       return { ...base, type: 'sum', temporality: h.temporality, isMonotonic: h.isMonotonic, value: f.value };
-    case 9: {
-      const bad = invalidHistogramReason(f.bucketCounts.length, f.explicitBounds.length);
-      if (bad !== '') {
-        r.reject(bad);
-        return undefined;
-      }
+    case 9:
       return {
         ...base, type: 'histogram', temporality: h.temporality, count: f.count, sum: f.sum, min: f.min, max: f.max,
         bucketCounts: f.bucketCounts, explicitBounds: f.explicitBounds,
       };
-    }
     case 10:
       return {
         ...base, type: 'exponential_histogram', temporality: h.temporality, count: f.count, sum: f.sum, min: f.min,

@@ -3,7 +3,7 @@
 import type { InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
 import type { OtlpLimits } from '../limits';
-import { invalidIdReason } from '../validate';
+import { spanProblem } from '../validate';
 import { readAttribute } from './common';
 import { readEnvelope } from './envelope';
 import { fields, Reader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
@@ -26,7 +26,7 @@ export function decodeTracesProto(bytes: Uint8Array, limits: OtlpLimits): Decode
   readEnvelope(r, ['resourceSpans', 'scopeSpans', 'spans'], (rr, end, resource, scope) => {
     rr.countItem();
     const span = readSpan(rr, end, resource, scope);
-    const bad = invalidIdReason(span.traceId, span.spanId);
+    const bad = spanProblem(span);
     if (bad === '') spans.push(span);
     else rr.reject(bad);
   });
