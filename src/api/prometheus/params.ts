@@ -61,8 +61,11 @@ export function parseMatchSets(values: readonly string[], param = 'match[]', wra
       }
       matchers = expr.matchers;
     } catch (err) {
-      if (wrap && err instanceof PromQLError) throw badData(`invalid parameter "${param}": ${err.message}`);
-      throw err;
+      // Prometheus's ParseMetricSelector skips the parser's emptiness check; the API makes its own below.
+      const empty = err instanceof PromQLError && err.message.endsWith('vector selector must contain at least one non-empty matcher');
+      const message = empty ? 'match[] must contain at least one non-empty matcher' : err instanceof Error ? err.message : String(err);
+      if (wrap) throw badData(`invalid parameter "${param}": ${message}`);
+      throw badData(message);
     }
     const nonEmpty = matchers.some((m) => {
       if (m.op === '=') return m.value !== '';
@@ -70,7 +73,7 @@ export function parseMatchSets(values: readonly string[], param = 'match[]', wra
       const re = compileAnchored(m.value);
       return m.op === '=~' ? !re.test('') : re.test('');
     });
-    if (!nonEmpty) throw badData('match[] must contain at least one non-empty matcher');
+    if (!nonEmpty) throw badData(`${wrap ? `invalid parameter "${param}": ` : ''}match[] must contain at least one non-empty matcher`);
     sets.push([...matchers]);
   }
   return sets;
