@@ -190,7 +190,7 @@ for (const [encoding, makeExporter] of [
       assert.equal(ptags.get('telemetry.sdk.language'), 'nodejs');
       assert.equal(ptags.has('service.name'), false);
       for (const s of sent) {
-        const got = t.spans.find((x) => x.spanID === s.spanContext().spanId);
+        const got: JaegerSpanJson | undefined = t.spans.find((x) => x.spanID === s.spanContext().spanId);
         assert.ok(got, `span ${s.name} missing`);
         assert.deepEqual({ ...got, processID: undefined, flags: undefined }, { ...expectedJaegerSpan(s), processID: undefined, flags: undefined });
         assert.equal(got.processID, 'p1');
