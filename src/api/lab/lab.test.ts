@@ -226,6 +226,12 @@ test('GET /api/logs filters by severity, service, text and trace id', async () =
   assert.deepEqual(none.body['data'], []);
 });
 
+test('GET /api/dependencies gives service-map edges with call and error counts', async () => {
+  const { status, body } = await call(`/dependencies?${RANGE_QUERY}`);
+  assert.equal(status, 200);
+  assert.deepEqual(body['data'], [{ parent: 'frontend', child: 'recommendation', callCount: 2, errorCount: 0 }]);
+});
+
 test('an unknown /api path is a JSON 404, not the UI', async () => {
   const { status, body } = await call('/nope');
   assert.equal(status, 404);

@@ -1,6 +1,7 @@
 // The lab UI's own reads where the Jaeger APIs do not reach: trace lists
 // with summaries and sorts, duration distributions for the compare page,
-// attribute breakdowns, and logs with their trace links.
+// attribute breakdowns, service-map edges with errors, and logs with their
+// trace links.
 // Times are microseconds since the epoch (as in Jaeger's API); tag filters
 // are logfmt (`app.cache_hit=false`).
 
@@ -154,6 +155,12 @@ export function createSearchApi(deps: { store: TelemetryStore }): Hono {
   app.get('/spans/attributes', async (c) => {
     const maxValues = parseLimit('maxValues', c.req.query('maxValues'), 10);
     return c.json({ data: await store.attributeDistribution(spanFilter(c), Math.min(maxValues, 100)) });
+  });
+
+  // The service map's edges with error counts (Jaeger's /api/dependencies has call counts only).
+  app.get('/dependencies', async (c) => {
+    const edges = await store.dependencies(range(c));
+    return c.json({ data: edges.map((e) => ({ parent: e.parent, child: e.child, callCount: e.callCount, errorCount: e.errorCount })) });
   });
 
   app.get('/logs', async (c) => {
