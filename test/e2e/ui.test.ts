@@ -63,7 +63,10 @@ const SERVICES = ['frontend', 'recommendation', 'product-catalog'];
 function makeTraces(nowUs: number): FTrace[] {
   const traces: FTrace[] = [];
   for (let i = 0; i < 30; i++) {
-    const traceID = hex(0xabc000 + i, 32);
+    // Ids that look like real ones (random-ish hex), but are reproducible.
+    const traceID = Array.from({ length: 4 }, (_, k) =>
+      hex((Math.imul(i + 1, 2654435761) ^ Math.imul(k + 7, 40503)) >>> 0, 8),
+    ).join('');
     const miss = i % 3 === 0;
     const xss = i === 3;
     const failed = i === 7;
@@ -79,7 +82,7 @@ function makeTraces(nowUs: number): FTrace[] {
       durUs: number,
       tags: Tag[],
     ): string => {
-      const spanID = hex(i * 100 + ++n, 16);
+      const spanID = traceID.slice(12, 16) + hex(i * 100 + ++n, 12);
       spans.push({
         traceID,
         spanID,
@@ -586,18 +589,15 @@ describe('lab UI in Chromium', () => {
     const page = await open('/flags');
     const flag = page.locator('[data-flag="recommendationServiceCacheFailure"]');
     await flag.waitFor();
-    await page.screenshot({ path: path.join(shots, 'flags.png') });
     if (fixture) {
       await flag.getByRole('radio', { name: 'on' }).click();
       await page.getByText('recommendationServiceCacheFailure is now “on”').waitFor();
       assert.deepEqual(fixture.flagPuts, [
         { name: 'recommendationServiceCacheFailure', variant: 'on' },
       ]);
-      assert.equal(
-        await flag.getByRole('radio', { name: 'on' }).getAttribute('aria-checked'),
-        'true',
-      );
+      await flag.locator('[role="radio"][aria-checked="true"]', { hasText: 'on' }).waitFor();
     }
+    await page.screenshot({ path: path.join(shots, 'flags.png') });
     await page.close();
   });
 

@@ -58,7 +58,9 @@ export function Chart(props: ChartProps): JSX.Element {
       height,
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       legend: { show: true, live: true },
-      scales: { x: { time: true } },
+      // Rates, latencies, CPU and memory are never negative: anchor the y axis
+      // at zero so a spike reads as a spike and not as a change of scale.
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] } },
       series: [
         {},
         ...data.series.map((s, i) => ({

@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TraceSummary } from '../lib/jaeger';
 import { formatClock, formatMicros } from '../lib/duration';
 
+const axisClock = (us: number): string => formatClock(us).slice(0, 8);
+
 export interface Brush {
   t0: number;
   t1: number;
@@ -98,7 +100,7 @@ export function Scatter(props: {
         ))}
         {xTicks.map((t) => (
           <text key={`x${t}`} class="axis" x={x(t)} y={H - 8} text-anchor="middle">
-            {formatClock(t)}
+            {axisClock(t)}
           </text>
         ))}
         {b ? (

@@ -21,7 +21,12 @@ export function Flags(): JSX.Element {
   );
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const list = dataOf(flags) ?? [];
+  // The PUT answers with the flag as it now is: show that at once rather than
+  // waiting for the list to reload.
+  const [switched, setSwitched] = useState<Record<string, string>>({});
+  const list = (dataOf(flags) ?? []).map((f) =>
+    switched[f.name] ? { ...f, defaultVariant: switched[f.name] as string } : f,
+  );
 
   const switchTo = async (flag: Flag, variant: string): Promise<void> => {
     setBusy(flag.name);
@@ -32,6 +37,7 @@ export function Flags(): JSX.Element {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ variant }),
       });
+      setSwitched({ ...switched, [flag.name]: variant });
       setMessage({
         ok: true,
         text: `${flag.name} is now “${variant}”. Services pick it up within a few seconds.`,

@@ -5,7 +5,7 @@ import type { JSX } from 'preact';
 import { Link } from '../router';
 import { formatMicros } from '../../lib/duration';
 import { tagValue, type JaegerTag, type JaegerTrace } from '../../lib/jaeger';
-import type { SpanNode } from '../../lib/waterfall';
+import { serviceColor, type SpanNode } from '../../lib/waterfall';
 
 function TagTable(props: { tags: JaegerTag[]; caption: string }): JSX.Element {
   if (props.tags.length === 0) return <p class="muted">No {props.caption.toLowerCase()}.</p>;
@@ -44,7 +44,11 @@ export function SpanDetails(props: {
   return (
     <section class="span-details" aria-label="Span details">
       <h2>
-        <span class="svc-dot" style={{ background: 'currentColor' }} aria-hidden="true" />
+        <span
+          class="svc-dot"
+          style={{ background: serviceColor(node.service) }}
+          aria-hidden="true"
+        />
         {node.service}: {s.operationName}
       </h2>
       <dl class="facts">

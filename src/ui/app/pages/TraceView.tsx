@@ -247,7 +247,16 @@ function SpanRow(props: {
   const { row, selected } = props;
   const n = row.node;
   const color = serviceColor(n.service);
-  const labelRight = row.left + row.width < 0.8;
+  // Duration label: right of the bar if there is room, else left of it,
+  // else inside a bar that spans nearly the whole trace.
+  const end = row.left + row.width;
+  const labelStyle =
+    end < 0.85
+      ? { left: `calc(${end * 100}% + 4px)` }
+      : row.left > 0.15
+        ? { right: `calc(${(1 - row.left) * 100}% + 4px)` }
+        : { right: `calc(${(1 - end) * 100}% + 4px)` };
+  const inside = end >= 0.85 && row.left <= 0.15;
   const cls = [
     'wf-row',
     selected ? 'selected' : '',
@@ -301,14 +310,7 @@ function SpanRow(props: {
             background: n.isError ? 'var(--err)' : color,
           }}
         />
-        <span
-          class="wf-dur"
-          style={
-            labelRight
-              ? { left: `calc(${(row.left + row.width) * 100}% + 4px)` }
-              : { right: `calc(${(1 - row.left) * 100}% + 4px)` }
-          }
-        >
+        <span class={inside ? 'wf-dur inside' : 'wf-dur'} style={labelStyle}>
           {formatMicros(n.span.duration)}
         </span>
       </div>

@@ -340,7 +340,9 @@ function TraceRow(props: { t: TraceSummary; maxDuration: number }): JSX.Element 
             style={{ background: serviceColor(t.rootService) }}
             aria-hidden="true"
           />
-          <strong>{t.rootService}</strong>: {t.rootOperation}
+          <span>
+            <strong>{t.rootService}</strong>: {t.rootOperation}
+          </span>
           <code class="muted trace-id">{t.traceID.slice(0, 12)}</code>
         </span>
         <span class="trace-meta">
