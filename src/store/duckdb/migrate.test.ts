@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import { DuckDBInstance } from '@duckdb/node-api';
+
+import { ALL_TIME, shopSpans } from '../contract-fixtures';
+import { traceIdOf } from '../testing';
+import { encodeAttributes } from '../values';
+import { DB_FILE_NAME, StoreOpenError, createDuckDbStore } from './index';
+import { latestSchemaVersion } from './migrate';
+import { read } from './params';
+
+const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-migrate-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('schema migrations', () => {
+  it('upgrades a version-1 store to the latest without losing data', async () => {
+    const dataDir = path.join(root, 'v1');
+    // A store as version 1 of otel-lab left it: spans (same layout in v2)
+    // through the writer, and a metric point in v1's layout by hand.
+    const old = await createDuckDbStore({ dataDir, threads: 1, schemaVersion: 1 });
+    assert.equal(old.schemaVersion, 1);
+    await old.write({ spans: shopSpans() });
+    await old.close();
+    const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+    const conn = await db.connect();
+    const attrs = encodeAttributes({ 'service.name': 'recommendation' });
+    await conn.run(`INSERT INTO resources VALUES (100, 'recommendation', '${attrs}', 0, '')`);
+    await conn.run(`INSERT INTO scopes VALUES (100, 'meter', '1', '{}', 0, '')`);
+    await conn.run(
+      `INSERT INTO metric_points (time_ns, start_ns, type, name, description, unit, metadata, resource_id, scope_id, attributes, flags, value_double)
+       VALUES (5000000000, 0, 0, 'app_recommendations_counter', 'd', '1', '{}', 100, 100, '{}', 0, 12.5)`,
+    );
+    conn.closeSync();
+    db.closeSync();
+
+    const store = await createDuckDbStore({ dataDir, threads: 1 });
+    try {
+      assert.equal(store.schemaVersion, latestSchemaVersion());
+      assert.deepEqual(
+        await store.getTrace(traceIdOf(2)),
+        shopSpans().filter((s) => s.traceId === traceIdOf(2)),
+      );
+      const [point] = await store.searchMetricPoints({
+        range: ALL_TIME,
+        limit: 5,
+        service: 'recommendation',
+      });
+      assert.equal(point?.name, 'app_recommendations_counter');
+      assert.equal(point?.type === 'gauge' ? point.value : undefined, 12.5);
+    } finally {
+      await store.close();
+    }
+    const check = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+    const c = await check.connect();
+    const versions = (await read(c, 'SELECT version FROM schema_version ORDER BY version'))
+      .getRows()
+      .map((r) => Number(r[0]));
+    c.closeSync();
+    check.closeSync();
+    assert.deepEqual(versions, [1, 2]);
+  });
+
+  it('refuses a store written by a newer otel-lab and leaves it alone', async () => {
+    const dataDir = path.join(root, 'future');
+    const s = await createDuckDbStore({ dataDir, threads: 1 });
+    await s.write({ spans: shopSpans() });
+    await s.close();
+    const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+    const conn = await db.connect();
+    await conn.run('INSERT INTO schema_version (version) VALUES (99)');
+    conn.closeSync();
+    db.closeSync();
+    await assert.rejects(createDuckDbStore({ dataDir, threads: 1 }), (err: unknown) => {
+      assert.ok(err instanceof StoreOpenError);
+      assert.match(err.message, /schema version 99/);
+      assert.match(err.message, /upgrade otel-lab/);
+      assert.ok(err.message.includes(dataDir));
+      return true;
+    });
+  });
+});
