@@ -23,6 +23,10 @@ describe('buildPlan', () => {
     );
     const backend = plan.children[0];
     assert.deepEqual(backend?.args, ['/d/cli/main.js', 'serve']);
+    const names = plan.children.map((c) => c.name);
+    for (const [i, c] of plan.children.entries()) {
+      for (const dep of c.after ?? []) assert.ok(names.indexOf(dep) < i, `${c.name} after ${dep}`);
+    }
     assert.equal(backend?.stopLast, true);
   });
 
@@ -40,6 +44,19 @@ describe('buildPlan', () => {
     const frontend = plan.children.find((c) => c.name === 'frontend');
     assert.deepEqual(frontend?.readyPorts, [9081]);
     assert.deepEqual(frontend?.args, ['/d/shop/services/frontend/main.js']);
+  });
+
+  it('starts each service after the backend and the services it calls', () => {
+    const plan = buildPlan(opts, paths, {});
+    const after = (n: string) => plan.children.find((c) => c.name === n)?.after;
+    assert.deepEqual(after('currency'), ['backend']);
+    assert.deepEqual(after('recommendation'), ['backend', 'product-catalog']);
+    assert.deepEqual(
+      after('load-generator'),
+      SHOP_SERVICES.map((s) => s.name),
+    );
+    const quiet = buildPlan({ ...opts, backend: false }, paths, {});
+    assert.deepEqual(quiet.children.find((c) => c.name === 'currency')?.after, []);
   });
 
   it('passes users and speed to the load generator', () => {

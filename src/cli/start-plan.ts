@@ -78,6 +78,9 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
       args: [...nodeArgsOf(s), path.join(paths.shopDir, s.entry)],
       env,
       readyPorts: [servicePort(s.name, parent)],
+      // Services a service calls come up first; the backend before all, so
+      // no early span is lost.
+      after: [...(opts.backend ? ['backend'] : []), ...s.calls],
     });
   }
   if (opts.load) {
@@ -93,6 +96,7 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
       ],
       env,
       readyPorts: [],
+      after: SHOP_SERVICES.map((s) => s.name),
     });
   }
   return {

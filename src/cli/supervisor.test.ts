@@ -29,7 +29,14 @@ if (process.env.CRASH_ONCE && !require('node:fs').existsSync(process.env.CRASH_O
 }
 spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 if (process.env.IGNORE_TERM) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
-net.createServer().listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+if (process.env.DEP_PORT) {
+  const c = net.connect(Number(process.env.DEP_PORT), '127.0.0.1');
+  c.on('connect', () => { console.log('dependency up'); c.destroy(); });
+  c.on('error', () => console.log('dependency down'));
+}
+setTimeout(() => {
+  net.createServer().listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+}, Number(process.env.LISTEN_DELAY_MS ?? 0));
 `;
 const script = path.join(root, 'service.js');
 fs.writeFileSync(script, serviceJs);
@@ -86,6 +93,30 @@ describe('Supervisor', () => {
       sup.states().map((s) => s.phase),
       ['stopped', 'stopped'],
     );
+  });
+
+  it('starts a child only once the children it comes after are up', async () => {
+    const [slow, fast, free] = [await freePort(), await freePort(), await freePort()];
+    const lines: string[] = [];
+    const sup = quietSupervisor(
+      [
+        spec('slow', slow, { LISTEN_DELAY_MS: '400' }),
+        { ...spec('needs-slow', fast, { DEP_PORT: String(slow) }), after: ['slow'] },
+        spec('free', free, { DEP_PORT: String(slow) }),
+      ],
+      lines,
+    );
+    await sup.start();
+    const tree = treeOf(sup);
+    // Output travels through a pipe: give the dependency checks' lines time to arrive.
+    for (let i = 0; i < 100 && lines.filter((l) => l.includes('dependency')).length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await sup.stop();
+    assert.deepEqual(tree.filter(isAlive), []);
+    assert.ok(lines.includes('needs-slow | dependency up'), lines.join('\n'));
+    // Without `after`, a child does not wait: it starts beside the slow one.
+    assert.ok(lines.includes('free       | dependency down'), lines.join('\n'));
   });
 
   it('restarts a crashed child with backoff and counts the restart', async () => {

@@ -25,6 +25,8 @@ export interface ChildSpec {
   readonly env: NodeJS.ProcessEnv;
   /** Loopback ports that accept connections once the child is up; none: up when spawned. */
   readonly readyPorts: readonly number[];
+  /** Children that must be up before this one starts (earlier in the list). */
+  readonly after?: readonly string[];
   /** Stopped after the others (the backend, so the shop's last telemetry lands). */
   readonly stopLast?: boolean;
 }
@@ -81,8 +83,9 @@ export class Supervisor {
   }
 
   /**
-   * Starts the children in order, each once the previous one is up (or has
-   * had its time). Fails before spawning anything if a port is taken.
+   * Starts every child as soon as the children it names in `after` are up
+   * (or have had their time), so independent services come up side by side.
+   * Fails before spawning anything if a port is taken.
    */
   async start(): Promise<void> {
     const busy = await busyPorts(this.children.flatMap((c) => c.spec.readyPorts));
@@ -93,21 +96,36 @@ export class Supervisor {
       );
     }
     process.on('exit', this.killAllOnExit);
+    const settled = new Map<string, Promise<void>>();
     for (const child of this.children) {
-      if (this.stopping) return;
-      const t0 = Date.now();
-      const ready = this.spawnChild(child);
-      const outcome = await withTimeout(ready, this.opts.readyTimeoutMs ?? 30_000);
-      if (this.stopping) return;
-      const ports = child.spec.readyPorts.map((p) => `:${p}`).join(' ');
-      if (outcome === 'ready') {
-        const secs = ((Date.now() - t0) / 1000).toFixed(1);
-        this.print(`  ✓ ${child.spec.name.padEnd(this.width)} ${ports.padEnd(12)} up in ${secs} s`);
-      } else if (outcome === 'exited') {
-        this.print(`  ✗ ${child.spec.name.padEnd(this.width)} died while starting; restarting it`);
-      } else {
-        this.print(`  … ${child.spec.name.padEnd(this.width)} ${ports} not open yet; going on`);
-      }
+      // `after` names earlier children only, so every promise awaited here exists.
+      const deps = (child.spec.after ?? []).flatMap((n) => settled.get(n) ?? []);
+      settled.set(
+        child.spec.name,
+        Promise.all(deps).then(() => this.startOne(child)),
+      );
+    }
+    await Promise.all(settled.values());
+  }
+
+  private async startOne(child: Child): Promise<void> {
+    if (this.stopping) return;
+    const t0 = Date.now();
+    const ready = this.spawnChild(child);
+    const outcome = await withTimeout(ready, this.opts.readyTimeoutMs ?? 30_000);
+    if (this.stopping) return;
+    const name = child.spec.name.padEnd(this.width);
+    const ports = child.spec.readyPorts.map((p) => `:${p}`).join(' ');
+    if (outcome === 'ready') {
+      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      this.print(`  ✓ ${name} ${ports.padEnd(12)} up in ${secs} s`);
+    } else if (outcome === 'exited') {
+      this.print(`  ✗ ${name} died while starting; restarting it`);
+    } else {
+      this.print(`  … ${name} ${ports} not open yet; going on`);
+      void ready.then((late) => {
+        if (late === 'ready' && !this.stopping) this.print(`  ✓ ${child.spec.name} up (late)`);
+      });
     }
   }
 
