@@ -18,7 +18,10 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'otel-lab-ui-'));
   ui = path.join(dir, 'ui');
   mkdirSync(path.join(ui, 'assets'), { recursive: true });
-  writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>lab</title><script type="module" src="/assets/app-abc.js"></script>');
+  writeFileSync(
+    path.join(ui, 'index.html'),
+    '<!doctype html><title>lab</title><script type="module" src="/assets/app-abc.js"></script>',
+  );
   writeFileSync(path.join(ui, 'assets', 'app-abc.js'), 'console.log("lab")');
   writeFileSync(path.join(ui, 'assets', 'app-abc.css'), 'body{}');
   writeFileSync(path.join(ui, 'favicon.svg'), '<svg/>');
@@ -31,8 +34,22 @@ before(async () => {
     uiDir: ui,
     ingestStats: () => ({
       signals: {
-        traces: { requests: 3, bytes: 900, accepted: 10, rejected: 2, invalidRequests: 1, dropped: 0 },
-        metrics: { requests: 1, bytes: 100, accepted: 5, rejected: 0, invalidRequests: 0, dropped: 1 },
+        traces: {
+          requests: 3,
+          bytes: 900,
+          accepted: 10,
+          rejected: 2,
+          invalidRequests: 1,
+          dropped: 0,
+        },
+        metrics: {
+          requests: 1,
+          bytes: 100,
+          accepted: 5,
+          rejected: 0,
+          invalidRequests: 0,
+          dropped: 1,
+        },
         logs: { requests: 1, bytes: 50, accepted: 3, rejected: 0, invalidRequests: 0, dropped: 0 },
       },
       queueDepthItems: 4,
@@ -103,7 +120,10 @@ for (const p of traversals) {
     const res = await app.request(`http://localhost${p}`);
     const text = await res.text();
     assert.doesNotMatch(text, /outside the UI|SECRET/);
-    assert.ok([400, 404].includes(res.status) || /<title>lab<\/title>/.test(text), `status ${res.status}`);
+    assert.ok(
+      [400, 404].includes(res.status) || /<title>lab<\/title>/.test(text),
+      `status ${res.status}`,
+    );
   });
 }
 
@@ -140,14 +160,16 @@ test('/metrics without ingest stats still reports the store', async () => {
   assert.match(text, /otel_lab_store_rows\{table="spans"\} 7/);
 });
 
-test('/prometheus mounts the Prometheus API (Grafana\'s `1+1` health check), or the one given', async () => {
+test("/prometheus mounts the Prometheus API (Grafana's `1+1` health check), or the one given", async () => {
   const res = await app.request('http://localhost/prometheus/api/v1/query?query=1%2B1');
   assert.equal(res.status, 200);
   const body = (await res.json()) as { status: string; data: { resultType: string } };
   assert.equal(body.status, 'success');
   assert.equal(body.data.resultType, 'scalar');
   const prom = new Hono();
-  prom.get('/api/v1/status/buildinfo', (c) => c.json({ status: 'success', data: { version: 'fake' } }));
+  prom.get('/api/v1/status/buildinfo', (c) =>
+    c.json({ status: 'success', data: { version: 'fake' } }),
+  );
   const mounted = createApiApp({ store, uiDir: ui, prometheus: prom });
   const ok = await mounted.request('http://localhost/prometheus/api/v1/status/buildinfo');
   assert.deepEqual(await ok.json(), { status: 'success', data: { version: 'fake' } });
@@ -160,8 +182,13 @@ test('an unknown /prometheus path is a JSON 404, not the UI', async () => {
 });
 
 test('a failing store gives a 500 in Jaeger shape naming the cause', async () => {
-  const broken = { ...store, services: async () => Promise.reject(new Error('disk on fire')) } as TelemetryStore;
-  const res = await createApiApp({ store: broken, uiDir: ui }).request('http://localhost/jaeger/api/services');
+  const broken = {
+    ...store,
+    services: async () => Promise.reject(new Error('disk on fire')),
+  } as TelemetryStore;
+  const res = await createApiApp({ store: broken, uiDir: ui }).request(
+    'http://localhost/jaeger/api/services',
+  );
   assert.equal(res.status, 500);
   const body = (await res.json()) as { errors: { msg: string }[] };
   assert.match(body.errors[0]?.msg ?? '', /disk on fire/);
@@ -174,7 +201,10 @@ test('startApiServer listens on 127.0.0.1, serves, and closes', async () => {
     assert.equal(server.url, `http://127.0.0.1:${server.port}`);
     const res = await fetch(`${server.url}/jaeger/api/services`);
     assert.equal(res.status, 200);
-    assert.deepEqual(((await res.json()) as { data: string[] }).data, ['frontend', 'recommendation']);
+    assert.deepEqual(((await res.json()) as { data: string[] }).data, [
+      'frontend',
+      'recommendation',
+    ]);
   } finally {
     await server.close();
   }

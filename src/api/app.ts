@@ -61,12 +61,21 @@ export function createApiApp(deps: ApiDeps): Hono {
   app.all('/jaeger', (c) => jaegerError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`));
   app.all('/api', (c) => jaegerError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`));
   app.all('/prometheus/*', (c) =>
-    c.json({ status: 'error', errorType: 'not_found', error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404),
+    c.json(
+      {
+        status: 'error',
+        errorType: 'not_found',
+        error: `no such endpoint: ${c.req.method} ${c.req.path}`,
+      },
+      404,
+    ),
   );
 
   const serveUi = createStaticHandler(deps.uiDir);
   app.on(['GET', 'HEAD'], '*', (c) => serveUi(c));
 
-  app.onError((err, c) => jaegerError(c, 500, `internal error: ${err instanceof Error ? err.message : String(err)}`));
+  app.onError((err, c) =>
+    jaegerError(c, 500, `internal error: ${err instanceof Error ? err.message : String(err)}`),
+  );
   return app;
 }

@@ -9,9 +9,17 @@ const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 
 function sample(name: string, labels: Record<string, string>, value: number): string {
   const l = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .map(
+      ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+    )
     .join(',');
-  const v = Number.isFinite(value) ? String(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
+  const v = Number.isFinite(value)
+    ? String(value)
+    : Number.isNaN(value)
+      ? 'NaN'
+      : value > 0
+        ? '+Inf'
+        : '-Inf';
   return `${name}${l === '' ? '' : `{${l}}`} ${v}\n`;
 }
 
@@ -24,12 +32,23 @@ function single(name: string, type: 'counter' | 'gauge', help: string, value: nu
 }
 
 function ingestFamilies(ingest: IngestStats): string {
-  const perSignal = (name: string, help: string, pick: (s: IngestStats['signals']['traces']) => number): string =>
-    family(name, 'counter', help, SIGNALS.map((signal) => sample(name, { signal }, pick(ingest.signals[signal]))));
+  const perSignal = (
+    name: string,
+    help: string,
+    pick: (s: IngestStats['signals']['traces']) => number,
+  ): string =>
+    family(
+      name,
+      'counter',
+      help,
+      SIGNALS.map((signal) => sample(name, { signal }, pick(ingest.signals[signal]))),
+    );
   const items: string[] = [];
   for (const signal of SIGNALS) {
     for (const outcome of ['accepted', 'rejected', 'dropped'] as const) {
-      items.push(sample('otel_lab_ingest_items_total', { signal, outcome }, ingest.signals[signal][outcome]));
+      items.push(
+        sample('otel_lab_ingest_items_total', { signal, outcome }, ingest.signals[signal][outcome]),
+      );
     }
   }
   return (
@@ -39,21 +58,68 @@ function ingestFamilies(ingest: IngestStats): string {
       'OTLP items (spans, metric points, log records) received, by outcome: accepted = committed to the store, rejected = invalid, dropped = refused with a retry (queue full or store failure).',
       items,
     ) +
-    perSignal('otel_lab_ingest_requests_total', 'OTLP export requests received.', (s) => s.requests) +
-    perSignal('otel_lab_ingest_invalid_requests_total', 'OTLP export requests refused whole as malformed or over limits.', (s) => s.invalidRequests) +
-    perSignal('otel_lab_ingest_bytes_total', 'OTLP request bytes after decompression.', (s) => s.bytes) +
-    single('otel_lab_write_queue_items', 'gauge', 'Items queued or being written to the store.', ingest.queueDepthItems) +
-    single('otel_lab_write_queue_batches', 'gauge', 'Batches queued or being written to the store.', ingest.queueDepthBatches) +
-    single('otel_lab_write_queue_capacity_items', 'gauge', 'Items the write queue holds before refusing more.', ingest.queueCapacityItems) +
-    single('otel_lab_store_writes_total', 'counter', 'Group commits to the store.', ingest.storeWrites) +
-    single('otel_lab_store_write_failures_total', 'counter', 'Group commits the store refused.', ingest.storeWriteFailures) +
-    single('otel_lab_derive_errors_total', 'counter', 'Failures deriving span metrics or Prometheus series.', ingest.deriveErrors)
+    perSignal(
+      'otel_lab_ingest_requests_total',
+      'OTLP export requests received.',
+      (s) => s.requests,
+    ) +
+    perSignal(
+      'otel_lab_ingest_invalid_requests_total',
+      'OTLP export requests refused whole as malformed or over limits.',
+      (s) => s.invalidRequests,
+    ) +
+    perSignal(
+      'otel_lab_ingest_bytes_total',
+      'OTLP request bytes after decompression.',
+      (s) => s.bytes,
+    ) +
+    single(
+      'otel_lab_write_queue_items',
+      'gauge',
+      'Items queued or being written to the store.',
+      ingest.queueDepthItems,
+    ) +
+    single(
+      'otel_lab_write_queue_batches',
+      'gauge',
+      'Batches queued or being written to the store.',
+      ingest.queueDepthBatches,
+    ) +
+    single(
+      'otel_lab_write_queue_capacity_items',
+      'gauge',
+      'Items the write queue holds before refusing more.',
+      ingest.queueCapacityItems,
+    ) +
+    single(
+      'otel_lab_store_writes_total',
+      'counter',
+      'Group commits to the store.',
+      ingest.storeWrites,
+    ) +
+    single(
+      'otel_lab_store_write_failures_total',
+      'counter',
+      'Group commits the store refused.',
+      ingest.storeWriteFailures,
+    ) +
+    single(
+      'otel_lab_derive_errors_total',
+      'counter',
+      'Failures deriving span metrics or Prometheus series.',
+      ingest.deriveErrors,
+    )
   );
 }
 
 export function renderHealthMetrics(store: StoreStats, ingest: IngestStats | undefined): string {
   let out = ingest !== undefined ? ingestFamilies(ingest) : '';
-  out += single('otel_lab_store_bytes', 'gauge', 'Bytes the store uses on disk (0 in memory).', store.bytesOnDisk);
+  out += single(
+    'otel_lab_store_bytes',
+    'gauge',
+    'Bytes the store uses on disk (0 in memory).',
+    store.bytesOnDisk,
+  );
   const tables: [string, number][] = [
     ['spans', store.spans],
     ['logs', store.logs],

@@ -27,7 +27,10 @@ export function nowNanos(): bigint {
 
 function bounded(param: string, text: string): string {
   if (text.length > MAX_VALUE_CHARS) {
-    throw new ParamError(param, `parameter '${param}' is longer than ${MAX_VALUE_CHARS} characters`);
+    throw new ParamError(
+      param,
+      `parameter '${param}' is longer than ${MAX_VALUE_CHARS} characters`,
+    );
   }
   return text;
 }
@@ -35,7 +38,10 @@ function bounded(param: string, text: string): string {
 /** An integer count of `unitNanos` since the epoch (Jaeger: microseconds), as nanoseconds. */
 export function parseEpoch(param: string, text: string, unitNanos: bigint): bigint {
   if (!/^-?\d{1,19}$/.test(text)) {
-    throw new ParamError(param, `unable to parse param '${param}': expected an integer, got "${bounded(param, text).slice(0, 40)}"`);
+    throw new ParamError(
+      param,
+      `unable to parse param '${param}': expected an integer, got "${bounded(param, text).slice(0, 40)}"`,
+    );
   }
   const v = BigInt(text);
   if (v < 0n) throw new ParamError(param, `unable to parse param '${param}': must not be negative`);
@@ -46,7 +52,8 @@ export function parseEpoch(param: string, text: string, unitNanos: bigint): bigi
 export function parseDurationParam(param: string, text: string): bigint {
   const r = parseGoDuration(bounded(param, text));
   if (!r.ok) throw new ParamError(param, `unable to parse param '${param}': ${r.error}`);
-  if (r.nanos < 0n) throw new ParamError(param, `unable to parse param '${param}': must not be negative`);
+  if (r.nanos < 0n)
+    throw new ParamError(param, `unable to parse param '${param}': must not be negative`);
   return r.nanos;
 }
 
@@ -59,7 +66,11 @@ export function parseDurationBounds(
   const out: { minDuration?: bigint; maxDuration?: bigint } = {};
   if (min !== undefined && min !== '') out.minDuration = parseDurationParam(minParam, min);
   if (max !== undefined && max !== '') out.maxDuration = parseDurationParam(maxParam, max);
-  if (out.minDuration !== undefined && out.maxDuration !== undefined && out.maxDuration < out.minDuration) {
+  if (
+    out.minDuration !== undefined &&
+    out.maxDuration !== undefined &&
+    out.maxDuration < out.minDuration
+  ) {
     throw new ParamError(maxParam, `'${maxParam}' should be greater than '${minParam}'`);
   }
   return out;
@@ -69,7 +80,10 @@ export function parseDurationBounds(
 export function parseLimit(param: string, text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
   if (!/^\d{1,10}$/.test(text)) {
-    throw new ParamError(param, `unable to parse param '${param}': expected a non-negative integer, got "${bounded(param, text).slice(0, 40)}"`);
+    throw new ParamError(
+      param,
+      `unable to parse param '${param}': expected a non-negative integer, got "${bounded(param, text).slice(0, 40)}"`,
+    );
   }
   const n = Number(text);
   if (n === 0) return fallback;
@@ -90,19 +104,26 @@ export function boundedRange(
 ): TimeRange {
   const e = end ?? now;
   let s = start ?? e - lookback;
-  if (s > e) throw new ParamError(startParam, `'${startParam}' must not be after the end of the range`);
+  if (s > e)
+    throw new ParamError(startParam, `'${startParam}' must not be after the end of the range`);
   if (e - s > MAX_RANGE_NS) s = e - MAX_RANGE_NS;
   // TimeRange is end-exclusive; a bound given in whole microseconds includes that microsecond.
   return { start: s < 0n ? 0n : s, end: e + 1n };
 }
 
 /** Jaeger's `tag=k:v` (repeated) and `tags={"k":"v"}` (JSON map, repeated), merged. */
-export function parseJaegerTags(tagValues: readonly string[], tagsValues: readonly string[]): Record<string, string> {
+export function parseJaegerTags(
+  tagValues: readonly string[],
+  tagsValues: readonly string[],
+): Record<string, string> {
   const out = new Map<string, string>();
   for (const tag of tagValues) {
     const i = bounded('tag', tag).indexOf(':');
     if (i <= 0) {
-      throw new ParamError('tag', `malformed 'tag' parameter, expecting key:value, received: ${tag.slice(0, 80)}`);
+      throw new ParamError(
+        'tag',
+        `malformed 'tag' parameter, expecting key:value, received: ${tag.slice(0, 80)}`,
+      );
     }
     out.set(tag.slice(0, i), tag.slice(i + 1));
   }
@@ -119,15 +140,24 @@ export function parseJsonStringMap(param: string, text: string): Map<string, str
   try {
     parsed = JSON.parse(bounded(param, text));
   } catch (e) {
-    throw new ParamError(param, `malformed '${param}' parameter, cannot unmarshal JSON: ${(e as Error).message}`);
+    throw new ParamError(
+      param,
+      `malformed '${param}' parameter, cannot unmarshal JSON: ${(e as Error).message}`,
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ParamError(param, `malformed '${param}' parameter: expected a JSON object of strings`);
+    throw new ParamError(
+      param,
+      `malformed '${param}' parameter: expected a JSON object of strings`,
+    );
   }
   const out = new Map<string, string>();
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (typeof v !== 'string') {
-      throw new ParamError(param, `malformed '${param}' parameter: the value of "${k.slice(0, 80)}" is not a string`);
+      throw new ParamError(
+        param,
+        `malformed '${param}' parameter: the value of "${k.slice(0, 80)}" is not a string`,
+      );
     }
     out.set(k, v);
   }
@@ -135,19 +165,31 @@ export function parseJsonStringMap(param: string, text: string): Map<string, str
 }
 
 /** The lab's logfmt tag filter (`app.cache_hit=false`). */
-export function parseLogfmtTags(param: string, text: string | undefined): Record<string, string> | undefined {
+export function parseLogfmtTags(
+  param: string,
+  text: string | undefined,
+): Record<string, string> | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const r = parseLogfmt(text);
-  if (!r.ok) throw new ParamError(param, `malformed '${param}' parameter (logfmt, e.g. app.cache_hit=false): ${r.error}`);
+  if (!r.ok)
+    throw new ParamError(
+      param,
+      `malformed '${param}' parameter (logfmt, e.g. app.cache_hit=false): ${r.error}`,
+    );
   return r.pairs;
 }
 
 /** An RFC 3339 timestamp (api/v3's `query.start_time_min`), as nanoseconds, keeping sub-millisecond digits. */
 export function parseRfc3339(param: string, text: string): bigint {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(bounded(param, text));
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(
+    bounded(param, text),
+  );
   const ms = m === null ? Number.NaN : Date.parse(`${m[1]}${m[3]}`);
   if (m === null || Number.isNaN(ms)) {
-    throw new ParamError(param, `malformed parameter ${param}: expected an RFC 3339 time such as 2024-01-02T15:04:05.123Z, got "${text.slice(0, 40)}"`);
+    throw new ParamError(
+      param,
+      `malformed parameter ${param}: expected an RFC 3339 time such as 2024-01-02T15:04:05.123Z, got "${text.slice(0, 40)}"`,
+    );
   }
   const frac = (m[2] ?? '').padEnd(9, '0');
   return BigInt(ms) * 1_000_000n + BigInt(frac);

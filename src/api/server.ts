@@ -38,7 +38,9 @@ export function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
         err.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${host} is already in use: stop what holds it or pass another port`)
+          ? new Error(
+              `port ${port} on ${host} is already in use: stop what holds it or pass another port`,
+            )
           : err,
       );
     });

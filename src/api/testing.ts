@@ -21,7 +21,12 @@ export const MISS = traceIdOf(1);
 export const HIT = traceIdOf(2);
 export const FAILED = traceIdOf(3);
 
-function recommendationTrace(traceId: string, atMs: number, durationMs: number, cacheHit: boolean): Span[] {
+function recommendationTrace(
+  traceId: string,
+  atMs: number,
+  durationMs: number,
+  cacheHit: boolean,
+): Span[] {
   const root = makeSpan({
     traceId,
     spanId: spanIdOf(1),
@@ -58,7 +63,14 @@ function recommendationTrace(traceId: string, atMs: number, durationMs: number, 
       'app.cache_hit': cacheHit,
       'app.products.count': cacheHit ? 10n : 364_000n,
     },
-    events: [{ timeUnixNano: nsAt(atMs + 1), name: 'cache checked', attributes: { hit: cacheHit }, droppedAttributesCount: 0 }],
+    events: [
+      {
+        timeUnixNano: nsAt(atMs + 1),
+        name: 'cache checked',
+        attributes: { hit: cacheHit },
+        droppedAttributesCount: 0,
+      },
+    ],
   });
   return [root, server, internal];
 }

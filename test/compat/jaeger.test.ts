@@ -28,7 +28,8 @@ import { IngestPipeline } from '../../src/collector/pipeline';
 import { createMemoryStore } from '../../src/store/memory';
 import type { TelemetryStore } from '../../src/store/store';
 
-const micros = (t: HrTime): number => Number((BigInt(t[0]) * 1_000_000_000n + BigInt(t[1])) / 1000n);
+const micros = (t: HrTime): number =>
+  Number((BigInt(t[0]) * 1_000_000_000n + BigInt(t[1])) / 1000n);
 const nanos = (t: HrTime): bigint => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
 
 interface JaegerKV {
@@ -101,28 +102,43 @@ async function produce(exporter: JsonExporter | ProtoExporter): Promise<Readable
 }
 
 /** The Jaeger span Jaeger's own OTLP translation would give, from the SDK's span. */
-function expectedJaegerSpan(s: ReadableSpan): Omit<JaegerSpanJson, 'processID' | 'tags'> & { tags: JaegerKV[] } {
+function expectedJaegerSpan(
+  s: ReadableSpan,
+): Omit<JaegerSpanJson, 'processID' | 'tags'> & { tags: JaegerKV[] } {
   const ctx = s.spanContext();
   const refs: JaegerSpanJson['references'] = [];
   if (s.parentSpanContext !== undefined) {
     refs.push({ refType: 'CHILD_OF', traceID: ctx.traceId, spanID: s.parentSpanContext.spanId });
   }
-  for (const l of s.links) refs.push({ refType: 'FOLLOWS_FROM', traceID: l.context.traceId, spanID: l.context.spanId });
+  for (const l of s.links)
+    refs.push({ refType: 'FOLLOWS_FROM', traceID: l.context.traceId, spanID: l.context.spanId });
   const tag = (key: string, v: unknown): JaegerKV => {
     if (typeof v === 'string') return { key, type: 'string', value: v };
     if (typeof v === 'boolean') return { key, type: 'bool', value: v };
-    if (typeof v === 'number') return Number.isInteger(v) ? { key, type: 'int64', value: v } : { key, type: 'float64', value: v };
+    if (typeof v === 'number')
+      return Number.isInteger(v)
+        ? { key, type: 'int64', value: v }
+        : { key, type: 'float64', value: v };
     return { key, type: 'string', value: JSON.stringify(v) };
   };
   const tags = Object.entries(s.attributes).map(([k, v]) => tag(k, v));
   tags.push({ key: 'otel.scope.name', type: 'string', value: 'compat-test' });
   tags.push({ key: 'otel.scope.version', type: 'string', value: '1.2.3' });
-  tags.push({ key: 'span.kind', type: 'string', value: ['internal', 'server', 'client', 'producer', 'consumer'][s.kind] ?? '' });
-  if (s.status.code === SpanStatusCode.OK) tags.push({ key: 'otel.status_code', type: 'string', value: 'OK' });
+  tags.push({
+    key: 'span.kind',
+    type: 'string',
+    value: ['internal', 'server', 'client', 'producer', 'consumer'][s.kind] ?? '',
+  });
+  if (s.status.code === SpanStatusCode.OK)
+    tags.push({ key: 'otel.status_code', type: 'string', value: 'OK' });
   if (s.status.code === SpanStatusCode.ERROR) {
-    tags.push({ key: 'otel.status_code', type: 'string', value: 'ERROR' }, { key: 'error', type: 'bool', value: true });
+    tags.push(
+      { key: 'otel.status_code', type: 'string', value: 'ERROR' },
+      { key: 'error', type: 'bool', value: true },
+    );
   }
-  if (s.status.message) tags.push({ key: 'otel.status_description', type: 'string', value: s.status.message });
+  if (s.status.message)
+    tags.push({ key: 'otel.status_description', type: 'string', value: s.status.message });
   return {
     traceID: ctx.traceId,
     spanID: ctx.spanId,
@@ -133,7 +149,10 @@ function expectedJaegerSpan(s: ReadableSpan): Omit<JaegerSpanJson, 'processID' |
     tags,
     logs: s.events.map((e) => ({
       timestamp: micros(e.time),
-      fields: [{ key: 'event', type: 'string', value: e.name }, ...Object.entries(e.attributes ?? {}).map(([k, v]) => tag(k, v))],
+      fields: [
+        { key: 'event', type: 'string', value: e.name },
+        ...Object.entries(e.attributes ?? {}).map(([k, v]) => tag(k, v)),
+      ],
     })),
     warnings: null,
   };
@@ -190,9 +209,14 @@ for (const [encoding, makeExporter] of [
       assert.equal(ptags.get('telemetry.sdk.language'), 'nodejs');
       assert.equal(ptags.has('service.name'), false);
       for (const s of sent) {
-        const got: JaegerSpanJson | undefined = t.spans.find((x) => x.spanID === s.spanContext().spanId);
+        const got: JaegerSpanJson | undefined = t.spans.find(
+          (x) => x.spanID === s.spanContext().spanId,
+        );
         assert.ok(got, `span ${s.name} missing`);
-        assert.deepEqual({ ...got, processID: undefined, flags: undefined }, { ...expectedJaegerSpan(s), processID: undefined, flags: undefined });
+        assert.deepEqual(
+          { ...got, processID: undefined, flags: undefined },
+          { ...expectedJaegerSpan(s), processID: undefined, flags: undefined },
+        );
         assert.equal(got.processID, 'p1');
       }
     });
@@ -203,18 +227,27 @@ for (const [encoding, makeExporter] of [
       const found = await getJson(
         `/api/traces?service=recommendation&operation=get_product_list&tag=app.cache_hit:false&minDuration=0us&start=${start}&end=${end}`,
       );
-      assert.deepEqual((found['data'] as JaegerTraceJson[]).map((x) => x.traceID), [traceId]);
-      const none = await getJson(`/api/traces?service=recommendation&tag=app.cache_hit:true&start=${start}&end=${end}`);
+      assert.deepEqual(
+        (found['data'] as JaegerTraceJson[]).map((x) => x.traceID),
+        [traceId],
+      );
+      const none = await getJson(
+        `/api/traces?service=recommendation&tag=app.cache_hit:true&start=${start}&end=${end}`,
+      );
       assert.deepEqual(none['data'], []);
     });
 
     test('services and operations list what the SDK sent', async () => {
       assert.deepEqual((await getJson('/api/services'))['data'], ['recommendation']);
-      const ops = (await getJson('/api/operations?service=recommendation'))['data'] as { name: string; spanKind: string }[];
-      assert.deepEqual(
-        ops.map((o) => `${o.name}:${o.spanKind}`).sort(),
-        ['/oteldemo.RecommendationService/ListRecommendations:server', 'get_product_list:internal', 'process:consumer'],
-      );
+      const ops = (await getJson('/api/operations?service=recommendation'))['data'] as {
+        name: string;
+        spanKind: string;
+      }[];
+      assert.deepEqual(ops.map((o) => `${o.name}:${o.spanKind}`).sort(), [
+        '/oteldemo.RecommendationService/ListRecommendations:server',
+        'get_product_list:internal',
+        'process:consumer',
+      ]);
     });
 
     test('api/v3 OTLP/JSON decodes back to exactly the stored spans', async () => {
@@ -222,7 +255,8 @@ for (const [encoding, makeExporter] of [
       const bytes = new TextEncoder().encode(JSON.stringify(body['result']));
       const decoded = decodeRequest('traces', 'json', bytes, resolveLimits());
       assert.equal(decoded.rejected, 0, decoded.rejectReason);
-      const bySpanId = (a: { spanId: string }, b: { spanId: string }): number => a.spanId.localeCompare(b.spanId);
+      const bySpanId = (a: { spanId: string }, b: { spanId: string }): number =>
+        a.spanId.localeCompare(b.spanId);
       const stored = [...(await store.getTrace(traceId))].sort(bySpanId);
       const roundTripped = [...(decoded.batch.spans ?? [])].sort(bySpanId);
       assert.equal(roundTripped.length, sent.length);

@@ -21,15 +21,21 @@ const traceIds = (body: Record<string, unknown>): string[] =>
 test('/api/services lists services in the envelope with total', async () => {
   const { status, body } = await get('/api/services');
   assert.equal(status, 200);
-  assert.deepEqual(body, { data: ['frontend', 'recommendation'], total: 2, limit: 0, offset: 0, errors: null });
+  assert.deepEqual(body, {
+    data: ['frontend', 'recommendation'],
+    total: 2,
+    limit: 0,
+    offset: 0,
+    errors: null,
+  });
 });
 
 test('/api/services/{service}/operations lists operation names', async () => {
   const { body } = await get('/api/services/recommendation/operations');
-  assert.deepEqual(
-    [...(body['data'] as string[])].sort(),
-    ['/oteldemo.RecommendationService/ListRecommendations', 'get_product_list'],
-  );
+  assert.deepEqual([...(body['data'] as string[])].sort(), [
+    '/oteldemo.RecommendationService/ListRecommendations',
+    'get_product_list',
+  ]);
   assert.equal(body['total'], 2);
 });
 
@@ -43,7 +49,9 @@ test('/api/operations gives name and spanKind, filtered by spanKind', async () =
     ],
   );
   const servers = await get('/api/operations?service=recommendation&spanKind=server');
-  assert.deepEqual(servers.body['data'], [{ name: '/oteldemo.RecommendationService/ListRecommendations', spanKind: 'server' }]);
+  assert.deepEqual(servers.body['data'], [
+    { name: '/oteldemo.RecommendationService/ListRecommendations', spanKind: 'server' },
+  ]);
 });
 
 test('/api/operations without service is a 400 naming it', async () => {
@@ -66,7 +74,10 @@ test('/api/traces/{id} returns the whole trace, field by field', async () => {
   assert.equal(trace?.['traceID'], MISS);
   assert.equal(trace?.['warnings'], null);
   assert.deepEqual(trace?.['processes'], {
-    p1: { serviceName: 'frontend', tags: [{ key: 'service.version', type: 'string', value: '1.0' }] },
+    p1: {
+      serviceName: 'frontend',
+      tags: [{ key: 'service.version', type: 'string', value: '1.0' }],
+    },
     p2: { serviceName: 'recommendation', tags: [] },
   });
   const spans = trace?.['spans'] as Record<string, unknown>[];
@@ -127,18 +138,26 @@ test('/api/traces by service finds every trace touching it, most recent first', 
 });
 
 test('/api/traces: tags as JSON map and tag=k:v both filter', async () => {
-  const json = await get(`/api/traces?service=recommendation&tags=${encodeURIComponent('{"app.cache_hit":"false"}')}&${RANGE_QUERY}`);
+  const json = await get(
+    `/api/traces?service=recommendation&tags=${encodeURIComponent('{"app.cache_hit":"false"}')}&${RANGE_QUERY}`,
+  );
   assert.deepEqual(traceIds(json.body), [MISS]);
   const kv = await get(`/api/traces?service=recommendation&tag=app.cache_hit:true&${RANGE_QUERY}`);
   assert.deepEqual(traceIds(kv.body), [HIT]);
-  const both = await get(`/api/traces?service=recommendation&tag=app.cache_hit:true&tag=app.products.count:10&${RANGE_QUERY}`);
+  const both = await get(
+    `/api/traces?service=recommendation&tag=app.cache_hit:true&tag=app.products.count:10&${RANGE_QUERY}`,
+  );
   assert.deepEqual(traceIds(both.body), [HIT]);
 });
 
 test('/api/traces: operation and Go-duration bounds filter', async () => {
-  const slow = await get(`/api/traces?service=recommendation&operation=get_product_list&minDuration=100ms&${RANGE_QUERY}`);
+  const slow = await get(
+    `/api/traces?service=recommendation&operation=get_product_list&minDuration=100ms&${RANGE_QUERY}`,
+  );
   assert.deepEqual(traceIds(slow.body), [MISS]);
-  const fast = await get(`/api/traces?service=recommendation&operation=get_product_list&maxDuration=0.5s&minDuration=500us&${RANGE_QUERY}`);
+  const fast = await get(
+    `/api/traces?service=recommendation&operation=get_product_list&maxDuration=0.5s&minDuration=500us&${RANGE_QUERY}`,
+  );
   assert.deepEqual(traceIds(fast.body), [HIT]);
 });
 
@@ -165,7 +184,9 @@ test('/api/traces?traceID= fetches those traces', async () => {
 
 test('/api/traces: the error trace carries error=true and otel.status_code', async () => {
   const { body } = await get(`/api/traces/${FAILED}`);
-  const tags = ((body['data'] as { spans: { tags: unknown[] }[] }[])[0]?.spans[0]?.tags ?? []) as { key: string }[];
+  const tags = ((body['data'] as { spans: { tags: unknown[] }[] }[])[0]?.spans[0]?.tags ?? []) as {
+    key: string;
+  }[];
   assert.deepEqual(
     tags.filter((t) => ['error', 'otel.status_code', 'otel.status_description'].includes(t.key)),
     [
@@ -180,7 +201,10 @@ const badSearches: [string, RegExp][] = [
   ['', /parameter 'service' is required/],
   ['service=frontend&minDuration=fast', /'minDuration'.*invalid duration/],
   ['service=frontend&maxDuration=1x', /'maxDuration'.*unknown unit/],
-  ['service=frontend&minDuration=2s&maxDuration=1s', /'maxDuration' should be greater than 'minDuration'/],
+  [
+    'service=frontend&minDuration=2s&maxDuration=1s',
+    /'maxDuration' should be greater than 'minDuration'/,
+  ],
   ['service=frontend&limit=ten', /'limit'/],
   ['service=frontend&start=yesterday', /'start'/],
   ['service=frontend&end=1.5', /'end'/],
@@ -205,13 +229,17 @@ for (const [query, why] of badSearches) {
 }
 
 test('/api/traces: a huge limit is capped and a huge range still answers', async () => {
-  const { status, body } = await get(`/api/traces?service=frontend&limit=999999999&start=0&end=${usAt(60_000)}`);
+  const { status, body } = await get(
+    `/api/traces?service=frontend&limit=999999999&start=0&end=${usAt(60_000)}`,
+  );
   assert.equal(status, 200);
   assert.ok(Array.isArray(body['data']));
 });
 
 test('/api/dependencies gives parent/child/callCount', async () => {
-  const { status, body } = await get(`/api/dependencies?endTs=${(usAt(60_000) / 1000).toFixed(0)}&lookback=3600000`);
+  const { status, body } = await get(
+    `/api/dependencies?endTs=${(usAt(60_000) / 1000).toFixed(0)}&lookback=3600000`,
+  );
   assert.equal(status, 200);
   assert.deepEqual(body['data'], [{ parent: 'frontend', child: 'recommendation', callCount: 2 }]);
 });

@@ -35,14 +35,18 @@ const MAX_NAME = 1024;
 /** Jaeger accepts short ids (leading zeros dropped); the store keys 32 lowercase hex chars. */
 export function normalizeTraceId(param: string, text: string): string {
   if (!TRACE_ID.test(text)) {
-    throw new ParamError(param, `malformed parameter ${param}: expected 1 to 32 hex digits, got "${text.slice(0, 40)}"`);
+    throw new ParamError(
+      param,
+      `malformed parameter ${param}: expected 1 to 32 hex digits, got "${text.slice(0, 40)}"`,
+    );
   }
   return text.toLowerCase().padStart(32, '0');
 }
 
 function name(param: string, text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
-  if (text.length > MAX_NAME) throw new ParamError(param, `parameter '${param}' is longer than ${MAX_NAME} characters`);
+  if (text.length > MAX_NAME)
+    throw new ParamError(param, `parameter '${param}' is longer than ${MAX_NAME} characters`);
   return text;
 }
 
@@ -50,7 +54,10 @@ function spanKindParam(text: string | undefined): TraceQuery['spanKind'] {
   if (text === undefined || text === '') return undefined;
   const kind = spanKindFromName(text);
   if (kind === undefined) {
-    throw new ParamError('spanKind', `unsupported span kind '${text.slice(0, 40)}' (valid: server, client, producer, consumer, internal)`);
+    throw new ParamError(
+      'spanKind',
+      `unsupported span kind '${text.slice(0, 40)}' (valid: server, client, producer, consumer, internal)`,
+    );
   }
   return kind;
 }
@@ -65,11 +72,16 @@ export function parseLegacyTraceQuery(c: Context): TraceQuery {
   const lookbackText = q('lookback');
   // The Jaeger UI sends `lookback=1h` (or `custom`) beside start/end; it only matters without a start.
   const lookback =
-    lookbackText && lookbackText !== 'custom' ? parseDurationParam('lookback', lookbackText) : DEFAULT_LOOKBACK_NS;
+    lookbackText && lookbackText !== 'custom'
+      ? parseDurationParam('lookback', lookbackText)
+      : DEFAULT_LOOKBACK_NS;
   const sortText = q('sort');
   const sort = sortText ? parseTraceSort(sortText) : 'recent';
   if (sort === undefined) {
-    throw new ParamError('sort', `unknown sort '${sortText?.slice(0, 40)}' (valid: recent, longest, shortest, most-spans)`);
+    throw new ParamError(
+      'sort',
+      `unknown sort '${sortText?.slice(0, 40)}' (valid: recent, longest, shortest, most-spans)`,
+    );
   }
   const operation = name('operation', q('operation'));
   const spanKind = spanKindParam(q('spanKind'));
@@ -111,7 +123,10 @@ export function createJaegerLegacyApi(deps: { store: TelemetryStore }): Hono {
     const service = name('service', c.req.query('service'));
     if (service === undefined) throw new ParamError('service', "parameter 'service' is required");
     const ops = await store.operations(service, spanKindParam(c.req.query('spanKind')));
-    const data: JaegerOperation[] = ops.map((o) => ({ name: o.name, spanKind: spanKindName(o.spanKind) }));
+    const data: JaegerOperation[] = ops.map((o) => ({
+      name: o.name,
+      spanKind: spanKindName(o.spanKind),
+    }));
     return c.json(jaegerEnvelope(data, data.length));
   });
 
@@ -121,8 +136,14 @@ export function createJaegerLegacyApi(deps: { store: TelemetryStore }): Hono {
       // Jaeger's "find by ids" form of search; unknown ids are silently absent.
       if (ids.length > 100) throw new ParamError('traceID', 'at most 100 traceID values');
       const wanted = [...new Set(ids.map((id) => normalizeTraceId('traceID', id)))];
-      const found = await Promise.all(wanted.map(async (id) => ({ id, spans: await store.getTrace(id) })));
-      return c.json(jaegerEnvelope(found.filter((t) => t.spans.length > 0).map((t) => toJaegerTrace(t.id, t.spans))));
+      const found = await Promise.all(
+        wanted.map(async (id) => ({ id, spans: await store.getTrace(id) })),
+      );
+      return c.json(
+        jaegerEnvelope(
+          found.filter((t) => t.spans.length > 0).map((t) => toJaegerTrace(t.id, t.spans)),
+        ),
+      );
     }
     const traces = await findTraces(store, parseLegacyTraceQuery(c));
     return c.json(jaegerEnvelope(traces.map((t) => toJaegerTrace(t.traceId, t.spans))));

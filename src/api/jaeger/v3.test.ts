@@ -35,7 +35,9 @@ interface OtlpResult {
 
 const traceIdsOf = (body: unknown): string[] => [
   ...new Set(
-    (body as OtlpResult).result.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.traceId))),
+    (body as OtlpResult).result.resourceSpans.flatMap((r) =>
+      r.scopeSpans.flatMap((s) => s.spans.map((x) => x.traceId)),
+    ),
   ),
 ];
 
@@ -47,10 +49,14 @@ test('/api/v3/services answers {services}', async () => {
 
 test('/api/v3/operations answers {operations:[{name,spanKind}]}, both spanKind spellings', async () => {
   const camel = await get('/api/v3/operations?service=recommendation&spanKind=internal');
-  assert.deepEqual(camel.body, { operations: [{ name: 'get_product_list', spanKind: 'internal' }] });
+  assert.deepEqual(camel.body, {
+    operations: [{ name: 'get_product_list', spanKind: 'internal' }],
+  });
   const snake = await get('/api/v3/operations?service=recommendation&span_kind=server');
   assert.deepEqual(snake.body, {
-    operations: [{ name: '/oteldemo.RecommendationService/ListRecommendations', spanKind: 'server' }],
+    operations: [
+      { name: '/oteldemo.RecommendationService/ListRecommendations', spanKind: 'server' },
+    ],
   });
 });
 
@@ -65,11 +71,16 @@ test('/api/v3/traces/{id} answers OTLP/JSON in {result}', async () => {
   assert.equal(status, 200);
   const r = (body as unknown as OtlpResult).result;
   assert.deepEqual(
-    r.resourceSpans.map((rs) => rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue),
+    r.resourceSpans.map(
+      (rs) => rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue,
+    ),
     ['frontend', 'recommendation'],
   );
   const spans = r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans));
-  const internal = spans.find((s) => s.name === 'get_product_list') as unknown as Record<string, unknown>;
+  const internal = spans.find((s) => s.name === 'get_product_list') as unknown as Record<
+    string,
+    unknown
+  >;
   assert.deepEqual(internal, {
     traceId: MISS,
     spanId: '0000000000000003',
@@ -84,7 +95,11 @@ test('/api/v3/traces/{id} answers OTLP/JSON in {result}', async () => {
       { key: 'app.products.count', value: { intValue: '364000' } },
     ],
     events: [
-      { timeUnixNano: nsAt(1).toString(), name: 'cache checked', attributes: [{ key: 'hit', value: { boolValue: false } }] },
+      {
+        timeUnixNano: nsAt(1).toString(),
+        name: 'cache checked',
+        attributes: [{ key: 'hit', value: { boolValue: false } }],
+      },
     ],
     status: {},
   });
@@ -100,8 +115,12 @@ test('/api/v3/traces/{id} of an unknown trace is 404; a bad id 400', async () =>
 });
 
 test('/api/v3/traces: snake_case and camelCase spellings give the same answer', async () => {
-  const snake = await get(`/api/v3/traces?query.service_name=recommendation&query.operation_name=get_product_list&${WINDOW}`);
-  const camel = await get(`/api/v3/traces?query.serviceName=recommendation&query.operationName=get_product_list&${WINDOW_CAMEL}`);
+  const snake = await get(
+    `/api/v3/traces?query.service_name=recommendation&query.operation_name=get_product_list&${WINDOW}`,
+  );
+  const camel = await get(
+    `/api/v3/traces?query.serviceName=recommendation&query.operationName=get_product_list&${WINDOW_CAMEL}`,
+  );
   assert.equal(snake.status, 200);
   assert.deepEqual(traceIdsOf(snake.body), [HIT, MISS]);
   assert.deepEqual(camel.body, snake.body);
@@ -109,15 +128,25 @@ test('/api/v3/traces: snake_case and camelCase spellings give the same answer', 
 
 test('/api/v3/traces: attributes, durations and search depth filter', async () => {
   const attrs = encodeURIComponent('{"app.cache_hit":"false"}');
-  const miss = await get(`/api/v3/traces?query.serviceName=recommendation&query.attributes=${attrs}&${WINDOW}`);
+  const miss = await get(
+    `/api/v3/traces?query.serviceName=recommendation&query.attributes=${attrs}&${WINDOW}`,
+  );
   assert.deepEqual(traceIdsOf(miss.body), [MISS]);
-  const slow = await get(`/api/v3/traces?query.serviceName=recommendation&query.durationMin=100ms&${WINDOW}`);
+  const slow = await get(
+    `/api/v3/traces?query.serviceName=recommendation&query.durationMin=100ms&${WINDOW}`,
+  );
   assert.deepEqual(traceIdsOf(slow.body), [MISS]);
-  const fast = await get(`/api/v3/traces?query.service_name=recommendation&query.duration_max=50ms&${WINDOW}`);
+  const fast = await get(
+    `/api/v3/traces?query.service_name=recommendation&query.duration_max=50ms&${WINDOW}`,
+  );
   assert.deepEqual(traceIdsOf(fast.body), [HIT]);
-  const one = await get(`/api/v3/traces?query.service_name=frontend&query.search_depth=1&${WINDOW}`);
+  const one = await get(
+    `/api/v3/traces?query.service_name=frontend&query.search_depth=1&${WINDOW}`,
+  );
   assert.deepEqual(traceIdsOf(one.body), [HIT]);
-  const numTraces = await get(`/api/v3/traces?query.service_name=frontend&query.num_traces=2&${WINDOW}`);
+  const numTraces = await get(
+    `/api/v3/traces?query.service_name=frontend&query.num_traces=2&${WINDOW}`,
+  );
   assert.deepEqual(traceIdsOf(numTraces.body), [HIT, MISS]);
 });
 
@@ -130,11 +159,17 @@ test('/api/v3/traces: the time window is RFC 3339 with nanosecond digits', async
 
 const bad: [string, RegExp][] = [
   ['query.serviceName=frontend', /query.startTimeMin and query.startTimeMax are required/],
-  [`query.serviceName=frontend&query.startTimeMin=yesterday&query.startTimeMax=${iso(0)}`, /malformed parameter query.startTimeMin/],
+  [
+    `query.serviceName=frontend&query.startTimeMin=yesterday&query.startTimeMax=${iso(0)}`,
+    /malformed parameter query.startTimeMin/,
+  ],
   [`query.start_time_min=${iso(0)}&query.start_time_max=${iso(0)}`, /must be before/],
   [`${WINDOW}&query.search_depth=-1`, /malformed parameter query.search_depth/],
   [`${WINDOW}&query.durationMin=1parsec`, /'query.durationMin'/],
-  [`${WINDOW}&query.duration_min=2s&query.duration_max=1s`, /'query.duration_max' should be greater/],
+  [
+    `${WINDOW}&query.duration_min=2s&query.duration_max=1s`,
+    /'query.duration_max' should be greater/,
+  ],
   [`${WINDOW}&query.attributes=%5B1%5D`, /malformed 'query.attributes'/],
 ];
 
@@ -148,7 +183,9 @@ for (const [query, why] of bad) {
 }
 
 test('/api/v3/trace-summaries gives Jaeger TraceSummary objects', async () => {
-  const { status, body } = await get(`/api/v3/trace-summaries?query.serviceName=frontend&${WINDOW}`);
+  const { status, body } = await get(
+    `/api/v3/trace-summaries?query.serviceName=frontend&${WINDOW}`,
+  );
   assert.equal(status, 200);
   const summaries = body['summaries'] as Record<string, unknown>[];
   assert.deepEqual(
@@ -172,7 +209,9 @@ test('/api/v3/trace-summaries gives Jaeger TraceSummary objects', async () => {
 });
 
 test('/api/v3/trace-summaries honours sort for the lab UI', async () => {
-  const { body } = await get(`/api/v3/trace-summaries?query.serviceName=frontend&sort=longest&${WINDOW}`);
+  const { body } = await get(
+    `/api/v3/trace-summaries?query.serviceName=frontend&sort=longest&${WINDOW}`,
+  );
   assert.deepEqual(
     (body['summaries'] as { traceId: string }[]).map((s) => s.traceId),
     [MISS, FAILED, HIT],

@@ -55,7 +55,10 @@ export function parseV3TraceQuery(c: Context): TraceQuery {
   const min = pick(c, 'query.startTimeMin', 'query.start_time_min');
   const max = pick(c, 'query.startTimeMax', 'query.start_time_max');
   if (min === undefined || max === undefined) {
-    throw new ParamError('query.startTimeMin', 'query.startTimeMin and query.startTimeMax are required');
+    throw new ParamError(
+      'query.startTimeMin',
+      'query.startTimeMin and query.startTimeMax are required',
+    );
   }
   const start = parseRfc3339(min.param, min.value);
   const end = parseRfc3339(max.param, max.value);
@@ -64,18 +67,26 @@ export function parseV3TraceQuery(c: Context): TraceQuery {
   let limit = DEFAULT_SEARCH_DEPTH;
   if (depth !== undefined) {
     if (!/^\d{1,10}$/.test(depth.value) || Number(depth.value) === 0) {
-      throw new ParamError(depth.param, `malformed parameter ${depth.param}: expected a positive integer`);
+      throw new ParamError(
+        depth.param,
+        `malformed parameter ${depth.param}: expected a positive integer`,
+      );
     }
     limit = Math.min(Number(depth.value), MAX_LIMIT);
   }
   const attrsText = c.req.query('query.attributes');
-  const attributes = attrsText ? Object.fromEntries(parseJsonStringMap('query.attributes', attrsText)) : {};
+  const attributes = attrsText
+    ? Object.fromEntries(parseJsonStringMap('query.attributes', attrsText))
+    : {};
   const dmin = pick(c, 'query.durationMin', 'query.duration_min');
   const dmax = pick(c, 'query.durationMax', 'query.duration_max');
   const sortText = c.req.query('sort');
   const sort = sortText ? parseTraceSort(sortText) : 'recent';
   if (sort === undefined) {
-    throw new ParamError('sort', `unknown sort '${sortText?.slice(0, 40)}' (valid: recent, longest, shortest, most-spans)`);
+    throw new ParamError(
+      'sort',
+      `unknown sort '${sortText?.slice(0, 40)}' (valid: recent, longest, shortest, most-spans)`,
+    );
   }
   return {
     range: boundedRange(min.param, start, end - 1n),
@@ -112,11 +123,16 @@ export function createJaegerV3Api(deps: { store: TelemetryStore }): Hono {
     if (kindParam !== undefined) {
       kind = spanKindFromName(kindParam.value);
       if (kind === undefined) {
-        throw new ParamError(kindParam.param, `unsupported span kind '${kindParam.value.slice(0, 40)}'`);
+        throw new ParamError(
+          kindParam.param,
+          `unsupported span kind '${kindParam.value.slice(0, 40)}'`,
+        );
       }
     }
     const ops = await store.operations(service, kind);
-    return c.json({ operations: ops.map((o) => ({ name: o.name, spanKind: spanKindName(o.spanKind) })) });
+    return c.json({
+      operations: ops.map((o) => ({ name: o.name, spanKind: spanKindName(o.spanKind) })),
+    });
   });
 
   app.get('/api/v3/traces', async (c) => {

@@ -30,7 +30,8 @@ export function createFlagsApi(flags: FlagsService | undefined): Hono {
     const { status, message } = statusOf(err);
     return jaegerError(c, status, message);
   });
-  const unavailable = 'flags are not available: this backend runs without the shop (use `otel-lab start`)';
+  const unavailable =
+    'flags are not available: this backend runs without the shop (use `otel-lab start`)';
 
   app.get('/flags', async (c) => {
     if (flags === undefined) return jaegerError(c, 503, unavailable);
@@ -49,16 +50,29 @@ export function createFlagsApi(flags: FlagsService | undefined): Hono {
       return jaegerError(c, 400, 'body must be JSON such as {"variant":"on"}');
     }
     const variant = (body as { variant?: unknown } | null)?.variant;
-    if (typeof variant !== 'string') return jaegerError(c, 400, 'body must be JSON such as {"variant":"on"}: "variant" is missing or not a string');
+    if (typeof variant !== 'string')
+      return jaegerError(
+        c,
+        400,
+        'body must be JSON such as {"variant":"on"}: "variant" is missing or not a string',
+      );
     // Validated here, not left to the implementation, so the status codes do not depend on how it reports errors.
     const all = await flags.list();
     const flag = all.find((f) => f.name === name);
     if (flag === undefined) {
-      return jaegerError(c, 404, `unknown flag "${name.slice(0, 100)}" (known: ${all.map((f) => f.name).join(', ')})`);
+      return jaegerError(
+        c,
+        404,
+        `unknown flag "${name.slice(0, 100)}" (known: ${all.map((f) => f.name).join(', ')})`,
+      );
     }
     const valid = Object.keys(flag.variants);
     if (!valid.includes(variant)) {
-      return jaegerError(c, 400, `flag "${name}" has no variant "${variant.slice(0, 100)}" (valid: ${valid.join(', ')})`);
+      return jaegerError(
+        c,
+        400,
+        `flag "${name}" has no variant "${variant.slice(0, 100)}" (valid: ${valid.join(', ')})`,
+      );
     }
     return c.json(await flags.set(name, variant));
   });

@@ -20,7 +20,13 @@ function fakeFlags(): FlagsService & { calls: [string, string][] } {
     ],
     [
       'adServiceFailure',
-      { name: 'adServiceFailure', description: 'Fail ad service', variants: { on: true, off: false }, defaultVariant: 'off', state: 'ENABLED' },
+      {
+        name: 'adServiceFailure',
+        description: 'Fail ad service',
+        variants: { on: true, off: false },
+        defaultVariant: 'off',
+        state: 'ENABLED',
+      },
     ],
   ]);
   const calls: [string, string][] = [];
@@ -55,7 +61,8 @@ async function call(
   const res = await target.request(`http://localhost/api${path}`, init);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
-const firstError = (body: Record<string, unknown>): string => (body['errors'] as { msg: string }[])[0]?.msg ?? '';
+const firstError = (body: Record<string, unknown>): string =>
+  (body['errors'] as { msg: string }[])[0]?.msg ?? '';
 const put = (variant: unknown): RequestInit => ({
   method: 'PUT',
   headers: { 'content-type': 'application/json' },
@@ -93,7 +100,10 @@ test('PUT an unknown variant: 400 naming the valid ones, nothing set', async () 
 test('PUT an unknown flag: 404 naming the known ones', async () => {
   const { status, body } = await call('/flags/noSuchFlag', put('on'));
   assert.equal(status, 404);
-  assert.match(firstError(body), /unknown flag "noSuchFlag" \(known: recommendationServiceCacheFailure, adServiceFailure\)/);
+  assert.match(
+    firstError(body),
+    /unknown flag "noSuchFlag" \(known: recommendationServiceCacheFailure, adServiceFailure\)/,
+  );
 });
 
 test('PUT with a body that is not {variant: string}: 400', async () => {
@@ -103,7 +113,10 @@ test('PUT with a body that is not {variant: string}: 400', async () => {
   const numeric = await call('/flags/adServiceFailure', put(1));
   assert.equal(numeric.status, 400);
   assert.match(firstError(numeric.body), /"variant" is missing or not a string/);
-  const huge = await call('/flags/adServiceFailure', { method: 'PUT', body: JSON.stringify({ variant: 'x'.repeat(5000) }) });
+  const huge = await call('/flags/adServiceFailure', {
+    method: 'PUT',
+    body: JSON.stringify({ variant: 'x'.repeat(5000) }),
+  });
   assert.equal(huge.status, 413);
 });
 
@@ -114,13 +127,17 @@ test('without a flags service, /api/flags is a 503 that says why', async () => {
   assert.match(firstError(body), /without the shop/);
 });
 
-const ids = (body: Record<string, unknown>): string[] => (body['data'] as { traceID: string }[]).map((s) => s.traceID);
+const ids = (body: Record<string, unknown>): string[] =>
+  (body['data'] as { traceID: string }[]).map((s) => s.traceID);
 
 test('GET /api/trace-summaries gives list rows in microseconds', async () => {
   const { status, body } = await call(`/trace-summaries?service=frontend&${RANGE_QUERY}`);
   assert.equal(status, 200);
   const rows = body['data'] as Record<string, unknown>[];
-  assert.deepEqual(rows.map((r) => r['traceID']), [HIT, MISS, FAILED]);
+  assert.deepEqual(
+    rows.map((r) => r['traceID']),
+    [HIT, MISS, FAILED],
+  );
   assert.deepEqual(rows[1], {
     traceID: MISS,
     rootService: 'frontend',
@@ -145,7 +162,10 @@ test('GET /api/trace-summaries sorts four ways', async () => {
 
 test('GET /api/trace-summaries filters by logfmt tags, operation, durations and limit', async () => {
   const tags = encodeURIComponent('app.cache_hit=false');
-  assert.deepEqual(ids((await call(`/trace-summaries?service=recommendation&tags=${tags}&${RANGE_QUERY}`)).body), [MISS]);
+  assert.deepEqual(
+    ids((await call(`/trace-summaries?service=recommendation&tags=${tags}&${RANGE_QUERY}`)).body),
+    [MISS],
+  );
   const op = `/trace-summaries?service=recommendation&operation=get_product_list&maxDuration=10ms&${RANGE_QUERY}`;
   assert.deepEqual(ids((await call(op)).body), [HIT]);
   assert.deepEqual(ids((await call(`/trace-summaries?limit=1&${RANGE_QUERY}`)).body), [HIT]);
@@ -176,16 +196,28 @@ test('GET /api/spans/distribution gives count, quantiles and buckets (ns)', asyn
   const path = `/spans/distribution?service=recommendation&operation=get_product_list&tags=${tags}&${RANGE_QUERY}`;
   const { status, body } = await call(path);
   assert.equal(status, 200);
-  const d = body['data'] as { count: number; quantiles: Record<string, number>; buckets: { le: number | null; count: number }[] };
+  const d = body['data'] as {
+    count: number;
+    quantiles: Record<string, number>;
+    buckets: { le: number | null; count: number }[];
+  };
   assert.equal(d.count, 1);
   assert.equal(d.quantiles['p50'], Number(nsAt(900) - nsAt(1)));
-  assert.equal(d.buckets.reduce((n, b) => n + b.count, 0), 1);
+  assert.equal(
+    d.buckets.reduce((n, b) => n + b.count, 0),
+    1,
+  );
 });
 
 test('GET /api/spans/attributes breaks spans down by attribute value', async () => {
-  const { status, body } = await call(`/spans/attributes?service=recommendation&operation=get_product_list&${RANGE_QUERY}`);
+  const { status, body } = await call(
+    `/spans/attributes?service=recommendation&operation=get_product_list&${RANGE_QUERY}`,
+  );
   assert.equal(status, 200);
-  const d = body['data'] as { spanCount: number; keys: { key: string; values: { value: string; count: number }[] }[] };
+  const d = body['data'] as {
+    spanCount: number;
+    keys: { key: string; values: { value: string; count: number }[] }[];
+  };
   assert.equal(d.spanCount, 2);
   const hit = d.keys.find((k) => k.key === 'app.cache_hit');
   assert.deepEqual(hit?.values.map((v) => v.value).sort(), ['false', 'true']);
@@ -215,7 +247,10 @@ test('GET /api/logs returns logs with trace links, newest first filters', async 
 
 test('GET /api/logs filters by severity, service, text and trace id', async () => {
   const errors = await call(`/logs?minSeverity=error&${RANGE_QUERY}`);
-  assert.deepEqual((errors.body['data'] as { service: string }[]).map((l) => l.service), ['frontend']);
+  assert.deepEqual(
+    (errors.body['data'] as { service: string }[]).map((l) => l.service),
+    ['frontend'],
+  );
   const structured = (errors.body['data'] as { body: unknown }[])[0]?.body;
   assert.deepEqual(structured, { msg: 'catalog down', code: 14 });
   const byTrace = await call(`/logs?traceId=${MISS}&${RANGE_QUERY}`);
@@ -229,7 +264,9 @@ test('GET /api/logs filters by severity, service, text and trace id', async () =
 test('GET /api/dependencies gives service-map edges with call and error counts', async () => {
   const { status, body } = await call(`/dependencies?${RANGE_QUERY}`);
   assert.equal(status, 200);
-  assert.deepEqual(body['data'], [{ parent: 'frontend', child: 'recommendation', callCount: 2, errorCount: 0 }]);
+  assert.deepEqual(body['data'], [
+    { parent: 'frontend', child: 'recommendation', callCount: 2, errorCount: 0 },
+  ]);
 });
 
 test('an unknown /api path is a JSON 404, not the UI', async () => {

@@ -8,7 +8,13 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { LogRecord } from '../../model/telemetry';
-import { anyValueToJson, parseTraceSort, serviceNameOf, toLabSummary, toMicros } from '../../query/traces';
+import {
+  anyValueToJson,
+  parseTraceSort,
+  serviceNameOf,
+  toLabSummary,
+  toMicros,
+} from '../../query/traces';
 import type { JsonValue } from '../../query/traces';
 import type { SpanFilter, TelemetryStore, TimeRange } from '../../store/store';
 import { jaegerError, statusOf } from '../errors';
@@ -26,12 +32,20 @@ const DEFAULT_LIMIT = 20;
 const DEFAULT_LOG_LIMIT = 100;
 const MAX_NAME = 1024;
 
-const SEVERITIES: Readonly<Record<string, number>> = { trace: 1, debug: 5, info: 9, warn: 13, error: 17, fatal: 21 };
+const SEVERITIES: Readonly<Record<string, number>> = {
+  trace: 1,
+  debug: 5,
+  info: 9,
+  warn: 13,
+  error: 17,
+  fatal: 21,
+};
 
 function text(c: Context, param: string): string | undefined {
   const v = c.req.query(param);
   if (v === undefined || v === '') return undefined;
-  if (v.length > MAX_NAME) throw new ParamError(param, `parameter '${param}' is longer than ${MAX_NAME} characters`);
+  if (v.length > MAX_NAME)
+    throw new ParamError(param, `parameter '${param}' is longer than ${MAX_NAME} characters`);
   return v;
 }
 
@@ -55,7 +69,12 @@ function spanFilter(c: Context): SpanFilter {
     ...(service !== undefined ? { service } : {}),
     ...(operation !== undefined ? { operation } : {}),
     ...(attributes !== undefined ? { attributes } : {}),
-    ...parseDurationBounds('minDuration', c.req.query('minDuration'), 'maxDuration', c.req.query('maxDuration')),
+    ...parseDurationBounds(
+      'minDuration',
+      c.req.query('minDuration'),
+      'maxDuration',
+      c.req.query('maxDuration'),
+    ),
   };
 }
 
@@ -65,7 +84,10 @@ function severityParam(value: string | undefined): number | undefined {
   if (named !== undefined) return named;
   const n = /^\d{1,2}$/.test(value) ? Number(value) : Number.NaN;
   if (!(n >= 1 && n <= 24)) {
-    throw new ParamError('minSeverity', `'minSeverity' must be 1..24 or one of ${Object.keys(SEVERITIES).join(', ')}`);
+    throw new ParamError(
+      'minSeverity',
+      `'minSeverity' must be 1..24 or one of ${Object.keys(SEVERITIES).join(', ')}`,
+    );
   }
   return n;
 }
@@ -130,7 +152,10 @@ export function createSearchApi(deps: { store: TelemetryStore }): Hono {
     const sortText = c.req.query('sort');
     const sort = sortText ? parseTraceSort(sortText) : 'recent';
     if (sort === undefined) {
-      throw new ParamError('sort', `unknown sort '${sortText?.slice(0, 40)}' (valid: recent, longest, shortest, most-spans)`);
+      throw new ParamError(
+        'sort',
+        `unknown sort '${sortText?.slice(0, 40)}' (valid: recent, longest, shortest, most-spans)`,
+      );
     }
     const summaries = await store.searchTraces({
       ...filter,
@@ -147,20 +172,32 @@ export function createSearchApi(deps: { store: TelemetryStore }): Hono {
       data: {
         count: d.count,
         quantiles: d.quantiles,
-        buckets: d.buckets.map((b) => ({ le: Number.isFinite(b.le) ? b.le : null, count: b.count })),
+        buckets: d.buckets.map((b) => ({
+          le: Number.isFinite(b.le) ? b.le : null,
+          count: b.count,
+        })),
       },
     });
   });
 
   app.get('/spans/attributes', async (c) => {
     const maxValues = parseLimit('maxValues', c.req.query('maxValues'), 10);
-    return c.json({ data: await store.attributeDistribution(spanFilter(c), Math.min(maxValues, 100)) });
+    return c.json({
+      data: await store.attributeDistribution(spanFilter(c), Math.min(maxValues, 100)),
+    });
   });
 
   // The service map's edges with error counts (Jaeger's /api/dependencies has call counts only).
   app.get('/dependencies', async (c) => {
     const edges = await store.dependencies(range(c));
-    return c.json({ data: edges.map((e) => ({ parent: e.parent, child: e.child, callCount: e.callCount, errorCount: e.errorCount })) });
+    return c.json({
+      data: edges.map((e) => ({
+        parent: e.parent,
+        child: e.child,
+        callCount: e.callCount,
+        errorCount: e.errorCount,
+      })),
+    });
   });
 
   app.get('/logs', async (c) => {

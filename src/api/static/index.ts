@@ -37,7 +37,8 @@ export function contentTypeOf(file: string): string {
 export function packageRoot(from: string = __dirname): string {
   let dir = from;
   for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'src', 'api'))) return dir;
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'src', 'api')))
+      return dir;
     const up = path.dirname(dir);
     if (up === dir) return process.cwd();
     dir = up;
@@ -89,7 +90,10 @@ export function createStaticHandler(uiDir: string = defaultUiDir()): StaticHandl
   return async (c) => {
     const dir = await root();
     if (dir === undefined) {
-      return c.text(`The lab UI is not built (no ${uiDir}). Run \`npm run build:ui\`, then reload.\n`, 503);
+      return c.text(
+        `The lab UI is not built (no ${uiDir}). Run \`npm run build:ui\`, then reload.\n`,
+        503,
+      );
     }
     const segments = safeSegments(c.req.path);
     if (segments === undefined) return c.text('Bad path\n', 400);

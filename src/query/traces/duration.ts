@@ -7,8 +7,8 @@
 const UNIT_NANOS: Readonly<Record<string, bigint>> = {
   ns: 1n,
   us: 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek mu
+  µs: 1_000n, // U+00B5 micro sign
+  μs: 1_000n, // U+03BC Greek mu
   ms: 1_000_000n,
   s: 1_000_000_000n,
   m: 60_000_000_000n,
@@ -45,7 +45,8 @@ export function parseGoDuration(text: string): DurationResult {
     const unitText = m[3] ?? '';
     if (whole === '' && frac === '') return fail('no number before the unit');
     const unit = UNIT_NANOS[unitText];
-    if (unit === undefined) return fail(`unknown unit "${unitText}" (valid: ns, us, µs, ms, s, m, h)`);
+    if (unit === undefined)
+      return fail(`unknown unit "${unitText}" (valid: ns, us, µs, ms, s, m, h)`);
     let nanos = BigInt(whole === '' ? '0' : whole) * unit;
     if (frac !== '') {
       const scale = 10n ** BigInt(frac.length);

@@ -30,13 +30,7 @@ export {
 } from './to-jaeger';
 export { toOtlpAnyValue, toOtlpAttributes, toOtlpSpan, toOtlpTracesData } from './to-otlp-json';
 export type { OtlpTracesData } from './to-otlp-json';
-export {
-  TRACE_SORTS,
-  findTraces,
-  parseTraceSort,
-  toLabSummary,
-  toV3Summary,
-} from './summaries';
+export { TRACE_SORTS, findTraces, parseTraceSort, toLabSummary, toV3Summary } from './summaries';
 export type { LabTraceSummary, V3TraceSummary } from './summaries';
 export { anyValueToJson, anyValueToText, bigintToJson } from './values';
 export type { JsonValue } from './values';

@@ -6,8 +6,7 @@
 // everything is worse than an error.
 
 export type LogfmtResult =
-  | { ok: true; pairs: Record<string, string> }
-  | { ok: false; error: string };
+  { ok: true; pairs: Record<string, string> } | { ok: false; error: string };
 
 const MAX_INPUT = 8192;
 const MAX_PAIRS = 64;

@@ -44,6 +44,7 @@ test('v3 summary: nanosecond strings, end = start + duration, services sorted by
 });
 
 test('sort names are the four the UI offers', () => {
-  for (const s of ['recent', 'longest', 'shortest', 'most-spans']) assert.equal(parseTraceSort(s), s);
+  for (const s of ['recent', 'longest', 'shortest', 'most-spans'])
+    assert.equal(parseTraceSort(s), s);
   assert.equal(parseTraceSort('oldest'), undefined);
 });

@@ -66,7 +66,10 @@ test('a span becomes a Jaeger span with microsecond times and a process', () => 
       },
     ],
     processes: {
-      p1: { serviceName: 'recommendation', tags: [{ key: 'host.name', type: 'string', value: 'h1' }] },
+      p1: {
+        serviceName: 'recommendation',
+        tags: [{ key: 'host.name', type: 'string', value: 'h1' }],
+      },
     },
     warnings: null,
   });
@@ -95,7 +98,11 @@ test('attribute types map to Jaeger tag types', () => {
 
 test('an error status adds otel.status_code, error=true and the description', () => {
   const [span] = toJaegerTrace(T, [
-    makeSpan({ kind: 2, status: { code: 2, message: 'boom' }, attributes: { 'app.cache_hit': false } }),
+    makeSpan({
+      kind: 2,
+      status: { code: 2, message: 'boom' },
+      attributes: { 'app.cache_hit': false },
+    }),
   ]).spans;
   assert.deepEqual(span?.tags.slice(0, 1), [{ key: 'app.cache_hit', type: 'bool', value: false }]);
   assert.deepEqual(span?.tags.slice(3), [
@@ -108,7 +115,12 @@ test('an error status adds otel.status_code, error=true and the description', ()
 
 test('OK status and trace state become tags; UNSPECIFIED kind adds none', () => {
   const [span] = toJaegerTrace(T, [
-    makeSpan({ kind: 0, status: { code: 1, message: '' }, traceState: 'k=v', scope: { ...scope, name: '', version: '' } }),
+    makeSpan({
+      kind: 0,
+      status: { code: 1, message: '' },
+      traceState: 'k=v',
+      scope: { ...scope, name: '', version: '' },
+    }),
   ]).spans;
   assert.deepEqual(span?.tags, [
     { key: 'otel.status_code', type: 'string', value: 'OK' },
@@ -134,8 +146,18 @@ test('events become logs with the name as the `event` field first', () => {
   const [span] = toJaegerTrace(T, [
     makeSpan({
       events: [
-        { timeUnixNano: 1_700_000_000_124_000_999n, name: 'exception', attributes: { 'exception.type': 'E' }, droppedAttributesCount: 0 },
-        { timeUnixNano: 1_700_000_000_125_000_000n, name: '', attributes: { n: 1n }, droppedAttributesCount: 0 },
+        {
+          timeUnixNano: 1_700_000_000_124_000_999n,
+          name: 'exception',
+          attributes: { 'exception.type': 'E' },
+          droppedAttributesCount: 0,
+        },
+        {
+          timeUnixNano: 1_700_000_000_125_000_000n,
+          name: '',
+          attributes: { n: 1n },
+          droppedAttributesCount: 0,
+        },
       ],
     }),
   ]).spans;
@@ -161,7 +183,10 @@ test('identical resources share a process; others get p2, p3 in order of appeara
     makeSpan({ spanId: '0000000000000003', resource: copy }),
     makeSpan({ spanId: '0000000000000004', resource: anonymous }),
   ]);
-  assert.deepEqual(trace.spans.map((s) => s.processID), ['p1', 'p2', 'p2', 'p3']);
+  assert.deepEqual(
+    trace.spans.map((s) => s.processID),
+    ['p1', 'p2', 'p2', 'p3'],
+  );
   assert.deepEqual(Object.keys(trace.processes), ['p1', 'p2', 'p3']);
   assert.equal(trace.processes['p3']?.serviceName, 'OTLPResourceNoServiceName');
 });
@@ -172,7 +197,8 @@ test('an end before the start gives duration 0, never negative', () => {
 });
 
 test('span kind names round-trip and accept the OTLP enum spelling', () => {
-  for (const kind of [1, 2, 3, 4, 5] as const) assert.equal(spanKindFromName(spanKindName(kind)), kind);
+  for (const kind of [1, 2, 3, 4, 5] as const)
+    assert.equal(spanKindFromName(spanKindName(kind)), kind);
   assert.equal(spanKindFromName('SPAN_KIND_SERVER'), 2);
   assert.equal(spanKindFromName('Client'), 3);
   assert.equal(spanKindFromName('bogus'), undefined);

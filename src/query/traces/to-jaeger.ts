@@ -45,7 +45,9 @@ export function toJaegerTag(key: string, v: AnyValue): JaegerKeyValue {
   if (typeof v === 'bigint') {
     const j = bigintToJson(v);
     // Past 2^53 a JSON number would silently change the value; exact text is safer.
-    return typeof j === 'number' ? { key, type: 'int64', value: j } : { key, type: 'string', value: j };
+    return typeof j === 'number'
+      ? { key, type: 'int64', value: j }
+      : { key, type: 'string', value: j };
   }
   if (typeof v === 'number') {
     return Number.isFinite(v)
@@ -80,7 +82,8 @@ export function durationMicros(start: bigint, end: bigint): number {
 
 function spanTags(span: Span): JaegerKeyValue[] {
   const tags = toJaegerTags(span.attributes);
-  if (span.scope.name !== '') tags.push({ key: 'otel.scope.name', type: 'string', value: span.scope.name });
+  if (span.scope.name !== '')
+    tags.push({ key: 'otel.scope.name', type: 'string', value: span.scope.name });
   if (span.scope.version !== '') {
     tags.push({ key: 'otel.scope.version', type: 'string', value: span.scope.version });
   }
@@ -94,7 +97,8 @@ function spanTags(span: Span): JaegerKeyValue[] {
   if (span.status.message !== '') {
     tags.push({ key: 'otel.status_description', type: 'string', value: span.status.message });
   }
-  if (span.traceState !== '') tags.push({ key: 'w3c.tracestate', type: 'string', value: span.traceState });
+  if (span.traceState !== '')
+    tags.push({ key: 'w3c.tracestate', type: 'string', value: span.traceState });
   return tags;
 }
 
@@ -112,7 +116,8 @@ function spanReferences(span: Span): JaegerReference[] {
   if (span.parentSpanId !== '') {
     refs.push({ refType: 'CHILD_OF', traceID: span.traceId, spanID: span.parentSpanId });
   }
-  for (const l of span.links) refs.push({ refType: 'FOLLOWS_FROM', traceID: l.traceId, spanID: l.spanId });
+  for (const l of span.links)
+    refs.push({ refType: 'FOLLOWS_FROM', traceID: l.traceId, spanID: l.spanId });
   return refs;
 }
 

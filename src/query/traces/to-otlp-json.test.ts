@@ -51,7 +51,9 @@ test('AnyValue kinds use the OTLP/JSON field names, int64 as text', () => {
   assert.deepEqual(toOtlpAnyValue(['a', 1n]), {
     arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }] },
   });
-  assert.deepEqual(toOtlpAnyValue({ kvlist: { k: null } }), { kvlistValue: { values: [{ key: 'k', value: {} }] } });
+  assert.deepEqual(toOtlpAnyValue({ kvlist: { k: null } }), {
+    kvlistValue: { values: [{ key: 'k', value: {} }] },
+  });
 });
 
 test('a minimal span keeps only non-default fields and an empty status', () => {
@@ -90,7 +92,14 @@ test('every span field lands in the OTLP/JSON span', () => {
     events: [{ timeUnixNano: 5n, name: 'e', attributes: { b: true }, droppedAttributesCount: 2 }],
     droppedEventsCount: 3,
     links: [
-      { traceId: 'b'.repeat(32), spanId: '000000000000000b', traceState: 'x=y', attributes: {}, droppedAttributesCount: 0, flags: 1 },
+      {
+        traceId: 'b'.repeat(32),
+        spanId: '000000000000000b',
+        traceState: 'x=y',
+        attributes: {},
+        droppedAttributesCount: 0,
+        flags: 1,
+      },
     ],
     droppedLinksCount: 4,
     status: { code: 2, message: 'bad' },
@@ -109,7 +118,14 @@ test('every span field lands in the OTLP/JSON span', () => {
     endTimeUnixNano: '1700000000000000002',
     attributes: [{ key: 'n', value: { intValue: '3' } }],
     droppedAttributesCount: 1,
-    events: [{ timeUnixNano: '5', name: 'e', attributes: [{ key: 'b', value: { boolValue: true } }], droppedAttributesCount: 2 }],
+    events: [
+      {
+        timeUnixNano: '5',
+        name: 'e',
+        attributes: [{ key: 'b', value: { boolValue: true } }],
+        droppedAttributesCount: 2,
+      },
+    ],
     droppedEventsCount: 3,
     links: [{ traceId: 'b'.repeat(32), spanId: '000000000000000b', traceState: 'x=y', flags: 1 }],
     droppedLinksCount: 4,
@@ -141,7 +157,10 @@ test('spans group by resource and scope content, keeping first-seen order', () =
 
 test('schema URLs are kept on resource and scope groups', () => {
   const data = toOtlpTracesData([
-    makeSpan({ resource: { ...res('a'), schemaUrl: 'https://r' }, scope: { ...scope('s'), schemaUrl: 'https://s' } }),
+    makeSpan({
+      resource: { ...res('a'), schemaUrl: 'https://r' },
+      scope: { ...scope('s'), schemaUrl: 'https://s' },
+    }),
   ]);
   const [rs] = data.resourceSpans;
   assert.equal(rs?.['schemaUrl'], 'https://r');

@@ -43,10 +43,19 @@ export function toOtlpAnyValue(v: AnyValue): OtlpAnyValue {
   if (typeof v === 'bigint') return { intValue: v.toString() };
   if (typeof v === 'number') {
     // Proto3 JSON spells the non-finite doubles as strings.
-    return { doubleValue: Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity' };
+    return {
+      doubleValue: Number.isFinite(v)
+        ? v
+        : Number.isNaN(v)
+          ? 'NaN'
+          : v > 0
+            ? 'Infinity'
+            : '-Infinity',
+    };
   }
   if (v instanceof Uint8Array) return { bytesValue: bytesToBase64(v) };
-  if (Array.isArray(v)) return { arrayValue: { values: (v as readonly AnyValue[]).map(toOtlpAnyValue) } };
+  if (Array.isArray(v))
+    return { arrayValue: { values: (v as readonly AnyValue[]).map(toOtlpAnyValue) } };
   return { kvlistValue: { values: toOtlpAttributes((v as { kvlist: Attributes }).kvlist) } };
 }
 
