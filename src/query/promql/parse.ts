@@ -277,13 +277,34 @@ class Converter {
     if (!op) throw this.error(opNode.from, `binary expression does not support operator ${JSON.stringify(this.text(opNode))}`);
     const returnBool = parts.some((p) => p.name === 'BoolModifier');
     const clause = parts.find((p) => p.name === 'MatchingModifierClause');
-    let matching: VectorMatching = { card: 'one-to-one', on: false, labels: [], include: [] };
-    if (clause) matching = this.matchingClause(clause);
-    const lhs = this.expr(lhsNode);
+    const matching: VectorMatching = clause ? this.matchingClause(clause) : { card: 'one-to-one', on: false, labels: [], include: [] };
+    let lhs = this.expr(lhsNode);
     const rhs = this.expr(rhsNode);
+    // lezer lexes `-2` as one number; Prometheus reads `-2 ^ 2` as -(2 ^ 2),
+    // unary minus binding looser than ^.
+    const signed = /^[-+]/.exec(this.text(lhsNode).trim())?.[0];
+    if (op === '^' && lhsNode.name === 'NumberLiteral' && signed && lhs.kind === 'number') {
+      lhs = { kind: 'number', value: signed === '-' ? -lhs.value : lhs.value };
+      const inner = this.finishBinary(n, op, lhs, rhs, returnBool, matching, lhsNode, rhsNode, opNode.from);
+      return signed === '-' ? { kind: 'unary', op: '-', expr: inner } : inner;
+    }
+    return this.finishBinary(n, op, lhs, rhs, returnBool, matching, lhsNode, rhsNode, opNode.from);
+  }
+
+  private finishBinary(
+    n: SyntaxNode,
+    op: BinaryOp,
+    lhs: Expr,
+    rhs: Expr,
+    returnBool: boolean,
+    clauseMatching: VectorMatching,
+    lhsNode: SyntaxNode,
+    rhsNode: SyntaxNode,
+    opPos: number,
+  ): Expr {
+    let matching = clauseMatching;
     const lt = typeOf(lhs);
     const rt = typeOf(rhs);
-    const opPos = opNode.from;
     if (returnBool && !isComparison(op)) throw this.error(opPos, 'bool modifier can only be used on comparison operators');
     if (isComparison(op) && !returnBool && lt === 'scalar' && rt === 'scalar') {
       throw this.error(opPos, 'comparisons between scalars must use BOOL modifier');
