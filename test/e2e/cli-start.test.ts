@@ -122,7 +122,13 @@ describe('otel-lab start', () => {
       assert.deepEqual(tree.filter(isAlive), []);
     } finally {
       if (cli.exitCode === null) cli.kill('SIGKILL');
-      for (const pid of descendants(cli.pid as number)) process.kill(pid, 'SIGKILL');
+      for (const pid of descendants(cli.pid as number)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
     }
   });
 

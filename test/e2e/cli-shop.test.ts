@@ -1,0 +1,122 @@
+// The real shop under `otel-lab start`: every service and the load generator
+// come up, load flows, and spans from every one of them reach an OTLP
+// endpoint (a JSON sink here, so any backend would do); Ctrl-C then leaves
+// no process behind. Needs the whole shop built (npm run build).
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { descendants, isAlive } from '../../src/cli/proc';
+import { SHOP_SERVICES } from '../../src/shop/registry';
+
+const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-shop-e2e-'));
+after(() => fs.rmSync(home, { recursive: true, force: true }));
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+interface OtlpJsonTraces {
+  resourceSpans?: Array<{
+    resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
+    scopeSpans?: Array<{ spans?: unknown[] }>;
+  }>;
+}
+
+/** Span counts per service.name from OTLP/HTTP JSON exports. */
+async function startSink(): Promise<{
+  server: http.Server;
+  port: number;
+  spans: Map<string, number>;
+}> {
+  const spans = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpJsonTraces;
+        for (const rs of body.resourceSpans ?? []) {
+          const name =
+            rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ??
+            '?';
+          const n = (rs.scopeSpans ?? []).reduce((sum, ss) => sum + (ss.spans?.length ?? 0), 0);
+          spans.set(name, (spans.get(name) ?? 0) + n);
+        }
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as net.AddressInfo).port, spans };
+}
+
+describe('otel-lab start (real shop)', () => {
+  it('sends traces from every service and the load generator to the OTLP endpoint', async () => {
+    const sink = await startSink();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OTEL_LAB_HOME: home,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '500',
+      NO_COLOR: '1',
+    };
+    delete env['OTEL_LAB_FLAGS_FILE'];
+    for (const s of SHOP_SERVICES) env[s.portEnv] = String(await freePort());
+    const cli = spawn(
+      process.execPath,
+      [
+        CLI,
+        'start',
+        '--otlp-endpoint',
+        `http://127.0.0.1:${sink.port}`,
+        '--users',
+        '3',
+        '--speed',
+        '20',
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    cli.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => cli.once('exit', (code) => r(code)));
+    const expected = [...SHOP_SERVICES.map((s) => s.name), 'load-generator'].sort();
+    try {
+      const deadline = Date.now() + 90_000;
+      const missing = () => expected.filter((n) => (sink.spans.get(n) ?? 0) === 0);
+      while (missing().length > 0 && Date.now() < deadline && cli.exitCode === null) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.deepEqual(missing(), [], `no spans yet from these; output:\n${out.slice(-3000)}`);
+      assert.match(out, /otel-lab is running/);
+      assert.match(out, /status: 11\/11 up \| restarts: none/);
+
+      const tree = descendants(cli.pid as number);
+      cli.kill('SIGINT');
+      assert.equal(await exited, 0);
+      assert.deepEqual(tree.filter(isAlive), []);
+    } finally {
+      if (cli.exitCode === null) cli.kill('SIGKILL');
+      for (const pid of descendants(cli.pid as number)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      sink.server.close();
+    }
+  });
+});
