@@ -1,12 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { createApiApp } from './app';
 import { startApiServer } from './server';
 import { fixtureStore } from './testing';
+import { defaultUiDir, packageRoot } from './static';
 import type { TelemetryStore } from '../store/store';
 
 let dir: string;
@@ -132,6 +133,14 @@ test('without a built UI the page says how to build it', async () => {
   const res = await bare.request('http://localhost/');
   assert.equal(res.status, 503);
   assert.match(await res.text(), /npm run build:ui/);
+});
+
+test('the default UI directory is dist/ui under the otel-lab package root', () => {
+  assert.equal(defaultUiDir(), path.join(packageRoot(), 'dist', 'ui'));
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
+    name: string;
+  };
+  assert.equal(pkg.name, 'otel-lab');
 });
 
 test('/metrics reports ingest counters, queue and store rows in Prometheus text format', async () => {

@@ -3,7 +3,7 @@
 // routes survive a reload. Paths are decoded segment by segment and must
 // stay inside the UI directory (symlinks included).
 
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from 'hono';
@@ -37,8 +37,14 @@ export function contentTypeOf(file: string): string {
 export function packageRoot(from: string = __dirname): string {
   let dir = from;
   for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'src', 'api')))
-      return dir;
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+      };
+      if (pkg.name === 'otel-lab') return dir;
+    } catch {
+      // no (readable) package.json here: keep climbing
+    }
     const up = path.dirname(dir);
     if (up === dir) return process.cwd();
     dir = up;
