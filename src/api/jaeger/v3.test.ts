@@ -200,12 +200,16 @@ test('/api/v3/trace-summaries gives Jaeger TraceSummary objects', async () => {
     maxEndTimeUnixNano: nsAt(902).toString(),
     spanCount: 3,
     errorSpanCount: 0,
+    orphanSpanCount: 0,
     services: [
-      { name: 'frontend', spanCount: 1 },
-      { name: 'recommendation', spanCount: 2 },
+      { name: 'frontend', spanCount: 1, errorSpanCount: 0 },
+      { name: 'recommendation', spanCount: 2, errorSpanCount: 0 },
     ],
   });
   assert.equal(summaries[2]?.['errorSpanCount'], 1);
+  assert.deepEqual(summaries[2]?.['services'], [
+    { name: 'frontend', spanCount: 1, errorSpanCount: 1 },
+  ]);
 });
 
 test('/api/v3/trace-summaries honours sort for the lab UI', async () => {

@@ -142,8 +142,8 @@ export function createJaegerV3Api(deps: { store: TelemetryStore }): Hono {
   });
 
   app.get('/api/v3/trace-summaries', async (c) => {
-    const summaries = await store.searchTraces(parseV3TraceQuery(c));
-    return c.json({ summaries: summaries.map(toV3Summary) });
+    const traces = await findTraces(store, parseV3TraceQuery(c));
+    return c.json({ summaries: traces.map((t) => toV3Summary(t.traceId, t.spans)) });
   });
 
   app.get('/api/v3/traces/:id', async (c) => {

@@ -1,10 +1,12 @@
 // Trace search results in the two shapes clients read: the lab UI's list
-// rows (microseconds, as Jaeger's UI uses) and Jaeger api/v3's
-// `TraceSummary` (nanoseconds as decimal strings, per proto3 JSON).
+// rows (microseconds, as Jaeger's UI uses) from the store's summaries, and
+// Jaeger api/v3's `TraceSummary` (nanoseconds as decimal strings, per
+// proto3 JSON) from whole traces, since it counts errors per service.
 
+import { StatusCode } from '../../model/telemetry';
 import type { Span } from '../../model/telemetry';
 import type { TelemetryStore, TraceQuery, TraceSort, TraceSummary } from '../../store/store';
-import { toMicros } from './to-jaeger';
+import { serviceNameOf, toMicros } from './to-jaeger';
 
 export const TRACE_SORTS: readonly TraceSort[] = ['recent', 'longest', 'shortest', 'most-spans'];
 
@@ -41,6 +43,7 @@ export function toLabSummary(s: TraceSummary): LabTraceSummary {
 export interface V3ServiceSummary {
   readonly name: string;
   readonly spanCount: number;
+  readonly errorSpanCount: number;
 }
 
 export interface V3TraceSummary {
@@ -51,26 +54,52 @@ export interface V3TraceSummary {
   readonly maxEndTimeUnixNano: string;
   readonly spanCount: number;
   readonly errorSpanCount: number;
+  readonly orphanSpanCount: number;
   readonly services: V3ServiceSummary[];
 }
 
 /**
- * Jaeger's v3 summary. The store does not count errors or orphans per
- * service, so `services[].errorSpanCount` and `orphanSpanCount` are left out
- * rather than reported as a misleading 0.
+ * Jaeger's v3 `TraceSummary` from a whole trace, as Jaeger's own fallback
+ * computes it: the root is the earliest span without a parent, errors are
+ * spans with status ERROR (per service too, no propagation), orphans are
+ * spans whose parent is not in the trace; services sorted by name.
  */
-export function toV3Summary(s: TraceSummary): V3TraceSummary {
+export function toV3Summary(traceId: string, spans: readonly Span[]): V3TraceSummary {
+  const ids = new Set(spans.map((s) => s.spanId));
+  let root: Span | undefined;
+  let min: bigint | undefined;
+  let max: bigint | undefined;
+  let errors = 0;
+  let orphans = 0;
+  const services = new Map<string, { spanCount: number; errorSpanCount: number }>();
+  for (const s of spans) {
+    if (min === undefined || s.startTimeUnixNano < min) min = s.startTimeUnixNano;
+    if (max === undefined || s.endTimeUnixNano > max) max = s.endTimeUnixNano;
+    if (s.parentSpanId === '') {
+      if (root === undefined || s.startTimeUnixNano < root.startTimeUnixNano) root = s;
+    } else if (!ids.has(s.parentSpanId)) {
+      orphans++;
+    }
+    const failed = s.status.code === StatusCode.ERROR;
+    if (failed) errors++;
+    const name = serviceNameOf(s.resource);
+    const svc = services.get(name) ?? { spanCount: 0, errorSpanCount: 0 };
+    svc.spanCount++;
+    if (failed) svc.errorSpanCount++;
+    services.set(name, svc);
+  }
   return {
-    traceId: s.traceId,
-    rootServiceName: s.rootService,
-    rootOperationName: s.rootName,
-    minStartTimeUnixNano: s.startTimeUnixNano.toString(),
-    maxEndTimeUnixNano: (s.startTimeUnixNano + s.durationNano).toString(),
-    spanCount: s.spanCount,
-    errorSpanCount: s.errorCount,
-    services: Object.entries(s.services)
+    traceId,
+    rootServiceName: root === undefined ? '' : serviceNameOf(root.resource),
+    rootOperationName: root?.name ?? '',
+    minStartTimeUnixNano: (min ?? 0n).toString(),
+    maxEndTimeUnixNano: (max ?? 0n).toString(),
+    spanCount: spans.length,
+    errorSpanCount: errors,
+    orphanSpanCount: orphans,
+    services: [...services.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, spanCount]) => ({ name, spanCount })),
+      .map(([name, c]) => ({ name, ...c })),
   };
 }
 
