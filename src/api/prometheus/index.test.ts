@@ -8,12 +8,19 @@ const minute = 60_000;
 
 async function fixture(): Promise<TelemetryStore> {
   const store = createMemoryStore();
-  const ramp = (step: number) => Array.from({ length: 11 }, (_, i) => ({ t: i * minute, v: i * step }));
+  const ramp = (step: number) =>
+    Array.from({ length: 11 }, (_, i) => ({ t: i * minute, v: i * step }));
   await store.write({
     samples: [
       { labels: { __name__: 'http_requests_total', job: 'api', instance: 'a' }, samples: ramp(60) },
-      { labels: { __name__: 'http_requests_total', job: 'api', instance: 'b' }, samples: ramp(120) },
-      { labels: { __name__: 'up', job: 'api', instance: 'a' }, samples: ramp(0).map((s) => ({ ...s, v: 1 })) },
+      {
+        labels: { __name__: 'http_requests_total', job: 'api', instance: 'b' },
+        samples: ramp(120),
+      },
+      {
+        labels: { __name__: 'up', job: 'api', instance: 'a' },
+        samples: ramp(0).map((s) => ({ ...s, v: 1 })),
+      },
     ],
     metadata: [{ metric: 'http_requests_total', type: 'counter', help: 'Requests.', unit: '' }],
     exemplars: [
@@ -26,21 +33,31 @@ async function fixture(): Promise<TelemetryStore> {
   return store;
 }
 
-async function get(path: string, init?: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
+async function get(
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const app = createPrometheusApi({ store: await fixture(), now: () => 10 * minute });
   const res = await app.request(`http://localhost${path}`, init);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 describe('Prometheus API: /api/v1/query', () => {
-  it('answers Grafana\'s 1+1 health check with a scalar', async () => {
+  it("answers Grafana's 1+1 health check with a scalar", async () => {
     const r = await get('/api/v1/query?query=1%2B1&time=600');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body, { status: 'success', data: { resultType: 'scalar', result: [600, '2'] } });
+    assert.deepEqual(r.body, {
+      status: 'success',
+      data: { resultType: 'scalar', result: [600, '2'] },
+    });
   });
 
   it('returns a vector with string values and float-second timestamps', async () => {
-    const r = await get('/api/v1/query?query=' + encodeURIComponent('sum(rate(http_requests_total[5m]))') + '&time=600.5');
+    const r = await get(
+      '/api/v1/query?query=' +
+        encodeURIComponent('sum(rate(http_requests_total[5m]))') +
+        '&time=600.5',
+    );
     assert.deepEqual(r.body, {
       status: 'success',
       data: { resultType: 'vector', result: [{ metric: {}, value: [600.5, '3'] }] },
@@ -49,7 +66,9 @@ describe('Prometheus API: /api/v1/query', () => {
 
   it('formats NaN and infinities as Prometheus does', async () => {
     const r = await get('/api/v1/query?query=' + encodeURIComponent('up / 0') + '&time=600');
-    assert.deepEqual((r.body['data'] as { result: unknown }).result, [{ metric: { instance: 'a', job: 'api' }, value: [600, '+Inf'] }]);
+    assert.deepEqual((r.body['data'] as { result: unknown }).result, [
+      { metric: { instance: 'a', job: 'api' }, value: [600, '+Inf'] },
+    ]);
     const nan = await get('/api/v1/query?query=' + encodeURIComponent('0/0') + '&time=600');
     assert.deepEqual((nan.body['data'] as { result: unknown }).result, [600, 'NaN']);
   });
@@ -61,7 +80,9 @@ describe('Prometheus API: /api/v1/query', () => {
       body: 'query=up&time=1970-01-01T00:10:00Z',
     });
     assert.equal(r.status, 200);
-    assert.deepEqual((r.body['data'] as { result: unknown }).result, [{ metric: { __name__: 'up', instance: 'a', job: 'api' }, value: [600, '1'] }]);
+    assert.deepEqual((r.body['data'] as { result: unknown }).result, [
+      { metric: { __name__: 'up', instance: 'a', job: 'api' }, value: [600, '1'] },
+    ]);
   });
 
   it('reports parse errors as bad_data 400 naming the parameter', async () => {
@@ -74,11 +95,16 @@ describe('Prometheus API: /api/v1/query', () => {
   it('reports a bad time as bad_data', async () => {
     const r = await get('/api/v1/query?query=up&time=yesterday');
     assert.equal(r.status, 400);
-    assert.equal(r.body['error'], 'invalid parameter "time": cannot parse "yesterday" to a valid timestamp');
+    assert.equal(
+      r.body['error'],
+      'invalid parameter "time": cannot parse "yesterday" to a valid timestamp',
+    );
   });
 
   it('reports evaluation errors as execution 422', async () => {
-    const r = await get('/api/v1/query?query=' + encodeURIComponent('up + on() http_requests_total') + '&time=600');
+    const r = await get(
+      '/api/v1/query?query=' + encodeURIComponent('up + on() http_requests_total') + '&time=600',
+    );
     assert.equal(r.status, 422);
     assert.equal(r.body['errorType'], 'execution');
     assert.match(String(r.body['error']), /found duplicate series for the match group/);
@@ -87,41 +113,80 @@ describe('Prometheus API: /api/v1/query', () => {
 
 describe('Prometheus API: /api/v1/query_range', () => {
   it('returns a matrix sorted by labels', async () => {
-    const r = await get('/api/v1/query_range?query=' + encodeURIComponent('rate(http_requests_total[2m])') + '&start=300&end=420&step=1m');
+    const r = await get(
+      '/api/v1/query_range?query=' +
+        encodeURIComponent('rate(http_requests_total[2m])') +
+        '&start=300&end=420&step=1m',
+    );
     assert.equal(r.status, 200);
     assert.deepEqual(r.body['data'], {
       resultType: 'matrix',
       result: [
-        { metric: { instance: 'a', job: 'api' }, values: [[300, '1'], [360, '1'], [420, '1']] },
-        { metric: { instance: 'b', job: 'api' }, values: [[300, '2'], [360, '2'], [420, '2']] },
+        {
+          metric: { instance: 'a', job: 'api' },
+          values: [
+            [300, '1'],
+            [360, '1'],
+            [420, '1'],
+          ],
+        },
+        {
+          metric: { instance: 'b', job: 'api' },
+          values: [
+            [300, '2'],
+            [360, '2'],
+            [420, '2'],
+          ],
+        },
       ],
     });
   });
 
   it('accepts a float step in seconds', async () => {
     const r = await get('/api/v1/query_range?query=up&start=0&end=60&step=30');
-    assert.deepEqual((r.body['data'] as { result: { values: unknown }[] }).result[0]?.values, [[0, '1'], [30, '1'], [60, '1']]);
+    assert.deepEqual((r.body['data'] as { result: { values: unknown }[] }).result[0]?.values, [
+      [0, '1'],
+      [30, '1'],
+      [60, '1'],
+    ]);
   });
 
   it('refuses more than 11,000 points per series', async () => {
     const r = await get('/api/v1/query_range?query=up&start=0&end=11001&step=1');
     assert.equal(r.status, 400);
-    assert.equal(r.body['error'], 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+    assert.equal(
+      r.body['error'],
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+    );
   });
 
   it('refuses end before start and a zero step', async () => {
     const back = await get('/api/v1/query_range?query=up&start=60&end=0&step=1');
-    assert.equal(back.body['error'], 'invalid parameter "end": end timestamp must not be before start time');
+    assert.equal(
+      back.body['error'],
+      'invalid parameter "end": end timestamp must not be before start time',
+    );
     const zero = await get('/api/v1/query_range?query=up&start=0&end=60&step=0');
-    assert.equal(zero.body['error'], 'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
+    assert.equal(
+      zero.body['error'],
+      'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+    );
     const bad = await get('/api/v1/query_range?query=up&start=0&end=60&step=fast');
-    assert.equal(bad.body['error'], 'invalid parameter "step": cannot parse "fast" to a valid duration');
+    assert.equal(
+      bad.body['error'],
+      'invalid parameter "step": cannot parse "fast" to a valid duration',
+    );
   });
 
   it('refuses a range-vector expression', async () => {
-    const r = await get('/api/v1/query_range?query=' + encodeURIComponent('up[5m]') + '&start=0&end=60&step=15');
+    const r = await get(
+      '/api/v1/query_range?query=' + encodeURIComponent('up[5m]') + '&start=0&end=60&step=15',
+    );
     assert.equal(r.status, 400);
-    assert.equal(r.body['error'], 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
+    assert.equal(
+      r.body['error'],
+      'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+    );
   });
 });
 
@@ -143,19 +208,30 @@ describe('Prometheus API: metadata endpoints', () => {
 
   it('finds series and requires match[]', async () => {
     const r = await get('/api/v1/series?match[]=' + encodeURIComponent('{job="api",instance="b"}'));
-    assert.deepEqual(r.body['data'], [{ __name__: 'http_requests_total', instance: 'b', job: 'api' }]);
+    assert.deepEqual(r.body['data'], [
+      { __name__: 'http_requests_total', instance: 'b', job: 'api' },
+    ]);
     const none = await get('/api/v1/series');
     assert.equal(none.status, 400);
     assert.equal(none.body['error'], 'no match[] parameter provided');
     const empty = await get('/api/v1/series?match[]=' + encodeURIComponent('{job=~".*"}'));
     assert.equal(empty.status, 400);
-    assert.equal(empty.body['error'], 'invalid parameter "match[]": match[] must contain at least one non-empty matcher');
+    assert.equal(
+      empty.body['error'],
+      'invalid parameter "match[]": match[] must contain at least one non-empty matcher',
+    );
   });
 
   it('serves metadata, exemplars and build info', async () => {
     const meta = await get('/api/v1/metadata');
-    assert.deepEqual(meta.body['data'], { http_requests_total: [{ type: 'counter', help: 'Requests.', unit: '' }] });
-    const ex = await get('/api/v1/query_exemplars?query=' + encodeURIComponent('rate(http_requests_total[5m])') + '&start=0&end=600');
+    assert.deepEqual(meta.body['data'], {
+      http_requests_total: [{ type: 'counter', help: 'Requests.', unit: '' }],
+    });
+    const ex = await get(
+      '/api/v1/query_exemplars?query=' +
+        encodeURIComponent('rate(http_requests_total[5m])') +
+        '&start=0&end=600',
+    );
     assert.deepEqual(ex.body['data'], [
       {
         seriesLabels: { __name__: 'http_requests_total', instance: 'a', job: 'api' },

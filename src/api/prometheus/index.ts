@@ -15,7 +15,14 @@ import { badData, PromQLError } from '../../query/promql/errors';
 import { formatValue } from '../../query/promql/lexical';
 import { parseExpr } from '../../query/promql/parse';
 import type { LabelMatcher, TelemetryStore } from '../../store/store';
-import { maxTime, minTime, parseDurationParam, parseMatchSets, parseTime, parseTimeOr } from './params';
+import {
+  maxTime,
+  minTime,
+  parseDurationParam,
+  parseMatchSets,
+  parseTime,
+  parseTimeOr,
+} from './params';
 import { errorStatus, resultData } from './respond';
 
 export interface PrometheusApiDeps {
@@ -78,13 +85,23 @@ function fail(c: Context, err: unknown): Response {
     const status = errorStatus[err.type] as 400 | 422 | 503 | 500;
     return c.json({ status: 'error', errorType: err.type, error: err.message }, status);
   }
-  return c.json({ status: 'error', errorType: 'internal', error: err instanceof Error ? err.message : String(err) }, 500);
+  return c.json(
+    {
+      status: 'error',
+      errorType: 'internal',
+      error: err instanceof Error ? err.message : String(err),
+    },
+    500,
+  );
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PromQLError('timeout', 'query timed out in query execution')), ms);
+    timer = setTimeout(
+      () => reject(new PromQLError('timeout', 'query timed out in query execution')),
+      ms,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -137,7 +154,13 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
     };
   }
 
-  app.use('*', bodyLimit({ maxSize: maxBodyBytes, onError: (c) => fail(c, badData(`request body larger than ${maxBodyBytes} bytes`)) }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => fail(c, badData(`request body larger than ${maxBodyBytes} bytes`)),
+    }),
+  );
 
   const query = async (c: Context): Promise<Response> => {
     try {
@@ -148,9 +171,14 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
       try {
         expr = parseExpr(p.get('query') ?? '');
       } catch (err) {
-        throw err instanceof PromQLError ? badData(`invalid parameter "query": ${err.message}`) : err;
+        throw err instanceof PromQLError
+          ? badData(`invalid parameter "query": ${err.message}`)
+          : err;
       }
-      const result = await withTimeout(instantQuery(source, expr, t, opts), opts.timeoutMs ?? defaultTimeout);
+      const result = await withTimeout(
+        instantQuery(source, expr, t, opts),
+        opts.timeoutMs ?? defaultTimeout,
+      );
       return ok(c, resultData(result));
     } catch (err) {
       return fail(c, err);
@@ -162,17 +190,25 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
       const p = await Params.of(c);
       const start = parseTime(p.get('start') ?? '', 'start');
       const end = parseTime(p.get('end') ?? '', 'end');
-      if (end < start) throw badData('invalid parameter "end": end timestamp must not be before start time');
+      if (end < start)
+        throw badData('invalid parameter "end": end timestamp must not be before start time');
       const step = parseDurationParam(p.get('step') ?? '', 'step');
       if (!(step > 0)) {
-        throw badData('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
+        throw badData(
+          'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+        );
       }
       if ((end - start) / step > maxPointsPerSeries) {
-        throw badData('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+        throw badData(
+          'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+        );
       }
       const opts = engineOptions(p);
       const expr = parseExpr(p.get('query') ?? '');
-      const result = await withTimeout(rangeQuery(source, expr, start, end, step, opts), opts.timeoutMs ?? defaultTimeout);
+      const result = await withTimeout(
+        rangeQuery(source, expr, start, end, step, opts),
+        opts.timeoutMs ?? defaultTimeout,
+      );
       return ok(c, resultData(result));
     } catch (err) {
       return fail(c, err);
@@ -199,7 +235,8 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
   const labelValues = async (c: Context): Promise<Response> => {
     try {
       const name = c.req.param('name') ?? '';
-      if (!labelNamePattern.test(name)) throw badData(`invalid label name: ${JSON.stringify(name)}`);
+      if (!labelNamePattern.test(name))
+        throw badData(`invalid label name: ${JSON.stringify(name)}`);
       const p = await Params.of(c);
       const r = range(p);
       const sets = parseMatchSets(p.all('match[]'));
@@ -235,7 +272,11 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
         c,
         found.map((s) => ({
           seriesLabels: s.seriesLabels,
-          exemplars: s.exemplars.map((e) => ({ labels: e.labels, value: formatValue(e.v), timestamp: e.t / 1000 })),
+          exemplars: s.exemplars.map((e) => ({
+            labels: e.labels,
+            value: formatValue(e.v),
+            timestamp: e.t / 1000,
+          })),
         })),
       );
     } catch (err) {
@@ -261,7 +302,10 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
           out[m.metric] = [];
         }
         const list = out[m.metric];
-        if (list && !list.some((x) => x.type === m.type && x.help === m.help && x.unit === m.unit)) {
+        if (
+          list &&
+          !list.some((x) => x.type === m.type && x.help === m.help && x.unit === m.unit)
+        ) {
           list.push({ type: m.type, help: m.help, unit: m.unit });
         }
       }
@@ -282,6 +326,11 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
   // Grafana asks for rules and alerts; this backend evaluates none.
   app.get('/api/v1/rules', (c) => ok(c, { groups: [] }));
   app.get('/api/v1/alerts', (c) => ok(c, { alerts: [] }));
-  app.notFound((c) => c.json({ status: 'error', errorType: 'not_found', error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) =>
+    c.json(
+      { status: 'error', errorType: 'not_found', error: `no route ${c.req.method} ${c.req.path}` },
+      404,
+    ),
+  );
   return app;
 }

@@ -40,30 +40,45 @@ export function parseDurationParam(value: string, param: string): number {
   if (floatPattern.test(value)) {
     const ms = Number(value) * 1000;
     if (!Number.isFinite(ms) || Math.abs(ms) > 9.2e15) {
-      throw badData(`invalid parameter "${param}": cannot parse "${value}" to a valid duration. It overflows int64`);
+      throw badData(
+        `invalid parameter "${param}": cannot parse "${value}" to a valid duration. It overflows int64`,
+      );
     }
     return ms;
   }
   const d = parsePromDuration(value);
-  if (d === undefined) throw badData(`invalid parameter "${param}": cannot parse "${value}" to a valid duration`);
+  if (d === undefined)
+    throw badData(`invalid parameter "${param}": cannot parse "${value}" to a valid duration`);
   return d;
 }
 
 /** Each `match[]` as a matcher list; Prometheus's checks and wording. */
-export function parseMatchSets(values: readonly string[], param = 'match[]', wrap = false): LabelMatcher[][] {
+export function parseMatchSets(
+  values: readonly string[],
+  param = 'match[]',
+  wrap = false,
+): LabelMatcher[][] {
   const sets: LabelMatcher[][] = [];
   for (const text of values) {
     let matchers: readonly LabelMatcher[];
     try {
       const expr = parseExpr(text);
       if (expr.kind !== 'vector' || expr.offset !== 0 || expr.at !== undefined) {
-        throw badData(`1:1: parse error: unexpected ${expr.kind === 'matrix' ? 'range selector' : 'expression'} in series selector`);
+        throw badData(
+          `1:1: parse error: unexpected ${expr.kind === 'matrix' ? 'range selector' : 'expression'} in series selector`,
+        );
       }
       matchers = expr.matchers;
     } catch (err) {
       // Prometheus's ParseMetricSelector skips the parser's emptiness check; the API makes its own below.
-      const empty = err instanceof PromQLError && err.message.endsWith('vector selector must contain at least one non-empty matcher');
-      const message = empty ? 'match[] must contain at least one non-empty matcher' : err instanceof Error ? err.message : String(err);
+      const empty =
+        err instanceof PromQLError &&
+        err.message.endsWith('vector selector must contain at least one non-empty matcher');
+      const message = empty
+        ? 'match[] must contain at least one non-empty matcher'
+        : err instanceof Error
+          ? err.message
+          : String(err);
       if (wrap) throw badData(`invalid parameter "${param}": ${message}`);
       throw badData(message);
     }
@@ -73,7 +88,10 @@ export function parseMatchSets(values: readonly string[], param = 'match[]', wra
       const re = compileAnchored(m.value);
       return m.op === '=~' ? !re.test('') : re.test('');
     });
-    if (!nonEmpty) throw badData(`${wrap ? `invalid parameter "${param}": ` : ''}match[] must contain at least one non-empty matcher`);
+    if (!nonEmpty)
+      throw badData(
+        `${wrap ? `invalid parameter "${param}": ` : ''}match[] must contain at least one non-empty matcher`,
+      );
     sets.push([...matchers]);
   }
   return sets;

@@ -34,7 +34,10 @@ export function resultData(r: QueryResult): { resultType: string; result: unknow
     case 'matrix':
       return {
         resultType: 'matrix',
-        result: r.series.map((s) => ({ metric: s.labels, values: s.points.map((p) => pair(p.t, p.v)) })),
+        result: r.series.map((s) => ({
+          metric: s.labels,
+          values: s.points.map((p) => pair(p.t, p.v)),
+        })),
       };
   }
 }

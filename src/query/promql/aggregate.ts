@@ -21,7 +21,8 @@ interface Group {
 function groupLabels(metric: Labels, grouping: readonly string[], without: boolean): Labels {
   const out: Record<string, string> = {};
   if (without) {
-    for (const [k, v] of Object.entries(metric)) if (k !== '__name__' && !grouping.includes(k)) out[k] = v;
+    for (const [k, v] of Object.entries(metric))
+      if (k !== '__name__' && !grouping.includes(k)) out[k] = v;
   } else {
     for (const k of grouping) {
       const v = metric[k];
@@ -37,12 +38,17 @@ function lessForTop(a: number, b: number): boolean {
   return a < b;
 }
 
-export function aggregate(e: Aggregate, param: EvalValue | undefined, vec: readonly VSample[]): VSample[] {
+export function aggregate(
+  e: Aggregate,
+  param: EvalValue | undefined,
+  vec: readonly VSample[],
+): VSample[] {
   const op = e.op;
   let k = 0;
   if (op === 'topk' || op === 'bottomk') {
     const f = param?.type === 'scalar' ? param.v : NaN;
-    if (!(f >= -9.2e18 && f <= 9.2e18)) throw execution(`Scalar value ${formatFloatPlain(f)} overflows int64`);
+    if (!(f >= -9.2e18 && f <= 9.2e18))
+      throw execution(`Scalar value ${formatFloatPlain(f)} overflows int64`);
     k = Math.trunc(f);
     if (k < 1) return [];
   }
@@ -62,7 +68,13 @@ export function aggregate(e: Aggregate, param: EvalValue | undefined, vec: reado
     const key = e.without ? keyWithout(metric, grouping) : keyWith(metric, grouping);
     let g = groups.get(key);
     if (!g) {
-      g = { labels: groupLabels(metric, grouping, e.without), value: s.v, mean: s.v, count: 1, items: [s] };
+      g = {
+        labels: groupLabels(metric, grouping, e.without),
+        value: s.v,
+        mean: s.v,
+        count: 1,
+        items: [s],
+      };
       if (op === 'stddev' || op === 'stdvar') g.value = 0;
       if (op === 'group') g.value = 1;
       groups.set(key, g);
@@ -127,7 +139,10 @@ export function aggregate(e: Aggregate, param: EvalValue | undefined, vec: reado
         g.value = Math.sqrt(g.value / g.count);
         break;
       case 'quantile':
-        g.value = quantile(q, g.items.map((s) => s.v));
+        g.value = quantile(
+          q,
+          g.items.map((s) => s.v),
+        );
         break;
       case 'topk':
       case 'bottomk': {

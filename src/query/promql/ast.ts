@@ -6,13 +6,36 @@ import type { LabelMatcher } from '../../store/store';
 export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
 
 export type BinaryOp =
-  | '+' | '-' | '*' | '/' | '%' | '^' | 'atan2'
-  | '==' | '!=' | '>' | '<' | '>=' | '<='
-  | 'and' | 'or' | 'unless';
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '^'
+  | 'atan2'
+  | '=='
+  | '!='
+  | '>'
+  | '<'
+  | '>='
+  | '<='
+  | 'and'
+  | 'or'
+  | 'unless';
 
 export type AggregateOp =
-  | 'sum' | 'avg' | 'min' | 'max' | 'count' | 'group' | 'stddev' | 'stdvar'
-  | 'topk' | 'bottomk' | 'quantile' | 'count_values';
+  | 'sum'
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'count'
+  | 'group'
+  | 'stddev'
+  | 'stdvar'
+  | 'topk'
+  | 'bottomk'
+  | 'quantile'
+  | 'count_values';
 
 /** `@ <t>` as milliseconds, or `start()` / `end()` resolved at evaluation. */
 export type AtModifier = number | 'start' | 'end';

@@ -73,11 +73,17 @@ function dropsName(op: BinaryOp): boolean {
 
 export function binary(e: Binary, lhs: EvalValue, rhs: EvalValue): EvalValue {
   if (lhs.type === 'scalar' && rhs.type === 'scalar') {
-    const v = isComparison(e.op) ? (compare(e.op, lhs.v, rhs.v) ? 1 : 0) : arith(e.op, lhs.v, rhs.v);
+    const v = isComparison(e.op)
+      ? compare(e.op, lhs.v, rhs.v)
+        ? 1
+        : 0
+      : arith(e.op, lhs.v, rhs.v);
     return { type: 'scalar', v };
   }
-  if (lhs.type === 'vector' && rhs.type === 'scalar') return { type: 'vector', samples: vectorScalar(e, lhs.samples, rhs.v, false) };
-  if (lhs.type === 'scalar' && rhs.type === 'vector') return { type: 'vector', samples: vectorScalar(e, rhs.samples, lhs.v, true) };
+  if (lhs.type === 'vector' && rhs.type === 'scalar')
+    return { type: 'vector', samples: vectorScalar(e, lhs.samples, rhs.v, false) };
+  if (lhs.type === 'scalar' && rhs.type === 'vector')
+    return { type: 'vector', samples: vectorScalar(e, rhs.samples, lhs.v, true) };
   if (lhs.type === 'vector' && rhs.type === 'vector') {
     const m = e.matching ?? { card: 'one-to-one', on: false, labels: [], include: [] };
     switch (e.op) {
@@ -94,7 +100,12 @@ export function binary(e: Binary, lhs: EvalValue, rhs: EvalValue): EvalValue {
   throw execution(`operands of types ${lhs.type} and ${rhs.type} are not supported by ${e.op}`);
 }
 
-function vectorScalar(e: Binary, vec: readonly VSample[], scalar: number, swap: boolean): VSample[] {
+function vectorScalar(
+  e: Binary,
+  vec: readonly VSample[],
+  scalar: number,
+  swap: boolean,
+): VSample[] {
   const out: VSample[] = [];
   for (const s of vec) {
     const l = swap ? scalar : s.v;
@@ -132,7 +143,11 @@ function vectorOr(lhs: readonly VSample[], rhs: readonly VSample[], m: VectorMat
   return [...lhs, ...rhs.filter((s) => !left.has(sig(s.labels)))].map(stripSampleTime);
 }
 
-function vectorUnless(lhs: readonly VSample[], rhs: readonly VSample[], m: VectorMatching): VSample[] {
+function vectorUnless(
+  lhs: readonly VSample[],
+  rhs: readonly VSample[],
+  m: VectorMatching,
+): VSample[] {
   if (lhs.length === 0 || rhs.length === 0) return lhs.map(stripSampleTime);
   const sig = signature(m);
   const right = new Set(rhs.map((s) => sig(s.labels)));
@@ -152,7 +167,12 @@ function matchedLabels(l: Labels, m: VectorMatching): Labels {
   return out;
 }
 
-function vectorBinop(e: Binary, lhsIn: readonly VSample[], rhsIn: readonly VSample[], m: VectorMatching): VSample[] {
+function vectorBinop(
+  e: Binary,
+  lhsIn: readonly VSample[],
+  rhsIn: readonly VSample[],
+  m: VectorMatching,
+): VSample[] {
   if (m.card === 'many-to-many') throw execution('many-to-many only allowed for set operators');
   if (lhsIn.length === 0 || rhsIn.length === 0) return [];
   const swapped = m.card === 'one-to-many';
@@ -179,7 +199,8 @@ function vectorBinop(e: Binary, lhsIn: readonly VSample[], rhsIn: readonly VSamp
     if (!rs) continue;
     const l = swapped ? rs.v : ls.v;
     const r = swapped ? ls.v : rs.v;
-    let [value, keep] = elem(e.op, l, r);
+    const [raw, keep] = elem(e.op, l, r);
+    let value = raw;
     if (e.returnBool) {
       value = keep ? 1 : 0;
     } else if (!keep) {
@@ -189,13 +210,17 @@ function vectorBinop(e: Binary, lhsIn: readonly VSample[], rhsIn: readonly VSamp
     if (e.returnBool) labels = dropName(labels);
     const inserted = matched.get(s);
     if (m.card === 'one-to-one') {
-      if (inserted !== undefined) throw execution('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+      if (inserted !== undefined)
+        throw execution(
+          'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+        );
       matched.set(s, null);
     } else {
       const key = keyWithout(labels, []) + '\xfe' + (labels['__name__'] ?? '');
       let set = inserted;
       if (!set) matched.set(s, (set = new Set()));
-      else if (set.has(key)) throw execution('multiple matches for labels: grouping labels must ensure unique matches');
+      else if (set.has(key))
+        throw execution('multiple matches for labels: grouping labels must ensure unique matches');
       set.add(key);
     }
     out.push({ labels, v: value });

@@ -46,7 +46,12 @@ interface Ctx {
 
 const defaultMaxSamples = 50_000_000;
 
-export async function instantQuery(source: SeriesSource, query: string | Expr, t: number, opts: EngineOptions = {}): Promise<QueryResult> {
+export async function instantQuery(
+  source: SeriesSource,
+  query: string | Expr,
+  t: number,
+  opts: EngineOptions = {},
+): Promise<QueryResult> {
   const expr = typeof query === 'string' ? parseExpr(query) : query;
   const ctx = await prepare(source, expr, t, t, opts);
   const v = evalExpr(ctx, expr, t);
@@ -56,9 +61,15 @@ export async function instantQuery(source: SeriesSource, query: string | Expr, t
     case 'string':
       return { resultType: 'string', t, v: v.v };
     case 'vector':
-      return { resultType: 'vector', samples: v.samples.map((s) => ({ labels: s.labels, t, v: s.v })) };
+      return {
+        resultType: 'vector',
+        samples: v.samples.map((s) => ({ labels: s.labels, t, v: s.v })),
+      };
     case 'matrix':
-      return { resultType: 'matrix', series: [...v.series].sort((a, b) => compareLabels(a.labels, b.labels)) };
+      return {
+        resultType: 'matrix',
+        series: [...v.series].sort((a, b) => compareLabels(a.labels, b.labels)),
+      };
   }
 }
 
@@ -73,15 +84,23 @@ export async function rangeQuery(
   const expr = typeof query === 'string' ? parseExpr(query) : query;
   const t = typeOf(expr);
   if (t !== 'vector' && t !== 'scalar') {
-    throw new PromQLError('bad_data', `invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`);
+    throw new PromQLError(
+      'bad_data',
+      `invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`,
+    );
   }
-  if (step <= 0) throw new PromQLError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if (step <= 0)
+    throw new PromQLError(
+      'bad_data',
+      'zero or negative query resolution step widths are not accepted. Try a positive integer',
+    );
   if (end < start) throw new PromQLError('bad_data', 'end timestamp must not be before start time');
   const ctx = await prepare(source, expr, start, end, opts);
   const out = new Map<string, { labels: RangeSeries['labels']; points: Point[] }>();
   for (let ts = start; ts <= end; ts += step) {
     const v = evalExpr(ctx, expr, ts);
-    const samples: readonly VSample[] = v.type === 'scalar' ? [{ labels: {}, v: v.v }] : v.type === 'vector' ? v.samples : [];
+    const samples: readonly VSample[] =
+      v.type === 'scalar' ? [{ labels: {}, v: v.v }] : v.type === 'vector' ? v.samples : [];
     for (const s of samples) {
       const key = labelsKey(s.labels);
       let series = out.get(key);
@@ -89,10 +108,19 @@ export async function rangeQuery(
       series.points.push({ t: ts, v: s.v });
     }
   }
-  return { resultType: 'matrix', series: [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels)) };
+  return {
+    resultType: 'matrix',
+    series: [...out.values()].sort((a, b) => compareLabels(a.labels, b.labels)),
+  };
 }
 
-async function prepare(source: SeriesSource, expr: Expr, start: number, end: number, opts: EngineOptions): Promise<Ctx> {
+async function prepare(
+  source: SeriesSource,
+  expr: Expr,
+  start: number,
+  end: number,
+  opts: EngineOptions,
+): Promise<Ctx> {
   const ctx: Ctx = {
     start,
     end,
@@ -109,7 +137,10 @@ async function prepare(source: SeriesSource, expr: Expr, start: number, end: num
   await Promise.all(
     wanted.map(async ({ sel, minT, maxT }) => {
       const series = await source.select(sel.matchers, minT, maxT);
-      ctx.data.set(sel, [...series].sort((a, b) => compareLabels(a.labels, b.labels)));
+      ctx.data.set(
+        sel,
+        [...series].sort((a, b) => compareLabels(a.labels, b.labels)),
+      );
     }),
   );
   return ctx;
@@ -122,7 +153,13 @@ function atTime(ctx: Ctx, at: VectorSelector['at']): number | undefined {
 }
 
 /** Walks the tree with the window of evaluation times each node sees. */
-function collectSelectors(ctx: Ctx, e: Expr, from: number, to: number, out: { sel: VectorSelector; minT: number; maxT: number }[]): void {
+function collectSelectors(
+  ctx: Ctx,
+  e: Expr,
+  from: number,
+  to: number,
+  out: { sel: VectorSelector; minT: number; maxT: number }[],
+): void {
   switch (e.kind) {
     case 'vector':
     case 'matrix': {
@@ -162,7 +199,8 @@ function collectSelectors(ctx: Ctx, e: Expr, from: number, to: number, out: { se
 
 function checkDeadline(ctx: Ctx): void {
   if (++ctx.checks % 256 !== 0) return;
-  if (Date.now() > ctx.deadline) throw new PromQLError('timeout', 'query timed out in expression evaluation');
+  if (Date.now() > ctx.deadline)
+    throw new PromQLError('timeout', 'query timed out in expression evaluation');
 }
 
 /** First index with samples[i].t > t. */
@@ -237,7 +275,8 @@ function evalSubquery(ctx: Ctx, sq: Subquery, ts: number): RangeSeries[] {
       v = evalExpr(ctx, sq.expr, t);
       memo.set(t, v);
     }
-    const samples: readonly VSample[] = v.type === 'vector' ? v.samples : v.type === 'scalar' ? [{ labels: {}, v: v.v }] : [];
+    const samples: readonly VSample[] =
+      v.type === 'vector' ? v.samples : v.type === 'scalar' ? [{ labels: {}, v: v.v }] : [];
     total += samples.length;
     if (total > ctx.maxSamples) throw tooManySamples();
     for (const s of samples) {

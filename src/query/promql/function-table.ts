@@ -13,7 +13,10 @@ export interface Window {
   readonly ts: number;
 }
 
-export const simpleFunctions: ReadonlyMap<string, (v: number) => number> = new Map<string, (v: number) => number>([
+export const simpleFunctions: ReadonlyMap<string, (v: number) => number> = new Map<
+  string,
+  (v: number) => number
+>([
   ['abs', Math.abs],
   ['ceil', Math.ceil],
   ['floor', Math.floor],
@@ -39,18 +42,36 @@ export const simpleFunctions: ReadonlyMap<string, (v: number) => number> = new M
   ['sgn', (v) => (v < 0 ? -1 : v > 0 ? 1 : v)],
 ]);
 
-export const dateFunctions: ReadonlyMap<string, (d: Date) => number> = new Map<string, (d: Date) => number>([
+export const dateFunctions: ReadonlyMap<string, (d: Date) => number> = new Map<
+  string,
+  (d: Date) => number
+>([
   ['day_of_month', (d) => d.getUTCDate()],
   ['day_of_week', (d) => d.getUTCDay()],
-  ['day_of_year', (d) => Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1],
-  ['days_in_month', (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()],
+  [
+    'day_of_year',
+    (d) =>
+      Math.floor(
+        (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) -
+          Date.UTC(d.getUTCFullYear(), 0, 1)) /
+          86_400_000,
+      ) + 1,
+  ],
+  [
+    'days_in_month',
+    (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
+  ],
   ['hour', (d) => d.getUTCHours()],
   ['minute', (d) => d.getUTCMinutes()],
   ['month', (d) => d.getUTCMonth() + 1],
   ['year', (d) => d.getUTCFullYear()],
 ]);
 
-type RangeKernel = (points: readonly Point[], w: Window, extra: readonly number[]) => number | undefined;
+type RangeKernel = (
+  points: readonly Point[],
+  w: Window,
+  extra: readonly number[],
+) => number | undefined;
 
 function kahanInc(inc: number, sum: number, c: number): [number, number] {
   const t = sum + inc;
@@ -107,7 +128,14 @@ function instant(isRate: boolean): RangeKernel {
 
 function linearRegression(points: readonly Point[], interceptTime: number): [number, number] {
   let n = 0;
-  let sumX = 0, cX = 0, sumY = 0, cY = 0, sumXY = 0, cXY = 0, sumX2 = 0, cX2 = 0;
+  let sumX = 0,
+    cX = 0,
+    sumY = 0,
+    cY = 0,
+    sumXY = 0,
+    cXY = 0,
+    sumX2 = 0,
+    cX2 = 0;
   const initY = (points[0] as Point).v;
   let constY = true;
   points.forEach((p, i) => {
@@ -134,7 +162,11 @@ function linearRegression(points: readonly Point[], interceptTime: number): [num
 }
 
 function variance(points: readonly Point[]): number {
-  let count = 0, mean = 0, cMean = 0, aux = 0, cAux = 0;
+  let count = 0,
+    mean = 0,
+    cMean = 0,
+    aux = 0,
+    cAux = 0;
   for (const p of points) {
     count++;
     const delta = p.v - (mean + cMean);
@@ -144,11 +176,17 @@ function variance(points: readonly Point[]): number {
   return (aux + cAux) / count;
 }
 
-function holtWinters(points: readonly Point[], _w: Window, extra: readonly number[]): number | undefined {
+function holtWinters(
+  points: readonly Point[],
+  _w: Window,
+  extra: readonly number[],
+): number | undefined {
   const sf = extra[0] ?? NaN;
   const tf = extra[1] ?? NaN;
-  if (!(sf > 0 && sf < 1)) throw execution(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
-  if (!(tf > 0 && tf < 1)) throw execution(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
+  if (!(sf > 0 && sf < 1))
+    throw execution(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
+  if (!(tf > 0 && tf < 1))
+    throw execution(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);
   if (points.length < 2) return undefined;
   let s0 = 0;
   let s1 = (points[0] as Point).v;
@@ -190,7 +228,8 @@ export const rangeFunctions: ReadonlyMap<string, RangeKernel> = new Map<string, 
   [
     'sum_over_time',
     (p) => {
-      let sum = 0, c = 0;
+      let sum = 0,
+        c = 0;
       for (const x of p) [sum, c] = kahanInc(x.v, sum, c);
       return Number.isFinite(sum) ? sum + c : sum;
     },
@@ -198,7 +237,9 @@ export const rangeFunctions: ReadonlyMap<string, RangeKernel> = new Map<string, 
   [
     'avg_over_time',
     (p) => {
-      let mean = 0, count = 0, c = 0;
+      let mean = 0,
+        count = 0,
+        c = 0;
       for (const x of p) {
         count++;
         if (!Number.isFinite(mean) && !Number.isNaN(mean)) {

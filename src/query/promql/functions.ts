@@ -42,11 +42,20 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
   const name = e.func;
   const args = e.args;
   const simple = simpleFunctions.get(name);
-  if (simple) return vec(vectorArg(ctx, args[0], ts).map((s) => ({ labels: dropName(s.labels), v: simple(s.v) })));
+  if (simple)
+    return vec(
+      vectorArg(ctx, args[0], ts).map((s) => ({ labels: dropName(s.labels), v: simple(s.v) })),
+    );
   const date = dateFunctions.get(name);
   if (date) {
-    if (args.length === 0) return vec([{ labels: {}, v: date(new Date(Math.trunc(ts / 1000) * 1000)) }]);
-    return vec(vectorArg(ctx, args[0], ts).map((s) => ({ labels: dropName(s.labels), v: date(new Date(Math.trunc(s.v) * 1000)) })));
+    if (args.length === 0)
+      return vec([{ labels: {}, v: date(new Date(Math.trunc(ts / 1000) * 1000)) }]);
+    return vec(
+      vectorArg(ctx, args[0], ts).map((s) => ({
+        labels: dropName(s.labels),
+        v: date(new Date(Math.trunc(s.v) * 1000)),
+      })),
+    );
   }
   const range = rangeFunctions.get(name);
   if (range) return rangeFunction(ctx, e, ts, range);
@@ -63,7 +72,12 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
     }
     case 'timestamp': {
       const fromSelector = args[0] !== undefined && unwrap(args[0]).kind === 'vector';
-      return vec(vectorArg(ctx, args[0], ts).map((s) => ({ labels: dropName(s.labels), v: (fromSelector && s.sampleT !== undefined ? s.sampleT : ts) / 1000 })));
+      return vec(
+        vectorArg(ctx, args[0], ts).map((s) => ({
+          labels: dropName(s.labels),
+          v: (fromSelector && s.sampleT !== undefined ? s.sampleT : ts) / 1000,
+        })),
+      );
     }
     case 'absent': {
       if (vectorArg(ctx, args[0], ts).length > 0) return vec([]);
@@ -73,20 +87,40 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
       const min = scalarArg(ctx, args[1], ts);
       const max = scalarArg(ctx, args[2], ts);
       if (max < min) return vec([]);
-      return vec(vectorArg(ctx, args[0], ts).map((s) => ({ labels: dropName(s.labels), v: goMax(min, goMin(max, s.v)) })));
+      return vec(
+        vectorArg(ctx, args[0], ts).map((s) => ({
+          labels: dropName(s.labels),
+          v: goMax(min, goMin(max, s.v)),
+        })),
+      );
     }
     case 'clamp_max': {
       const max = scalarArg(ctx, args[1], ts);
-      return vec(vectorArg(ctx, args[0], ts).map((s) => ({ labels: dropName(s.labels), v: goMin(max, s.v) })));
+      return vec(
+        vectorArg(ctx, args[0], ts).map((s) => ({
+          labels: dropName(s.labels),
+          v: goMin(max, s.v),
+        })),
+      );
     }
     case 'clamp_min': {
       const min = scalarArg(ctx, args[1], ts);
-      return vec(vectorArg(ctx, args[0], ts).map((s) => ({ labels: dropName(s.labels), v: goMax(min, s.v) })));
+      return vec(
+        vectorArg(ctx, args[0], ts).map((s) => ({
+          labels: dropName(s.labels),
+          v: goMax(min, s.v),
+        })),
+      );
     }
     case 'round': {
       const toNearest = args.length >= 2 ? scalarArg(ctx, args[1], ts) : 1;
       const inverse = 1 / toNearest;
-      return vec(vectorArg(ctx, args[0], ts).map((s) => ({ labels: dropName(s.labels), v: Math.floor(s.v * inverse + 0.5) / inverse })));
+      return vec(
+        vectorArg(ctx, args[0], ts).map((s) => ({
+          labels: dropName(s.labels),
+          v: Math.floor(s.v * inverse + 0.5) / inverse,
+        })),
+      );
     }
     case 'sort':
     case 'sort_desc': {
@@ -100,9 +134,24 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
       return vec(samples.map((s) => ({ labels: s.labels, v: s.v })));
     }
     case 'label_replace':
-      return vec(labelReplace(vectorArg(ctx, args[0], ts), stringArg(args[1]), stringArg(args[2]), stringArg(args[3]), stringArg(args[4])));
+      return vec(
+        labelReplace(
+          vectorArg(ctx, args[0], ts),
+          stringArg(args[1]),
+          stringArg(args[2]),
+          stringArg(args[3]),
+          stringArg(args[4]),
+        ),
+      );
     case 'label_join':
-      return vec(labelJoin(vectorArg(ctx, args[0], ts), stringArg(args[1]), stringArg(args[2]), args.slice(3).map(stringArg)));
+      return vec(
+        labelJoin(
+          vectorArg(ctx, args[0], ts),
+          stringArg(args[1]),
+          stringArg(args[2]),
+          args.slice(3).map(stringArg),
+        ),
+      );
     case 'histogram_quantile':
       return vec(histogramQuantile(scalarArg(ctx, args[0], ts), vectorArg(ctx, args[1], ts)));
     case 'histogram_count':
@@ -123,7 +172,12 @@ function goMin(a: number, b: number): number {
   return Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b);
 }
 
-function rangeFunction(ctx: EvalContext, e: Call, ts: number, fn: (points: readonly Point[], w: Window, extra: readonly number[]) => number | undefined): EvalValue {
+function rangeFunction(
+  ctx: EvalContext,
+  e: Call,
+  ts: number,
+  fn: (points: readonly Point[], w: Window, extra: readonly number[]) => number | undefined,
+): EvalValue {
   const index = e.args.findIndex((a) => {
     const u = unwrap(a);
     return u.kind === 'matrix' || u.kind === 'subquery';
@@ -134,7 +188,9 @@ function rangeFunction(ctx: EvalContext, e: Call, ts: number, fn: (points: reado
   const series = evalRange(ctx, arg, ts);
   const w = windowOf(ctx, unwrap(arg), ts);
   if (e.func === 'absent_over_time') {
-    return vec(series.some((s) => s.points.length > 0) ? [] : [{ labels: absentLabels(arg), v: 1 }]);
+    return vec(
+      series.some((s) => s.points.length > 0) ? [] : [{ labels: absentLabels(arg), v: 1 }],
+    );
   }
   const out: VSample[] = [];
   for (const s of series) {
@@ -148,7 +204,12 @@ function rangeFunction(ctx: EvalContext, e: Call, ts: number, fn: (points: reado
 
 function windowOf(ctx: EvalContext, arg: Expr, ts: number): Window {
   if (arg.kind === 'matrix') {
-    const at = arg.selector.at === 'start' ? ctx.start : arg.selector.at === 'end' ? ctx.end : arg.selector.at;
+    const at =
+      arg.selector.at === 'start'
+        ? ctx.start
+        : arg.selector.at === 'end'
+          ? ctx.end
+          : arg.selector.at;
     const end = (at ?? ts) - arg.selector.offset;
     return { start: end - arg.range, end, range: arg.range, ts };
   }
@@ -162,7 +223,8 @@ function windowOf(ctx: EvalContext, arg: Expr, ts: number): Window {
 
 function absentLabels(arg: Expr | undefined): Labels {
   const u = arg ? unwrap(arg) : undefined;
-  const matchers = u?.kind === 'vector' ? u.matchers : u?.kind === 'matrix' ? u.selector.matchers : [];
+  const matchers =
+    u?.kind === 'vector' ? u.matchers : u?.kind === 'matrix' ? u.selector.matchers : [];
   const out: Record<string, string> = {};
   const has = new Set<string>();
   for (const m of matchers) {
@@ -180,17 +242,27 @@ function absentLabels(arg: Expr | undefined): Labels {
 
 /** Go regexp's Expand: $1, ${1}, $name, ${name}; unknown groups expand to nothing. */
 function expandTemplate(template: string, m: RegExpExecArray): string {
-  return template.replace(/\$(?:\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+)|(\$))/g, (_all, braced: string | undefined, bare: string | undefined, dollar: string | undefined) => {
-    if (dollar) return '$';
-    const name = (braced ?? bare) as string;
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-    return m.groups?.[name] ?? '';
-  });
+  return template.replace(
+    /\$(?:\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+)|(\$))/g,
+    (_all, braced: string | undefined, bare: string | undefined, dollar: string | undefined) => {
+      if (dollar) return '$';
+      const name = (braced ?? bare) as string;
+      if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
+      return m.groups?.[name] ?? '';
+    },
+  );
 }
 
-function labelReplace(vector: readonly VSample[], dst: string, repl: string, src: string, regex: string): VSample[] {
+function labelReplace(
+  vector: readonly VSample[],
+  dst: string,
+  repl: string,
+  src: string,
+  regex: string,
+): VSample[] {
   const re = compileAnchored(regex);
-  if (!labelNamePattern.test(dst)) throw execution(`invalid destination label name in label_replace(): ${dst}`);
+  if (!labelNamePattern.test(dst))
+    throw execution(`invalid destination label name in label_replace(): ${dst}`);
   return vector.map((s) => {
     const m = re.exec(s.labels[src] ?? '');
     if (!m) return { labels: s.labels, v: s.v };
@@ -202,9 +274,17 @@ function labelReplace(vector: readonly VSample[], dst: string, repl: string, src
   });
 }
 
-function labelJoin(vector: readonly VSample[], dst: string, sep: string, srcs: readonly string[]): VSample[] {
-  for (const src of srcs) if (!labelNamePattern.test(src)) throw execution(`invalid source label name in label_join(): ${src}`);
-  if (!labelNamePattern.test(dst)) throw execution(`invalid destination label name in label_join(): ${dst}`);
+function labelJoin(
+  vector: readonly VSample[],
+  dst: string,
+  sep: string,
+  srcs: readonly string[],
+): VSample[] {
+  for (const src of srcs)
+    if (!labelNamePattern.test(src))
+      throw execution(`invalid source label name in label_join(): ${src}`);
+  if (!labelNamePattern.test(dst))
+    throw execution(`invalid destination label name in label_join(): ${dst}`);
   return vector.map((s) => {
     const value = srcs.map((n) => s.labels[n] ?? '').join(sep);
     const labels: Record<string, string> = { ...s.labels };

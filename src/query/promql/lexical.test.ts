@@ -16,7 +16,8 @@ describe('parseDuration', () => {
     ['-5m', undefined],
     ['5M', undefined],
   ];
-  for (const [text, want] of cases) it(`${JSON.stringify(text)} -> ${want}`, () => assert.equal(parseDuration(text), want));
+  for (const [text, want] of cases)
+    it(`${JSON.stringify(text)} -> ${want}`, () => assert.equal(parseDuration(text), want));
 });
 
 describe('unquote', () => {
@@ -33,7 +34,8 @@ describe('unquote', () => {
     ['"\\q"', undefined],
     ["'\\\"'", undefined],
   ];
-  for (const [text, want] of cases) it(`${text} -> ${JSON.stringify(want)}`, () => assert.equal(unquote(text), want));
+  for (const [text, want] of cases)
+    it(`${text} -> ${JSON.stringify(want)}`, () => assert.equal(unquote(text), want));
 });
 
 describe('parseNumber', () => {
@@ -49,7 +51,8 @@ describe('parseNumber', () => {
     ['+Inf', Infinity],
     ['abc', undefined],
   ];
-  for (const [text, want] of cases) it(`${text} -> ${want}`, () => assert.equal(parseNumber(text), want));
+  for (const [text, want] of cases)
+    it(`${text} -> ${want}`, () => assert.equal(parseNumber(text), want));
   it('NaN in any case', () => assert.ok(Number.isNaN(parseNumber('nAn') as number)));
 });
 
@@ -78,5 +81,6 @@ describe('formatFloatPlain (count_values labels)', () => {
     [-0.5, '-0.5'],
     [Infinity, '+Inf'],
   ];
-  for (const [v, want] of cases) it(`${v} -> ${want}`, () => assert.equal(formatFloatPlain(v), want));
+  for (const [v, want] of cases)
+    it(`${v} -> ${want}`, () => assert.equal(formatFloatPlain(v), want));
 });

@@ -1,7 +1,8 @@
 // Prometheus's lexical conventions: durations, string literals, numbers and
 // the float text of its JSON API.
 
-const durationPattern = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const durationPattern =
+  /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const unitMs = [365 * 24 * 3600_000, 7 * 24 * 3600_000, 24 * 3600_000, 3600_000, 60_000, 1000, 1];
 
 /** A Prometheus duration (`1h30m`, `5m`, `250ms`) in milliseconds, or undefined if malformed. */
@@ -23,7 +24,15 @@ export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   let rest = ms;
   let out = '';
-  const units: [string, number][] = [['y', unitMs[0] ?? 0], ['w', unitMs[1] ?? 0], ['d', unitMs[2] ?? 0], ['h', 3600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
+  const units: [string, number][] = [
+    ['y', unitMs[0] ?? 0],
+    ['w', unitMs[1] ?? 0],
+    ['d', unitMs[2] ?? 0],
+    ['h', 3600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1],
+  ];
   for (const [name, size] of units) {
     const n = Math.floor(rest / size);
     if (n > 0) {
@@ -35,7 +44,14 @@ export function formatDuration(ms: number): string {
 }
 
 const simpleEscapes: Readonly<Record<string, string>> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
 };
 
 /** Go's strconv.Unquote for "...", '...' and `...`; undefined if malformed. */
@@ -127,7 +143,10 @@ export function formatFloatPlain(v: number): string {
   const exp = Number(expText);
   const negative = mantissa.startsWith('-');
   const digits = mantissa.replace('-', '').replace('.', '');
-  const pointAt = (mantissa.replace('-', '').indexOf('.') === -1 ? mantissa.replace('-', '').length : mantissa.replace('-', '').indexOf('.')) + exp;
+  const pointAt =
+    (mantissa.replace('-', '').indexOf('.') === -1
+      ? mantissa.replace('-', '').length
+      : mantissa.replace('-', '').indexOf('.')) + exp;
   let out: string;
   if (pointAt <= 0) out = '0.' + '0'.repeat(-pointAt) + digits;
   else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);

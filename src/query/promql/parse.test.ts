@@ -37,7 +37,10 @@ describe('parseExpr: shapes', () => {
 
   it('reads subqueries with and without step', () => {
     assert.deepEqual(
-      { ...(parseExpr('rate(x[1m])[10m:30s]') as Extract<Expr, { kind: 'subquery' }>), expr: undefined },
+      {
+        ...(parseExpr('rate(x[1m])[10m:30s]') as Extract<Expr, { kind: 'subquery' }>),
+        expr: undefined,
+      },
       { kind: 'subquery', expr: undefined, range: 600_000, step: 30_000, offset: 0, at: undefined },
     );
     assert.equal((parseExpr('x[10m:]') as Extract<Expr, { kind: 'subquery' }>).step, 0);
@@ -112,11 +115,14 @@ describe('parseExpr: errors in Prometheus words', () => {
   ];
   for (const [q, want] of cases) {
     it(`${JSON.stringify(q)} fails with ${want}`, () => {
-      assert.throws(() => parseExpr(q), (err: Error & { type?: string }) => {
-        assert.equal(err.type, 'bad_data');
-        assert.match(err.message, want);
-        return true;
-      });
+      assert.throws(
+        () => parseExpr(q),
+        (err: Error & { type?: string }) => {
+          assert.equal(err.type, 'bad_data');
+          assert.match(err.message, want);
+          return true;
+        },
+      );
     });
   }
 

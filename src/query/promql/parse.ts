@@ -22,11 +22,29 @@ import { functionSignatures } from './signatures';
 export const maxQueryLength = 64 * 1024;
 
 const binaryOps: Readonly<Record<string, BinaryOp>> = {
-  Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%', Pow: '^', Atan2: 'atan2',
-  Eql: '==', Neq: '!=', Gtr: '>', Lss: '<', Gte: '>=', Lte: '<=',
-  And: 'and', Or: 'or', Unless: 'unless',
+  Add: '+',
+  Sub: '-',
+  Mul: '*',
+  Div: '/',
+  Mod: '%',
+  Pow: '^',
+  Atan2: 'atan2',
+  Eql: '==',
+  Neq: '!=',
+  Gtr: '>',
+  Lss: '<',
+  Gte: '>=',
+  Lte: '<=',
+  And: 'and',
+  Or: 'or',
+  Unless: 'unless',
 };
-const matchOps: Readonly<Record<string, MatchOp>> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
+const matchOps: Readonly<Record<string, MatchOp>> = {
+  EqlSingle: '=',
+  Neq: '!=',
+  EqlRegex: '=~',
+  NeqRegex: '!~',
+};
 const paramAggregates = new Set<AggregateOp>(['topk', 'bottomk', 'quantile', 'count_values']);
 const comparisonOps = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
 const setOps = new Set<BinaryOp>(['and', 'or', 'unless']);
@@ -66,7 +84,8 @@ function documented(t: ValueType): string {
 
 /** Parses a PromQL expression; throws PromQLError('bad_data') on any syntax or type error. */
 export function parseExpr(input: string): Expr {
-  if (input.length > maxQueryLength) throw badData(`query is longer than ${maxQueryLength} characters`);
+  if (input.length > maxQueryLength)
+    throw badData(`query is longer than ${maxQueryLength} characters`);
   return new Converter(input).run();
 }
 
@@ -88,7 +107,8 @@ class Converter {
       const at = errorAt ?? this.input.length;
       const rest = this.input.slice(at).trim();
       if (this.input.trim() === '') throw badData('parse error: no expression found in input');
-      const what = rest === '' ? 'end of input' : `character or token ${JSON.stringify(rest.split(/\s+/)[0])}`;
+      const what =
+        rest === '' ? 'end of input' : `character or token ${JSON.stringify(rest.split(/\s+/)[0])}`;
       throw this.error(at, `unexpected ${what}`);
     }
     const expr = this.expr(exprs[0] as SyntaxNode);
@@ -124,19 +144,25 @@ class Converter {
 
   private duration(n: SyntaxNode): number {
     const d = parseDuration(this.text(n));
-    if (d === undefined) throw this.error(n.from, `bad duration syntax: ${JSON.stringify(this.text(n))}`);
+    if (d === undefined)
+      throw this.error(n.from, `bad duration syntax: ${JSON.stringify(this.text(n))}`);
     return d;
   }
 
   private string(n: SyntaxNode): string {
     const s = unquote(this.text(n));
-    if (s === undefined) throw this.error(n.from, `error unquoting string ${JSON.stringify(this.text(n))}`);
+    if (s === undefined)
+      throw this.error(n.from, `error unquoting string ${JSON.stringify(this.text(n))}`);
     return s;
   }
 
   private expectType(e: Expr, want: ValueType, context: string, pos: number): void {
     const got = typeOf(e);
-    if (got !== want) throw this.error(pos, `expected type ${documented(want)} in ${context}, got ${documented(got)}`);
+    if (got !== want)
+      throw this.error(
+        pos,
+        `expected type ${documented(want)} in ${context}, got ${documented(got)}`,
+      );
   }
 
   expr(n: SyntaxNode): Expr {
@@ -154,23 +180,40 @@ class Converter {
         return this.vectorSelector(n);
       case 'MatrixSelector': {
         const inner = this.expr(this.child(n, 0));
-        if (inner.kind !== 'vector') throw this.error(n.from, 'ranges only allowed for vector selectors');
-        if (inner.offset !== 0 || inner.at !== undefined) throw this.error(n.from, 'no offset or @ modifiers allowed before range');
+        if (inner.kind !== 'vector')
+          throw this.error(n.from, 'ranges only allowed for vector selectors');
+        if (inner.offset !== 0 || inner.at !== undefined)
+          throw this.error(n.from, 'no offset or @ modifiers allowed before range');
         return { kind: 'matrix', selector: inner, range: this.duration(this.child(n, 1)) };
       }
       case 'SubqueryExpr': {
         const parts = this.children(n);
         const inner = this.expr(this.child(n, 0));
         const t = typeOf(inner);
-        if (t !== 'vector') throw this.error(n.from, `subquery is only allowed on instant vector, got ${documented(t)} instead`);
+        if (t !== 'vector')
+          throw this.error(
+            n.from,
+            `subquery is only allowed on instant vector, got ${documented(t)} instead`,
+          );
         const step = parts[2] ? this.duration(parts[2]) : 0;
-        return { kind: 'subquery', expr: inner, range: this.duration(this.child(n, 1)), step, offset: 0, at: undefined };
+        return {
+          kind: 'subquery',
+          expr: inner,
+          range: this.duration(this.child(n, 1)),
+          step,
+          offset: 0,
+          at: undefined,
+        };
       }
       case 'OffsetExpr': {
         const parts = this.children(n);
         const negative = parts.some((p) => p.name === 'Sub');
         const d = this.duration(parts[parts.length - 1] as SyntaxNode);
-        return this.applyModifier(this.expr(this.child(n, 0)), { offset: negative ? -d : d }, n.from);
+        return this.applyModifier(
+          this.expr(this.child(n, 0)),
+          { offset: negative ? -d : d },
+          n.from,
+        );
       }
       case 'StepInvariantExpr': {
         const parts = this.children(n);
@@ -190,10 +233,14 @@ class Converter {
       case 'UnaryExpr': {
         const op = this.text(this.child(n, 0)).trim() === '-' ? '-' : '+';
         const inner = this.expr(this.child(n, 1));
-        if (inner.kind === 'number') return op === '-' ? { kind: 'number', value: -inner.value } : inner;
+        if (inner.kind === 'number')
+          return op === '-' ? { kind: 'number', value: -inner.value } : inner;
         const t = typeOf(inner);
         if (t !== 'scalar' && t !== 'vector') {
-          throw this.error(n.from, `unary expression only allowed on expressions of type scalar or instant vector, got "${documented(t)}"`);
+          throw this.error(
+            n.from,
+            `unary expression only allowed on expressions of type scalar or instant vector, got "${documented(t)}"`,
+          );
         }
         return { kind: 'unary', op, expr: inner };
       }
@@ -219,7 +266,8 @@ class Converter {
         if (!label || !op || !value) throw this.error(m.from, 'unexpected end of label matcher');
         const opName = this.children(op)[0]?.name ?? '';
         const matchOp = matchOps[opName];
-        if (!matchOp) throw this.error(op.from, `unexpected label matching operator ${this.text(op)}`);
+        if (!matchOp)
+          throw this.error(op.from, `unexpected label matching operator ${this.text(op)}`);
         const v = this.string(value);
         if (matchOp === '=~' || matchOp === '!~') compileAnchored(v);
         matchers.push({ name: this.text(label), op: matchOp, value: v });
@@ -227,7 +275,8 @@ class Converter {
     }
     if (name !== undefined) {
       for (const m of matchers) {
-        if (m.name === '__name__') throw this.error(n.from, `metric name must not be set twice: "${name}" or "${m.value}"`);
+        if (m.name === '__name__')
+          throw this.error(n.from, `metric name must not be set twice: "${name}" or "${m.value}"`);
       }
       matchers.unshift({ name: '__name__', op: '=', value: name });
     }
@@ -237,7 +286,8 @@ class Converter {
       const re = compileAnchored(m.value);
       return m.op === '=~' ? !re.test('') : re.test('');
     });
-    if (!nonEmpty) throw this.error(n.from, 'vector selector must contain at least one non-empty matcher');
+    if (!nonEmpty)
+      throw this.error(n.from, 'vector selector must contain at least one non-empty matcher');
     return { kind: 'vector', name, matchers, offset: 0, at: undefined };
   }
 
@@ -257,13 +307,17 @@ class Converter {
           if (e.offset !== 0) throw this.error(pos, 'offset may not be set multiple times');
           return { ...e, offset: mod.offset };
         }
-        if (e.at !== undefined) throw this.error(pos, '@ <timestamp> may not be set multiple times');
+        if (e.at !== undefined)
+          throw this.error(pos, '@ <timestamp> may not be set multiple times');
         return { ...e, at: mod.at };
       }
       case 'matrix':
         return { ...e, selector: this.applyModifier(e.selector, mod, pos) as VectorSelector };
       default:
-        throw this.error(pos, `${kindName} must be preceded by an instant vector selector or range vector selector or a subquery`);
+        throw this.error(
+          pos,
+          `${kindName} must be preceded by an instant vector selector or range vector selector or a subquery`,
+        );
     }
   }
 
@@ -272,12 +326,19 @@ class Converter {
     const lhsNode = parts[0];
     const opNode = parts[1];
     const rhsNode = parts[parts.length - 1];
-    if (!lhsNode || !opNode || !rhsNode || parts.length < 3) throw this.error(n.from, 'unexpected end of input');
+    if (!lhsNode || !opNode || !rhsNode || parts.length < 3)
+      throw this.error(n.from, 'unexpected end of input');
     const op = binaryOps[opNode.name];
-    if (!op) throw this.error(opNode.from, `binary expression does not support operator ${JSON.stringify(this.text(opNode))}`);
+    if (!op)
+      throw this.error(
+        opNode.from,
+        `binary expression does not support operator ${JSON.stringify(this.text(opNode))}`,
+      );
     const returnBool = parts.some((p) => p.name === 'BoolModifier');
     const clause = parts.find((p) => p.name === 'MatchingModifierClause');
-    const matching: VectorMatching = clause ? this.matchingClause(clause) : { card: 'one-to-one', on: false, labels: [], include: [] };
+    const matching: VectorMatching = clause
+      ? this.matchingClause(clause)
+      : { card: 'one-to-one', on: false, labels: [], include: [] };
     let lhs = this.expr(lhsNode);
     const rhs = this.expr(rhsNode);
     // lezer lexes `-2` as one number; Prometheus reads `-2 ^ 2` as -(2 ^ 2),
@@ -285,7 +346,17 @@ class Converter {
     const signed = /^[-+]/.exec(this.text(lhsNode).trim())?.[0];
     if (op === '^' && lhsNode.name === 'NumberLiteral' && signed && lhs.kind === 'number') {
       lhs = { kind: 'number', value: signed === '-' ? -lhs.value : lhs.value };
-      const inner = this.finishBinary(n, op, lhs, rhs, returnBool, matching, lhsNode, rhsNode, opNode.from);
+      const inner = this.finishBinary(
+        n,
+        op,
+        lhs,
+        rhs,
+        returnBool,
+        matching,
+        lhsNode,
+        rhsNode,
+        opNode.from,
+      );
       return signed === '-' ? { kind: 'unary', op: '-', expr: inner } : inner;
     }
     return this.finishBinary(n, op, lhs, rhs, returnBool, matching, lhsNode, rhsNode, opNode.from);
@@ -305,21 +376,33 @@ class Converter {
     let matching = clauseMatching;
     const lt = typeOf(lhs);
     const rt = typeOf(rhs);
-    if (returnBool && !isComparison(op)) throw this.error(opPos, 'bool modifier can only be used on comparison operators');
+    if (returnBool && !isComparison(op))
+      throw this.error(opPos, 'bool modifier can only be used on comparison operators');
     if (isComparison(op) && !returnBool && lt === 'scalar' && rt === 'scalar') {
       throw this.error(opPos, 'comparisons between scalars must use BOOL modifier');
     }
-    if (isSetOperator(op) && matching.card === 'one-to-one') matching = { ...matching, card: 'many-to-many' };
+    if (isSetOperator(op) && matching.card === 'one-to-one')
+      matching = { ...matching, card: 'many-to-many' };
     if (matching.on) {
       for (const l of matching.labels) {
-        if (matching.include.includes(l)) throw this.error(opPos, `label "${l}" must not occur in ON and GROUP clause at once`);
+        if (matching.include.includes(l))
+          throw this.error(opPos, `label "${l}" must not occur in ON and GROUP clause at once`);
       }
     }
-    if (lt !== 'scalar' && lt !== 'vector') throw this.error(lhsNode.from, 'binary expression must contain only scalar and instant vector types');
-    if (rt !== 'scalar' && rt !== 'vector') throw this.error(rhsNode.from, 'binary expression must contain only scalar and instant vector types');
+    if (lt !== 'scalar' && lt !== 'vector')
+      throw this.error(
+        lhsNode.from,
+        'binary expression must contain only scalar and instant vector types',
+      );
+    if (rt !== 'scalar' && rt !== 'vector')
+      throw this.error(
+        rhsNode.from,
+        'binary expression must contain only scalar and instant vector types',
+      );
     let finalMatching: VectorMatching | undefined = matching;
     if (lt !== 'vector' || rt !== 'vector') {
-      if (matching.labels.length > 0) throw this.error(n.from, 'vector matching only allowed between instant vectors');
+      if (matching.labels.length > 0)
+        throw this.error(n.from, 'vector matching only allowed between instant vectors');
       finalMatching = undefined;
     } else if (isSetOperator(op)) {
       if (matching.card === 'one-to-many' || matching.card === 'many-to-one') {
@@ -340,9 +423,10 @@ class Converter {
     let seenGroup = false;
     for (const c of this.children(n)) {
       if (c.name === 'On') on = true;
-      else if (c.name === 'GroupLeft') (card = 'many-to-one'), (seenGroup = true);
-      else if (c.name === 'GroupRight') (card = 'one-to-many'), (seenGroup = true);
-      else if (c.name === 'GroupingLabels') {
+      else if (c.name === 'GroupLeft' || c.name === 'GroupRight') {
+        card = c.name === 'GroupLeft' ? 'many-to-one' : 'one-to-many';
+        seenGroup = true;
+      } else if (c.name === 'GroupingLabels') {
         const names = this.children(c).map((l) => this.text(l));
         if (seenGroup) include = names;
         else labels = names;
@@ -370,15 +454,25 @@ class Converter {
       }
     }
     if (!op) throw this.error(n.from, 'aggregation operator expected');
-    if (args.length === 0) throw this.error(bodyPos, 'no arguments for aggregate expression provided');
+    if (args.length === 0)
+      throw this.error(bodyPos, 'no arguments for aggregate expression provided');
     const want = paramAggregates.has(op) ? 2 : 1;
     if (args.length !== want) {
-      throw this.error(bodyPos, `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`);
+      throw this.error(
+        bodyPos,
+        `wrong number of arguments for aggregate expression provided, expected ${want}, got ${args.length}`,
+      );
     }
     const expr = args[args.length - 1] as Expr;
     const param = want === 2 ? args[0] : undefined;
     this.expectType(expr, 'vector', 'aggregation expression', bodyPos);
-    if (param) this.expectType(param, op === 'count_values' ? 'string' : 'scalar', 'aggregation parameter', bodyPos);
+    if (param)
+      this.expectType(
+        param,
+        op === 'count_values' ? 'string' : 'scalar',
+        'aggregation parameter',
+        bodyPos,
+      );
     return { kind: 'aggregate', op, expr, param, grouping, without };
   }
 
@@ -391,13 +485,23 @@ class Converter {
     const args = body ? this.children(body).map((a) => this.expr(a)) : [];
     const nargs = sig.args.length;
     if (sig.variadic === 0 && nargs !== args.length) {
-      throw this.error(n.from, `expected ${nargs} argument(s) in call to "${name}", got ${args.length}`);
+      throw this.error(
+        n.from,
+        `expected ${nargs} argument(s) in call to "${name}", got ${args.length}`,
+      );
     }
     if (sig.variadic !== 0) {
       const min = nargs - 1;
-      if (args.length < min) throw this.error(n.from, `expected at least ${min} argument(s) in call to "${name}", got ${args.length}`);
+      if (args.length < min)
+        throw this.error(
+          n.from,
+          `expected at least ${min} argument(s) in call to "${name}", got ${args.length}`,
+        );
       if (sig.variadic > 0 && args.length > min + sig.variadic) {
-        throw this.error(n.from, `expected at most ${min + sig.variadic} argument(s) in call to "${name}", got ${args.length}`);
+        throw this.error(
+          n.from,
+          `expected at most ${min + sig.variadic} argument(s) in call to "${name}", got ${args.length}`,
+        );
       }
     }
     args.forEach((a, i) => {

@@ -25,7 +25,9 @@ export function bucketQuantile(q: number, input: readonly Bucket[]): number {
   if (Number.isNaN(q)) return NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
-  const sorted = input.map((b) => ({ upperBound: b.upperBound, count: b.count })).sort((a, b) => a.upperBound - b.upperBound);
+  const sorted = input
+    .map((b) => ({ upperBound: b.upperBound, count: b.count }))
+    .sort((a, b) => a.upperBound - b.upperBound);
   const last = sorted[sorted.length - 1];
   if (!last || last.upperBound !== Infinity) return NaN;
   const buckets = coalesce(sorted);

@@ -20,7 +20,8 @@ describe('RE2 patterns in JavaScript', () => {
     ['a{2}', 'aa', true],
   ];
   for (const [pattern, value, want] of cases) {
-    it(`${pattern} ${want ? 'matches' : 'does not match'} ${value}`, () => assert.equal(compileAnchored(pattern).test(value), want));
+    it(`${pattern} ${want ? 'matches' : 'does not match'} ${value}`, () =>
+      assert.equal(compileAnchored(pattern).test(value), want));
   }
 
   it('rejects malformed patterns as bad_data', () => {

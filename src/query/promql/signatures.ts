@@ -15,9 +15,67 @@ const m: ValueType = 'matrix';
 const s: ValueType = 'scalar';
 const str: ValueType = 'string';
 
-const vectorToVector = ['abs', 'absent', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'ceil', 'cos', 'cosh', 'deg', 'exp', 'floor', 'histogram_count', 'histogram_sum', 'ln', 'log10', 'log2', 'rad', 'sgn', 'sin', 'sinh', 'sort', 'sort_desc', 'sqrt', 'tan', 'tanh', 'timestamp'];
-const matrixToVector = ['absent_over_time', 'avg_over_time', 'changes', 'count_over_time', 'delta', 'deriv', 'idelta', 'increase', 'irate', 'last_over_time', 'max_over_time', 'min_over_time', 'present_over_time', 'rate', 'resets', 'stddev_over_time', 'stdvar_over_time', 'sum_over_time'];
-const dateFunctions = ['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year'];
+const vectorToVector = [
+  'abs',
+  'absent',
+  'acos',
+  'acosh',
+  'asin',
+  'asinh',
+  'atan',
+  'atanh',
+  'ceil',
+  'cos',
+  'cosh',
+  'deg',
+  'exp',
+  'floor',
+  'histogram_count',
+  'histogram_sum',
+  'ln',
+  'log10',
+  'log2',
+  'rad',
+  'sgn',
+  'sin',
+  'sinh',
+  'sort',
+  'sort_desc',
+  'sqrt',
+  'tan',
+  'tanh',
+  'timestamp',
+];
+const matrixToVector = [
+  'absent_over_time',
+  'avg_over_time',
+  'changes',
+  'count_over_time',
+  'delta',
+  'deriv',
+  'idelta',
+  'increase',
+  'irate',
+  'last_over_time',
+  'max_over_time',
+  'min_over_time',
+  'present_over_time',
+  'rate',
+  'resets',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'sum_over_time',
+];
+const dateFunctions = [
+  'days_in_month',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'hour',
+  'minute',
+  'month',
+  'year',
+];
 
 function build(): Map<string, FunctionSignature> {
   const table = new Map<string, FunctionSignature>();

@@ -18,7 +18,12 @@ export type SeqValue = number | 'omitted';
 
 export type TestCommand =
   | { readonly kind: 'clear'; readonly line: number }
-  | { readonly kind: 'load'; readonly line: number; readonly step: number; readonly series: readonly { labels: Labels; values: SeqValue[] }[] }
+  | {
+      readonly kind: 'load';
+      readonly line: number;
+      readonly step: number;
+      readonly series: readonly { labels: Labels; values: SeqValue[] }[];
+    }
   | {
       readonly kind: 'eval';
       readonly line: number;
@@ -33,7 +38,10 @@ export type TestCommand =
 
 /** An in-memory SeriesSource: what tests and fixtures load samples into. */
 export class MemorySeriesSource implements SeriesSource {
-  private readonly byKey = new Map<string, { labels: Labels; samples: { t: number; v: number }[] }>();
+  private readonly byKey = new Map<
+    string,
+    { labels: Labels; samples: { t: number; v: number }[] }
+  >();
 
   add(labels: Labels, samples: readonly { t: number; v: number }[]): void {
     const key = labelsKey(labels);
@@ -47,7 +55,11 @@ export class MemorySeriesSource implements SeriesSource {
     this.byKey.clear();
   }
 
-  async select(matchers: readonly LabelMatcher[], minT: number, maxT: number): Promise<SeriesSamples[]> {
+  async select(
+    matchers: readonly LabelMatcher[],
+    minT: number,
+    maxT: number,
+  ): Promise<SeriesSamples[]> {
     const out: SeriesSamples[] = [];
     for (const s of this.byKey.values()) {
       if (!matchers.every((m) => matchesLabel(m.op, m.value, s.labels[m.name] ?? ''))) continue;
@@ -88,12 +100,14 @@ export function parseSeriesDesc(line: string): { labels: Labels; rest: string } 
       let j = i + 1;
       while (j < line.length && line[j] !== q) j += line[j] === '\\' ? 2 : 1;
       const value = unquote(line.slice(i, j + 1));
-      if (value === undefined) throw new TestFileError(`bad label value in ${JSON.stringify(line)}`);
+      if (value === undefined)
+        throw new TestFileError(`bad label value in ${JSON.stringify(line)}`);
       labels[name[0]] = value;
       i = j + 1;
     }
   }
-  if (i === 0) throw new TestFileError(`expected a series description, got ${JSON.stringify(line)}`);
+  if (i === 0)
+    throw new TestFileError(`expected a series description, got ${JSON.stringify(line)}`);
   return { labels, rest: line.slice(i).trim() };
 }
 
@@ -171,10 +185,20 @@ export function parseTestFile(input: string): TestCommand[] {
         const d = parseSeriesDesc(def);
         const values = parseSeriesValues(d.rest);
         const v = values[0];
-        if (values.length !== 1 || v === undefined || v === 'omitted') throw new TestFileError(`line ${i + 1}: expected one value`);
+        if (values.length !== 1 || v === undefined || v === 'omitted')
+          throw new TestFileError(`line ${i + 1}: expected one value`);
         expected.push({ labels: d.labels, value: v });
       }
-      cmds.push({ kind: 'eval', line, expr: m[3] as string, at, fail: m[1] === 'fail', ordered: m[1] === 'ordered', expected, scalar });
+      cmds.push({
+        kind: 'eval',
+        line,
+        expr: m[3] as string,
+        at,
+        fail: m[1] === 'fail',
+        ordered: m[1] === 'ordered',
+        expected,
+        scalar,
+      });
     } else {
       throw new TestFileError(`line ${i + 1}: invalid command ${JSON.stringify(l)}`);
     }
@@ -201,33 +225,57 @@ export interface CaseResult {
 
 type EvalCmd = Extract<TestCommand, { kind: 'eval' }>;
 
-function compare(cmd: EvalCmd, samples: readonly { labels: Labels; v: number }[] | number): string | undefined {
+function compare(
+  cmd: EvalCmd,
+  samples: readonly { labels: Labels; v: number }[] | number,
+): string | undefined {
   if (typeof samples === 'number') {
     if (cmd.scalar === undefined) return `expected a vector, got scalar ${samples}`;
-    return almostEqual(cmd.scalar, samples) ? undefined : `expected scalar ${cmd.scalar} but got ${samples}`;
+    return almostEqual(cmd.scalar, samples)
+      ? undefined
+      : `expected scalar ${cmd.scalar} but got ${samples}`;
   }
-  if (cmd.scalar !== undefined) return `expected scalar ${cmd.scalar}, got a vector of ${samples.length}`;
+  if (cmd.scalar !== undefined)
+    return `expected scalar ${cmd.scalar}, got a vector of ${samples.length}`;
   const want = new Map(cmd.expected.map((e, pos) => [labelsKey(e.labels), { ...e, pos }]));
   const seen = new Set<string>();
   for (const [pos, s] of samples.entries()) {
     const key = labelsKey(s.labels);
     const exp = want.get(key);
     if (!exp) return `unexpected metric ${labelsString(s.labels)} in result`;
-    if (cmd.ordered && exp.pos !== pos) return `expected metric ${labelsString(s.labels)} at position ${exp.pos + 1} but was at ${pos + 1}`;
-    if (!almostEqual(exp.value, s.v)) return `expected ${exp.value} for ${labelsString(s.labels)} but got ${s.v}`;
+    if (cmd.ordered && exp.pos !== pos)
+      return `expected metric ${labelsString(s.labels)} at position ${exp.pos + 1} but was at ${pos + 1}`;
+    if (!almostEqual(exp.value, s.v))
+      return `expected ${exp.value} for ${labelsString(s.labels)} but got ${s.v}`;
     seen.add(key);
   }
-  for (const [key, exp] of want) if (!seen.has(key)) return `expected metric ${labelsString(exp.labels)} with ${exp.value} not found`;
+  for (const [key, exp] of want)
+    if (!seen.has(key))
+      return `expected metric ${labelsString(exp.labels)} with ${exp.value} not found`;
   return undefined;
 }
 
-function instantSamples(r: QueryResult): readonly { labels: Labels; v: number }[] | number | string {
+function instantSamples(
+  r: QueryResult,
+): readonly { labels: Labels; v: number }[] | number | string {
   if (r.resultType === 'scalar') return r.v;
   if (r.resultType === 'vector') return r.samples;
   return `received ${r.resultType} result on instant evaluation`;
 }
 
-const atUnsafe = new Set(['days_in_month', 'day_of_month', 'day_of_week', 'day_of_year', 'hour', 'minute', 'month', 'year', 'predict_linear', 'time', 'timestamp']);
+const atUnsafe = new Set([
+  'days_in_month',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'hour',
+  'minute',
+  'month',
+  'year',
+  'predict_linear',
+  'time',
+  'timestamp',
+]);
 
 /**
  * Prometheus's runner also evaluates each expression with `@ <eval time>` on
@@ -273,7 +321,8 @@ async function runEval(source: SeriesSource, cmd: EvalCmd): Promise<string | und
   }
   const pinned = pinToTime(expr, cmd.at);
   if (!pinned) return undefined;
-  const times = cmd.at === 0 ? [-1000, 0, 1000] : [-10 * cmd.at, 0, cmd.at / 5, cmd.at, 10 * cmd.at];
+  const times =
+    cmd.at === 0 ? [-1000, 0, 1000] : [-10 * cmd.at, 0, cmd.at / 5, cmd.at, 10 * cmd.at];
   for (const t of times) {
     const err = await runEvalAt(source, cmd, pinned, t);
     if (err !== undefined) return `with @ ${cmd.at / 1000} evaluated at ${t / 1000}s: ${err}`;
@@ -281,7 +330,12 @@ async function runEval(source: SeriesSource, cmd: EvalCmd): Promise<string | und
   return undefined;
 }
 
-async function runEvalAt(source: SeriesSource, cmd: EvalCmd, query: string | Expr, at: number): Promise<string | undefined> {
+async function runEvalAt(
+  source: SeriesSource,
+  cmd: EvalCmd,
+  query: string | Expr,
+  at: number,
+): Promise<string | undefined> {
   let result: QueryResult;
   try {
     result = await instantQuery(source, query, at, { maxSamples: 50_000_000 });
@@ -305,7 +359,8 @@ async function runEvalAt(source: SeriesSource, cmd: EvalCmd, query: string | Exp
     const p = s.points.find((x) => x.t === at);
     if (p) atStep.push({ labels: s.labels, v: p.v });
   }
-  const rangeMismatch = typeof got === 'number' ? compare(cmd, atStep[0]?.v ?? NaN) : compare(cmd, atStep);
+  const rangeMismatch =
+    typeof got === 'number' ? compare(cmd, atStep[0]?.v ?? NaN) : compare(cmd, atStep);
   return rangeMismatch ? `range mode: ${rangeMismatch}` : undefined;
 }
 

@@ -29,7 +29,10 @@ export type EvalValue =
 export type QueryResult =
   | { readonly resultType: 'scalar'; readonly t: number; readonly v: number }
   | { readonly resultType: 'string'; readonly t: number; readonly v: string }
-  | { readonly resultType: 'vector'; readonly samples: readonly { labels: Labels; t: number; v: number }[] }
+  | {
+      readonly resultType: 'vector';
+      readonly samples: readonly { labels: Labels; t: number; v: number }[];
+    }
   | { readonly resultType: 'matrix'; readonly series: readonly RangeSeries[] };
 
 const sep = '\xff';

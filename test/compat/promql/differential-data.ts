@@ -65,9 +65,17 @@ export function differentialSeries(): SeriesSamples[] {
       bounds.forEach((_, j) => perBucket[j]?.push({ t, v: counts[j] ?? 0 }));
       sums.push({ t, v: sum });
     }
-    bounds.forEach((le, j) => out.push({ labels: { __name__: 'rpc_duration_seconds_bucket', service, le }, samples: perBucket[j] ?? [] }));
+    bounds.forEach((le, j) =>
+      out.push({
+        labels: { __name__: 'rpc_duration_seconds_bucket', service, le },
+        samples: perBucket[j] ?? [],
+      }),
+    );
     out.push({ labels: { __name__: 'rpc_duration_seconds_sum', service }, samples: sums });
-    out.push({ labels: { __name__: 'rpc_duration_seconds_count', service }, samples: (perBucket[bounds.length - 1] ?? []).map((p) => ({ ...p })) });
+    out.push({
+      labels: { __name__: 'rpc_duration_seconds_count', service },
+      samples: (perBucket[bounds.length - 1] ?? []).map((p) => ({ ...p })),
+    });
   }
   out.push({
     labels: { __name__: 'up', service: 'cart', instance: 'cart:7070' },

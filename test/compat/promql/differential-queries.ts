@@ -164,7 +164,12 @@ export const rangeQueries: readonly (readonly [string, number, number, string])[
   ['up', 0, 3600, '60'],
   ['rate(app_requests_total[5m])', 0, 3600, '1m'],
   ['sum by (service) (rate(app_requests_total[2m]))', 300, 3300, '37s'],
-  ['histogram_quantile(0.9, sum by (le, service) (rate(rpc_duration_seconds_bucket[5m])))', 0, 3600, '15s'],
+  [
+    'histogram_quantile(0.9, sum by (le, service) (rate(rpc_duration_seconds_bucket[5m])))',
+    0,
+    3600,
+    '15s',
+  ],
   ['deriv(process_memory_bytes[5m])', 0, 3600, '90'],
   ['max_over_time(rate(app_requests_total[5m])[10m:1m])', 600, 3600, '2m'],
   ['app_requests_total @ 1700001800', 0, 600, '60'],

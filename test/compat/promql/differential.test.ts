@@ -37,17 +37,32 @@ function freePort(): Promise<number> {
 
 interface Answer {
   status: number;
-  body: { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
+  body: {
+    status?: string;
+    errorType?: string;
+    error?: string;
+    data?: { resultType?: string; result?: unknown };
+  };
 }
 
-type Sample = { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] };
+type Sample = {
+  metric: Record<string, string>;
+  value?: [number, string];
+  values?: [number, string][];
+};
 
 function key(m: Record<string, string>): string {
   return JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 function sameValue(a: string, b: string): boolean {
-  return a === b || almostEqual(Number(a.replace('+Inf', 'Infinity').replace('-Inf', '-Infinity')), Number(b.replace('+Inf', 'Infinity').replace('-Inf', '-Infinity')));
+  return (
+    a === b ||
+    almostEqual(
+      Number(a.replace('+Inf', 'Infinity').replace('-Inf', '-Infinity')),
+      Number(b.replace('+Inf', 'Infinity').replace('-Inf', '-Infinity')),
+    )
+  );
 }
 
 function samePair(a: [number, string] | undefined, b: [number, string] | undefined): boolean {
@@ -56,13 +71,18 @@ function samePair(a: [number, string] | undefined, b: [number, string] | undefin
 
 /** undefined when equal, else what differs. */
 export function diff(query: string, want: Answer, got: Answer): string | undefined {
-  if (want.status !== got.status || want.body.status !== got.body.status || want.body.errorType !== got.body.errorType) {
+  if (
+    want.status !== got.status ||
+    want.body.status !== got.body.status ||
+    want.body.errorType !== got.body.errorType
+  ) {
     return `status ${want.status} ${want.body.errorType ?? ''} ${want.body.error ?? ''} vs ours ${got.status} ${got.body.errorType ?? ''} ${got.body.error ?? ''}`;
   }
   if (want.body.status !== 'success') return undefined;
   const w = want.body.data;
   const g = got.body.data;
-  if (w?.resultType !== g?.resultType) return `resultType ${w?.resultType} vs ours ${g?.resultType}`;
+  if (w?.resultType !== g?.resultType)
+    return `resultType ${w?.resultType} vs ours ${g?.resultType}`;
   if (w?.resultType === 'scalar' || w?.resultType === 'string') {
     const a = w.result as [number, string];
     const b = g?.result as [number, string];
@@ -70,14 +90,17 @@ export function diff(query: string, want: Answer, got: Answer): string | undefin
   }
   const ws = (w?.result ?? []) as Sample[];
   const gs = (g?.result ?? []) as Sample[];
-  if (ws.length !== gs.length) return `${ws.length} series vs ours ${gs.length}: ${JSON.stringify(ws.map((s) => s.metric))} vs ${JSON.stringify(gs.map((s) => s.metric))}`;
+  if (ws.length !== gs.length)
+    return `${ws.length} series vs ours ${gs.length}: ${JSON.stringify(ws.map((s) => s.metric))} vs ${JSON.stringify(gs.map((s) => s.metric))}`;
   const ordered = /^\s*sort/.test(query) || w?.resultType === 'matrix';
   const byKey = new Map(gs.map((s, i) => [key(s.metric), { s, i }]));
   for (const [i, s] of ws.entries()) {
     const mine = byKey.get(key(s.metric));
     if (!mine) return `series ${JSON.stringify(s.metric)} missing from ours`;
-    if (ordered && mine.i !== i) return `series ${JSON.stringify(s.metric)} at ${mine.i}, Prometheus has it at ${i}`;
-    if (s.value && !samePair(s.value, mine.s.value)) return `${JSON.stringify(s.metric)}: ${JSON.stringify(s.value)} vs ours ${JSON.stringify(mine.s.value)}`;
+    if (ordered && mine.i !== i)
+      return `series ${JSON.stringify(s.metric)} at ${mine.i}, Prometheus has it at ${i}`;
+    if (s.value && !samePair(s.value, mine.s.value))
+      return `${JSON.stringify(s.metric)}: ${JSON.stringify(s.value)} vs ours ${JSON.stringify(mine.s.value)}`;
     if (s.values) {
       const other = mine.s.values ?? [];
       if (s.values.length !== other.length || s.values.some((p, k) => !samePair(p, other[k]))) {
@@ -99,7 +122,11 @@ describe('PromQL differential against Prometheus 2.42', () => {
     dir = mkdtempSync(join(tmpdir(), 'otel-lab-promql-'));
     const series = differentialSeries();
     writeFileSync(join(dir, 'data.om'), toOpenMetrics(series));
-    const made = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'data.om'), join(dir, 'tsdb')], { encoding: 'utf8' });
+    const made = spawnSync(
+      'promtool',
+      ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'data.om'), join(dir, 'tsdb')],
+      { encoding: 'utf8' },
+    );
     assert.equal(made.status, 0, made.stderr);
     writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
     const port = await freePort();
@@ -141,12 +168,21 @@ describe('PromQL differential against Prometheus 2.42', () => {
     ];
   }
 
-  function check(label: string, query: string, want: Answer, got: Answer, failures: string[], wording: string[]): void {
+  function check(
+    label: string,
+    query: string,
+    want: Answer,
+    got: Answer,
+    failures: string[],
+    wording: string[],
+  ): void {
     const d = diff(query, want, got);
     const known = knownDifferences.get(query);
     if (d !== undefined && known === undefined) failures.push(`${label}\n    ${d}`);
-    if (d === undefined && known !== undefined) failures.push(`${label}\n    now agrees: remove it from differential-known.ts`);
-    if (d === undefined && want.body.error !== got.body.error) wording.push(`${label}: "${want.body.error}" vs ours "${got.body.error}"`);
+    if (d === undefined && known !== undefined)
+      failures.push(`${label}\n    now agrees: remove it from differential-known.ts`);
+    if (d === undefined && want.body.error !== got.body.error)
+      wording.push(`${label}: "${want.body.error}" vs ours "${got.body.error}"`);
   }
 
   it('finds promtool and prometheus (installed by .ci/run)', () => {
@@ -167,8 +203,14 @@ describe('PromQL differential against Prometheus 2.42', () => {
       }
     }
     // Guards against comparing two empty databases.
-    assert.ok(nonEmpty > instantQueries.length * 2, `only ${nonEmpty} non-empty answers from Prometheus`);
-    if (wording.length > 0) console.log(`# error wording differs (${wording.length}):\n# ${[...new Set(wording)].slice(0, 20).join('\n# ')}`);
+    assert.ok(
+      nonEmpty > instantQueries.length * 2,
+      `only ${nonEmpty} non-empty answers from Prometheus`,
+    );
+    if (wording.length > 0)
+      console.log(
+        `# error wording differs (${wording.length}):\n# ${[...new Set(wording)].slice(0, 20).join('\n# ')}`,
+      );
     assert.deepEqual(failures, []);
   });
 
@@ -198,9 +240,15 @@ describe('PromQL differential against Prometheus 2.42', () => {
       '/api/v1/label/a-b/values',
     ]) {
       const [want, got] = await both(path);
-      const sortBody = (b: Answer['body']): unknown => (Array.isArray(b.data) ? [...(b.data as unknown[])].map((x) => JSON.stringify(x)).sort() : b);
-      if (want.status !== got.status || JSON.stringify(sortBody(want.body)) !== JSON.stringify(sortBody(got.body))) {
-        failures.push(`${path}\n    ${JSON.stringify(want.body).slice(0, 300)}\n    vs ours ${JSON.stringify(got.body).slice(0, 300)}`);
+      const sortBody = (b: Answer['body']): unknown =>
+        Array.isArray(b.data) ? [...(b.data as unknown[])].map((x) => JSON.stringify(x)).sort() : b;
+      if (
+        want.status !== got.status ||
+        JSON.stringify(sortBody(want.body)) !== JSON.stringify(sortBody(got.body))
+      ) {
+        failures.push(
+          `${path}\n    ${JSON.stringify(want.body).slice(0, 300)}\n    vs ours ${JSON.stringify(got.body).slice(0, 300)}`,
+        );
       }
     }
     assert.deepEqual(failures, []);

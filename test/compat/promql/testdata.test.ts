@@ -25,7 +25,8 @@ function repoRoot(): string {
 
 const root = repoRoot();
 const own = join(root, 'test/compat/promql/testdata');
-const upstream = process.env['PROMQL_TESTDATA_DIR'] ?? join(root, '..', 'shared', 'promql-testdata');
+const upstream =
+  process.env['PROMQL_TESTDATA_DIR'] ?? join(root, '..', 'shared', 'promql-testdata');
 
 /** `file.test:line reason` per line; # comments. */
 function knownFailures(): Map<string, string> {
@@ -70,10 +71,16 @@ describe('PromQL test files', () => {
       const fixed: string[] = [];
       for (const r of results) {
         const id = `${name}:${r.line}`;
-        if (r.error !== undefined && !known.has(id)) unexpected.push(`${id} ${r.expr}\n    ${r.error}`);
-        if (r.error === undefined && known.has(id)) fixed.push(`${id} now passes: remove it from known-failures.txt`);
+        if (r.error !== undefined && !known.has(id))
+          unexpected.push(`${id} ${r.expr}\n    ${r.error}`);
+        if (r.error === undefined && known.has(id))
+          fixed.push(`${id} now passes: remove it from known-failures.txt`);
       }
-      assert.deepEqual([...unexpected, ...fixed], [], `${name}: ${unexpected.length} new failures, ${fixed.length} fixed`);
+      assert.deepEqual(
+        [...unexpected, ...fixed],
+        [],
+        `${name}: ${unexpected.length} new failures, ${fixed.length} fixed`,
+      );
     });
   }
 });
