@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseGoDuration } from './duration';
 
 const ok: [string, bigint][] = [
@@ -42,3 +43,32 @@ for (const [text, why] of bad) {
     if (!r.ok) assert.match(r.error, why);
   });
 }
+
+test('property: n<unit> sums parse exactly', () => {
+  const units: [string, bigint][] = [
+    ['ns', 1n],
+    ['us', 1_000n],
+    ['ms', 1_000_000n],
+    ['s', 1_000_000_000n],
+    ['m', 60_000_000_000n],
+    ['h', 3_600_000_000_000n],
+  ];
+  const part = fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(...units));
+  fc.assert(
+    fc.property(fc.array(part, { minLength: 1, maxLength: 4 }), (parts) => {
+      const text = parts.map(([n, [u]]) => `${n}${u}`).join('');
+      const expected = parts.reduce((sum, [n, [, k]]) => sum + BigInt(n) * k, 0n);
+      assert.deepEqual(parseGoDuration(text), { ok: true, nanos: expected });
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: any input gives a result or an error, never an exception', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 80 }), (text) => {
+      assert.equal(typeof parseGoDuration(text).ok, 'boolean');
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseLogfmt } from './logfmt';
 
 const ok: [string, Record<string, string>][] = [
@@ -43,3 +44,28 @@ for (const [text, why] of bad) {
     if (!r.ok) assert.match(r.error, why);
   });
 }
+
+test('property: quoted logfmt of any key/value map parses back to the same map', () => {
+  const key = fc.stringMatching(/^[a-z][a-z0-9._]{0,15}$/);
+  fc.assert(
+    fc.property(fc.dictionary(key, fc.string({ maxLength: 40 }), { maxKeys: 10 }), (pairs) => {
+      const text = Object.entries(pairs)
+        .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
+        .join(' ');
+      const r = parseLogfmt(text);
+      assert.equal(r.ok, true);
+      if (r.ok) assert.deepEqual(r.pairs, { ...pairs });
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: any input gives a result or an error, never an exception', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 200 }), (text) => {
+      const r = parseLogfmt(text);
+      assert.equal(typeof r.ok, 'boolean');
+    }),
+    { numRuns: 500 },
+  );
+});
