@@ -110,7 +110,16 @@ export function startOtlpGrpcReceiver(opts: OtlpGrpcOptions): Promise<RunningGrp
         port,
         close: () =>
           new Promise<void>((done) => {
-            server.tryShutdown(() => done());
+            // In-flight calls get a grace period to be answered, then the server is stopped hard.
+            const force = setTimeout(() => {
+              server.forceShutdown();
+              done();
+            }, 2000);
+            force.unref();
+            server.tryShutdown(() => {
+              clearTimeout(force);
+              done();
+            });
           }),
       });
     });

@@ -147,7 +147,13 @@ export function startOtlpHttpReceiver(opts: OtlpHttpOptions): Promise<RunningRec
         port: (server.address() as AddressInfo).port,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            // In-flight requests get a grace period to be answered, then connections are cut.
+            const force = setTimeout(() => server.closeAllConnections(), 2000);
+            force.unref();
+            server.close(() => {
+              clearTimeout(force);
+              done();
+            });
             server.closeIdleConnections();
           }),
       });

@@ -12,6 +12,12 @@ export class AttrSet {
 
   put(key: string, value: AnyValue): void {
     const values = this.values;
+    // Fast path: a key neither own nor inherited is new (`in` is cheaper than hasOwnProperty).
+    if (!(key in values) && this.n < this.max) {
+      this.n++;
+      values[key] = value;
+      return;
+    }
     if (Object.prototype.hasOwnProperty.call(values, key)) {
       // The spec says keys are unique; when they are not, the last one wins.
       setOwn(values, key, value);

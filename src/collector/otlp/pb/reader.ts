@@ -168,7 +168,7 @@ export class Reader {
 
   string(limit: number): string {
     const end = this.lenEnd(limit);
-    const s = end === this.pos ? '' : this.buf.toString('utf8', this.pos, end);
+    const s = decodeUtf8(this.buf, this.pos, end);
     this.pos = end;
     return s;
   }
@@ -252,6 +252,19 @@ export class Reader {
   expectEnd(end: number): void {
     if (this.pos !== end) throw this.fail(`field overran its message by ${this.pos - end} bytes`);
   }
+}
+
+interface Utf8SliceBuffer {
+  utf8Slice(start: number, end: number): string;
+}
+
+// Buffer#utf8Slice skips toString's argument and encoding dispatch (a fifth
+// of decode time in profiles); fall back if a runtime lacks it.
+const hasUtf8Slice = typeof (Buffer.prototype as unknown as Partial<Utf8SliceBuffer>).utf8Slice === 'function';
+
+function decodeUtf8(buf: Buffer, start: number, end: number): string {
+  if (end === start) return '';
+  return hasUtf8Slice ? (buf as unknown as Utf8SliceBuffer).utf8Slice(start, end) : buf.toString('utf8', start, end);
 }
 
 /** Cuts at `max` UTF-16 units without splitting a surrogate pair. */
