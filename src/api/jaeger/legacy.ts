@@ -32,6 +32,12 @@ const DEFAULT_LIMIT = 100;
 const TRACE_ID = /^[0-9a-f]{1,32}$/i;
 const MAX_NAME = 1024;
 
+/**
+ * Set when a search left traces out to stay under MAX_SEARCH_SPANS. A header,
+ * not an entry in `errors`, because clients treat `errors` as failure.
+ */
+export const TRUNCATED_HEADER = 'X-Otel-Lab-Truncated';
+
 /** Jaeger accepts short ids (leading zeros dropped); the store keys 32 lowercase hex chars. */
 export function normalizeTraceId(param: string, text: string): string {
   if (!TRACE_ID.test(text)) {
@@ -145,8 +151,9 @@ export function createJaegerLegacyApi(deps: { store: TelemetryStore }): Hono {
         ),
       );
     }
-    const traces = await findTraces(store, parseLegacyTraceQuery(c));
-    return c.json(jaegerEnvelope(traces.map((t) => toJaegerTrace(t.traceId, t.spans))));
+    const found = await findTraces(store, parseLegacyTraceQuery(c));
+    if (found.truncated) c.header(TRUNCATED_HEADER, 'spans');
+    return c.json(jaegerEnvelope(found.traces.map((t) => toJaegerTrace(t.traceId, t.spans))));
   });
 
   app.get('/api/traces/:id', async (c) => {

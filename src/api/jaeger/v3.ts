@@ -25,7 +25,7 @@ import {
   parseJsonStringMap,
   parseRfc3339,
 } from '../params';
-import { normalizeTraceId } from './legacy';
+import { TRUNCATED_HEADER, normalizeTraceId } from './legacy';
 
 /** Jaeger's default search depth for api/v3. */
 const DEFAULT_SEARCH_DEPTH = 100;
@@ -136,14 +136,16 @@ export function createJaegerV3Api(deps: { store: TelemetryStore }): Hono {
   });
 
   app.get('/api/v3/traces', async (c) => {
-    const traces = await findTraces(store, parseV3TraceQuery(c));
-    const spans: Span[] = traces.flatMap((t) => t.spans);
+    const found = await findTraces(store, parseV3TraceQuery(c));
+    if (found.truncated) c.header(TRUNCATED_HEADER, 'spans');
+    const spans: Span[] = found.traces.flatMap((t) => t.spans);
     return c.json({ result: toOtlpTracesData(spans) });
   });
 
   app.get('/api/v3/trace-summaries', async (c) => {
-    const traces = await findTraces(store, parseV3TraceQuery(c));
-    return c.json({ summaries: traces.map((t) => toV3Summary(t.traceId, t.spans)) });
+    const found = await findTraces(store, parseV3TraceQuery(c));
+    if (found.truncated) c.header(TRUNCATED_HEADER, 'spans');
+    return c.json({ summaries: found.traces.map((t) => toV3Summary(t.traceId, t.spans)) });
   });
 
   app.get('/api/v3/traces/:id', async (c) => {

@@ -30,7 +30,9 @@ export {
 } from './to-jaeger';
 export { toOtlpAnyValue, toOtlpAttributes, toOtlpSpan, toOtlpTracesData } from './to-otlp-json';
 export type { OtlpTracesData } from './to-otlp-json';
-export { TRACE_SORTS, findTraces, parseTraceSort, toLabSummary, toV3Summary } from './summaries';
+export { TRACE_SORTS, parseTraceSort, toLabSummary, toV3Summary } from './summaries';
+export { MAX_SEARCH_SPANS, findTraces } from './find';
+export type { FoundTraces } from './find';
 export type { LabTraceSummary, V3TraceSummary } from './summaries';
 export { anyValueToJson, anyValueToText, bigintToJson } from './values';
 export type { JsonValue } from './values';

@@ -5,7 +5,7 @@
 
 import { StatusCode } from '../../model/telemetry';
 import type { Span } from '../../model/telemetry';
-import type { TelemetryStore, TraceQuery, TraceSort, TraceSummary } from '../../store/store';
+import type { TraceSort, TraceSummary } from '../../store/store';
 import { serviceNameOf, toMicros } from './to-jaeger';
 
 export const TRACE_SORTS: readonly TraceSort[] = ['recent', 'longest', 'shortest', 'most-spans'];
@@ -101,30 +101,4 @@ export function toV3Summary(traceId: string, spans: readonly Span[]): V3TraceSum
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, c]) => ({ name, ...c })),
   };
-}
-
-const FETCH_CONCURRENCY = 8;
-
-/**
- * A search that returns whole traces, in the order of the search (which the
- * query's `sort` decides). Traces deleted between the two reads (retention)
- * are skipped.
- */
-export async function findTraces(
-  store: TelemetryStore,
-  query: TraceQuery,
-): Promise<{ traceId: string; spans: Span[] }[]> {
-  const summaries = await store.searchTraces(query);
-  const out: ({ traceId: string; spans: Span[] } | undefined)[] = new Array(summaries.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < summaries.length) {
-      const i = next++;
-      const id = summaries[i]?.traceId ?? '';
-      const spans = await store.getTrace(id);
-      out[i] = spans.length > 0 ? { traceId: id, spans } : undefined;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, summaries.length) }, worker));
-  return out.filter((t): t is { traceId: string; spans: Span[] } => t !== undefined);
 }
