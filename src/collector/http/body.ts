@@ -37,7 +37,15 @@ export async function readBody(req: IncomingMessage, maxBytes: number, gzip: boo
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve());
+    let ended = false;
+    req.on('end', () => {
+      ended = true;
+      resolve();
+    });
+    // A client that goes away mid-body must not leave this promise (and its chunks) pending.
+    req.on('close', () => {
+      if (!ended) reject(new HttpError(400, 'the client closed the connection before the body was complete'));
+    });
     req.on('error', (e) => reject(new HttpError(400, `reading the request body failed: ${e.message}`)));
   });
   const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
