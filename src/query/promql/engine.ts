@@ -97,7 +97,16 @@ export async function rangeQuery(
   if (end < start) throw new PromQLError('bad_data', 'end timestamp must not be before start time');
   const ctx = await prepare(source, expr, start, end, opts);
   const out = new Map<string, { labels: RangeSeries['labels']; points: Point[] }>();
+  let lastYield = Date.now();
   for (let ts = start; ts <= end; ts += step) {
+    // Long range queries give the event loop back now and then, so the
+    // server keeps answering while one dashboard panel is computed.
+    if (Date.now() - lastYield > 50) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = Date.now();
+      if (lastYield > ctx.deadline)
+        throw new PromQLError('timeout', 'query timed out in expression evaluation');
+    }
     const v = evalExpr(ctx, expr, ts);
     const samples: readonly VSample[] =
       v.type === 'scalar' ? [{ labels: {}, v: v.v }] : v.type === 'vector' ? v.samples : [];

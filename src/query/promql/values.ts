@@ -37,37 +37,64 @@ export type QueryResult =
 
 const sep = '\xff';
 
+// Label sets are immutable and the same objects recur at every step of a
+// range query, so derived keys are cached per object.
+const keyCache = new WeakMap<Labels, string>();
+const groupKeyCache = new WeakMap<Labels, Map<string, string>>();
+const dropCache = new WeakMap<Labels, Labels>();
+
 /** A stable key for a label set: sorted name/value pairs. */
 export function labelsKey(labels: Labels): string {
+  const hit = keyCache.get(labels);
+  if (hit !== undefined) return hit;
   const names = Object.keys(labels).sort();
   let out = '';
   for (const n of names) out += n + sep + labels[n] + sep;
+  keyCache.set(labels, out);
   return out;
+}
+
+function cachedGroupKey(labels: Labels, tag: string, compute: () => string): string {
+  let perLabels = groupKeyCache.get(labels);
+  if (!perLabels) groupKeyCache.set(labels, (perLabels = new Map()));
+  let key = perLabels.get(tag);
+  if (key === undefined) {
+    key = compute();
+    if (perLabels.size < 64) perLabels.set(tag, key);
+  }
+  return key;
 }
 
 export function keyWith(labels: Labels, names: readonly string[]): string {
-  let out = '';
-  for (const n of [...names].sort()) {
-    const v = labels[n];
-    if (v !== undefined && v !== '') out += n + sep + v + sep;
-  }
-  return out;
+  return cachedGroupKey(labels, 'with' + sep + names.join(sep), () => {
+    let out = '';
+    for (const n of [...names].sort()) {
+      const v = labels[n];
+      if (v !== undefined && v !== '') out += n + sep + v + sep;
+    }
+    return out;
+  });
 }
 
 export function keyWithout(labels: Labels, names: readonly string[]): string {
-  const skip = new Set(names);
-  skip.add('__name__');
-  let out = '';
-  for (const n of Object.keys(labels).sort()) {
-    if (!skip.has(n)) out += n + sep + labels[n] + sep;
-  }
-  return out;
+  return cachedGroupKey(labels, 'without' + sep + names.join(sep), () => {
+    const skip = new Set(names);
+    skip.add('__name__');
+    let out = '';
+    for (const n of Object.keys(labels).sort()) {
+      if (!skip.has(n)) out += n + sep + labels[n] + sep;
+    }
+    return out;
+  });
 }
 
 export function dropName(labels: Labels): Labels {
   if (!('__name__' in labels)) return labels;
+  const hit = dropCache.get(labels);
+  if (hit) return hit;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) if (k !== '__name__') out[k] = v;
+  dropCache.set(labels, out);
   return out;
 }
 
