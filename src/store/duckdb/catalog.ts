@@ -206,6 +206,13 @@ export class Staged {
     return id;
   }
 
+  /** The service name of a resource this write interned. */
+  serviceOf(resourceId: number): string {
+    const known = this.catalog.resources.get(resourceId);
+    if (known !== undefined) return serviceOf({ resource: known });
+    return this.newResources.find((r) => r.id === resourceId)?.service ?? '';
+  }
+
   commit(): void {
     this.catalog.adopt(this);
   }

@@ -5,7 +5,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { DuckDBListValue } from '@duckdb/node-api';
 
-import type { Exemplar, SpanEvent, SpanLink } from '../../model/telemetry';
+import type { Exemplar, Span, SpanEvent, SpanLink } from '../../model/telemetry';
 import { decodeAttributes, decodeValue, encodeValue } from '../values';
 
 export function hexToBig(hex: string): bigint {
@@ -61,20 +61,17 @@ function attrsObject(
   return out;
 }
 
-export function encodeEvents(events: readonly SpanEvent[]): string | null {
-  if (events.length === 0) return null;
-  const json: EventJson[] = events.map((e) => ({
+function eventsJson(events: readonly SpanEvent[]): EventJson[] {
+  return events.map((e) => ({
     t: e.timeUnixNano.toString(),
     n: e.name,
     a: attrsObject(e.attributes),
     d: e.droppedAttributesCount,
   }));
-  return JSON.stringify(json);
 }
 
-export function decodeEvents(v: DuckDBValue): SpanEvent[] {
-  if (v === null) return [];
-  return (JSON.parse(asStr(v)) as EventJson[]).map((e) => ({
+function eventsFromJson(json: readonly EventJson[]): SpanEvent[] {
+  return json.map((e) => ({
     timeUnixNano: BigInt(e.t),
     name: e.n,
     attributes: decodeAttributes(JSON.stringify(e.a)),
@@ -91,9 +88,8 @@ interface LinkJson {
   f: number;
 }
 
-export function encodeLinks(links: readonly SpanLink[]): string | null {
-  if (links.length === 0) return null;
-  const json: LinkJson[] = links.map((l) => ({
+function linksJson(links: readonly SpanLink[]): LinkJson[] {
+  return links.map((l) => ({
     t: l.traceId,
     s: l.spanId,
     ts: l.traceState,
@@ -101,12 +97,10 @@ export function encodeLinks(links: readonly SpanLink[]): string | null {
     d: l.droppedAttributesCount,
     f: l.flags,
   }));
-  return JSON.stringify(json);
 }
 
-export function decodeLinks(v: DuckDBValue): SpanLink[] {
-  if (v === null) return [];
-  return (JSON.parse(asStr(v)) as LinkJson[]).map((l) => ({
+function linksFromJson(json: readonly LinkJson[]): SpanLink[] {
+  return json.map((l) => ({
     traceId: l.t,
     spanId: l.s,
     traceState: l.ts,
@@ -114,6 +108,64 @@ export function decodeLinks(v: DuckDBValue): SpanLink[] {
     droppedAttributesCount: l.d,
     flags: l.f,
   }));
+}
+
+/** The rarely-set span fields, short keys, defaults left out. */
+interface ExtrasJson {
+  ts?: string;
+  da?: number;
+  ev?: EventJson[];
+  de?: number;
+  li?: LinkJson[];
+  dl?: number;
+  sm?: string;
+}
+
+export type SpanExtras = Pick<
+  Span,
+  | 'traceState'
+  | 'droppedAttributesCount'
+  | 'events'
+  | 'droppedEventsCount'
+  | 'links'
+  | 'droppedLinksCount'
+> & { readonly statusMessage: string };
+
+/** NULL (no JSON at all) when every rare field has its default. */
+export function encodeSpanExtras(s: Span): string | null {
+  if (
+    s.traceState === '' &&
+    s.droppedAttributesCount === 0 &&
+    s.events.length === 0 &&
+    s.droppedEventsCount === 0 &&
+    s.links.length === 0 &&
+    s.droppedLinksCount === 0 &&
+    s.status.message === ''
+  ) {
+    return null;
+  }
+  const x: ExtrasJson = {};
+  if (s.traceState !== '') x.ts = s.traceState;
+  if (s.droppedAttributesCount !== 0) x.da = s.droppedAttributesCount;
+  if (s.events.length > 0) x.ev = eventsJson(s.events);
+  if (s.droppedEventsCount !== 0) x.de = s.droppedEventsCount;
+  if (s.links.length > 0) x.li = linksJson(s.links);
+  if (s.droppedLinksCount !== 0) x.dl = s.droppedLinksCount;
+  if (s.status.message !== '') x.sm = s.status.message;
+  return JSON.stringify(x);
+}
+
+export function decodeSpanExtras(v: DuckDBValue): SpanExtras {
+  const x: ExtrasJson = v === null ? {} : (JSON.parse(asStr(v)) as ExtrasJson);
+  return {
+    traceState: x.ts ?? '',
+    droppedAttributesCount: x.da ?? 0,
+    events: eventsFromJson(x.ev ?? []),
+    droppedEventsCount: x.de ?? 0,
+    links: linksFromJson(x.li ?? []),
+    droppedLinksCount: x.dl ?? 0,
+    statusMessage: x.sm ?? '',
+  };
 }
 
 interface ExemplarJson {

@@ -22,8 +22,7 @@ import {
   asBig,
   asNum,
   asStr,
-  decodeEvents,
-  decodeLinks,
+  decodeSpanExtras,
   hexToBig,
   listItems,
   spanHex,
@@ -40,23 +39,24 @@ function rowToSpan(r: Record<string, DuckDBValue>, catalog: Catalog): Span {
   if (resource === undefined || scope === undefined)
     throw new Error('a span refers to a resource or scope the store does not have');
   const start = asBig(r['start_ns']!);
+  const x = decodeSpanExtras(r['extras'] ?? null);
   return {
     traceId: traceHex(r['trace_id']!),
     spanId: spanHex(r['span_id']!),
     parentSpanId: spanHex(r['parent_span_id'] ?? null),
-    traceState: asStr(r['trace_state']!),
+    traceState: x.traceState,
     flags: asNum(r['flags']!),
     name: asStr(r['name']!),
     kind: asNum(r['kind']!) as SpanKind,
     startTimeUnixNano: start,
     endTimeUnixNano: start + asBig(r['duration_ns']!),
     attributes: decodeAttributes(asStr(r['attributes']!)),
-    droppedAttributesCount: asNum(r['dropped_attributes_count']!),
-    events: decodeEvents(r['events'] ?? null),
-    droppedEventsCount: asNum(r['dropped_events_count']!),
-    links: decodeLinks(r['links'] ?? null),
-    droppedLinksCount: asNum(r['dropped_links_count']!),
-    status: { code: asNum(r['status_code']!) as StatusCode, message: asStr(r['status_message']!) },
+    droppedAttributesCount: x.droppedAttributesCount,
+    events: x.events,
+    droppedEventsCount: x.droppedEventsCount,
+    links: x.links,
+    droppedLinksCount: x.droppedLinksCount,
+    status: { code: asNum(r['status_code']!) as StatusCode, message: x.statusMessage },
     resource,
     scope,
   };

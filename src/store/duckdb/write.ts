@@ -14,7 +14,7 @@ import type {
 import { serviceOf } from '../span-match';
 import { encodeAttributes, encodeValue } from '../values';
 import type { Catalog, Staged } from './catalog';
-import { encodeEvents, encodeExemplars, encodeLinks, hexToBig } from './codec';
+import { encodeExemplars, encodeSpanExtras, hexToBig } from './codec';
 import { query } from './sql';
 
 const UBIGINT_LIST = LIST(UBIGINT);
@@ -45,23 +45,18 @@ function appendSpans(a: DuckDBAppender, spans: readonly Span[], st: Staged): voi
     a.appendUBigInt(hexToBig(s.spanId));
     if (s.parentSpanId === '') a.appendNull();
     else a.appendUBigInt(hexToBig(s.parentSpanId));
-    a.appendVarchar(s.traceState);
-    a.appendUInteger(s.flags);
     a.appendVarchar(s.name);
     a.appendUTinyInt(s.kind);
     a.appendBigInt(s.startTimeUnixNano);
     a.appendBigInt(s.endTimeUnixNano - s.startTimeUnixNano);
-    a.appendVarchar(serviceOf(s));
-    a.appendUInteger(st.resourceId(s.resource));
+    const resourceId = st.resourceId(s.resource);
+    a.appendVarchar(st.serviceOf(resourceId));
+    a.appendUInteger(resourceId);
     a.appendUInteger(st.scopeId(s.scope));
     a.appendVarchar(encodeAttributes(s.attributes));
-    a.appendUInteger(s.droppedAttributesCount);
-    optVarchar(a, encodeEvents(s.events));
-    a.appendUInteger(s.droppedEventsCount);
-    optVarchar(a, encodeLinks(s.links));
-    a.appendUInteger(s.droppedLinksCount);
     a.appendUTinyInt(s.status.code);
-    a.appendVarchar(s.status.message);
+    a.appendUInteger(s.flags);
+    optVarchar(a, encodeSpanExtras(s));
     a.endRow();
   }
 }

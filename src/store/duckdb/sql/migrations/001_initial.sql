@@ -21,13 +21,14 @@ CREATE TABLE scopes (
 );
 
 -- Rows arrive in ingest order, which follows time: zone maps on start_ns
--- prune row groups for every time-bounded read.
+-- prune row groups for every time-bounded read. Fields that are almost
+-- always empty (trace state, dropped counts, events, links, status message)
+-- share one JSON column, NULL when all are empty: fewer columns to append
+-- per span and next to nothing on disk for typical spans.
 CREATE TABLE spans (
   trace_id UHUGEINT NOT NULL,
   span_id UBIGINT NOT NULL,
   parent_span_id UBIGINT,
-  trace_state VARCHAR NOT NULL,
-  flags UINTEGER NOT NULL,
   name VARCHAR NOT NULL,
   kind UTINYINT NOT NULL,
   start_ns BIGINT NOT NULL,
@@ -36,13 +37,9 @@ CREATE TABLE spans (
   resource_id UINTEGER NOT NULL,
   scope_id UINTEGER NOT NULL,
   attributes VARCHAR NOT NULL,
-  dropped_attributes_count UINTEGER NOT NULL,
-  events VARCHAR,
-  dropped_events_count UINTEGER NOT NULL,
-  links VARCHAR,
-  dropped_links_count UINTEGER NOT NULL,
   status_code UTINYINT NOT NULL,
-  status_message VARCHAR NOT NULL
+  flags UINTEGER NOT NULL,
+  extras VARCHAR
 );
 
 -- One row per trace per write: where a trace's spans are in time, and what

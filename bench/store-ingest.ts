@@ -1,0 +1,214 @@
+// Store ingest benchmark: shop-like spans into a DuckDB file store in big
+// batches (what the collector's group commit hands the store), then bytes
+// per span on disk and trace-by-id / tag-search latency.
+//
+//   npx tsx bench/store-ingest.ts [spans=500000] [batch=20000]
+//
+// Not a test: prints numbers for bench/STORE-RESULTS.md.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { Span } from '../src/model/telemetry';
+import { createDuckDbStore } from '../src/store/duckdb';
+import { makeResource, makeScope } from '../src/store/testing';
+
+const total = Number(process.argv[2] ?? 500_000);
+const batchSize = Number(process.argv[3] ?? 20_000);
+
+const services = [
+  'frontend',
+  'product-catalog',
+  'recommendation',
+  'ad',
+  'cart',
+  'checkout',
+  'currency',
+];
+const resources = services.map((s) =>
+  makeResource(s, {
+    'service.version': '1.11.0',
+    'service.instance.id': `${s}-0b6c1f`,
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.name': 'opentelemetry',
+    'telemetry.sdk.version': '2.2.0',
+    'host.name': 'laptop',
+    'process.pid': 4242n,
+  }),
+);
+const scope = makeScope({ name: '@opentelemetry/instrumentation-grpc', version: '0.208.0' });
+
+let seq = 1n;
+const hex = (n: bigint, w: number): string => n.toString(16).padStart(w, '0');
+const rnd = (): bigint =>
+  BigInt(Math.floor(Math.random() * 2 ** 48)) * 65_536n +
+  BigInt(Math.floor(Math.random() * 65_536));
+
+/** One frontend request: server span, client call, recommendation server span, inner span. */
+function trace(start: bigint): Span[] {
+  const traceId = hex(rnd(), 16) + hex(rnd(), 16);
+  const ids = [seq++, seq++, seq++, seq++].map((i) => hex(i * 7919n, 16));
+  const miss = Math.random() < 0.5;
+  const d = BigInt(Math.floor(1e6 + Math.random() * (miss ? 5e8 : 5e6)));
+  const base = {
+    traceState: '',
+    flags: 1,
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    scope,
+  };
+  const ok = { code: 0 as const, message: '' };
+  return [
+    {
+      ...base,
+      traceId,
+      spanId: ids[0]!,
+      parentSpanId: '',
+      name: 'GET /api/recommendations',
+      kind: 2,
+      startTimeUnixNano: start,
+      endTimeUnixNano: start + d + 3_000_000n,
+      status: ok,
+      resource: resources[0]!,
+      attributes: {
+        'http.method': 'GET',
+        'http.route': '/api/recommendations',
+        'http.status_code': 200n,
+        'http.target': '/api/recommendations?productIds=OLJCESPC7Z',
+        'net.host.port': 8081n,
+      },
+    },
+    {
+      ...base,
+      traceId,
+      spanId: ids[1]!,
+      parentSpanId: ids[0]!,
+      name: 'oteldemo.RecommendationService/ListRecommendations',
+      kind: 3,
+      startTimeUnixNano: start + 1_000_000n,
+      endTimeUnixNano: start + d + 2_000_000n,
+      status: ok,
+      resource: resources[0]!,
+      attributes: {
+        'rpc.system': 'grpc',
+        'rpc.service': 'oteldemo.RecommendationService',
+        'rpc.method': 'ListRecommendations',
+        'net.peer.name': 'localhost',
+        'net.peer.port': 9001n,
+        'rpc.grpc.status_code': 0n,
+      },
+    },
+    {
+      ...base,
+      traceId,
+      spanId: ids[2]!,
+      parentSpanId: ids[1]!,
+      name: 'oteldemo.RecommendationService/ListRecommendations',
+      kind: 2,
+      startTimeUnixNano: start + 1_200_000n,
+      endTimeUnixNano: start + d + 1_800_000n,
+      status: ok,
+      resource: resources[2]!,
+      attributes: {
+        'rpc.system': 'grpc',
+        'rpc.service': 'oteldemo.RecommendationService',
+        'rpc.method': 'ListRecommendations',
+        'rpc.grpc.status_code': 0n,
+        'app.products_recommended.count': 5n,
+      },
+    },
+    {
+      ...base,
+      traceId,
+      spanId: ids[3]!,
+      parentSpanId: ids[2]!,
+      name: 'get_product_list',
+      kind: 1,
+      startTimeUnixNano: start + 1_300_000n,
+      endTimeUnixNano: start + d + 1_500_000n,
+      status: ok,
+      resource: resources[2]!,
+      attributes: {
+        'app.recommendation.cache_enabled': true,
+        'app.cache_hit': !miss,
+        'app.products.count': BigInt(Math.floor(Math.random() * 400_000)),
+        'app.filtered_products.count': 9n,
+      },
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'otel-lab-bench-'));
+  const store = await createDuckDbStore({ dataDir: dir, threads: 2 });
+  let t = 1_700_000_000_000_000_000n;
+  const batches: Span[][] = [];
+  for (let n = 0; n < total; n += batchSize) {
+    const spans: Span[] = [];
+    while (spans.length < batchSize) {
+      spans.push(...trace(t));
+      t += 50_000n; // 20k traces/s of simulated time
+    }
+    batches.push(spans);
+  }
+  const someTraces = batches.map((b) => b[0]!.traceId);
+  let written = 0;
+  // CPU time as well as wall time: on a shared machine wall time mostly
+  // measures the neighbours.
+  const cpu0 = process.cpuUsage();
+  const w0 = performance.now();
+  for (const spans of batches) {
+    await store.write({ spans });
+    written += spans.length;
+  }
+  const writeMs = performance.now() - w0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  batches.length = 0;
+  console.log(
+    `wrote ${written} spans in batches of ${batchSize}: ${Math.round((written / writeMs) * 1000)} spans/s wall, ` +
+      `${Math.round((written / cpuMs) * 1000)} spans per CPU-second (all threads), load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
+  );
+  await store.close();
+  const reopened = await createDuckDbStore({ dataDir: dir, threads: 2 });
+  const st = await reopened.stats();
+  console.log(
+    `on disk after close (checkpointed): ${st.bytesOnDisk} bytes, ${(st.bytesOnDisk / st.spans).toFixed(1)} bytes/span`,
+  );
+  const lat: number[] = [];
+  for (const id of someTraces) {
+    const a = performance.now();
+    const got = await reopened.getTrace(id);
+    lat.push(performance.now() - a);
+    if (got.length !== 4) throw new Error(`trace ${id} has ${got.length} spans`);
+  }
+  lat.sort((a, b) => a - b);
+  console.log(
+    `getTrace: p50 ${lat[Math.floor(lat.length / 2)]!.toFixed(2)} ms, max ${lat[lat.length - 1]!.toFixed(2)} ms over ${lat.length}`,
+  );
+  const s0 = performance.now();
+  const found = await reopened.searchTraces({
+    range: { start: 0n, end: t },
+    service: 'recommendation',
+    attributes: { 'app.cache_hit': 'false' },
+    minDuration: 100_000_000n,
+    limit: 20,
+  });
+  console.log(
+    `searchTraces(service+tag+minDuration, limit 20) over ${st.spans} spans: ${(performance.now() - s0).toFixed(1)} ms, ${found.length} traces`,
+  );
+  const d0 = performance.now();
+  await reopened.attributeDistribution(
+    { range: { start: 0n, end: t }, service: 'recommendation', operation: 'get_product_list' },
+    5,
+  );
+  console.log(`attributeDistribution(get_product_list): ${(performance.now() - d0).toFixed(1)} ms`);
+  await reopened.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+void main();
