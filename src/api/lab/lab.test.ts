@@ -209,6 +209,16 @@ test('GET /api/spans/distribution gives count, quantiles and buckets (ns)', asyn
   );
 });
 
+test('GET /api/spans/distribution filters by status', async () => {
+  const errors = await call(`/spans/distribution?service=frontend&status=error&${RANGE_QUERY}`);
+  assert.equal((errors.body['data'] as { count: number }).count, 1);
+  const unset = await call(`/spans/distribution?service=frontend&status=UNSET&${RANGE_QUERY}`);
+  assert.equal((unset.body['data'] as { count: number }).count, 2);
+  const bad = await call(`/spans/distribution?status=broken&${RANGE_QUERY}`);
+  assert.equal(bad.status, 400);
+  assert.match(firstError(bad.body), /'status' must be one of unset, ok, error/);
+});
+
 test('GET /api/spans/attributes breaks spans down by attribute value', async () => {
   const { status, body } = await call(
     `/spans/attributes?service=recommendation&operation=get_product_list&${RANGE_QUERY}`,

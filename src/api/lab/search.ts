@@ -7,7 +7,7 @@
 
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { LogRecord } from '../../model/telemetry';
+import type { LogRecord, StatusCode } from '../../model/telemetry';
 import {
   anyValueToJson,
   parseTraceSort,
@@ -76,6 +76,18 @@ function spanFilter(c: Context): SpanFilter {
       c.req.query('maxDuration'),
     ),
   };
+}
+
+const STATUSES: Readonly<Record<string, StatusCode>> = { unset: 0, ok: 1, error: 2 };
+
+/** `status=error|ok|unset`, for the span-level reads (trace lists filter on spans' tags instead). */
+function statusParam(c: Context): { status?: StatusCode } {
+  const v = text(c, 'status');
+  if (v === undefined) return {};
+  const code = STATUSES[v.toLowerCase()];
+  if (code === undefined)
+    throw new ParamError('status', `'status' must be one of unset, ok, error`);
+  return { status: code };
 }
 
 function severityParam(value: string | undefined): number | undefined {
@@ -166,7 +178,7 @@ export function createSearchApi(deps: { store: TelemetryStore }): Hono {
   });
 
   app.get('/spans/distribution', async (c) => {
-    const d = await store.durationDistribution(spanFilter(c));
+    const d = await store.durationDistribution({ ...spanFilter(c), ...statusParam(c) });
     // Nanoseconds, as the store computes them; an unbounded last bucket has `le: null` in JSON.
     return c.json({
       data: {
