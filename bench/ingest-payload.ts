@@ -3,7 +3,18 @@
 
 import { encodeRequest } from '../src/collector/otlp/testing/otlp-proto';
 
-const SERVICES = ['frontend', 'cart', 'checkout', 'product-catalog', 'recommendation', 'currency', 'payment', 'shipping', 'email', 'ad'];
+const SERVICES = [
+  'frontend',
+  'cart',
+  'checkout',
+  'product-catalog',
+  'recommendation',
+  'currency',
+  'payment',
+  'shipping',
+  'email',
+  'ad',
+];
 
 function rand8(seed: number): Buffer {
   const b = Buffer.alloc(8);
@@ -39,7 +50,16 @@ export function tracePayload(spans: number, seed = 1): Uint8Array {
         { key: 'app.product.id', value: { stringValue: `OLJCESPC7Z${i % 10}` } },
         { key: 'app.cart.items.count', value: { intValue: i % 5 } },
       ],
-      events: i % 10 === 0 ? [{ timeUnixNano: (start + 1000n).toString(), name: 'message', attributes: [{ key: 'message.type', value: { stringValue: 'SENT' } }] }] : [],
+      events:
+        i % 10 === 0
+          ? [
+              {
+                timeUnixNano: (start + 1000n).toString(),
+                name: 'message',
+                attributes: [{ key: 'message.type', value: { stringValue: 'SENT' } }],
+              },
+            ]
+          : [],
       status: { code: i % 50 === 0 ? 2 : 0 },
     };
     const list = perService.get(service) ?? [];
@@ -48,8 +68,16 @@ export function tracePayload(spans: number, seed = 1): Uint8Array {
   }
   return encodeRequest('traces', {
     resourceSpans: [...perService].map(([service, list]) => ({
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }, { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } }, { key: 'service.version', value: { stringValue: '1.11.0' } }] },
-      scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-grpc', version: '0.223.0' }, spans: list }],
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: service } },
+          { key: 'telemetry.sdk.language', value: { stringValue: 'nodejs' } },
+          { key: 'service.version', value: { stringValue: '1.11.0' } },
+        ],
+      },
+      scopeSpans: [
+        { scope: { name: '@opentelemetry/instrumentation-grpc', version: '0.223.0' }, spans: list },
+      ],
     })),
   });
 }

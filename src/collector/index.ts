@@ -10,5 +10,12 @@ export { DecodeError } from './otlp/errors';
 export { DEFAULT_LIMITS, resolveLimits } from './otlp/limits';
 export type { OtlpLimits } from './otlp/limits';
 export { IngestPipeline } from './pipeline';
-export type { IngestResult, IngestStats, MetricTranslator, PipelineOptions, SignalStats, SpanMetricsSink } from './pipeline';
+export type {
+  IngestResult,
+  IngestStats,
+  MetricTranslator,
+  PipelineOptions,
+  SignalStats,
+  SpanMetricsSink,
+} from './pipeline';
 export { BackpressureError, WriteFailedError } from './write-queue';

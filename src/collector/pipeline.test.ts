@@ -9,14 +9,40 @@ const res = { attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
 const scope = { name: '', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
 function makeSpan(name: string): Span {
   return {
-    traceId: '1'.repeat(32), spanId: '2'.repeat(16), parentSpanId: '', traceState: '', flags: 0, name, kind: 1,
-    startTimeUnixNano: 1n, endTimeUnixNano: 2n, attributes: {}, droppedAttributesCount: 0, events: [], droppedEventsCount: 0,
-    links: [], droppedLinksCount: 0, status: { code: 0, message: '' }, resource: res, scope,
+    traceId: '1'.repeat(32),
+    spanId: '2'.repeat(16),
+    parentSpanId: '',
+    traceState: '',
+    flags: 0,
+    name,
+    kind: 1,
+    startTimeUnixNano: 1n,
+    endTimeUnixNano: 2n,
+    attributes: {},
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    status: { code: 0, message: '' },
+    resource: res,
+    scope,
   };
 }
 const gauge = (name: string): MetricPoint => ({
-  type: 'gauge', name, description: '', unit: '', metadata: {}, attributes: {}, startTimeUnixNano: 0n, timeUnixNano: 1n,
-  flags: 0, exemplars: [], value: 1, resource: res, scope,
+  type: 'gauge',
+  name,
+  description: '',
+  unit: '',
+  metadata: {},
+  attributes: {},
+  startTimeUnixNano: 0n,
+  timeUnixNano: 1n,
+  flags: 0,
+  exemplars: [],
+  value: 1,
+  resource: res,
+  scope,
 });
 
 describe('IngestPipeline', () => {
@@ -39,7 +65,10 @@ describe('IngestPipeline', () => {
     store.release();
     assert.deepEqual(await second, { items: 1 });
     assert.deepEqual(await third, { items: 2 });
-    assert.deepEqual(store.written.map((b) => b.spans?.map((s) => s.name)), [['a'], ['b', 'c', 'd']]);
+    assert.deepEqual(
+      store.written.map((b) => b.spans?.map((s) => s.name)),
+      [['a'], ['b', 'c', 'd']],
+    );
     assert.equal(p.stats().signals.traces.accepted, 4);
     assert.equal(p.stats().storeWrites, 2);
     await p.close();
@@ -50,21 +79,29 @@ describe('IngestPipeline', () => {
     store.hold = true;
     const p = new IngestPipeline({ store, maxQueuedItems: 3, retryAfterSeconds: 7 });
     const a = p.ingest({ spans: [makeSpan('a'), makeSpan('b')] });
-    await assert.rejects(p.ingest({ spans: [makeSpan('c'), makeSpan('d')] }), (e: unknown) => e instanceof BackpressureError && e.retryAfterSeconds === 7);
+    await assert.rejects(
+      p.ingest({ spans: [makeSpan('c'), makeSpan('d')] }),
+      (e: unknown) => e instanceof BackpressureError && e.retryAfterSeconds === 7,
+    );
     const c = p.ingest({ spans: [makeSpan('e')] });
     store.release();
     await a;
     await tick();
     store.release();
     await c;
-    assert.deepEqual(store.spans().map((s) => s.name), ['a', 'b', 'e']);
+    assert.deepEqual(
+      store.spans().map((s) => s.name),
+      ['a', 'b', 'e'],
+    );
     assert.equal(p.stats().signals.traces.dropped, 2);
     await p.close();
   });
 
   it('takes a batch larger than the queue when the queue is empty', async () => {
     const p = new IngestPipeline({ store: new FakeStore(), maxQueuedItems: 1 });
-    assert.deepEqual(await p.ingest({ logs: [] , spans: [makeSpan('a'), makeSpan('b')] }), { items: 2 });
+    assert.deepEqual(await p.ingest({ logs: [], spans: [makeSpan('a'), makeSpan('b')] }), {
+      items: 2,
+    });
     await p.close();
   });
 
@@ -80,7 +117,10 @@ describe('IngestPipeline', () => {
     await a;
     await tick();
     store.release(new Error('disk full at /data'));
-    await assert.rejects(b, (e: unknown) => e instanceof WriteFailedError && /disk full at \/data/.test(e.message));
+    await assert.rejects(
+      b,
+      (e: unknown) => e instanceof WriteFailedError && /disk full at \/data/.test(e.message),
+    );
     await assert.rejects(c, WriteFailedError);
     const s = p.stats();
     assert.equal(s.storeWriteFailures, 1);
@@ -96,7 +136,11 @@ describe('IngestPipeline', () => {
     const translator = {
       translate: (pts: readonly MetricPoint[]) => {
         seen.push(...pts.map((x) => x.name));
-        return { samples: [{ labels: { __name__: 'g' }, samples: [{ t: 1, v: 1 }] }], exemplars: [], metadata: [{ metric: 'g', type: 'gauge' as const, help: '', unit: '' }] };
+        return {
+          samples: [{ labels: { __name__: 'g' }, samples: [{ t: 1, v: 1 }] }],
+          exemplars: [],
+          metadata: [{ metric: 'g', type: 'gauge' as const, help: '', unit: '' }],
+        };
       },
     };
     const p = new IngestPipeline({ store, translator });
@@ -115,9 +159,22 @@ describe('IngestPipeline', () => {
       consume: (spans: readonly Span[]) => void consumed.push(...spans.map((s) => s.name)),
       flush: (now: bigint) => (consumed.length > 0 && now === 42n ? [gauge('calls')] : []),
     };
-    const translator = { translate: (pts: readonly MetricPoint[]) => ({ samples: pts.map((x) => ({ labels: { __name__: x.name }, samples: [] })), exemplars: [], metadata: [] }) };
+    const translator = {
+      translate: (pts: readonly MetricPoint[]) => ({
+        samples: pts.map((x) => ({ labels: { __name__: x.name }, samples: [] })),
+        exemplars: [],
+        metadata: [],
+      }),
+    };
     store.hold = true;
-    const p = new IngestPipeline({ store, spanMetrics, translator, maxQueuedItems: 1, now: () => 42n, spanMetricsFlushIntervalMs: 0 });
+    const p = new IngestPipeline({
+      store,
+      spanMetrics,
+      translator,
+      maxQueuedItems: 1,
+      now: () => 42n,
+      spanMetricsFlushIntervalMs: 0,
+    });
     const a = p.ingest({ spans: [makeSpan('a')] });
     await assert.rejects(p.ingest({ spans: [makeSpan('refused')] }), BackpressureError);
     store.release();
@@ -125,14 +182,25 @@ describe('IngestPipeline', () => {
     store.hold = false;
     await p.flushSpanMetrics();
     assert.deepEqual(consumed, ['a']);
-    assert.deepEqual(store.written.at(-1)?.samples?.map((s) => s.labels['__name__']), ['calls']);
+    assert.deepEqual(
+      store.written.at(-1)?.samples?.map((s) => s.labels['__name__']),
+      ['calls'],
+    );
     await p.close();
   });
 
   it('keeps the raw data when derive throws, and counts the error', async () => {
     const store = new FakeStore();
     const errors: unknown[] = [];
-    const p = new IngestPipeline({ store, translator: { translate: () => { throw new Error('bug'); } }, onDeriveError: (e) => errors.push(e) });
+    const p = new IngestPipeline({
+      store,
+      translator: {
+        translate: () => {
+          throw new Error('bug');
+        },
+      },
+      onDeriveError: (e) => errors.push(e),
+    });
     await p.ingest({ metrics: [gauge('g')] });
     assert.equal(store.written[0]?.metrics?.length, 1);
     assert.equal(p.stats().deriveErrors, 1);

@@ -2,14 +2,25 @@
 // span metrics), then the bounded group-commit queue in front of the store.
 // A request is acknowledged only once its data is committed.
 
-import type { MetricPoint, PromMetadata, SeriesExemplars, SeriesSamples, Span, TelemetryBatch } from '../model/telemetry';
+import type {
+  MetricPoint,
+  PromMetadata,
+  SeriesExemplars,
+  SeriesSamples,
+  Span,
+  TelemetryBatch,
+} from '../model/telemetry';
 import type { TelemetryStore } from '../store/store';
 import type { Signal } from './otlp/decode';
 import { batchItems, WriteQueue } from './write-queue';
 
 /** What collector/derive's PrometheusTranslator offers; optional so the pipeline runs without it. */
 export interface MetricTranslator {
-  translate(points: readonly MetricPoint[]): { samples: SeriesSamples[]; exemplars: SeriesExemplars[]; metadata: PromMetadata[] };
+  translate(points: readonly MetricPoint[]): {
+    samples: SeriesSamples[];
+    exemplars: SeriesExemplars[];
+    metadata: PromMetadata[];
+  };
 }
 
 /** What collector/derive's SpanMetricsConnector offers. */
@@ -73,7 +84,11 @@ function emptyStats(): SignalStats {
 
 export class IngestPipeline {
   private readonly queue: WriteQueue;
-  private readonly counters: Record<Signal, SignalStats> = { traces: emptyStats(), metrics: emptyStats(), logs: emptyStats() };
+  private readonly counters: Record<Signal, SignalStats> = {
+    traces: emptyStats(),
+    metrics: emptyStats(),
+    logs: emptyStats(),
+  };
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly maxQueuedItems: number;
   private deriveErrors = 0;
@@ -135,7 +150,8 @@ export class IngestPipeline {
     const { translator, spanMetrics } = this.opts;
     let out = batch;
     try {
-      if (spanMetrics !== undefined && batch.spans !== undefined && batch.spans.length > 0) spanMetrics.consume(batch.spans);
+      if (spanMetrics !== undefined && batch.spans !== undefined && batch.spans.length > 0)
+        spanMetrics.consume(batch.spans);
       if (translator !== undefined && batch.metrics !== undefined && batch.metrics.length > 0) {
         const t = translator.translate(batch.metrics);
         out = { ...batch, samples: t.samples, exemplars: t.exemplars, metadata: t.metadata };
@@ -149,7 +165,10 @@ export class IngestPipeline {
 
   private reportDeriveError(e: unknown): void {
     this.deriveErrors++;
-    (this.opts.onDeriveError ?? ((x: unknown) => console.error('otel-lab collector: derive failed:', x)))(e);
+    (
+      this.opts.onDeriveError ??
+      ((x: unknown) => console.error('otel-lab collector: derive failed:', x))
+    )(e);
   }
 
   /** Writes the span metrics accumulated since the last flush (as Prometheus series). */
@@ -158,7 +177,8 @@ export class IngestPipeline {
     if (spanMetrics === undefined) return;
     const points = spanMetrics.flush((this.opts.now ?? nowNs)());
     if (points.length === 0) return;
-    const batch: TelemetryBatch = translator !== undefined ? translator.translate(points) : { metrics: points };
+    const batch: TelemetryBatch =
+      translator !== undefined ? translator.translate(points) : { metrics: points };
     // Derived data is small and already counted: not subject to backpressure.
     await this.queue.enqueue(batch, true);
   }
@@ -166,7 +186,11 @@ export class IngestPipeline {
   stats(): IngestStats {
     const copy = (s: SignalStats): SignalStats => ({ ...s });
     return {
-      signals: { traces: copy(this.counters.traces), metrics: copy(this.counters.metrics), logs: copy(this.counters.logs) },
+      signals: {
+        traces: copy(this.counters.traces),
+        metrics: copy(this.counters.metrics),
+        logs: copy(this.counters.logs),
+      },
       queueDepthItems: this.queue.depthItems,
       queueDepthBatches: this.queue.depthBatches,
       queueCapacityItems: this.maxQueuedItems,

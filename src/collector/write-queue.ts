@@ -37,7 +37,12 @@ interface Pending {
 }
 
 export function batchItems(b: TelemetryBatch): number {
-  return (b.spans?.length ?? 0) + (b.metrics?.length ?? 0) + (b.logs?.length ?? 0) + (b.samples?.length ?? 0);
+  return (
+    (b.spans?.length ?? 0) +
+    (b.metrics?.length ?? 0) +
+    (b.logs?.length ?? 0) +
+    (b.samples?.length ?? 0)
+  );
 }
 
 export class WriteQueue {
@@ -117,30 +122,35 @@ export class WriteQueue {
     this.queuedItems -= items;
     this.inFlightItems = items;
     this.writing = true;
-    const merged = group.length === 1 ? (group[0] as Pending).batch : mergeBatches(group.map((p) => p.batch));
+    const merged =
+      group.length === 1 ? (group[0] as Pending).batch : mergeBatches(group.map((p) => p.batch));
     let done: Promise<void>;
     try {
       done = this.write(merged);
     } catch (e) {
       done = Promise.reject(e);
     }
-    done.then(
-      () => {
-        this.writes++;
-        for (const p of group) p.resolve();
-      },
-      (e: unknown) => {
-        this.failures++;
-        const msg = e instanceof Error ? e.message : String(e);
-        this.lastError = msg;
-        const err = new WriteFailedError(`store write failed, nothing of this request was stored: ${msg}`);
-        for (const p of group) p.reject(err);
-      },
-    ).finally(() => {
-      this.writing = false;
-      this.inFlightItems = 0;
-      this.pump();
-    });
+    done
+      .then(
+        () => {
+          this.writes++;
+          for (const p of group) p.resolve();
+        },
+        (e: unknown) => {
+          this.failures++;
+          const msg = e instanceof Error ? e.message : String(e);
+          this.lastError = msg;
+          const err = new WriteFailedError(
+            `store write failed, nothing of this request was stored: ${msg}`,
+          );
+          for (const p of group) p.reject(err);
+        },
+      )
+      .finally(() => {
+        this.writing = false;
+        this.inFlightItems = 0;
+        this.pump();
+      });
   }
 }
 

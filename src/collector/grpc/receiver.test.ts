@@ -13,10 +13,18 @@ const LOGS_PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 
 function call(client: Client, path: string, body: Uint8Array): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(body), new Metadata(), {}, (err: ServiceError | null, res?: Buffer) => {
-      if (err !== null) reject(err);
-      else resolve(res ?? Buffer.alloc(0));
-    });
+    client.makeUnaryRequest(
+      path,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      Buffer.from(body),
+      new Metadata(),
+      {},
+      (err: ServiceError | null, res?: Buffer) => {
+        if (err !== null) reject(err);
+        else resolve(res ?? Buffer.alloc(0));
+      },
+    );
   });
 }
 
@@ -34,9 +42,15 @@ describe('OTLP/gRPC receiver', () => {
   let client: Client;
   let gzipClient: Client;
   before(async () => {
-    rx = await startOtlpGrpcReceiver({ port: 0, pipeline, limits: { maxBodyBytes: 64 * 1024, maxItemsPerRequest: 5 } });
+    rx = await startOtlpGrpcReceiver({
+      port: 0,
+      pipeline,
+      limits: { maxBodyBytes: 64 * 1024, maxItemsPerRequest: 5 },
+    });
     client = new Client(`127.0.0.1:${rx.port}`, credentials.createInsecure());
-    gzipClient = new Client(`127.0.0.1:${rx.port}`, credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 });
+    gzipClient = new Client(`127.0.0.1:${rx.port}`, credentials.createInsecure(), {
+      'grpc.default_compression_algorithm': 2,
+    });
   });
   after(async () => {
     client.close();
@@ -46,40 +60,74 @@ describe('OTLP/gRPC receiver', () => {
   });
 
   it('stores spans and answers an empty response; gzip-compressed requests too', async () => {
-    assert.deepEqual(decodeExportResponse('trace', await call(client, TRACE_PATH, traceRequest(['g1']))), {});
-    assert.deepEqual(decodeExportResponse('trace', await call(gzipClient, TRACE_PATH, traceRequest(['g2']))), {});
-    assert.deepEqual(store.spans().map((s) => s.name), ['g1', 'g2']);
+    assert.deepEqual(
+      decodeExportResponse('trace', await call(client, TRACE_PATH, traceRequest(['g1']))),
+      {},
+    );
+    assert.deepEqual(
+      decodeExportResponse('trace', await call(gzipClient, TRACE_PATH, traceRequest(['g2']))),
+      {},
+    );
+    assert.deepEqual(
+      store.spans().map((s) => s.name),
+      ['g1', 'g2'],
+    );
   });
 
   it('answers partial_success for rejected spans', async () => {
     const res = await call(client, TRACE_PATH, traceRequest(['p'], [{ name: 'no ids' }]));
     assert.deepEqual(decodeExportResponse('trace', res), {
-      partialSuccess: { rejectedSpans: 1, errorMessage: '1 item(s) rejected; first: resourceSpans[0].scopeSpans[0].spans[1]: span has an empty or all-zero traceId' },
+      partialSuccess: {
+        rejectedSpans: 1,
+        errorMessage:
+          '1 item(s) rejected; first: resourceSpans[0].scopeSpans[0].spans[1]: span has an empty or all-zero traceId',
+      },
     });
   });
 
   it('INVALID_ARGUMENT naming the problem for malformed input', async () => {
-    await assert.rejects(call(client, TRACE_PATH, traceRequest(['t']).subarray(0, 30)), grpcError(status.INVALID_ARGUMENT, /^invalid OTLP traces request: resourceSpans\[0\]/));
-    await assert.rejects(call(client, LOGS_PATH, Buffer.from([0x0a, 0x02, 0x12, 0x05])), grpcError(status.INVALID_ARGUMENT, /resourceLogs\[0\]\.scopeLogs\[0\]: truncated/));
+    await assert.rejects(
+      call(client, TRACE_PATH, traceRequest(['t']).subarray(0, 30)),
+      grpcError(status.INVALID_ARGUMENT, /^invalid OTLP traces request: resourceSpans\[0\]/),
+    );
+    await assert.rejects(
+      call(client, LOGS_PATH, Buffer.from([0x0a, 0x02, 0x12, 0x05])),
+      grpcError(status.INVALID_ARGUMENT, /resourceLogs\[0\]\.scopeLogs\[0\]: truncated/),
+    );
   });
 
   it('RESOURCE_EXHAUSTED over the size or item limits, gzip bombs included', async () => {
-    await assert.rejects(call(client, TRACE_PATH, Buffer.alloc(64 * 1024 + 1)), grpcError(status.RESOURCE_EXHAUSTED, /larger than/));
+    await assert.rejects(
+      call(client, TRACE_PATH, Buffer.alloc(64 * 1024 + 1)),
+      grpcError(status.RESOURCE_EXHAUSTED, /larger than/),
+    );
     // A 16 MiB run of zeros is a valid (empty-field-skipping) body only in theory: the inflated size is refused first.
-    await assert.rejects(call(gzipClient, TRACE_PATH, Buffer.alloc(16 * 1024 * 1024)), grpcError(status.RESOURCE_EXHAUSTED, /larger than 65536/));
-    await assert.rejects(call(client, TRACE_PATH, traceRequest(['1', '2', '3', '4', '5', '6'])), grpcError(status.RESOURCE_EXHAUSTED, /more than 5 items/));
+    await assert.rejects(
+      call(gzipClient, TRACE_PATH, Buffer.alloc(16 * 1024 * 1024)),
+      grpcError(status.RESOURCE_EXHAUSTED, /larger than 65536/),
+    );
+    await assert.rejects(
+      call(client, TRACE_PATH, traceRequest(['1', '2', '3', '4', '5', '6'])),
+      grpcError(status.RESOURCE_EXHAUSTED, /more than 5 items/),
+    );
   });
 
   it('UNAVAILABLE when the write queue is full or the store fails', async () => {
     store.hold = true;
     const first = call(client, TRACE_PATH, traceRequest(['u1', 'u2']));
     while (store.heldCount === 0) await tick();
-    await assert.rejects(call(client, TRACE_PATH, traceRequest(['u3'])), grpcError(status.UNAVAILABLE, /write queue full/));
+    await assert.rejects(
+      call(client, TRACE_PATH, traceRequest(['u3'])),
+      grpcError(status.UNAVAILABLE, /write queue full/),
+    );
     store.hold = false;
     store.release();
     await first;
     store.failNext = new Error('disk gone');
-    await assert.rejects(call(client, TRACE_PATH, traceRequest(['u4'])), grpcError(status.UNAVAILABLE, /disk gone/));
+    await assert.rejects(
+      call(client, TRACE_PATH, traceRequest(['u4'])),
+      grpcError(status.UNAVAILABLE, /disk gone/),
+    );
     assert.ok(!store.spans().some((s) => s.name === 'u3' || s.name === 'u4'));
   });
 });

@@ -4,7 +4,12 @@
 // grpc.max_receive_message_length (checked on the inflated size).
 
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
-import type { sendUnaryData, ServerUnaryCall, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type {
+  sendUnaryData,
+  ServerUnaryCall,
+  ServiceDefinition,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { decodeRequest } from '../otlp/decode';
 import type { Signal } from '../otlp/decode';
 import { DecodeError } from '../otlp/errors';
@@ -55,7 +60,11 @@ interface GrpcError {
   metadata?: undefined;
 }
 
-export function exportHandler(signal: Signal, opts: OtlpGrpcOptions, limits: OtlpLimits): (call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>) => void {
+export function exportHandler(
+  signal: Signal,
+  opts: OtlpGrpcOptions,
+  limits: OtlpLimits,
+): (call: ServerUnaryCall<Buffer, Buffer>, cb: sendUnaryData<Buffer>) => void {
   const { pipeline } = opts;
   return (call, cb) => {
     const body = call.request;
@@ -71,19 +80,31 @@ export function exportHandler(signal: Signal, opts: OtlpGrpcOptions, limits: Otl
           details: `invalid OTLP ${signal} request: ${e.message}`,
         };
         cb(err);
-      } else cb({ code: status.INTERNAL, details: `internal error: ${e instanceof Error ? e.message : String(e)}` });
+      } else
+        cb({
+          code: status.INTERNAL,
+          details: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+        });
       return;
     }
     if (decoded.rejected > 0) pipeline.recordRejected(signal, decoded.rejected);
     const reply = (): void => {
-      const message = decoded.rejected > 0 ? `${decoded.rejected} item(s) rejected; first: ${decoded.rejectReason}` : '';
+      const message =
+        decoded.rejected > 0
+          ? `${decoded.rejected} item(s) rejected; first: ${decoded.rejectReason}`
+          : '';
       cb(null, exportResponse(signal, 'protobuf', decoded.rejected, message));
     };
     if (decoded.accepted === 0) return reply();
     pipeline.ingest(decoded.batch, signal).then(reply, (e: unknown) => {
       // UNAVAILABLE is retryable for OTLP exporters: the data was not stored.
-      if (e instanceof BackpressureError || e instanceof WriteFailedError) cb({ code: status.UNAVAILABLE, details: e.message });
-      else cb({ code: status.INTERNAL, details: `internal error: ${e instanceof Error ? e.message : String(e)}` });
+      if (e instanceof BackpressureError || e instanceof WriteFailedError)
+        cb({ code: status.UNAVAILABLE, details: e.message });
+      else
+        cb({
+          code: status.INTERNAL,
+          details: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+        });
     });
   };
 }
@@ -99,7 +120,9 @@ export function startOtlpGrpcReceiver(opts: OtlpGrpcOptions): Promise<RunningGrp
     server.addService(serviceDefinition(signal), impl);
   }
   const host = opts.host ?? '127.0.0.1';
-  const address = host.includes(':') ? `[${host}]:${opts.port ?? 4317}` : `${host}:${opts.port ?? 4317}`;
+  const address = host.includes(':')
+    ? `[${host}]:${opts.port ?? 4317}`
+    : `${host}:${opts.port ?? 4317}`;
   return new Promise((resolve, reject) => {
     server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) => {
       if (err !== null) {

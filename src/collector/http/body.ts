@@ -18,8 +18,13 @@ export class HttpError extends Error {
  * received or inflated size passes `maxBytes`; inflation stops at the bound,
  * so a gzip bomb costs at most `maxBytes` of memory.
  */
-export async function readBody(req: IncomingMessage, maxBytes: number, gzip: boolean): Promise<Buffer> {
-  const tooLarge = (what: string): HttpError => new HttpError(413, `request body ${what} more than ${maxBytes} bytes (limit maxBodyBytes)`);
+export async function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  gzip: boolean,
+): Promise<Buffer> {
+  const tooLarge = (what: string): HttpError =>
+    new HttpError(413, `request body ${what} more than ${maxBytes} bytes (limit maxBodyBytes)`);
   const declared = Number(req.headers['content-length']);
   // Compressed data of random bytes can be slightly larger than the data itself.
   const rawLimit = gzip ? maxBytes + 64 * 1024 : maxBytes;
@@ -44,16 +49,23 @@ export async function readBody(req: IncomingMessage, maxBytes: number, gzip: boo
     });
     // A client that goes away mid-body must not leave this promise (and its chunks) pending.
     req.on('close', () => {
-      if (!ended) reject(new HttpError(400, 'the client closed the connection before the body was complete'));
+      if (!ended)
+        reject(new HttpError(400, 'the client closed the connection before the body was complete'));
     });
-    req.on('error', (e) => reject(new HttpError(400, `reading the request body failed: ${e.message}`)));
+    req.on('error', (e) =>
+      reject(new HttpError(400, `reading the request body failed: ${e.message}`)),
+    );
   });
   const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
   if (!gzip) return raw;
   return new Promise<Buffer>((resolve, reject) => {
     gunzip(raw, { maxOutputLength: maxBytes }, (err, out) => {
       if (err === null) resolve(out);
-      else if (err instanceof RangeError || (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') reject(tooLarge('inflates to'));
+      else if (
+        err instanceof RangeError ||
+        (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+      )
+        reject(tooLarge('inflates to'));
       else reject(new HttpError(400, `invalid gzip body: ${err.message}`));
     });
   });

@@ -3,7 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { IngestPipeline } from '../pipeline';
 import { FakeStore, tick } from '../testing/fake-store';
-import { decodeExportResponse, decodeStatus, traceRequest, traceRequestJson, TRACE_ID } from '../testing/otlp-bodies';
+import {
+  decodeExportResponse,
+  decodeStatus,
+  traceRequest,
+  traceRequestJson,
+  TRACE_ID,
+} from '../testing/otlp-bodies';
 import { startOtlpHttpReceiver } from './receiver';
 import type { RunningReceiver } from './receiver';
 
@@ -16,7 +22,12 @@ describe('OTLP/HTTP receiver', () => {
   let rx: RunningReceiver;
   let base: string;
   before(async () => {
-    rx = await startOtlpHttpReceiver({ port: 0, pipeline, limits: { maxBodyBytes: 1024 * 1024, maxItemsPerRequest: 10 }, corsOrigins: ['http://shop.local'] });
+    rx = await startOtlpHttpReceiver({
+      port: 0,
+      pipeline,
+      limits: { maxBodyBytes: 1024 * 1024, maxItemsPerRequest: 10 },
+      corsOrigins: ['http://shop.local'],
+    });
     base = `http://127.0.0.1:${rx.port}`;
   });
   after(async () => {
@@ -24,7 +35,8 @@ describe('OTLP/HTTP receiver', () => {
     await pipeline.close();
   });
 
-  const post = (path: string, body: Uint8Array | string, headers: Record<string, string>) => fetch(base + path, { method: 'POST', body, headers });
+  const post = (path: string, body: Uint8Array | string, headers: Record<string, string>) =>
+    fetch(base + path, { method: 'POST', body, headers });
   const bytes = async (r: Response) => new Uint8Array(await r.arrayBuffer());
 
   it('accepts protobuf, answers an empty ExportTraceServiceResponse in protobuf, after the store has it', async () => {
@@ -38,7 +50,10 @@ describe('OTLP/HTTP receiver', () => {
   });
 
   it('accepts JSON and gzip, answering in JSON', async () => {
-    const r = await post('/v1/traces', gzipSync(traceRequestJson(['j'])), { ...JSON_CT, 'Content-Encoding': 'gzip' });
+    const r = await post('/v1/traces', gzipSync(traceRequestJson(['j'])), {
+      ...JSON_CT,
+      'Content-Encoding': 'gzip',
+    });
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'application/json');
     assert.deepEqual(await r.json(), {});
@@ -46,14 +61,28 @@ describe('OTLP/HTTP receiver', () => {
   });
 
   it('answers partial_success with the rejected count and the reason', async () => {
-    const bad = { traceId: Buffer.alloc(16), spanId: Buffer.from('0102030405060708', 'hex'), name: 'zero' };
+    const bad = {
+      traceId: Buffer.alloc(16),
+      spanId: Buffer.from('0102030405060708', 'hex'),
+      name: 'zero',
+    };
     const r = await post('/v1/traces', traceRequest(['kept'], [bad]), PB);
     assert.equal(r.status, 200);
     assert.deepEqual(decodeExportResponse('trace', await bytes(r)), {
-      partialSuccess: { rejectedSpans: 1, errorMessage: '1 item(s) rejected; first: resourceSpans[0].scopeSpans[0].spans[1]: span has an empty or all-zero traceId' },
+      partialSuccess: {
+        rejectedSpans: 1,
+        errorMessage:
+          '1 item(s) rejected; first: resourceSpans[0].scopeSpans[0].spans[1]: span has an empty or all-zero traceId',
+      },
     });
-    const j = await post('/v1/traces', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'no ids' }] }] }] }), JSON_CT);
-    const body = (await j.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    const j = await post(
+      '/v1/traces',
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'no ids' }] }] }] }),
+      JSON_CT,
+    );
+    const body = (await j.json()) as {
+      partialSuccess: { rejectedSpans: string; errorMessage: string };
+    };
     assert.equal(body.partialSuccess.rejectedSpans, '1');
     assert.ok(store.spans().some((x) => x.name === 'kept'));
     assert.ok(!store.spans().some((x) => x.name === 'zero' || x.name === 'no ids'));
@@ -68,8 +97,14 @@ describe('OTLP/HTTP receiver', () => {
     assert.match(st.message, /^invalid OTLP traces request: resourceSpans\[0\].*truncated/);
     const j = await post('/v1/logs', '{"resourceLogs": 1}', JSON_CT);
     assert.equal(j.status, 400);
-    assert.deepEqual(await j.json(), { code: 3, message: 'invalid OTLP logs request: resourceLogs: expected an array, got a number (1)' });
-    const g = await post('/v1/metrics', Buffer.from('not gzip'), { ...PB, 'Content-Encoding': 'gzip' });
+    assert.deepEqual(await j.json(), {
+      code: 3,
+      message: 'invalid OTLP logs request: resourceLogs: expected an array, got a number (1)',
+    });
+    const g = await post('/v1/metrics', Buffer.from('not gzip'), {
+      ...PB,
+      'Content-Encoding': 'gzip',
+    });
     assert.equal(g.status, 400);
     assert.match(decodeStatus(await bytes(g)).message, /invalid gzip body/);
   });
@@ -83,7 +118,11 @@ describe('OTLP/HTTP receiver', () => {
     const b = await post('/v1/traces', bomb, { ...PB, 'Content-Encoding': 'gzip' });
     assert.equal(b.status, 413);
     assert.match(decodeStatus(await bytes(b)).message, /inflates to more than 1048576 bytes/);
-    const many = await post('/v1/traces', traceRequest(Array.from({ length: 11 }, (_, i) => `s${i}`)), PB);
+    const many = await post(
+      '/v1/traces',
+      traceRequest(Array.from({ length: 11 }, (_, i) => `s${i}`)),
+      PB,
+    );
     assert.equal(many.status, 413);
     assert.match(decodeStatus(await bytes(many)).message, /more than 10 items/);
   });
@@ -91,7 +130,10 @@ describe('OTLP/HTTP receiver', () => {
   it('415 for an unknown content type or encoding, 405 for other methods, 404 elsewhere', async () => {
     const t = await post('/v1/traces', 'x', { 'Content-Type': 'text/plain' });
     assert.equal(t.status, 415);
-    assert.match(((await t.json()) as { message: string }).message, /unsupported content type "text\/plain"/);
+    assert.match(
+      ((await t.json()) as { message: string }).message,
+      /unsupported content type "text\/plain"/,
+    );
     const e = await post('/v1/traces', 'x', { ...PB, 'Content-Encoding': 'br' });
     assert.equal(e.status, 415);
     await e.arrayBuffer();
@@ -105,15 +147,28 @@ describe('OTLP/HTTP receiver', () => {
   });
 
   it('CORS: preflight and POST from an allowed origin, 403 for others', async () => {
-    const pre = await fetch(`${base}/v1/traces`, { method: 'OPTIONS', headers: { Origin: 'http://shop.local', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    const pre = await fetch(`${base}/v1/traces`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://shop.local',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), 'http://shop.local');
     assert.match(pre.headers.get('access-control-allow-methods') ?? '', /POST/);
     assert.equal(pre.headers.get('access-control-allow-headers'), 'content-type');
-    const p = await post('/v1/traces', traceRequestJson(['cors']), { ...JSON_CT, Origin: 'http://shop.local' });
+    const p = await post('/v1/traces', traceRequestJson(['cors']), {
+      ...JSON_CT,
+      Origin: 'http://shop.local',
+    });
     assert.equal(p.headers.get('access-control-allow-origin'), 'http://shop.local');
     await p.arrayBuffer();
-    const no = await fetch(`${base}/v1/traces`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example' } });
+    const no = await fetch(`${base}/v1/traces`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://evil.example' },
+    });
     assert.equal(no.status, 403);
     assert.equal(no.headers.get('access-control-allow-origin'), null);
     await no.arrayBuffer();
@@ -135,7 +190,13 @@ describe('OTLP/HTTP receiver', () => {
 
   it('503 when the store write fails, with the store error in the message', async () => {
     store.failNext = new Error('No space left on device: /data/otel-lab.duckdb');
-    const r = await post('/v1/logs', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'x' } }] }] }] }), JSON_CT);
+    const r = await post(
+      '/v1/logs',
+      JSON.stringify({
+        resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'x' } }] }] }],
+      }),
+      JSON_CT,
+    );
     assert.equal(r.status, 503);
     assert.match(((await r.json()) as { message: string }).message, /No space left on device/);
   });

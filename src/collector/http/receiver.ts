@@ -28,17 +28,40 @@ export interface RunningReceiver {
   close(): Promise<void>;
 }
 
-const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
-const CONTENT_TYPES: Record<string, Encoding> = { 'application/x-protobuf': 'protobuf', 'application/protobuf': 'protobuf', 'application/json': 'json' };
-const MEDIA_TYPE: Record<Encoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+const PATHS: Record<string, Signal> = {
+  '/v1/traces': 'traces',
+  '/v1/metrics': 'metrics',
+  '/v1/logs': 'logs',
+};
+const CONTENT_TYPES: Record<string, Encoding> = {
+  'application/x-protobuf': 'protobuf',
+  'application/protobuf': 'protobuf',
+  'application/json': 'json',
+};
+const MEDIA_TYPE: Record<Encoding, string> = {
+  protobuf: 'application/x-protobuf',
+  json: 'application/json',
+};
 
 // google.rpc.Code values for the Status body.
-const CODE_FOR_HTTP: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14, 403: 7 };
+const CODE_FOR_HTTP: Record<number, number> = {
+  400: 3,
+  404: 5,
+  405: 12,
+  413: 8,
+  415: 3,
+  500: 13,
+  503: 14,
+  403: 7,
+};
 
-export function createOtlpHttpHandler(opts: OtlpHttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createOtlpHttpHandler(
+  opts: OtlpHttpOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const limits = resolveLimits(opts.limits);
   const origins = new Set(opts.corsOrigins ?? []);
-  const allowOrigin = (origin: string | undefined): boolean => origin !== undefined && (origins.has('*') || origins.has(origin));
+  const allowOrigin = (origin: string | undefined): boolean =>
+    origin !== undefined && (origins.has('*') || origins.has(origin));
 
   return (req, res) => {
     const origin = req.headers.origin;
@@ -57,14 +80,22 @@ export function createOtlpHttpHandler(opts: OtlpHttpOptions): (req: IncomingMess
     const signal = PATHS[path];
     if (signal === undefined) {
       req.resume();
-      return fail(404, `no OTLP endpoint at ${JSON.stringify(path.slice(0, 200))}; POST to /v1/traces, /v1/metrics or /v1/logs`);
+      return fail(
+        404,
+        `no OTLP endpoint at ${JSON.stringify(path.slice(0, 200))}; POST to /v1/traces, /v1/metrics or /v1/logs`,
+      );
     }
     if (req.method === 'OPTIONS') {
       req.resume();
-      if (!allowOrigin(origin)) return fail(403, `origin ${JSON.stringify(origin ?? '')} is not allowed (configure the receiver's CORS origins)`);
+      if (!allowOrigin(origin))
+        return fail(
+          403,
+          `origin ${JSON.stringify(origin ?? '')} is not allowed (configure the receiver's CORS origins)`,
+        );
       res.writeHead(204, {
         'Access-Control-Allow-Methods': 'POST, OPTIONS',
-        'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Content-Type, Content-Encoding',
+        'Access-Control-Allow-Headers':
+          req.headers['access-control-request-headers'] ?? 'Content-Type, Content-Encoding',
         'Access-Control-Max-Age': '86400',
       });
       res.end();
@@ -72,19 +103,28 @@ export function createOtlpHttpHandler(opts: OtlpHttpOptions): (req: IncomingMess
     }
     if (req.method !== 'POST') {
       req.resume();
-      return fail(405, `method ${req.method ?? ''} not allowed on ${path}; use POST`, { Allow: 'POST, OPTIONS' });
+      return fail(405, `method ${req.method ?? ''} not allowed on ${path}; use POST`, {
+        Allow: 'POST, OPTIONS',
+      });
     }
-    const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+    const mediaType =
+      (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
     const enc = CONTENT_TYPES[mediaType];
     if (enc === undefined) {
       req.resume();
-      return fail(415, `unsupported content type ${JSON.stringify(mediaType)}; send application/x-protobuf or application/json`);
+      return fail(
+        415,
+        `unsupported content type ${JSON.stringify(mediaType)}; send application/x-protobuf or application/json`,
+      );
     }
     encoding = enc;
     const contentEncoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
       req.resume();
-      return fail(415, `unsupported content encoding ${JSON.stringify(contentEncoding)}; send gzip or none`);
+      return fail(
+        415,
+        `unsupported content encoding ${JSON.stringify(contentEncoding)}; send gzip or none`,
+      );
     }
     handleExport(req, signal, enc, contentEncoding === 'gzip').then(
       ({ status, body, headers }) => {
@@ -95,8 +135,17 @@ export function createOtlpHttpHandler(opts: OtlpHttpOptions): (req: IncomingMess
     );
   };
 
-  async function handleExport(req: IncomingMessage, signal: Signal, enc: Encoding, gzip: boolean): Promise<{ status: number; body: Buffer; headers: Record<string, string> }> {
-    const answer = (status: number, message: string, headers: Record<string, string> = {}) => ({ status, body: statusBody(enc, CODE_FOR_HTTP[status] ?? 2, message), headers });
+  async function handleExport(
+    req: IncomingMessage,
+    signal: Signal,
+    enc: Encoding,
+    gzip: boolean,
+  ): Promise<{ status: number; body: Buffer; headers: Record<string, string> }> {
+    const answer = (status: number, message: string, headers: Record<string, string> = {}) => ({
+      status,
+      body: statusBody(enc, CODE_FOR_HTTP[status] ?? 2, message),
+      headers,
+    });
     let body: Buffer;
     try {
       body = await readBody(req, limits.maxBodyBytes, gzip);
@@ -115,7 +164,10 @@ export function createOtlpHttpHandler(opts: OtlpHttpOptions): (req: IncomingMess
     } catch (e) {
       if (e instanceof DecodeError) {
         opts.pipeline.recordRejected(signal, 0, true);
-        return answer(e.kind === 'limit' ? 413 : 400, `invalid OTLP ${signal} request: ${e.message}`);
+        return answer(
+          e.kind === 'limit' ? 413 : 400,
+          `invalid OTLP ${signal} request: ${e.message}`,
+        );
       }
       throw e;
     }
@@ -124,13 +176,21 @@ export function createOtlpHttpHandler(opts: OtlpHttpOptions): (req: IncomingMess
       try {
         await opts.pipeline.ingest(decoded.batch, signal);
       } catch (e) {
-        if (e instanceof BackpressureError) return answer(503, e.message, { 'Retry-After': String(e.retryAfterSeconds) });
+        if (e instanceof BackpressureError)
+          return answer(503, e.message, { 'Retry-After': String(e.retryAfterSeconds) });
         if (e instanceof WriteFailedError) return answer(503, e.message, { 'Retry-After': '5' });
         throw e;
       }
     }
-    const message = decoded.rejected > 0 ? `${decoded.rejected} item(s) rejected; first: ${decoded.rejectReason}` : '';
-    return { status: 200, body: exportResponse(signal, enc, decoded.rejected, message), headers: {} };
+    const message =
+      decoded.rejected > 0
+        ? `${decoded.rejected} item(s) rejected; first: ${decoded.rejectReason}`
+        : '';
+    return {
+      status: 200,
+      body: exportResponse(signal, enc, decoded.rejected, message),
+      headers: {},
+    };
   }
 }
 

@@ -35,7 +35,12 @@ export class AttrSet {
 /** Assigns without letting a key like `__proto__` reach the prototype. */
 export function setOwn(obj: Record<string, AnyValue>, key: string, value: AnyValue): void {
   if (key === '__proto__') {
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     obj[key] = value;
   }

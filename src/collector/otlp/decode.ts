@@ -25,21 +25,46 @@ export interface DecodedRequest {
 }
 
 /** Throws DecodeError for malformed input or a request over the limits. */
-export function decodeRequest(signal: Signal, encoding: Encoding, body: Uint8Array, limits: OtlpLimits): DecodedRequest {
+export function decodeRequest(
+  signal: Signal,
+  encoding: Encoding,
+  body: Uint8Array,
+  limits: OtlpLimits,
+): DecodedRequest {
   let root: unknown;
   if (encoding === 'json') root = parseJson(body);
   switch (signal) {
     case 'traces': {
-      const d = encoding === 'json' ? decodeTracesJson(root, limits) : decodeTracesProto(body, limits);
-      return { signal, batch: { spans: d.spans }, accepted: d.spans.length, rejected: d.rejected, rejectReason: d.rejectReason };
+      const d =
+        encoding === 'json' ? decodeTracesJson(root, limits) : decodeTracesProto(body, limits);
+      return {
+        signal,
+        batch: { spans: d.spans },
+        accepted: d.spans.length,
+        rejected: d.rejected,
+        rejectReason: d.rejectReason,
+      };
     }
     case 'metrics': {
-      const d = encoding === 'json' ? decodeMetricsJson(root, limits) : decodeMetricsProto(body, limits);
-      return { signal, batch: { metrics: d.points }, accepted: d.points.length, rejected: d.rejected, rejectReason: d.rejectReason };
+      const d =
+        encoding === 'json' ? decodeMetricsJson(root, limits) : decodeMetricsProto(body, limits);
+      return {
+        signal,
+        batch: { metrics: d.points },
+        accepted: d.points.length,
+        rejected: d.rejected,
+        rejectReason: d.rejectReason,
+      };
     }
     case 'logs': {
       const d = encoding === 'json' ? decodeLogsJson(root, limits) : decodeLogsProto(body, limits);
-      return { signal, batch: { logs: d.logs }, accepted: d.logs.length, rejected: d.rejected, rejectReason: d.rejectReason };
+      return {
+        signal,
+        batch: { logs: d.logs },
+        accepted: d.logs.length,
+        rejected: d.rejected,
+        rejectReason: d.rejectReason,
+      };
     }
   }
 }

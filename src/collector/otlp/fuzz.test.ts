@@ -33,9 +33,21 @@ const valid = SIGNALS.map((signal) => {
 /** Truncate, flip, overwrite or insert bytes of a valid payload. */
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }) }),
+  fc.record({
+    kind: fc.constant('flip' as const),
+    at: fc.nat(),
+    bit: fc.integer({ min: 0, max: 7 }),
+  }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: fc.nat(),
+    byte: fc.integer({ min: 0, max: 255 }),
+  }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }),
+  }),
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
 
@@ -55,8 +67,17 @@ function mutate(buf: Buffer, muts: readonly Mutation[]): Buffer {
 function replaceAt(root: unknown, choice: number, value: unknown): unknown {
   const nodes: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach((x, i) => (nodes.push({ parent: v, key: i }), walk(x)));
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(x));
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        nodes.push({ parent: v, key: i });
+        walk(x);
+      });
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        nodes.push({ parent: v as Record<string, unknown>, key: k });
+        walk(x);
+      }
+    }
   };
   const copy = structuredClone(root);
   walk(copy);
@@ -68,32 +89,55 @@ function replaceAt(root: unknown, choice: number, value: unknown): unknown {
 describe('decoder fuzzing', () => {
   for (const signal of SIGNALS) {
     it(`${signal}: random bytes decode or throw DecodeError`, () => {
-      fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => decodesOrDecodeError(signal, 'protobuf', b)), { numRuns: RUNS });
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 300 }), (b) =>
+          decodesOrDecodeError(signal, 'protobuf', b),
+        ),
+        { numRuns: RUNS },
+      );
     });
   }
 
   for (const v of valid) {
     it(`${v.signal}: mutated valid protobuf decodes or throws DecodeError`, () => {
-      fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (muts) => decodesOrDecodeError(v.signal, 'protobuf', mutate(v.pb, muts))), { numRuns: RUNS });
+      fc.assert(
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (muts) =>
+          decodesOrDecodeError(v.signal, 'protobuf', mutate(v.pb, muts)),
+        ),
+        { numRuns: RUNS },
+      );
     });
 
     it(`${v.signal}: valid JSON with a value replaced decodes or throws DecodeError`, () => {
       fc.assert(
-        fc.property(fc.nat(), fc.jsonValue({ maxDepth: 3 }), (choice, value) => decodesOrDecodeError(v.signal, 'json', Buffer.from(JSON.stringify(replaceAt(v.json, choice, value))))),
+        fc.property(fc.nat(), fc.jsonValue({ maxDepth: 3 }), (choice, value) =>
+          decodesOrDecodeError(
+            v.signal,
+            'json',
+            Buffer.from(JSON.stringify(replaceAt(v.json, choice, value))),
+          ),
+        ),
         { numRuns: RUNS },
       );
     });
 
     it(`${v.signal}: mutated JSON text decodes or throws DecodeError`, () => {
       const text = Buffer.from(JSON.stringify(v.json));
-      fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (muts) => decodesOrDecodeError(v.signal, 'json', mutate(text, muts))), { numRuns: RUNS });
+      fc.assert(
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (muts) =>
+          decodesOrDecodeError(v.signal, 'json', mutate(text, muts)),
+        ),
+        { numRuns: RUNS },
+      );
     });
   }
 
   it('the unmutated fixtures decode (so the properties above are not vacuous)', () => {
     for (const v of valid) {
       assert.ok(decodeRequest(v.signal, 'protobuf', v.pb, limits).accepted > 0);
-      assert.ok(decodeRequest(v.signal, 'json', Buffer.from(JSON.stringify(v.json)), limits).accepted > 0);
+      assert.ok(
+        decodeRequest(v.signal, 'json', Buffer.from(JSON.stringify(v.json)), limits).accepted > 0,
+      );
     }
   });
 });

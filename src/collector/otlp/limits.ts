@@ -31,7 +31,8 @@ export const DEFAULT_LIMITS: OtlpLimits = {
 export function resolveLimits(partial?: Partial<OtlpLimits>): OtlpLimits {
   const l = { ...DEFAULT_LIMITS, ...partial };
   for (const [k, v] of Object.entries(l)) {
-    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`OTLP limit ${k} must be a positive integer, got ${String(v)}`);
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new RangeError(`OTLP limit ${k} must be a positive integer, got ${String(v)}`);
   }
   return l;
 }

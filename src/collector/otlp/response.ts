@@ -10,11 +10,20 @@ const REJECTED_FIELD: Record<Signal, string> = {
 };
 
 /** ExportXServiceResponse; `partial_success` is set only when something was rejected or there is a message. */
-export function exportResponse(signal: Signal, encoding: Encoding, rejected: number, message: string): Buffer {
+export function exportResponse(
+  signal: Signal,
+  encoding: Encoding,
+  rejected: number,
+  message: string,
+): Buffer {
   const partial = rejected > 0 || message !== '';
   if (encoding === 'json') {
     if (!partial) return Buffer.from('{}');
-    return Buffer.from(JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: String(rejected), errorMessage: message } }));
+    return Buffer.from(
+      JSON.stringify({
+        partialSuccess: { [REJECTED_FIELD[signal]]: String(rejected), errorMessage: message },
+      }),
+    );
   }
   if (!partial) return Buffer.alloc(0);
   const inner: Buffer[] = [];

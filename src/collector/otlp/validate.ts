@@ -14,27 +14,37 @@ const MAX_INT64 = (1n << 63n) - 1n;
 export function spanProblem(s: Span): string {
   if (s.traceId === '' || s.traceId === ZERO_TRACE) return 'span has an empty or all-zero traceId';
   if (s.spanId === '' || s.spanId === ZERO_SPAN) return 'span has an empty or all-zero spanId';
-  if (s.startTimeUnixNano > MAX_INT64 || s.endTimeUnixNano > MAX_INT64) return 'span time is past the int64 range';
-  if (s.endTimeUnixNano < s.startTimeUnixNano) return 'span ends before it starts (endTimeUnixNano < startTimeUnixNano)';
+  if (s.startTimeUnixNano > MAX_INT64 || s.endTimeUnixNano > MAX_INT64)
+    return 'span time is past the int64 range';
+  if (s.endTimeUnixNano < s.startTimeUnixNano)
+    return 'span ends before it starts (endTimeUnixNano < startTimeUnixNano)';
   for (let i = 0; i < s.events.length; i++) {
-    if ((s.events[i]?.timeUnixNano ?? 0n) > MAX_INT64) return `events[${i}].timeUnixNano is past the int64 range`;
+    if ((s.events[i]?.timeUnixNano ?? 0n) > MAX_INT64)
+      return `events[${i}].timeUnixNano is past the int64 range`;
   }
   for (let i = 0; i < s.links.length; i++) {
     const l = s.links[i];
-    if (l !== undefined && (l.traceId === '' || l.spanId === '')) return `links[${i}] has an empty traceId or spanId`;
+    if (l !== undefined && (l.traceId === '' || l.spanId === ''))
+      return `links[${i}] has an empty traceId or spanId`;
   }
   return '';
 }
 
 export function logProblem(l: LogRecord): string {
-  if (l.timeUnixNano > MAX_INT64 || l.observedTimeUnixNano > MAX_INT64) return 'log time is past the int64 range';
+  if (l.timeUnixNano > MAX_INT64 || l.observedTimeUnixNano > MAX_INT64)
+    return 'log time is past the int64 range';
   return '';
 }
 
 export function pointProblem(p: MetricPoint): string {
   if (p.name === '') return 'metric has an empty name';
-  if (p.timeUnixNano > MAX_INT64 || p.startTimeUnixNano > MAX_INT64) return 'data point time is past the int64 range';
-  if (p.type === 'histogram' && p.bucketCounts.length !== 0 && p.bucketCounts.length !== p.explicitBounds.length + 1) {
+  if (p.timeUnixNano > MAX_INT64 || p.startTimeUnixNano > MAX_INT64)
+    return 'data point time is past the int64 range';
+  if (
+    p.type === 'histogram' &&
+    p.bucketCounts.length !== 0 &&
+    p.bucketCounts.length !== p.explicitBounds.length + 1
+  ) {
     return `histogram point has ${p.bucketCounts.length} bucketCounts for ${p.explicitBounds.length} explicitBounds (expected ${p.explicitBounds.length + 1})`;
   }
   return '';

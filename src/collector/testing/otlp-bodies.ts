@@ -6,7 +6,10 @@ import { encodeRequest, otlpRoot } from '../otlp/testing/otlp-proto';
 export const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 export const SPAN_ID = 'eee19b7ec3c1b174';
 
-export function traceRequest(names: readonly string[], extra: Record<string, unknown>[] = []): Uint8Array {
+export function traceRequest(
+  names: readonly string[],
+  extra: Record<string, unknown>[] = [],
+): Uint8Array {
   const spans = names.map((name, i) => ({
     traceId: Buffer.from(TRACE_ID, 'hex'),
     spanId: Buffer.from(SPAN_ID.slice(0, 14) + String(10 + i).padStart(2, '0'), 'hex'),
@@ -14,24 +17,57 @@ export function traceRequest(names: readonly string[], extra: Record<string, unk
     startTimeUnixNano: '1700000000000000000',
     endTimeUnixNano: '1700000001000000000',
   }));
-  return encodeRequest('traces', { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeSpans: [{ spans: [...spans, ...extra] }] }] });
+  return encodeRequest('traces', {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+        scopeSpans: [{ spans: [...spans, ...extra] }],
+      },
+    ],
+  });
 }
 
 export function traceRequestJson(names: readonly string[]): string {
   return JSON.stringify({
-    resourceSpans: [{ scopeSpans: [{ spans: names.map((name, i) => ({ traceId: TRACE_ID, spanId: SPAN_ID.slice(0, 14) + String(10 + i).padStart(2, '0'), name, startTimeUnixNano: '1', endTimeUnixNano: '2' })) }] }],
+    resourceSpans: [
+      {
+        scopeSpans: [
+          {
+            spans: names.map((name, i) => ({
+              traceId: TRACE_ID,
+              spanId: SPAN_ID.slice(0, 14) + String(10 + i).padStart(2, '0'),
+              name,
+              startTimeUnixNano: '1',
+              endTimeUnixNano: '2',
+            })),
+          },
+        ],
+      },
+    ],
   });
 }
 
-const Status = new protobuf.Type('Status').add(new protobuf.Field('code', 1, 'int32')).add(new protobuf.Field('message', 2, 'string'));
+const Status = new protobuf.Type('Status')
+  .add(new protobuf.Field('code', 1, 'int32'))
+  .add(new protobuf.Field('message', 2, 'string'));
 
 export function decodeStatus(bytes: Uint8Array): { code: number; message: string } {
-  const o = Status.toObject(Status.decode(bytes), { defaults: true }) as { code: number; message: string };
+  const o = Status.toObject(Status.decode(bytes), { defaults: true }) as {
+    code: number;
+    message: string;
+  };
   return { code: o.code, message: o.message };
 }
 
-export function decodeExportResponse(signal: 'trace' | 'metrics' | 'logs', bytes: Uint8Array): Record<string, unknown> {
-  const name = { trace: 'ExportTraceServiceResponse', metrics: 'ExportMetricsServiceResponse', logs: 'ExportLogsServiceResponse' }[signal];
+export function decodeExportResponse(
+  signal: 'trace' | 'metrics' | 'logs',
+  bytes: Uint8Array,
+): Record<string, unknown> {
+  const name = {
+    trace: 'ExportTraceServiceResponse',
+    metrics: 'ExportMetricsServiceResponse',
+    logs: 'ExportLogsServiceResponse',
+  }[signal];
   const t = otlpRoot().lookupType(`opentelemetry.proto.collector.${signal}.v1.${name}`);
   return t.toObject(t.decode(bytes), { longs: Number }) as Record<string, unknown>;
 }

@@ -1,6 +1,11 @@
 // OTLP/JSON AnyValue, KeyValue lists, Resource and InstrumentationScope.
 
-import type { AnyValue, Attributes, InstrumentationScope, Resource } from '../../../model/telemetry';
+import type {
+  AnyValue,
+  Attributes,
+  InstrumentationScope,
+  Resource,
+} from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
 import { arr, base64, bool, double, get, int64, obj, str, text, uint32 } from './values';
 import type { Ctx, Json, JsonObject } from './values';
@@ -42,7 +47,10 @@ export function anyValue(c: Ctx, v: Json, depth: number): AnyValue {
 
 function checkDepth(c: Ctx, depth: number): void {
   if (depth > c.limits.maxAnyValueDepth) {
-    throw c.path.error(`AnyValue nested deeper than ${c.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`, 'limit');
+    throw c.path.error(
+      `AnyValue nested deeper than ${c.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`,
+      'limit',
+    );
   }
 }
 
@@ -61,21 +69,34 @@ export function keyValues(c: Ctx, v: Json, name: string, set: AttrSet, depth = 0
 }
 
 /** `attributes` (or another KeyValue list) of an item plus its dropped count. */
-export function attributes(c: Ctx, o: JsonObject, camel: string, snake: string): { values: Attributes; dropped: number } {
+export function attributes(
+  c: Ctx,
+  o: JsonObject,
+  camel: string,
+  snake: string,
+): { values: Attributes; dropped: number } {
   const set = new AttrSet(c.limits.maxAttributesPerItem);
   keyValues(c, get(o, camel, snake), camel, set);
   return { values: set.values, dropped: set.dropped };
 }
 
 export function droppedCount(c: Ctx, o: JsonObject): number {
-  return uint32(c, get(o, 'droppedAttributesCount', 'dropped_attributes_count'), 'droppedAttributesCount');
+  return uint32(
+    c,
+    get(o, 'droppedAttributesCount', 'dropped_attributes_count'),
+    'droppedAttributesCount',
+  );
 }
 
 export function resource(c: Ctx, v: Json, schemaUrl: string): Resource {
   c.path.push('resource');
   const o = obj(c, v, '') ?? {};
   const a = attributes(c, o, 'attributes', 'attributes');
-  const r = { attributes: a.values, droppedAttributesCount: droppedCount(c, o) + a.dropped, schemaUrl };
+  const r = {
+    attributes: a.values,
+    droppedAttributesCount: droppedCount(c, o) + a.dropped,
+    schemaUrl,
+  };
   c.path.pop();
   return r;
 }
@@ -103,11 +124,19 @@ export function schemaUrl(c: Ctx, o: JsonObject): string {
 export function envelope(
   c: Ctx,
   root: Json,
-  names: readonly [camel: string, snake: string, scopeCamel: string, scopeSnake: string, itemCamel: string, itemSnake: string],
+  names: readonly [
+    camel: string,
+    snake: string,
+    scopeCamel: string,
+    scopeSnake: string,
+    itemCamel: string,
+    itemSnake: string,
+  ],
   item: (o: JsonObject, res: Resource, sc: InstrumentationScope) => void,
 ): void {
   const top = obj(c, root, '');
-  if (top === undefined) throw c.path.error(`expected an object, got ${root === null ? 'null' : 'nothing'}`);
+  if (top === undefined)
+    throw c.path.error(`expected an object, got ${root === null ? 'null' : 'nothing'}`);
   const rs = arr(c, get(top, names[0], names[1]), names[0]);
   for (let i = 0; i < rs.length; i++) {
     c.path.push(names[0], i);
@@ -132,7 +161,10 @@ export function envelope(
 
 export function countItem(c: Ctx): void {
   if (++c.items > c.limits.maxItemsPerRequest) {
-    throw c.path.error(`more than ${c.limits.maxItemsPerRequest} items in one request (limit maxItemsPerRequest)`, 'limit');
+    throw c.path.error(
+      `more than ${c.limits.maxItemsPerRequest} items in one request (limit maxItemsPerRequest)`,
+      'limit',
+    );
   }
 }
 

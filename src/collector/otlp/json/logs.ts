@@ -12,36 +12,57 @@ import type { Ctx, Json } from './values';
 export function decodeLogsJson(root: Json, limits: OtlpLimits): DecodedLogs {
   const c: Ctx = { path: new FieldPath(), limits, items: 0, rejected: 0, rejectReason: '' };
   const logs: LogRecord[] = [];
-  envelope(c, root, ['resourceLogs', 'resource_logs', 'scopeLogs', 'scope_logs', 'logRecords', 'log_records'], (o, resource, scope) => {
-    countItem(c);
-    const a = attributes(c, o, 'attributes', 'attributes');
-    c.path.push('body');
-    const body = anyValue(c, o['body'], 0);
-    c.path.pop();
-    const sev = get(o, 'severityNumber', 'severity_number');
-    const log: LogRecord = {
-      resource,
-      scope,
-      timeUnixNano: uint64(c, get(o, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
-      observedTimeUnixNano: uint64(c, get(o, 'observedTimeUnixNano', 'observed_time_unix_nano'), 'observedTimeUnixNano'),
-      severityNumber: typeof sev === 'string' && sev.startsWith('SEVERITY_NUMBER_') ? severityFromName(c, sev) : sev === undefined ? 0 : int32(c, sev, 'severityNumber'),
-      severityText: text(c, get(o, 'severityText', 'severity_text'), 'severityText'),
-      body,
-      attributes: a.values,
-      droppedAttributesCount: droppedCount(c, o) + a.dropped,
-      flags: uint32(c, o['flags'], 'flags'),
-      traceId: hexId(c, get(o, 'traceId', 'trace_id'), 'traceId', 16),
-      spanId: hexId(c, get(o, 'spanId', 'span_id'), 'spanId', 8),
-      eventName: text(c, get(o, 'eventName', 'event_name'), 'eventName'),
-    };
-    const bad = logProblem(log);
-    if (bad === '') logs.push(log);
-    else reject(c, bad);
-  });
+  envelope(
+    c,
+    root,
+    ['resourceLogs', 'resource_logs', 'scopeLogs', 'scope_logs', 'logRecords', 'log_records'],
+    (o, resource, scope) => {
+      countItem(c);
+      const a = attributes(c, o, 'attributes', 'attributes');
+      c.path.push('body');
+      const body = anyValue(c, o['body'], 0);
+      c.path.pop();
+      const sev = get(o, 'severityNumber', 'severity_number');
+      const log: LogRecord = {
+        resource,
+        scope,
+        timeUnixNano: uint64(c, get(o, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
+        observedTimeUnixNano: uint64(
+          c,
+          get(o, 'observedTimeUnixNano', 'observed_time_unix_nano'),
+          'observedTimeUnixNano',
+        ),
+        severityNumber:
+          typeof sev === 'string' && sev.startsWith('SEVERITY_NUMBER_')
+            ? severityFromName(c, sev)
+            : sev === undefined
+              ? 0
+              : int32(c, sev, 'severityNumber'),
+        severityText: text(c, get(o, 'severityText', 'severity_text'), 'severityText'),
+        body,
+        attributes: a.values,
+        droppedAttributesCount: droppedCount(c, o) + a.dropped,
+        flags: uint32(c, o['flags'], 'flags'),
+        traceId: hexId(c, get(o, 'traceId', 'trace_id'), 'traceId', 16),
+        spanId: hexId(c, get(o, 'spanId', 'span_id'), 'spanId', 8),
+        eventName: text(c, get(o, 'eventName', 'event_name'), 'eventName'),
+      };
+      const bad = logProblem(log);
+      if (bad === '') logs.push(log);
+      else reject(c, bad);
+    },
+  );
   return { logs, rejected: c.rejected, rejectReason: c.rejectReason };
 }
 
-const SEVERITY_BASE: Record<string, number> = { TRACE: 1, DEBUG: 5, INFO: 9, WARN: 13, ERROR: 17, FATAL: 21 };
+const SEVERITY_BASE: Record<string, number> = {
+  TRACE: 1,
+  DEBUG: 5,
+  INFO: 9,
+  WARN: 13,
+  ERROR: 17,
+  FATAL: 21,
+};
 
 function severityFromName(c: Ctx, name: string): number {
   if (name === 'SEVERITY_NUMBER_UNSPECIFIED') return 0;

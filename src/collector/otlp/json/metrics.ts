@@ -13,10 +13,28 @@ import type { OtlpLimits } from '../limits';
 import type { DecodedMetrics } from '../pb/metrics';
 import { pointProblem } from '../validate';
 import { attributes, countItem, envelope, reject } from './common';
-import { arr, bool, double, enumValue, get, hexId, int32, int64, obj, optDouble, text, uint32, uint64 } from './values';
+import {
+  arr,
+  bool,
+  double,
+  enumValue,
+  get,
+  hexId,
+  int32,
+  int64,
+  obj,
+  optDouble,
+  text,
+  uint32,
+  uint64,
+} from './values';
 import type { Ctx, Json, JsonObject } from './values';
 
-const TEMPORALITIES = ['AGGREGATION_TEMPORALITY_UNSPECIFIED', 'AGGREGATION_TEMPORALITY_DELTA', 'AGGREGATION_TEMPORALITY_CUMULATIVE'];
+const TEMPORALITIES = [
+  'AGGREGATION_TEMPORALITY_UNSPECIFIED',
+  'AGGREGATION_TEMPORALITY_DELTA',
+  'AGGREGATION_TEMPORALITY_CUMULATIVE',
+];
 const KINDS = [
   ['gauge', 'gauge'],
   ['sum', 'sum'],
@@ -28,13 +46,24 @@ const KINDS = [
 export function decodeMetricsJson(root: Json, limits: OtlpLimits): DecodedMetrics {
   const c: Ctx = { path: new FieldPath(), limits, items: 0, rejected: 0, rejectReason: '' };
   const points: MetricPoint[] = [];
-  envelope(c, root, ['resourceMetrics', 'resource_metrics', 'scopeMetrics', 'scope_metrics', 'metrics', 'metrics'], (o, res, sc) => {
-    metric(c, o, res, sc, points);
-  });
+  envelope(
+    c,
+    root,
+    ['resourceMetrics', 'resource_metrics', 'scopeMetrics', 'scope_metrics', 'metrics', 'metrics'],
+    (o, res, sc) => {
+      metric(c, o, res, sc, points);
+    },
+  );
   return { points, rejected: c.rejected, rejectReason: c.rejectReason };
 }
 
-function metric(c: Ctx, o: JsonObject, resource: Resource, scope: InstrumentationScope, out: MetricPoint[]): void {
+function metric(
+  c: Ctx,
+  o: JsonObject,
+  resource: Resource,
+  scope: InstrumentationScope,
+  out: MetricPoint[],
+): void {
   const head = {
     resource,
     scope,
@@ -47,7 +76,12 @@ function metric(c: Ctx, o: JsonObject, resource: Resource, scope: Instrumentatio
     const d = obj(c, get(o, camel, snake), camel);
     if (d === undefined) continue;
     c.path.push(camel);
-    const temporality = enumValue(c, get(d, 'aggregationTemporality', 'aggregation_temporality'), 'aggregationTemporality', TEMPORALITIES) as AggregationTemporality;
+    const temporality = enumValue(
+      c,
+      get(d, 'aggregationTemporality', 'aggregation_temporality'),
+      'aggregationTemporality',
+      TEMPORALITIES,
+    ) as AggregationTemporality;
     const isMonotonic = bool(c, get(d, 'isMonotonic', 'is_monotonic'), 'isMonotonic');
     const dps = arr(c, get(d, 'dataPoints', 'data_points'), 'dataPoints');
     for (let i = 0; i < dps.length; i++) {
@@ -57,7 +91,11 @@ function metric(c: Ctx, o: JsonObject, resource: Resource, scope: Instrumentatio
       const base = {
         ...head,
         attributes: attributes(c, p, 'attributes', 'attributes').values,
-        startTimeUnixNano: uint64(c, get(p, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano'),
+        startTimeUnixNano: uint64(
+          c,
+          get(p, 'startTimeUnixNano', 'start_time_unix_nano'),
+          'startTimeUnixNano',
+        ),
         timeUnixNano: uint64(c, get(p, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
         flags: uint32(c, p['flags'], 'flags'),
         exemplars: exemplars(c, p['exemplars']),
@@ -74,18 +112,56 @@ function metric(c: Ctx, o: JsonObject, resource: Resource, scope: Instrumentatio
   }
 }
 
-type Base = Omit<MetricPoint, 'type' | 'value' | 'temporality' | 'isMonotonic' | 'count' | 'sum' | 'min' | 'max' | 'bucketCounts' | 'explicitBounds' | 'scale' | 'zeroCount' | 'zeroThreshold' | 'positive' | 'negative' | 'quantileValues'>;
+type Base = Omit<
+  MetricPoint,
+  | 'type'
+  | 'value'
+  | 'temporality'
+  | 'isMonotonic'
+  | 'count'
+  | 'sum'
+  | 'min'
+  | 'max'
+  | 'bucketCounts'
+  | 'explicitBounds'
+  | 'scale'
+  | 'zeroCount'
+  | 'zeroThreshold'
+  | 'positive'
+  | 'negative'
+  | 'quantileValues'
+>;
 
-function build(c: Ctx, kind: string, p: JsonObject, base: Base, temporality: AggregationTemporality, isMonotonic: boolean): MetricPoint {
+function build(
+  c: Ctx,
+  kind: string,
+  p: JsonObject,
+  base: Base,
+  temporality: AggregationTemporality,
+  isMonotonic: boolean,
+): MetricPoint {
   switch (kind) {
     case 'gauge':
       return { ...base, type: 'gauge', value: numberValue(c, p) };
     case 'sum':
       return { ...base, type: 'sum', temporality, isMonotonic, value: numberValue(c, p) };
     case 'histogram': {
-      const bucketCounts = arr(c, get(p, 'bucketCounts', 'bucket_counts'), 'bucketCounts').map((v, i) => uint64(c, v, `bucketCounts[${i}]`));
-      const explicitBounds = arr(c, get(p, 'explicitBounds', 'explicit_bounds'), 'explicitBounds').map((v, i) => double(c, v, `explicitBounds[${i}]`));
-      return { ...base, type: 'histogram', temporality, ...stats(c, p), bucketCounts, explicitBounds };
+      const bucketCounts = arr(c, get(p, 'bucketCounts', 'bucket_counts'), 'bucketCounts').map(
+        (v, i) => uint64(c, v, `bucketCounts[${i}]`),
+      );
+      const explicitBounds = arr(
+        c,
+        get(p, 'explicitBounds', 'explicit_bounds'),
+        'explicitBounds',
+      ).map((v, i) => double(c, v, `explicitBounds[${i}]`));
+      return {
+        ...base,
+        type: 'histogram',
+        temporality,
+        ...stats(c, p),
+        bucketCounts,
+        explicitBounds,
+      };
     }
     case 'exponentialHistogram':
       return {
@@ -104,16 +180,28 @@ function build(c: Ctx, kind: string, p: JsonObject, base: Base, temporality: Agg
       const quantileValues = qs.map((q, i) => {
         c.path.push('quantileValues', i);
         const qo = obj(c, q, '') ?? {};
-        const v = { quantile: double(c, qo['quantile'], 'quantile'), value: double(c, qo['value'], 'value') };
+        const v = {
+          quantile: double(c, qo['quantile'], 'quantile'),
+          value: double(c, qo['value'], 'value'),
+        };
         c.path.pop(true);
         return v;
       });
-      return { ...base, type: 'summary', count: uint64(c, p['count'], 'count'), sum: double(c, p['sum'], 'sum'), quantileValues };
+      return {
+        ...base,
+        type: 'summary',
+        count: uint64(c, p['count'], 'count'),
+        sum: double(c, p['sum'], 'sum'),
+        quantileValues,
+      };
     }
   }
 }
 
-function stats(c: Ctx, p: JsonObject): { count: bigint; sum: number | undefined; min: number | undefined; max: number | undefined } {
+function stats(
+  c: Ctx,
+  p: JsonObject,
+): { count: bigint; sum: number | undefined; min: number | undefined; max: number | undefined } {
   return {
     count: uint64(c, p['count'], 'count'),
     sum: optDouble(c, p['sum'] ?? undefined, 'sum'),
@@ -133,7 +221,9 @@ function buckets(c: Ctx, v: Json, name: string): ExponentialBuckets {
   const o = obj(c, v, '') ?? {};
   const b = {
     offset: int32(c, o['offset'] ?? 0, 'offset'),
-    bucketCounts: arr(c, get(o, 'bucketCounts', 'bucket_counts'), 'bucketCounts').map((x, i) => uint64(c, x, `bucketCounts[${i}]`)),
+    bucketCounts: arr(c, get(o, 'bucketCounts', 'bucket_counts'), 'bucketCounts').map((x, i) =>
+      uint64(c, x, `bucketCounts[${i}]`),
+    ),
   };
   c.path.pop();
   return b;

@@ -21,7 +21,8 @@ export interface Ctx {
 export function describe(v: Json): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)})`;
+  if (typeof v === 'string')
+    return `a string (${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)})`;
   return typeof v === 'object' ? 'an object' : `a ${typeof v} (${String(v)})`;
 }
 
@@ -42,7 +43,8 @@ export function get(o: JsonObject, camel: string, snake: string): Json {
 
 export function obj(c: Ctx, v: Json, name: string): JsonObject | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(c, name, `expected an object, got ${describe(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    fail(c, name, `expected an object, got ${describe(v)}`);
   return v as JsonObject;
 }
 
@@ -80,7 +82,12 @@ function integer(c: Ctx, v: Json, name: string, min: bigint, max: bigint, what: 
   let n: bigint;
   if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
   else if (typeof v === 'string' && INT_RE.test(v)) n = BigInt(v);
-  else return fail(c, name, `expected ${what} (a decimal string or integer number), got ${describe(v)}`);
+  else
+    return fail(
+      c,
+      name,
+      `expected ${what} (a decimal string or integer number), got ${describe(v)}`,
+    );
   if (n < min || n > max) fail(c, name, `${n} is out of range for ${what}`);
   return n;
 }
@@ -139,7 +146,13 @@ export function hexId(c: Ctx, v: Json, name: string, size: 8 | 16): string {
   if (s === '') return '';
   if (!HEX_RE.test(s)) fail(c, name, `expected ${size * 2} hex digits, got ${describe(s)}`);
   if (s.length !== size * 2) {
-    fail(c, name, s.length % 2 === 0 ? `expected ${size} bytes, got ${s.length / 2}` : `expected ${size * 2} hex digits, got ${s.length}`);
+    fail(
+      c,
+      name,
+      s.length % 2 === 0
+        ? `expected ${size} bytes, got ${s.length / 2}`
+        : `expected ${size * 2} hex digits, got ${s.length}`,
+    );
   }
   return s.toLowerCase();
 }

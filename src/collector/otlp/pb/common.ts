@@ -59,7 +59,10 @@ export function readAnyValue(r: Reader, end: number, depth: number): AnyValue {
 
 function checkDepth(r: Reader, depth: number): void {
   if (depth > r.limits.maxAnyValueDepth) {
-    throw r.path.error(`AnyValue nested deeper than ${r.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`, 'limit');
+    throw r.path.error(
+      `AnyValue nested deeper than ${r.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`,
+      'limit',
+    );
   }
 }
 
@@ -113,7 +116,13 @@ export function readKeyValue(r: Reader, end: number, set: AttrSet, depth = 0): v
 }
 
 /** A repeated KeyValue field element (`attributes[i]`), tracking the path. */
-export function readAttribute(r: Reader, end: number, set: AttrSet, name: string, index: number): void {
+export function readAttribute(
+  r: Reader,
+  end: number,
+  set: AttrSet,
+  name: string,
+  index: number,
+): void {
   r.path.push(name, index);
   readKeyValue(r, r.lenEnd(end), set);
   r.path.pop(true);
@@ -145,7 +154,13 @@ export function readScope(r: Reader, end: number, schemaUrl: string): Instrument
     }
   }
   r.expectEnd(end);
-  return { name, version, attributes: attrs.values, droppedAttributesCount: dropped + attrs.dropped, schemaUrl };
+  return {
+    name,
+    version,
+    attributes: attrs.values,
+    droppedAttributesCount: dropped + attrs.dropped,
+    schemaUrl,
+  };
 }
 
 /** Resource fields without schemaUrl (that lives on the enclosing Resource* message). */
@@ -179,6 +194,9 @@ export function readResource(r: Reader, end: number): ResourceBody {
   return { attributes: attrs.values, droppedAttributesCount: dropped + attrs.dropped };
 }
 
-export const EMPTY_RESOURCE_BODY: ResourceBody = Object.freeze({ attributes: Object.freeze({}), droppedAttributesCount: 0 });
+export const EMPTY_RESOURCE_BODY: ResourceBody = Object.freeze({
+  attributes: Object.freeze({}),
+  droppedAttributesCount: 0,
+});
 export const T_SCHEMA_URL = T3_LEN;
 export { T1_LEN, T2_LEN, T3_VARINT };

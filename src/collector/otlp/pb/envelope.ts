@@ -15,13 +15,22 @@ const T3 = (3 << 3) | WIRE_LEN;
 const ENVELOPE_FIELDS = fields(1, 2, 3);
 
 /** Decodes the items of one scope message; `end` is that message's end. */
-export type ItemsReader = (r: Reader, end: number, resource: Resource, scope: InstrumentationScope) => void;
+export type ItemsReader = (
+  r: Reader,
+  end: number,
+  resource: Resource,
+  scope: InstrumentationScope,
+) => void;
 
 /**
  * Reads a request: `repeated Resource* = 1`, each `{resource = 1, repeated Scope* = 2, schema_url = 3}`,
  * each scope message `{scope = 1, repeated items = 2, schema_url = 3}`.
  */
-export function readEnvelope(r: Reader, names: readonly [string, string, string], readItem: ItemsReader): void {
+export function readEnvelope(
+  r: Reader,
+  names: readonly [string, string, string],
+  readItem: ItemsReader,
+): void {
   const end = r.buf.length;
   let ri = 0;
   while (r.pos < end) {
@@ -36,7 +45,12 @@ export function readEnvelope(r: Reader, names: readonly [string, string, string]
   }
 }
 
-function readResourceMessage(r: Reader, end: number, names: readonly [string, string, string], readItem: ItemsReader): void {
+function readResourceMessage(
+  r: Reader,
+  end: number,
+  names: readonly [string, string, string],
+  readItem: ItemsReader,
+): void {
   const resource: Mutable<Resource> = { attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
   let si = 0;
   while (r.pos < end) {
@@ -65,8 +79,20 @@ function readResourceMessage(r: Reader, end: number, names: readonly [string, st
   r.expectEnd(end);
 }
 
-function readScopeMessage(r: Reader, end: number, resource: Resource, itemName: string, readItem: ItemsReader): void {
-  const scope: Mutable<InstrumentationScope> = { name: '', version: '', attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
+function readScopeMessage(
+  r: Reader,
+  end: number,
+  resource: Resource,
+  itemName: string,
+  readItem: ItemsReader,
+): void {
+  const scope: Mutable<InstrumentationScope> = {
+    name: '',
+    version: '',
+    attributes: {},
+    droppedAttributesCount: 0,
+    schemaUrl: '',
+  };
   let ii = 0;
   while (r.pos < end) {
     const tag = r.varint32();

@@ -30,7 +30,12 @@ export function decodeLogsProto(bytes: Uint8Array, limits: OtlpLimits): DecodedL
   return { logs, rejected: r.rejected, rejectReason: r.rejectReason };
 }
 
-function readLog(r: Reader, end: number, resource: Resource, scope: InstrumentationScope): LogRecord {
+function readLog(
+  r: Reader,
+  end: number,
+  resource: Resource,
+  scope: InstrumentationScope,
+): LogRecord {
   let time = 0n;
   let observed = 0n;
   let severityNumber = 0;
@@ -91,7 +96,18 @@ function readLog(r: Reader, end: number, resource: Resource, scope: Instrumentat
   }
   r.expectEnd(end);
   return {
-    resource, scope, timeUnixNano: time, observedTimeUnixNano: observed, severityNumber, severityText, body,
-    attributes: attrs.values, droppedAttributesCount: dropped + attrs.dropped, flags, traceId, spanId, eventName,
+    resource,
+    scope,
+    timeUnixNano: time,
+    observedTimeUnixNano: observed,
+    severityNumber,
+    severityText,
+    body,
+    attributes: attrs.values,
+    droppedAttributesCount: dropped + attrs.dropped,
+    flags,
+    traceId,
+    spanId,
+    eventName,
   };
 }

@@ -23,7 +23,13 @@ import { fields, Reader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
 const t = (n: number, w: number): number => (n << 3) | w;
 const METRIC_FIELDS = fields(1, 2, 3, 5, 7, 9, 10, 11, 12);
 const DATA_FIELDS = fields(1, 2, 3);
-const DATA_NAMES: Record<number, string> = { 5: 'gauge', 7: 'sum', 9: 'histogram', 10: 'exponentialHistogram', 11: 'summary' };
+const DATA_NAMES: Record<number, string> = {
+  5: 'gauge',
+  7: 'sum',
+  9: 'histogram',
+  10: 'exponentialHistogram',
+  11: 'summary',
+};
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -54,8 +60,23 @@ export function decodeMetricsProto(bytes: Uint8Array, limits: OtlpLimits): Decod
   return { points, rejected: r.rejected, rejectReason: r.rejectReason };
 }
 
-function readMetric(r: Reader, end: number, resource: Resource, scope: InstrumentationScope, out: MetricPoint[]): void {
-  const h: MetricHeader = { resource, scope, name: '', description: '', unit: '', metadata: {}, temporality: 0, isMonotonic: false };
+function readMetric(
+  r: Reader,
+  end: number,
+  resource: Resource,
+  scope: InstrumentationScope,
+  out: MetricPoint[],
+): void {
+  const h: MetricHeader = {
+    resource,
+    scope,
+    name: '',
+    description: '',
+    unit: '',
+    metadata: {},
+    temporality: 0,
+    isMonotonic: false,
+  };
   const meta = new AttrSet(r.limits.maxAttributesPerItem);
   let dataField = 0;
   let dataStart = 0;
@@ -114,7 +135,11 @@ function readData(r: Reader, kind: number, end: number, h: MetricHeader, out: Me
     } else if (tag === t(3, WIRE_VARINT) && kind === 7) {
       h.isMonotonic = r.bool();
     } else {
-      r.skip(tag, end, kind === 7 ? DATA_FIELDS : kind === 5 || kind === 11 ? fields(1) : fields(1, 2));
+      r.skip(
+        tag,
+        end,
+        kind === 7 ? DATA_FIELDS : kind === 5 || kind === 11 ? fields(1) : fields(1, 2),
+      );
     }
   }
   r.expectEnd(end);
@@ -154,7 +179,10 @@ interface PointFields {
   quantiles: { quantile: number; value: number }[];
 }
 
-const NO_BUCKETS: ExponentialBuckets = Object.freeze({ offset: 0, bucketCounts: Object.freeze([]) as readonly bigint[] });
+const NO_BUCKETS: ExponentialBuckets = Object.freeze({
+  offset: 0,
+  bucketCounts: Object.freeze([]) as readonly bigint[],
+});
 
 // Field numbers per kind: [attributes, exemplars, flags]; the rest are shared or kind-specific below.
 const NUMBER = { attrs: 7, exemplars: 5, flags: 8 };
@@ -166,16 +194,32 @@ function readPoint(r: Reader, kind: number, end: number, h: MetricHeader): Metri
   const layout = kind === 9 ? HIST : kind === 10 ? EXPO : kind === 11 ? SUMMARY : NUMBER;
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
   const f: PointFields = {
-    attributes: attrs.values, start: 0n, time: 0n, flags: 0, exemplars: [], value: 0, count: 0n,
-    sum: undefined, min: undefined, max: undefined, bucketCounts: [], explicitBounds: [],
-    scale: 0, zeroCount: 0n, zeroThreshold: 0, positive: NO_BUCKETS, negative: NO_BUCKETS, quantiles: [],
+    attributes: attrs.values,
+    start: 0n,
+    time: 0n,
+    flags: 0,
+    exemplars: [],
+    value: 0,
+    count: 0n,
+    sum: undefined,
+    min: undefined,
+    max: undefined,
+    bucketCounts: [],
+    explicitBounds: [],
+    scale: 0,
+    zeroCount: 0n,
+    zeroThreshold: 0,
+    positive: NO_BUCKETS,
+    negative: NO_BUCKETS,
+    quantiles: [],
   };
   let ai = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     const field = tag >>> 3;
     const wire = tag & 7;
-    if (field === layout.attrs && wire === WIRE_LEN) readAttribute(r, end, attrs, 'attributes', ai++);
+    if (field === layout.attrs && wire === WIRE_LEN)
+      readAttribute(r, end, attrs, 'attributes', ai++);
     else if (field === layout.exemplars && wire === WIRE_LEN) {
       r.path.push('exemplars', f.exemplars.length);
       f.exemplars.push(readExemplar(r, r.lenEnd(end)));
@@ -187,28 +231,65 @@ function readPoint(r: Reader, kind: number, end: number, h: MetricHeader): Metri
   }
   r.expectEnd(end);
   const base = {
-    resource: h.resource, scope: h.scope, name: h.name, description: h.description, unit: h.unit, metadata: h.metadata,
-    attributes: f.attributes, startTimeUnixNano: f.start, timeUnixNano: f.time, flags: f.flags, exemplars: f.exemplars,
+    resource: h.resource,
+    scope: h.scope,
+    name: h.name,
+    description: h.description,
+    unit: h.unit,
+    metadata: h.metadata,
+    attributes: f.attributes,
+    startTimeUnixNano: f.start,
+    timeUnixNano: f.time,
+    flags: f.flags,
+    exemplars: f.exemplars,
   };
   // The attribute count limit is applied while reading; points have no dropped count to report it in.
   switch (kind) {
     case 5:
       return { ...base, type: 'gauge', value: f.value };
     case 7:
-      return { ...base, type: 'sum', temporality: h.temporality, isMonotonic: h.isMonotonic, value: f.value };
+      return {
+        ...base,
+        type: 'sum',
+        temporality: h.temporality,
+        isMonotonic: h.isMonotonic,
+        value: f.value,
+      };
     case 9:
       return {
-        ...base, type: 'histogram', temporality: h.temporality, count: f.count, sum: f.sum, min: f.min, max: f.max,
-        bucketCounts: f.bucketCounts, explicitBounds: f.explicitBounds,
+        ...base,
+        type: 'histogram',
+        temporality: h.temporality,
+        count: f.count,
+        sum: f.sum,
+        min: f.min,
+        max: f.max,
+        bucketCounts: f.bucketCounts,
+        explicitBounds: f.explicitBounds,
       };
     case 10:
       return {
-        ...base, type: 'exponential_histogram', temporality: h.temporality, count: f.count, sum: f.sum, min: f.min,
-        max: f.max, scale: f.scale, zeroCount: f.zeroCount, zeroThreshold: f.zeroThreshold, positive: f.positive,
+        ...base,
+        type: 'exponential_histogram',
+        temporality: h.temporality,
+        count: f.count,
+        sum: f.sum,
+        min: f.min,
+        max: f.max,
+        scale: f.scale,
+        zeroCount: f.zeroCount,
+        zeroThreshold: f.zeroThreshold,
+        positive: f.positive,
         negative: f.negative,
       };
     default:
-      return { ...base, type: 'summary', count: f.count, sum: f.sum ?? 0, quantileValues: f.quantiles };
+      return {
+        ...base,
+        type: 'summary',
+        count: f.count,
+        sum: f.sum ?? 0,
+        quantileValues: f.quantiles,
+      };
   }
 }
 
@@ -226,7 +307,14 @@ function knownPointFields(kind: number): number {
 }
 
 /** Kind-specific fields; false when the tag is not one of them. */
-function readKindField(r: Reader, kind: number, field: number, wire: number, end: number, f: Mutable<PointFields>): boolean {
+function readKindField(
+  r: Reader,
+  kind: number,
+  field: number,
+  wire: number,
+  end: number,
+  f: Mutable<PointFields>,
+): boolean {
   if (kind === 5 || kind === 7) {
     if (field === 4 && wire === WIRE_I64) f.value = r.double();
     else if (field === 6 && wire === WIRE_I64) f.value = r.sfixed64();
@@ -244,8 +332,10 @@ function readKindField(r: Reader, kind: number, field: number, wire: number, end
   } else if (kind === 10) {
     if (field === 6 && wire === WIRE_VARINT) f.scale = r.sint32();
     else if (field === 7 && wire === WIRE_I64) f.zeroCount = r.fixed64();
-    else if (field === 8 && wire === WIRE_LEN) f.positive = withPath(r, 'positive', () => readBuckets(r, r.lenEnd(end)));
-    else if (field === 9 && wire === WIRE_LEN) f.negative = withPath(r, 'negative', () => readBuckets(r, r.lenEnd(end)));
+    else if (field === 8 && wire === WIRE_LEN)
+      f.positive = withPath(r, 'positive', () => readBuckets(r, r.lenEnd(end)));
+    else if (field === 9 && wire === WIRE_LEN)
+      f.negative = withPath(r, 'negative', () => readBuckets(r, r.lenEnd(end)));
     else if (field === 12 && wire === WIRE_I64) f.min = r.double();
     else if (field === 13 && wire === WIRE_I64) f.max = r.double();
     else if (field === 14 && wire === WIRE_I64) f.zeroThreshold = r.double();

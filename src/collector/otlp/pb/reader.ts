@@ -29,7 +29,9 @@ export class Reader {
   rejectReason = '';
 
   constructor(bytes: Uint8Array, limits: OtlpLimits) {
-    this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buf = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.limits = limits;
   }
 
@@ -39,7 +41,10 @@ export class Reader {
 
   countItem(): void {
     if (++this.items > this.limits.maxItemsPerRequest) {
-      throw this.path.error(`more than ${this.limits.maxItemsPerRequest} items in one request (limit maxItemsPerRequest)`, 'limit');
+      throw this.path.error(
+        `more than ${this.limits.maxItemsPerRequest} items in one request (limit maxItemsPerRequest)`,
+        'limit',
+      );
     }
   }
 
@@ -162,7 +167,10 @@ export class Reader {
   lenEnd(limit: number): number {
     const len = this.varint32();
     const end = this.pos + len;
-    if (len > 0x7fffffff || end > limit) throw this.fail(`truncated or malformed: length ${len} at byte ${this.pos} runs past the end of the enclosing message`);
+    if (len > 0x7fffffff || end > limit)
+      throw this.fail(
+        `truncated or malformed: length ${len} at byte ${this.pos} runs past the end of the enclosing message`,
+      );
     return end;
   }
 
@@ -176,7 +184,9 @@ export class Reader {
   /** A string value subject to maxValueLength. */
   value(limit: number): string {
     const s = this.string(limit);
-    return s.length > this.limits.maxValueLength ? truncateString(s, this.limits.maxValueLength) : s;
+    return s.length > this.limits.maxValueLength
+      ? truncateString(s, this.limits.maxValueLength)
+      : s;
   }
 
   bytes(limit: number): Uint8Array {
@@ -210,7 +220,8 @@ export class Reader {
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 0) throw this.fail(`invalid field number 0 at byte ${this.pos}`);
-    if (field < 32 && (known & (1 << field)) !== 0) throw this.fail(`field ${field} has wrong wire type ${wire}`);
+    if (field < 32 && (known & (1 << field)) !== 0)
+      throw this.fail(`field ${field} has wrong wire type ${wire}`);
     this.skipValue(field, wire, limit, 0);
   }
 
@@ -236,7 +247,8 @@ export class Reader {
           if (this.pos >= limit) throw this.truncated();
           const t = this.varint32();
           if ((t & 7) === WIRE_EGROUP) {
-            if (t >>> 3 !== field) throw this.fail(`end group ${t >>> 3} does not match start group ${field}`);
+            if (t >>> 3 !== field)
+              throw this.fail(`end group ${t >>> 3} does not match start group ${field}`);
             return;
           }
           if (t >>> 3 === 0) throw this.fail(`invalid field number 0 at byte ${this.pos}`);
@@ -260,11 +272,14 @@ interface Utf8SliceBuffer {
 
 // Buffer#utf8Slice skips toString's argument and encoding dispatch (a fifth
 // of decode time in profiles); fall back if a runtime lacks it.
-const hasUtf8Slice = typeof (Buffer.prototype as unknown as Partial<Utf8SliceBuffer>).utf8Slice === 'function';
+const hasUtf8Slice =
+  typeof (Buffer.prototype as unknown as Partial<Utf8SliceBuffer>).utf8Slice === 'function';
 
 function decodeUtf8(buf: Buffer, start: number, end: number): string {
   if (end === start) return '';
-  return hasUtf8Slice ? (buf as unknown as Utf8SliceBuffer).utf8Slice(start, end) : buf.toString('utf8', start, end);
+  return hasUtf8Slice
+    ? (buf as unknown as Utf8SliceBuffer).utf8Slice(start, end)
+    : buf.toString('utf8', start, end);
 }
 
 /** Cuts at `max` UTF-16 units without splitting a surrogate pair. */

@@ -1,6 +1,14 @@
 // ExportTraceServiceRequest (trace.proto) -> Span[].
 
-import type { InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../../../model/telemetry';
+import type {
+  InstrumentationScope,
+  Resource,
+  Span,
+  SpanEvent,
+  SpanKind,
+  SpanLink,
+  StatusCode,
+} from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
 import type { OtlpLimits } from '../limits';
 import { spanProblem } from '../validate';
@@ -171,7 +179,12 @@ function readEvent(r: Reader, end: number): SpanEvent {
     }
   }
   r.expectEnd(end);
-  return { timeUnixNano: time, name, attributes: attrs.values, droppedAttributesCount: dropped + attrs.dropped };
+  return {
+    timeUnixNano: time,
+    name,
+    attributes: attrs.values,
+    droppedAttributesCount: dropped + attrs.dropped,
+  };
 }
 
 function readLink(r: Reader, end: number): SpanLink {
@@ -212,7 +225,14 @@ function readLink(r: Reader, end: number): SpanLink {
     }
   }
   r.expectEnd(end);
-  return { traceId, spanId, traceState, attributes: attrs.values, droppedAttributesCount: dropped + attrs.dropped, flags };
+  return {
+    traceId,
+    spanId,
+    traceState,
+    attributes: attrs.values,
+    droppedAttributesCount: dropped + attrs.dropped,
+    flags,
+  };
 }
 
 function readStatus(r: Reader, end: number): Span['status'] {

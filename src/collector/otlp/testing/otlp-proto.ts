@@ -53,7 +53,10 @@ export function encodeRequest(signal: Signal, obj: Record<string, unknown>): Uin
 
 export function decodeWithProtobufjs(typeName: string, bytes: Uint8Array): Record<string, unknown> {
   const t = otlpRoot().lookupType(typeName);
-  return t.toObject(t.decode(bytes), { longs: String, bytes: String, defaults: false }) as Record<string, unknown>;
+  return t.toObject(t.decode(bytes), { longs: String, bytes: String, defaults: false }) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** Fields the domain model deliberately has no place for (see ARCHITECTURE.md). */
@@ -127,7 +130,11 @@ export function fullFixture(typeName: string, variant: number): FullFixture {
         }
       };
       // Histogram bucket_counts must be one longer than explicit_bounds to be valid.
-      const n = f.repeated ? (f.name === 'bucketCounts' && type.name === 'HistogramDataPoint' ? 3 : 2) : 1;
+      const n = f.repeated
+        ? f.name === 'bucketCounts' && type.name === 'HistogramDataPoint'
+          ? 3
+          : 2
+        : 1;
       if (f.repeated) out[f.name] = Array.from({ length: n }, one);
       else out[f.name] = one();
     }
@@ -137,9 +144,18 @@ export function fullFixture(typeName: string, variant: number): FullFixture {
 }
 
 /** Every scalar in a decoded domain value (and every attribute key), as text. */
-export function collectLeaves(v: unknown, out = new Set<string>(), seen = new Set<object>()): Set<string> {
+export function collectLeaves(
+  v: unknown,
+  out = new Set<string>(),
+  seen = new Set<object>(),
+): Set<string> {
   if (v === null || v === undefined) return out;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') {
+  if (
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'bigint' ||
+    typeof v === 'boolean'
+  ) {
     out.add(String(v));
     return out;
   }
@@ -159,7 +175,11 @@ export function collectLeaves(v: unknown, out = new Set<string>(), seen = new Se
 }
 
 /** The protobufjs message object written as OTLP/JSON: hex ids, int64 as strings, enums as numbers. */
-export function toOtlpJson(typeName: string, obj: Record<string, unknown>, snake = false): Record<string, unknown> {
+export function toOtlpJson(
+  typeName: string,
+  obj: Record<string, unknown>,
+  snake = false,
+): Record<string, unknown> {
   const conv = (type: protobuf.Type, o: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const f of type.fieldsArray) {
@@ -170,7 +190,10 @@ export function toOtlpJson(typeName: string, obj: Record<string, unknown>, snake
         const rt = f.resolvedType;
         if (rt instanceof protobuf.Type) return conv(rt, x as Record<string, unknown>);
         if (rt instanceof protobuf.Enum) return x;
-        if (f.type === 'bytes') return ID_FIELDS.has(f.name) ? Buffer.from(x as Uint8Array).toString('hex') : Buffer.from(x as Uint8Array).toString('base64');
+        if (f.type === 'bytes')
+          return ID_FIELDS.has(f.name)
+            ? Buffer.from(x as Uint8Array).toString('hex')
+            : Buffer.from(x as Uint8Array).toString('base64');
         if (/64$/.test(f.type)) return String(x);
         return x;
       };
