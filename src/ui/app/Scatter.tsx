@@ -98,8 +98,14 @@ export function Scatter(props: {
             </text>
           </g>
         ))}
-        {xTicks.map((t) => (
-          <text key={`x${t}`} class="axis" x={x(t)} y={H - 8} text-anchor="middle">
+        {xTicks.map((t, i) => (
+          <text
+            key={`x${t}`}
+            class="axis"
+            x={x(t)}
+            y={H - 8}
+            text-anchor={i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle'}
+          >
             {axisClock(t)}
           </text>
         ))}

@@ -65,8 +65,11 @@ export const PANELS: PanelDef[] = [
     unit: 'percent',
     queries: [
       {
-        expr: '100 * sum(process_cpu_utilization_ratio{service_name="$service"})',
-        legend: 'CPU %',
+        // Runtime metrics carry `job` = "<service.namespace>/<service.name>"
+        // (OTel -> Prometheus rules), not service_name; one line per process
+        // instance, so a restart after the leak shows as a new line.
+        expr: '100 * sum by (instance) (process_cpu_utilization_ratio{job=~"(.+/)?$service"})',
+        legend: 'CPU % {{instance}}',
       },
     ],
   },
@@ -74,7 +77,12 @@ export const PANELS: PanelDef[] = [
     id: 'memory',
     title: 'Memory (RSS)',
     unit: 'bytes',
-    queries: [{ expr: 'sum(process_memory_usage_bytes{service_name="$service"})', legend: 'RSS' }],
+    queries: [
+      {
+        expr: 'sum by (instance) (process_memory_usage_bytes{job=~"(.+/)?$service"})',
+        legend: 'RSS {{instance}}',
+      },
+    ],
   },
   {
     id: 'requests',
