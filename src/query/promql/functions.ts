@@ -303,11 +303,13 @@ function histogramQuantile(q: number, vector: readonly VSample[]): VSample[] {
     if (upper === undefined) continue;
     const rest: Record<string, string> = { ...s.labels };
     delete rest['le'];
+    // Keyed with the metric name (as Prometheus does), labelled without it.
     const key = labelsKey(rest);
     let g = groups.get(key);
     if (!g) {
-      delete rest['__name__'];
-      groups.set(key, (g = { labels: rest, buckets: [] }));
+      const labels: Record<string, string> = { ...rest };
+      delete labels['__name__'];
+      groups.set(key, (g = { labels, buckets: [] }));
     }
     g.buckets.push({ upperBound: upper, count: s.v });
   }

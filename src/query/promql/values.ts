@@ -38,7 +38,8 @@ export type QueryResult =
 const sep = '\xff';
 
 // Label sets are immutable and the same objects recur at every step of a
-// range query, so derived keys are cached per object.
+// range query, so derived keys are cached per object. Never mutate a label
+// set once it has been handed on: build a new object instead.
 const keyCache = new WeakMap<Labels, string>();
 const groupKeyCache = new WeakMap<Labels, Map<string, string>>();
 const dropCache = new WeakMap<Labels, Labels>();
