@@ -1,0 +1,248 @@
+// The expressions run against both Prometheus and our engine, grouped as
+// issue 5 lists them. Each runs as an instant query at every instant time
+// and as range queries; errors count as answers (both must fail alike).
+// The dashboard's queries are SCENARIO.md's, with $service=recommendation
+// and $__rate_interval=1m (Grafana's value for a 15 s scrape interval).
+
+const B = 'traces_span_metrics_duration_milliseconds_bucket';
+const C = 'traces_span_metrics_calls_total';
+const N = 'traces_span_metrics_duration_milliseconds_count';
+const S = 'traces_span_metrics_duration_milliseconds_sum';
+const M = 'process_memory_usage_bytes';
+const Q = 'kafka_queue_depth';
+const CPU = 'process_cpu_seconds_total';
+
+export const dashboard: readonly string[] = [
+  `histogram_quantile(0.50, sum(rate(${B}{service_name="recommendation"}[1m])) by (le))`,
+  `histogram_quantile(0.95, sum(rate(${B}{service_name="recommendation"}[1m])) by (le))`,
+  `histogram_quantile(0.99, sum(rate(${B}{service_name="recommendation"}[1m])) by (le))`,
+  `histogram_quantile(0.999, sum(rate(${B}{service_name="recommendation"}[1m])) by (le))`,
+  `sum by (span_name) (rate(${C}{status_code="STATUS_CODE_ERROR", service_name="recommendation"}[1m]))`,
+  `sum by (span_name) (rate(${N}{service_name="recommendation"}[1m]))`,
+  'rate(app_recommendations_counter_total{recommendation_type="catalog"}[1m])',
+  `rate(${CPU}{service_name="recommendation"}[1m]) * 100`,
+  `${M}{service_name="recommendation"}`,
+];
+
+const selectors: readonly string[] = [
+  'up',
+  `${C}{service_name="cart"}`,
+  `${C}{status_code!="STATUS_CODE_UNSET"}`,
+  `${C}{span_name=~".*Recommendation.*"}`,
+  `${C}{span_name!~"GET .*", service_name=~"rec.*|front.*"}`,
+  '{__name__=~"process_.*", service_name="recommendation"}',
+  `{__name__="${M}"}`,
+  `${C}{service_name=""}`,
+  `${C}{nonexistent=""}`,
+  `${B}{le="+Inf"}`,
+  `${M} offset 10m`,
+  `${M} offset -5m`,
+  `${M} @ 1767580000`,
+  `${M} @ start()`,
+  `${M} @ end() offset 1h`,
+  `${M}[2m]`,
+  `${Q}[1m] offset 30s`,
+  `up[5m] @ 1767590000`,
+  `count(up offset 4m59s)`,
+];
+
+const counters: readonly string[] = [
+  `rate(${C}[5m])`,
+  `rate(${C}[1m] offset 3m)`,
+  `irate(${C}[1m])`,
+  `increase(${C}[10m])`,
+  `increase(${CPU}[1h])`,
+  `delta(${M}[10m])`,
+  `idelta(${M}[2m])`,
+  `resets(${C}[1h])`,
+  `changes(up[30m])`,
+  `deriv(${M}[10m])`,
+  `predict_linear(${M}[15m], 600)`,
+  `holt_winters(${M}[10m], 0.5, 0.3)`,
+  `rate(${Q}[5m])`,
+  `delta(${Q}[5m])`,
+];
+
+const histograms: readonly string[] = [
+  `histogram_quantile(0.9, rate(${B}[5m]))`,
+  `histogram_quantile(0.5, sum by (le, service_name) (rate(${B}[5m])))`,
+  `histogram_quantile(0.99, sum without (span_name, span_kind, status_code) (increase(${B}[10m])))`,
+  `histogram_quantile(0, sum by (le) (rate(${B}[5m])))`,
+  `histogram_quantile(1, sum by (le) (rate(${B}[5m])))`,
+  `histogram_quantile(1.5, sum by (le) (rate(${B}[5m])))`,
+  `histogram_quantile(NaN, sum by (le) (rate(${B}[5m])))`,
+  `histogram_quantile(0.9, ${B}{le!="+Inf"})`,
+  `rate(${S}[5m]) / rate(${N}[5m])`,
+  `sum(rate(${C}{status_code="STATUS_CODE_ERROR"}[5m])) / sum(rate(${C}[5m]))`,
+];
+
+const aggregations: readonly string[] = [
+  `sum(rate(${C}[5m]))`,
+  `sum by (service_name) (rate(${C}[5m]))`,
+  `sum without (span_name, span_kind) (${C})`,
+  `avg by (service_name) (${M})`,
+  `min(${M})`,
+  `max without (instance) (${M})`,
+  `count by (status_code) (${C})`,
+  `count(${B}) by (service_name)`,
+  `group by (service_name, status_code) (${C})`,
+  `stddev(${Q})`,
+  `stdvar by (service_name) (${M})`,
+  `stddev by (le) (${B})`,
+  `topk(3, ${C})`,
+  `topk by (service_name) (1, ${C})`,
+  `bottomk(2, ${M})`,
+  `bottomk without (le) (1, ${B})`,
+  `quantile(0.9, ${C})`,
+  `quantile by (service_name) (0.25, ${B})`,
+  `quantile(2, ${M})`,
+  `count_values("value", up)`,
+  `count_values by (service_name) ("calls", ${C})`,
+  `sum(${Q})`,
+  `avg(${Q})`,
+  `max(${Q})`,
+];
+
+const overTime: readonly string[] = [
+  `avg_over_time(${M}[10m])`,
+  `min_over_time(${Q}[10m])`,
+  `max_over_time(${Q}[10m])`,
+  `sum_over_time(${Q}[5m])`,
+  `count_over_time(up[10m])`,
+  `quantile_over_time(0.95, ${M}[30m])`,
+  `stddev_over_time(${M}[10m])`,
+  `stdvar_over_time(${Q}[10m])`,
+  `last_over_time(up[15m])`,
+  `present_over_time(${C}{status_code="STATUS_CODE_ERROR"}[10m])`,
+  `absent_over_time(${C}{status_code="STATUS_CODE_ERROR"}[2m])`,
+  `absent_over_time(nonexistent_metric[5m])`,
+];
+
+const subqueries: readonly string[] = [
+  `max_over_time(rate(${C}[1m])[30m:1m])`,
+  `rate(${CPU}[5m])[10m:]`,
+  `avg_over_time(${M}[20m:45s] offset 5m)`,
+  `min_over_time(sum(${M})[10m:2m] @ end())`,
+  `max_over_time(deriv(${M}[5m])[15m:30s])`,
+];
+
+const mathAndLabels: readonly string[] = [
+  `abs(${Q})`,
+  `ceil(rate(${C}[5m]))`,
+  `floor(rate(${C}[5m]))`,
+  `round(rate(${C}[5m]), 0.01)`,
+  `round(${Q})`,
+  `clamp(${Q}, -5, 20)`,
+  `clamp(${Q}, 20, -5)`,
+  `clamp_min(${Q}, 0)`,
+  `clamp_max(${Q}, 10)`,
+  `sgn(${Q})`,
+  `exp(up)`,
+  `ln(${M})`,
+  `log2(${M}) - log10(${M})`,
+  `sqrt(${Q})`,
+  `sin(${Q}) + cos(${Q})`,
+  `deg(up) * rad(up)`,
+  `label_replace(up, "host", "$1", "instance", "(.*):.*")`,
+  `label_replace(up, "service_name", "", "service_name", ".*")`,
+  `label_replace(${M}, "foo", "$1-$2", "service_name", "(re)(.*)")`,
+  `label_join(${C}, "key", "/", "service_name", "status_code")`,
+  `label_join(up, "service_name", "", "instance")`,
+];
+
+const misc: readonly string[] = [
+  'time()',
+  'vector(time())',
+  'vector(1) + vector(2)',
+  `timestamp(${M})`,
+  `timestamp(${M} offset 1m)`,
+  `scalar(up{service_name="cart"})`,
+  `scalar(up)`,
+  `absent(nonexistent_metric{job="x"})`,
+  `absent(up)`,
+  `absent(up{service_name="recommendation"})`,
+  `sort(${M})`,
+  `sort_desc(rate(${C}[5m]))`,
+  'day_of_week()',
+  `hour(timestamp(${M})) + minute(timestamp(${M}))`,
+  'days_in_month(vector(1767225600))',
+  'month() + year() + day_of_month() + day_of_year()',
+  'pi()',
+  '"a string"',
+  '2 ^ 3 ^ 2',
+  '-1 + 2 * 3 % 4 / 5',
+];
+
+const binaries: readonly string[] = [
+  `${C} / on(service_name, span_name, span_kind, status_code) ${N}`,
+  `${S} / ignoring(le) ${N}`,
+  `${M} / on(service_name) group_left up`,
+  `up * on(service_name) group_right(span_name) ${C}`,
+  `${B} / ignoring(le) group_left ${N}`,
+  `${M} > 300e6`,
+  `${M} > bool 300e6`,
+  `300e6 < ${M}`,
+  `${Q} == bool ${Q}`,
+  `${Q} != 0`,
+  `${C} >= on(service_name, span_name, span_kind, status_code) ${N}`,
+  `up and on(service_name) ${M}`,
+  `${M} and up`,
+  `up or ${M}`,
+  `${C} unless on(status_code) ${C}{status_code="STATUS_CODE_ERROR"}`,
+  `up unless on(service_name) ${C}{status_code="STATUS_CODE_ERROR"}`,
+  `${Q} % 7`,
+  `${Q} ^ 2`,
+  `-${M}`,
+  `${M} atan2 up`,
+  `1 > bool 2`,
+  `up + on() ${M}`,
+  `${C} + up`,
+  `${M} * 2 - 1`,
+];
+
+const errors: readonly string[] = [
+  'sum(',
+  'rate(up)',
+  '1 > 2',
+  `up[5m] + 1`,
+  'foo{',
+  `label_replace(up, "a-b", "x", "service_name", ".*")`,
+  `topk(1e20, up)`,
+  'histogram_quantile(0.9)',
+  'up @ 1e20',
+];
+
+export const corpus: readonly string[] = [
+  ...dashboard,
+  ...selectors,
+  ...counters,
+  ...histograms,
+  ...aggregations,
+  ...overTime,
+  ...subqueries,
+  ...mathAndLabels,
+  ...misc,
+  ...binaries,
+  ...errors,
+];
+
+/** Instant times, seconds from the first scrape: why each is interesting is in the comment. */
+export function instantTimes(startS: number, endS: number): number[] {
+  return [
+    startS + 120, // windows reaching before the first sample
+    startS + 5220, // recommendation is down, its last sample more than 5m ago
+    startS + 11085, // the error series' last sample exactly 5m ago (lookback edge)
+    startS + 13027.5, // just after the collector restart (counter reset), off the scrape grid
+    startS + 15300, // kafka_queue_depth has +Inf and -Inf in the last 10m
+    endS + 120, // after the last scrape, within the lookback
+    endS + 900, // after the lookback: instant selectors are empty
+  ];
+}
+
+/** Range queries as [start, end, step] in seconds. */
+export function rangeWindows(startS: number, endS: number): [number, number, number][] {
+  return [
+    [startS - 600, endS + 600, 317], // the whole set, off the scrape grid
+    [startS + 10800, startS + 14400, 15], // an hour at the scrape interval: the gap's end and the reset
+  ];
+}
