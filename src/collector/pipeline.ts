@@ -35,9 +35,9 @@ export interface PipelineOptions {
   readonly spanMetrics?: SpanMetricsSink;
   /** Default 5000; 0 disables the timer (call flushSpanMetrics yourself). */
   readonly spanMetricsFlushIntervalMs?: number;
-  /** Default 200,000 items queued or being written. */
+  /** Default 100,000 items queued or being written (decoded spans cost ~1 KB each in memory). */
   readonly maxQueuedItems?: number;
-  /** Default 50,000 items merged into one store.write. */
+  /** Default 25,000 items merged into one store.write. */
   readonly maxGroupItems?: number;
   /** Sent with 503 / UNAVAILABLE. Default 1. */
   readonly retryAfterSeconds?: number;
@@ -95,10 +95,10 @@ export class IngestPipeline {
   private closed = false;
 
   constructor(private readonly opts: PipelineOptions) {
-    this.maxQueuedItems = opts.maxQueuedItems ?? 200_000;
+    this.maxQueuedItems = opts.maxQueuedItems ?? 100_000;
     this.queue = new WriteQueue((b) => opts.store.write(b), {
       maxQueuedItems: this.maxQueuedItems,
-      maxGroupItems: opts.maxGroupItems ?? 50_000,
+      maxGroupItems: opts.maxGroupItems ?? 25_000,
       retryAfterSeconds: opts.retryAfterSeconds ?? 1,
     });
     const every = opts.spanMetricsFlushIntervalMs ?? 5000;
