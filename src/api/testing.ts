@@ -92,8 +92,10 @@ export function fixtureSpans(): Span[] {
   ];
 }
 
-export async function fixtureStore(): Promise<TelemetryStore> {
-  const store = createMemoryStore();
+/** The fixture written into `store` (default: a new in-memory store). */
+export async function fixtureStore(
+  store: TelemetryStore = createMemoryStore(),
+): Promise<TelemetryStore> {
   await store.write({
     spans: fixtureSpans(),
     logs: [
