@@ -201,6 +201,37 @@ describe('OTLP/HTTP receiver', () => {
     assert.match(((await r.json()) as { message: string }).message, /No space left on device/);
   });
 
+  it('400 for AnyValue nested deeper than the limit', async () => {
+    let v: unknown = { stringValue: 'x' };
+    for (let i = 0; i < 20; i++) v = { arrayValue: { values: [v] } };
+    const body = JSON.stringify({
+      resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: v }] }] }],
+    });
+    const r = await post('/v1/logs', body, JSON_CT);
+    assert.equal(r.status, 400);
+    assert.match(((await r.json()) as { message: string }).message, /nested deeper than 16 levels/);
+  });
+
+  it('a client that disconnects mid-body leaves nothing pending', async () => {
+    const { request } = await import('node:http');
+    const before = pipeline.stats().signals.metrics.invalidRequests;
+    const req = request({
+      host: '127.0.0.1',
+      port: rx.port,
+      path: '/v1/metrics',
+      method: 'POST',
+      headers: { ...PB, 'Content-Length': '1000' },
+    });
+    req.on('error', () => undefined);
+    req.write(Buffer.alloc(10));
+    await new Promise((r) => setTimeout(r, 50));
+    req.destroy();
+    for (let i = 0; i < 100 && pipeline.stats().signals.metrics.invalidRequests === before; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(pipeline.stats().signals.metrics.invalidRequests, before + 1);
+  });
+
   it('counts requests, bytes, accepted and rejected items per signal', () => {
     const s = pipeline.stats().signals.traces;
     assert.ok(s.requests >= 8);
@@ -208,6 +239,6 @@ describe('OTLP/HTTP receiver', () => {
     assert.ok(s.accepted >= 4);
     assert.ok(s.rejected >= 2);
     assert.ok(s.invalidRequests >= 3);
-    assert.equal(pipeline.stats().signals.logs.invalidRequests, 1);
+    assert.equal(pipeline.stats().signals.logs.invalidRequests, 2);
   });
 });

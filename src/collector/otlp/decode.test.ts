@@ -432,7 +432,7 @@ describe('limits', () => {
       assert.throws(
         () => decodeRequest('traces', enc, body, limits),
         (e: unknown) =>
-          e instanceof DecodeError && e.kind === 'limit' && /maxAnyValueDepth/.test(e.message),
+          e instanceof DecodeError && e.kind === 'malformed' && /maxAnyValueDepth/.test(e.message),
       );
     }
   });

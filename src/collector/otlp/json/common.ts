@@ -49,7 +49,8 @@ function checkDepth(c: Ctx, depth: number): void {
   if (depth > c.limits.maxAnyValueDepth) {
     throw c.path.error(
       `AnyValue nested deeper than ${c.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`,
-      'limit',
+      // Deep nesting is refused like malformed input (400), not as too large.
+      'malformed',
     );
   }
 }

@@ -61,7 +61,8 @@ function checkDepth(r: Reader, depth: number): void {
   if (depth > r.limits.maxAnyValueDepth) {
     throw r.path.error(
       `AnyValue nested deeper than ${r.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`,
-      'limit',
+      // Deep nesting is refused like malformed input (400), not as too large.
+      'malformed',
     );
   }
 }
