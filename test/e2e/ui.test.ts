@@ -181,6 +181,44 @@ function makeTraces(nowUs: number): FTrace[] {
   return traces;
 }
 
+const BIG_TRACE = 'b16b16b16b16b16b16b16b16b16b16b1';
+const BIG_SPANS = 10_000;
+
+// A 10,000-span trace (100 calls of 99 children each), for the virtual list.
+function bigTrace(nowUs: number): FTrace {
+  const spans: FSpan[] = [];
+  const span = (id: number, parent: number | null, start: number, duration: number): FSpan => ({
+    traceID: BIG_TRACE,
+    spanID: hex(id + 1, 16),
+    operationName: `op-${id}`,
+    references:
+      parent === null
+        ? []
+        : [{ refType: 'CHILD_OF', traceID: BIG_TRACE, spanID: hex(parent + 1, 16) }],
+    startTime: nowUs + start,
+    duration,
+    tags: [tag('index', id)],
+    logs: [],
+    processID: id % 2 ? 'p1' : 'p2',
+    warnings: null,
+  });
+  spans.push(span(0, null, 0, 10_000_000));
+  for (let c = 0; c < 100; c++) {
+    const callID = 1 + c * 100;
+    spans.push(span(callID, 0, c * 100_000, 90_000));
+    for (let k = 1; k < 100 && spans.length < BIG_SPANS; k++) {
+      spans.push(span(callID + k, callID, c * 100_000 + k * 900, 800));
+    }
+  }
+  const proc = (s: string): { serviceName: string; tags: Tag[] } => ({ serviceName: s, tags: [] });
+  return {
+    traceID: BIG_TRACE,
+    spans,
+    processes: { p1: proc('frontend'), p2: proc('recommendation') },
+    warnings: null,
+  };
+}
+
 function summarize(t: FTrace): Record<string, unknown> {
   const root = t.spans[0] as FSpan;
   const services: Record<string, number> = {};
@@ -324,6 +362,8 @@ async function startFixture(uiDir: string): Promise<Fixture> {
         ),
       );
       json(res, 200, { data: [...ops], total: ops.size, limit: 0, offset: 0, errors: null });
+    } else if (route === `/jaeger/api/traces/${BIG_TRACE}`) {
+      json(res, 200, { data: [bigTrace(nowUs)], total: 0, limit: 0, offset: 0, errors: null });
     } else if (route.startsWith('/jaeger/api/traces/')) {
       const t = traces.find((x) => x.traceID === route.split('/')[4]);
       if (t) json(res, 200, { data: [t], total: 0, limit: 0, offset: 0, errors: null });
@@ -421,6 +461,9 @@ async function startFixture(uiDir: string): Promise<Fixture> {
           : path.join(uiDir, 'index.html');
       res.writeHead(200, {
         'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
+        // The lab server's policy (src/api/app.ts): the UI must work under it.
+        'content-security-policy':
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
       });
       res.end(readFileSync(target));
     });
@@ -490,6 +533,9 @@ describe('lab UI in Chromium', () => {
       void d.dismiss();
     });
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
     await page.goto(base + urlPath);
     return page;
   }
@@ -626,6 +672,23 @@ describe('lab UI in Chromium', () => {
     await page.locator('.wf-row').first().waitFor();
     await page.close();
   });
+
+  // Only the fixture has a trace this big; against a real lab this check is not registered.
+  if (!real) {
+    test('a 10,000-span trace opens with only the visible rows in the page', async () => {
+      const page = await open(`/trace/${BIG_TRACE}`);
+      await page.locator('.wf-row').first().waitFor();
+      assert.match((await page.locator('.trace-facts').textContent()) ?? '', /10000 spans/);
+      const rendered = await page.locator('.wf-row').count();
+      assert.ok(rendered > 10 && rendered < 200, `rendered ${rendered} rows`);
+      // Jump to the end: the last span is reachable and the page still holds few rows.
+      await page.locator('.waterfall').focus();
+      await page.keyboard.press('End');
+      await page.locator(`.wf-row[data-span-id="${hex(BIG_SPANS, 16)}"]`).waitFor();
+      assert.ok((await page.locator('.wf-row').count()) < 200);
+      await page.close();
+    });
+  }
 
   test('backend down: the page says so', async () => {
     // Any API path the fixture lacks stands in for a dead backend: the UI must

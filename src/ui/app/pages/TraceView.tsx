@@ -96,6 +96,10 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
       e.preventDefault();
       if (row.hasChildren && !row.collapsed) toggle(row.node.span.spanID);
       else if (row.node.parentID) select(row.node.parentID);
+    } else if (e.key === 'Home' || e.key === 'End') {
+      e.preventDefault();
+      const r = e.key === 'Home' ? rows[0] : rows[rows.length - 1];
+      if (r) select(r.node.span.spanID);
     } else if (e.key === 'ArrowRight' && row?.hasChildren && row.collapsed) {
       e.preventDefault();
       toggle(row.node.span.spanID);
