@@ -28,12 +28,19 @@ export interface ShopService {
  */
 export const COMMON_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1'];
 
+/**
+ * Leaf services with trivial handlers also skip V8's optimising compiler
+ * (~11 MB less RSS each, measured). Not for recommendation, checkout and
+ * frontend, whose latency the scenario is about.
+ */
+export const LEAF_NODE_ARGS: readonly string[] = [...COMMON_NODE_ARGS, '--lite-mode'];
+
 export const SHOP_SERVICES: readonly ShopService[] = [
   svc('product-catalog', 'PRODUCT_CATALOG', 3550, []),
   svc('currency', 'CURRENCY', 7001, []),
   svc('cart', 'CART', 7070, []),
   // Upstream's adServiceManualGc triggers full GCs: global.gc needs --expose-gc.
-  { ...svc('ad', 'AD', 9555, []), nodeArgs: [...COMMON_NODE_ARGS, '--expose-gc'] },
+  { ...svc('ad', 'AD', 9555, []), nodeArgs: [...LEAF_NODE_ARGS, '--expose-gc'] },
   svc('payment', 'PAYMENT', 50051, []),
   svc('shipping', 'SHIPPING', 50050, []),
   svc('email', 'EMAIL', 6060, []),
@@ -65,7 +72,13 @@ export const SHOP_SERVICES: readonly ShopService[] = [
   },
 ];
 
-function svc(name: string, envPrefix: string, port: number, calls: string[]): ShopService {
+function svc(
+  name: string,
+  envPrefix: string,
+  port: number,
+  calls: string[],
+  nodeArgs: readonly string[] = calls.length === 0 ? LEAF_NODE_ARGS : COMMON_NODE_ARGS,
+): ShopService {
   return {
     name,
     entry: `services/${name}/main.js`,
@@ -74,7 +87,7 @@ function svc(name: string, envPrefix: string, port: number, calls: string[]): Sh
     addrEnv: `${envPrefix}_ADDR`,
     protocol: 'grpc',
     calls,
-    nodeArgs: COMMON_NODE_ARGS,
+    nodeArgs,
   };
 }
 

@@ -18,7 +18,7 @@ export class GrpcError extends Error {
 }
 
 export type Handlers<S extends ServiceName> = {
-  [M in keyof DemoRpcs[S]]: (request: Req<S, M>, metadata: grpc.Metadata) => Promise<Res<S, M>>;
+  [M in keyof DemoRpcs[S]]: (request: Req<S, M>) => Promise<Res<S, M>>;
 };
 
 export interface RunningServer {
@@ -44,11 +44,9 @@ function toStatus(err: unknown): Partial<grpc.StatusObject> {
   return { code, details: err instanceof Error ? err.message : String(err) };
 }
 
-function unary<Q, R>(
-  fn: (request: Q, metadata: grpc.Metadata) => Promise<R>,
-): grpc.handleUnaryCall<Q, R> {
+function unary<Q, R>(fn: (request: Q) => Promise<R>): grpc.handleUnaryCall<Q, R> {
   return (call, callback) => {
-    fn(call.request, call.metadata).then(
+    fn(call.request).then(
       (res) => callback(null, res),
       (err: unknown) => {
         recordError(err);
@@ -70,7 +68,7 @@ export function bindService<S extends ServiceName>(name: S, handlers: Handlers<S
   for (const method of Object.keys(definition)) {
     const fn = (handlers as Record<string, unknown>)[method];
     if (typeof fn !== 'function') throw new Error(`${name}.${method} has no handler`);
-    implementation[method] = unary(fn as (q: unknown, m: grpc.Metadata) => Promise<unknown>);
+    implementation[method] = unary(fn as (q: unknown) => Promise<unknown>);
   }
   return { definition, implementation };
 }
