@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { PromMetadata } from '../../model/telemetry';
 import type { Expr } from '../../query/promql/ast';
 import type { EngineOptions, SeriesSource } from '../../query/promql/engine';
-import { instantQuery, rangeQuery } from '../../query/promql/engine';
+import { instantQuery, maxPointsPerSeries, rangeQuery } from '../../query/promql/engine';
 import { badData, PromQLError } from '../../query/promql/errors';
 import { formatValue } from '../../query/promql/lexical';
 import { parseExpr } from '../../query/promql/parse';
@@ -36,8 +36,6 @@ export interface PrometheusApiDeps {
   readonly lookbackDeltaMs?: number;
 }
 
-/** Prometheus refuses range queries with more points than this per series. */
-export const maxPointsPerSeries = 11_000;
 const maxBodyBytes = 1024 * 1024;
 const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 

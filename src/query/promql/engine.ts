@@ -45,6 +45,8 @@ interface Ctx {
 }
 
 const defaultMaxSamples = 50_000_000;
+/** Prometheus's limit on points per series in a range query. */
+export const maxPointsPerSeries = 11_000;
 
 export async function instantQuery(
   source: SeriesSource,
@@ -95,6 +97,12 @@ export async function rangeQuery(
       'zero or negative query resolution step widths are not accepted. Try a positive integer',
     );
   if (end < start) throw new PromQLError('bad_data', 'end timestamp must not be before start time');
+  if ((end - start) / step > maxPointsPerSeries) {
+    throw new PromQLError(
+      'bad_data',
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+    );
+  }
   const ctx = await prepare(source, expr, start, end, opts);
   const out = new Map<string, { labels: RangeSeries['labels']; points: Point[] }>();
   let lastYield = Date.now();

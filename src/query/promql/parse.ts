@@ -107,9 +107,7 @@ class Converter {
       const at = errorAt ?? this.input.length;
       const rest = this.input.slice(at).trim();
       if (this.input.trim() === '') throw badData('parse error: no expression found in input');
-      const what =
-        rest === '' ? 'end of input' : `character or token ${JSON.stringify(rest.split(/\s+/)[0])}`;
-      throw this.error(at, `unexpected ${what}`);
+      throw this.error(at, this.unexpected(at, rest));
     }
     const expr = this.expr(exprs[0] as SyntaxNode);
     const t = typeOf(expr);
@@ -117,6 +115,20 @@ class Converter {
       throw this.error(0, `expression must have a valid expression type but got ${documented(t)}`);
     }
     return expr;
+  }
+
+  /** Prometheus's wording for the common cases of an unfinished query. */
+  private unexpected(at: number, rest: string): string {
+    if (rest !== '') return `unexpected character or token ${JSON.stringify(rest.split(/\s+/)[0])}`;
+    const before = this.input
+      .slice(0, at)
+      .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '');
+    const depth = (open: string, close: string): number =>
+      before.split(open).length - before.split(close).length;
+    if (depth('{', '}') > 0) return 'unexpected end of input inside braces';
+    if (depth('[', ']') > 0) return 'unexpected end of input inside brackets';
+    if (depth('(', ')') > 0) return 'unclosed left parenthesis';
+    return 'unexpected end of input';
   }
 
   private error(pos: number, msg: string): Error {
@@ -482,7 +494,8 @@ class Converter {
     const sig = functionSignatures.get(name);
     if (!sig) throw this.error(n.from, `unknown function with name "${name}"`);
     const body = this.children(n)[1];
-    const args = body ? this.children(body).map((a) => this.expr(a)) : [];
+    const argNodes = body ? this.children(body) : [];
+    const args = argNodes.map((a) => this.expr(a));
     const nargs = sig.args.length;
     if (sig.variadic === 0 && nargs !== args.length) {
       throw this.error(
@@ -506,7 +519,7 @@ class Converter {
     }
     args.forEach((a, i) => {
       const want = sig.args[Math.min(i, nargs - 1)];
-      if (want) this.expectType(a, want, `call to function "${name}"`, n.from);
+      if (want) this.expectType(a, want, `call to function "${name}"`, argNodes[i]?.from ?? n.from);
     });
     return { kind: 'call', func: name, args };
   }
