@@ -43,7 +43,10 @@ describe('buildPlan', () => {
     assert.equal(plan.storefrontUrl, 'http://localhost:9081/');
     const frontend = plan.children.find((c) => c.name === 'frontend');
     assert.deepEqual(frontend?.readyPorts, [9081]);
-    assert.deepEqual(frontend?.args, ['/d/shop/services/frontend/main.js']);
+    // Node flags the registry asks for (heap and GC settings) come before the entry script.
+    const registered = SHOP_SERVICES.find((s) => s.name === 'frontend');
+    const nodeArgs = registered && 'nodeArgs' in registered ? (registered.nodeArgs as string[]) : [];
+    assert.deepEqual(frontend?.args, [...nodeArgs, '/d/shop/services/frontend/main.js']);
   });
 
   it('starts each service after the backend and the services it calls', () => {
