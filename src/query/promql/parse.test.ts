@@ -89,7 +89,10 @@ describe('parseExpr: shapes', () => {
 describe('parseExpr: errors in Prometheus words', () => {
   const cases: [string, RegExp][] = [
     ['', /no expression found in input/],
-    ['sum(', /parse error: unexpected end of input/],
+    ['sum(', /^1:5: parse error: unclosed left parenthesis$/],
+    ['foo{', /^1:5: parse error: unexpected end of input inside braces$/],
+    ['1 +', /^1:4: parse error: unexpected end of input$/],
+    ['rate(up)', /^1:6: parse error: expected type range vector/],
     ['rate(x)', /expected type range vector in call to function "rate", got instant vector/],
     ['abs(x[5m])', /expected type instant vector in call to function "abs", got range vector/],
     ['1 > 2', /comparisons between scalars must use BOOL modifier/],
