@@ -53,7 +53,7 @@ describe('runTask', () => {
     await runTask('browse_product', deps);
     await runTask('get_recommendations', deps);
     await runTask('get_ads', deps);
-    await runTask('view_cart', deps);
+    await runTask('view_cart', deps, 'session-1');
     await runTask('index', deps);
     assert.deepEqual(
       calls.map((c) => c.path),
@@ -61,7 +61,7 @@ describe('runTask', () => {
         '/api/products/0PUK6V6EV0',
         '/api/recommendations?productIds=0PUK6V6EV0',
         '/api/data?contextKeys=binoculars',
-        '/api/cart',
+        '/api/cart?sessionId=session-1',
         '/',
       ],
     );

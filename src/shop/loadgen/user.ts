@@ -28,8 +28,16 @@ export interface UserDeps {
   readonly newId?: () => string;
 }
 
-/** Runs one task the way upstream's Locust user does. */
-export async function runTask(name: TaskName, deps: UserDeps): Promise<void> {
+/**
+ * Runs one task the way upstream's Locust user does. One difference: the
+ * cart is viewed for the user's session (`?sessionId=`); upstream sends no
+ * id and its frontend reads an empty cart, ours asks for one.
+ */
+export async function runTask(
+  name: TaskName,
+  deps: UserDeps,
+  sessionId = 'anonymous',
+): Promise<void> {
   const { frontend, rand } = deps;
   const newId = deps.newId ?? randomUUID;
   const record = async (p: Promise<RequestResult>): Promise<void> => deps.onResult(name, await p);
@@ -60,7 +68,7 @@ export async function runTask(name: TaskName, deps: UserDeps): Promise<void> {
       return record(frontend.get(`/api/data${query}`));
     }
     case 'view_cart':
-      return record(frontend.get('/api/cart'));
+      return record(frontend.get(`/api/cart?sessionId=${encodeURIComponent(sessionId)}`));
     case 'add_to_cart':
       return addToCart(newId());
     case 'checkout': {
@@ -95,12 +103,12 @@ export function sessionContext(sessionId: string): ReturnType<typeof context.act
 export async function runUser(deps: UserDeps, signal: AbortSignal): Promise<void> {
   const sessionId = (deps.newId ?? randomUUID)();
   await context.with(sessionContext(sessionId), async () => {
-    await runTask('index', deps);
+    await runTask('index', deps, sessionId);
     // Locust's order: a task, then the think time, then the next task.
     while (!signal.aborted) {
       await sleep(thinkTimeMs(deps.rand, deps.speed), signal);
       if (signal.aborted) break;
-      await runTask(pickTask(deps.rand), deps);
+      await runTask(pickTask(deps.rand), deps, sessionId);
     }
   });
 }
