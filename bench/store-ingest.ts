@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import type { Span } from '../src/model/telemetry';
-import { createDuckDbStore } from '../src/store/duckdb';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+import { DB_FILE_NAME, createDuckDbStore } from '../src/store/duckdb';
 import { makeResource, makeScope } from '../src/store/testing';
 
 const total = Number(process.argv[2] ?? 500_000);
@@ -39,7 +41,6 @@ const resources = services.map((s) =>
 );
 const scope = makeScope({ name: '@opentelemetry/instrumentation-grpc', version: '0.208.0' });
 
-let seq = 1n;
 const hex = (n: bigint, w: number): string => n.toString(16).padStart(w, '0');
 const rnd = (): bigint =>
   BigInt(Math.floor(Math.random() * 2 ** 48)) * 65_536n +
@@ -48,7 +49,7 @@ const rnd = (): bigint =>
 /** One frontend request: server span, client call, recommendation server span, inner span. */
 function trace(start: bigint): Span[] {
   const traceId = hex(rnd(), 16) + hex(rnd(), 16);
-  const ids = [seq++, seq++, seq++, seq++].map((i) => hex(i * 7919n, 16));
+  const ids = [rnd(), rnd(), rnd(), rnd()].map((i) => hex(i, 16));
   const miss = Math.random() < 0.5;
   const d = BigInt(Math.floor(1e6 + Math.random() * (miss ? 5e8 : 5e6)));
   const base = {
@@ -142,6 +143,21 @@ function trace(start: bigint): Span[] {
   ];
 }
 
+/** Bytes per column of the spans and trace_index tables (approximate: blocks used by segments). */
+async function printStorage(file: string): Promise<void> {
+  const db = await DuckDBInstance.create(file);
+  const conn = await db.connect();
+  for (const table of ['spans', 'trace_index', 'resources']) {
+    const rows = await conn.runAndReadAll(
+      `SELECT column_name, string_agg(DISTINCT compression, ','), count(*) AS segments, sum(count) AS n, max(segment_info) FROM pragma_storage_info('${table}') GROUP BY ALL ORDER BY 1`,
+    );
+    console.log(table);
+    for (const r of rows.getRows()) console.log('  ', r.map(String).join('  '));
+  }
+  conn.closeSync();
+  db.closeSync();
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'otel-lab-bench-'));
   const store = await createDuckDbStore({ dataDir: dir, threads: 2 });
@@ -208,6 +224,7 @@ async function main(): Promise<void> {
   );
   console.log(`attributeDistribution(get_product_list): ${(performance.now() - d0).toFixed(1)} ms`);
   await reopened.close();
+  if (process.env['STORAGE_INFO']) await printStorage(path.join(dir, DB_FILE_NAME));
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -17,6 +17,12 @@ function fail(what: string, index: number, why: string): never {
   throw new InvalidBatchError(`${what}[${index}]: ${why}; nothing from this batch was stored`);
 }
 
+const UINT32 = 0xffff_ffff;
+function checkUint(what: string, i: number, field: string, v: number, max = UINT32): void {
+  if (!Number.isInteger(v) || v < 0 || v > max)
+    fail(what, i, `${field} must be an integer from 0 to ${max}`);
+}
+
 function checkTime(what: string, i: number, field: string, t: bigint): void {
   if (typeof t !== 'bigint' || t < 0n || t > MAX_INT64)
     fail(what, i, `${field} must be a non-negative int64 bigint`);
@@ -47,11 +53,15 @@ export function validateBatch(batch: TelemetryBatch): void {
       fail('logs', i, 'spanId is neither empty nor 16 hex chars');
     checkTime('logs', i, 'timeUnixNano', l.timeUnixNano);
     checkTime('logs', i, 'observedTimeUnixNano', l.observedTimeUnixNano);
+    checkUint('logs', i, 'severityNumber', l.severityNumber, 255);
+    checkUint('logs', i, 'flags', l.flags);
+    checkUint('logs', i, 'droppedAttributesCount', l.droppedAttributesCount);
   });
   (batch.metrics ?? []).forEach((p, i) => {
     if (p.name === '') fail('metrics', i, 'metric name is empty');
     checkTime('metrics', i, 'timeUnixNano', p.timeUnixNano);
     checkTime('metrics', i, 'startTimeUnixNano', p.startTimeUnixNano);
+    checkUint('metrics', i, 'flags', p.flags);
     for (const e of p.exemplars) {
       if (e.traceId !== '' && !TRACE_ID.test(e.traceId))
         fail('metrics', i, 'an exemplar traceId is malformed');

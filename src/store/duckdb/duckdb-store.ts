@@ -269,16 +269,24 @@ export class DuckDbStore implements TelemetryStore {
   /**
    * Size counts blocks in use (the file itself does not shrink: DuckDB
    * reuses freed blocks). Drops the oldest tenth of the time span per round.
+   * Blocks are freed per row group, so when dropping stops freeing any (all
+   * data in a few row groups) it stops rather than empty the store for nothing.
    */
   private async shrinkTo(maxBytes: number): Promise<void> {
-    for (let round = 0; round < 20; round++) {
+    let best = Number.POSITIVE_INFINITY;
+    let idle = 0;
+    for (let round = 0; round < 20 && idle < 3; round++) {
       await this.writer.run('CHECKPOINT');
       const used = asNum((await read(this.writer, query('database-size'))).getRows()[0]?.[0] ?? 0);
       if (used <= maxBytes) return;
+      idle = used < best ? 0 : idle + 1;
+      best = Math.min(best, used);
       const [lo, hi] = (await read(this.writer, query('time-bounds'))).getRows()[0] ?? [];
       if (lo === null || lo === undefined || hi === null || hi === undefined) return;
       const from = asBig(lo);
-      const step = (asBig(hi) - from) / 10n;
+      const to = asBig(hi);
+      if (from >= to) return; // one instant left: keep the newest data
+      const step = (to - from) / 10n;
       await this.dropOlderThan(from + (step > 0n ? step : 1n));
     }
   }
