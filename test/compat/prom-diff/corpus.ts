@@ -200,6 +200,57 @@ const binaries: readonly string[] = [
   `${M} * 2 - 1`,
 ];
 
+// Where a TypeScript engine is most likely to drift from Go: RE2 regex
+// syntax, literals, NaN ordering, label-set collisions, odd parameters.
+const edges: readonly string[] = [
+  `up{instance=~"[[:alpha:]]+:9464"}`,
+  `up{service_name=~"rec"}`,
+  `up{service_name=~"(?i)REC.*"}`,
+  `up{service_name!~""}`,
+  `up{service_name=~"cart|"}`,
+  String.raw`up{instance=~"\\w+:\\d+"}`,
+  `label_replace(up, "svc", "$svc", "instance", "(?P<svc>[a-z]+):.*")`,
+  `label_replace(up, "x", "$1$2", "instance", "([a-z]+)")`,
+  `label_replace(up, "x", "\u00e9-$1", "service_name", "(.*)")`,
+  `{service_name=~".*"}`,
+  `{__name__=~"up|kafka_queue_depth"} offset 1h30m`,
+  `count_over_time(up[1h5m])`,
+  `0x10 + 1e3 + Inf - Inf`,
+  `vector(NaN) + -Inf`,
+  `sort(${Q})`,
+  `sort_desc(${Q})`,
+  `topk(1, ${Q})`,
+  `bottomk(1, ${Q})`,
+  `min(${Q}) + max(${Q})`,
+  `quantile(0.5, ${Q})`,
+  `quantile(NaN, ${Q})`,
+  `max_over_time(${Q}[2m])`,
+  `quantile_over_time(1.5, ${Q}[5m])`,
+  `changes(${Q}[10m])`,
+  `topk(scalar(count(up)), ${C})`,
+  `count_values("le", ${B})`,
+  `sum by (__name__) ({__name__=~"process_.*"})`,
+  `sum by (nonexistent) (up)`,
+  `count without () (up)`,
+  `${M} * on(service_name) group_left(job) up`,
+  `rate(${C}[5m:15s])`,
+  `rate(${C}[5m])[30m:5m] @ 1767580000`,
+  `last_over_time(${M}[5m] offset 1h)`,
+  `time() - timestamp(up)`,
+  `scalar(vector(1)) + 1`,
+  `up == bool 1`,
+  `absent(nonexistent{a="b", c=~"d"})`,
+  `absent(sum(nonexistent))`,
+  `vector(1) and on() absent(nonexistent)`,
+  `holt_winters(${M}[10m], 0, 0.5)`,
+  `predict_linear(${M}[10m], scalar(count(up)) * 60)`,
+  `round(${Q}, 0)`,
+  `ln(${Q}) * sqrt(${Q})`,
+  `irate(${CPU}[10m])`,
+  `idelta(${M}[30m])`,
+  `sum(${Q}) / count(${Q})`,
+];
+
 const errors: readonly string[] = [
   'sum(',
   'rate(up)',
@@ -210,6 +261,7 @@ const errors: readonly string[] = [
   `topk(1e20, up)`,
   'histogram_quantile(0.9)',
   'up @ 1e20',
+  `up{instance=~"\\w+"}`, // "\w" is not a valid escape in a double-quoted PromQL string
 ];
 
 export const corpus: readonly string[] = [
@@ -223,6 +275,7 @@ export const corpus: readonly string[] = [
   ...mathAndLabels,
   ...misc,
   ...binaries,
+  ...edges,
   ...errors,
 ];
 

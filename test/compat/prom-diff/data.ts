@@ -213,6 +213,11 @@ function runtimeMetrics(
       labels: { __name__: 'kafka_queue_depth', service_name: 'kafka', topic: 'orders' },
       samples: queue,
     },
+    // Often NaN, so that sort, topk, min/max and quantiles meet NaN at the instant times.
+    {
+      labels: { __name__: 'kafka_queue_depth', service_name: 'kafka', topic: 'payments' },
+      samples: times.map((t, i) => ({ t, v: i % 4 === 0 ? NaN : Math.floor(r() * 30) })),
+    },
   ];
 }
 
