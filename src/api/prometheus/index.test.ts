@@ -97,7 +97,7 @@ describe('Prometheus API: /api/v1/query', () => {
     assert.equal(r.status, 400);
     assert.equal(
       r.body['error'],
-      'invalid parameter "time": cannot parse "yesterday" to a valid timestamp',
+      `invalid parameter "time": Invalid time value for 'time': cannot parse "yesterday" to a valid timestamp`,
     );
   });
 

@@ -13,26 +13,44 @@ export const minTime = -8_640_000_000_000_000;
 export const maxTime = 8_640_000_000_000_000;
 
 const floatPattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const goSpecialFloat = /^[+-]?(inf|infinity|nan)$/i;
 const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-/** Milliseconds, or a bad_data error naming the parameter. */
-export function parseTime(value: string, param: string): number {
-  if (floatPattern.test(value)) {
-    const seconds = Number(value);
+function parseTimeValue(value: string): number | undefined {
+  if (floatPattern.test(value) || goSpecialFloat.test(value)) {
+    const seconds = Number(value.replace(/inf(inity)?/i, 'Infinity').replace(/nan/i, 'NaN'));
     const whole = Math.trunc(seconds);
-    const frac = Math.round((seconds - whole) * 1000) / 1000;
-    const ms = whole * 1000 + Math.round(frac * 1000);
-    if (Number.isFinite(ms) && ms >= minTime && ms <= maxTime) return ms;
+    const ms = whole * 1000 + Math.round((seconds - whole) * 1000);
+    // Go converts out-of-range floats to the smallest int64: a time before any data.
+    if (!Number.isFinite(ms) || ms < minTime || ms > maxTime) return minTime;
+    return ms;
   }
   if (rfc3339.test(value)) {
     const ms = Date.parse(value);
     if (!Number.isNaN(ms)) return ms;
   }
-  throw badData(`invalid parameter "${param}": cannot parse "${value}" to a valid timestamp`);
+  return undefined;
 }
 
+/** Milliseconds, or a bad_data error naming the parameter (query_range's start and end). */
+export function parseTime(value: string, param: string): number {
+  const ms = parseTimeValue(value);
+  if (ms === undefined) {
+    throw badData(`invalid parameter "${param}": cannot parse "${value}" to a valid timestamp`);
+  }
+  return ms;
+}
+
+/** An optional time parameter (Prometheus's parseTimeParam, with its extra wording). */
 export function parseTimeOr(value: string | undefined, param: string, fallback: number): number {
-  return value === undefined || value === '' ? fallback : parseTime(value, param);
+  if (value === undefined || value === '') return fallback;
+  const ms = parseTimeValue(value);
+  if (ms === undefined) {
+    throw badData(
+      `invalid parameter "${param}": Invalid time value for '${param}': cannot parse "${value}" to a valid timestamp`,
+    );
+  }
+  return ms;
 }
 
 /** Milliseconds. */

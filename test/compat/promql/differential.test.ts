@@ -226,7 +226,7 @@ describe('PromQL differential against Prometheus 2.42', () => {
     assert.deepEqual(failures, []);
   });
 
-  it('agrees on label names, values and series', async () => {
+  it('agrees on label names, values, series and parameter errors', async () => {
     const failures: string[] = [];
     for (const path of [
       '/api/v1/labels',
@@ -238,6 +238,16 @@ describe('PromQL differential against Prometheus 2.42', () => {
       '/api/v1/series',
       `/api/v1/series?match[]=${encodeURIComponent('{a=""}')}`,
       '/api/v1/label/a-b/values',
+      '/api/v1/query?query=up&time=abc',
+      '/api/v1/query?query=up&time=1e30',
+      '/api/v1/query?query=up&timeout=abc',
+      `/api/v1/query?query=up&time=${t0 / 1000 + 60}&timeout=1m`,
+      `/api/v1/query?query=up&time=2023-11-14T22:15:00.000Z`,
+      `/api/v1/query?query=up&time=2023-11-14T23:15:00%2B01:00`,
+      '/api/v1/query_range?query=up&start=0&end=100000000&step=1',
+      '/api/v1/query_range?query=up&start=abc&end=1&step=1',
+      '/api/v1/query_range?query=up&start=0&end=1',
+      '/api/v1/query_range?query=sum(&start=0&end=1&step=1',
     ]) {
       const [want, got] = await both(path);
       const sortBody = (b: Answer['body']): unknown =>
