@@ -26,6 +26,11 @@ const data = generate();
 const startS = data.startMs / 1000;
 const endS = data.endMs / 1000;
 
+// Not skipped when missing: CI installs it, and a green run must mean the comparison ran.
+it('finds prometheus and promtool', () => {
+  assert.equal(missingPrometheus(), undefined);
+});
+
 describe('PromQL differential: our engine vs a real Prometheus', () => {
   let prom: RealPrometheus | undefined;
   let ours: Hono | undefined;

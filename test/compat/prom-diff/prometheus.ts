@@ -15,6 +15,8 @@ import { toOpenMetrics } from './data';
 export const prometheusBin = process.env['PROMETHEUS_BIN'] ?? '/usr/bin/prometheus';
 export const promtoolBin = process.env['PROMTOOL_BIN'] ?? '/usr/bin/promtool';
 
+const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 export interface RealPrometheus {
   readonly base: string;
   readonly version: string;
@@ -68,6 +70,17 @@ export async function startPrometheus(series: readonly SeriesSamples[]): Promise
   const killOnExit = (): void => {
     child?.kill('SIGKILL');
   };
+  const forget = (): void => {
+    process.removeListener('exit', killOnExit);
+    for (const s of signals) process.removeListener(s, onSignal);
+  };
+  // A test runner's timeout or Ctrl-C ends this process by signal, which skips 'exit'.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killOnExit();
+    forget();
+    rmSync(dir, { recursive: true, force: true });
+    process.kill(process.pid, signal);
+  };
   try {
     const om = join(dir, 'data.om');
     const tsdb = join(dir, 'tsdb');
@@ -103,6 +116,7 @@ export async function startPrometheus(series: readonly SeriesSamples[]): Promise
       log = (log + b.toString()).slice(-8000);
     });
     process.once('exit', killOnExit);
+    for (const s of signals) process.once(s, onSignal);
     await waitReady(base, child, () => log);
     const running = child;
     return {
@@ -111,7 +125,7 @@ export async function startPrometheus(series: readonly SeriesSamples[]): Promise
       async stop() {
         running.kill('SIGKILL');
         await exited(running);
-        process.removeListener('exit', killOnExit);
+        forget();
         rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -119,7 +133,7 @@ export async function startPrometheus(series: readonly SeriesSamples[]): Promise
     if (child) {
       child.kill('SIGKILL');
       await exited(child);
-      process.removeListener('exit', killOnExit);
+      forget();
     }
     rmSync(dir, { recursive: true, force: true });
     throw err;
