@@ -13,6 +13,7 @@ import type { EngineOptions, SeriesSource } from '../../query/promql/engine';
 import { instantQuery, maxPointsPerSeries, rangeQuery } from '../../query/promql/engine';
 import { badData, PromQLError } from '../../query/promql/errors';
 import { formatValue } from '../../query/promql/lexical';
+import { compareLabels } from '../../query/promql/values';
 import { parseExpr } from '../../query/promql/parse';
 import type { LabelMatcher, TelemetryStore } from '../../store/store';
 import {
@@ -252,7 +253,8 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
       if (matches.length === 0) throw badData('no match[] parameter provided');
       const r = range(p);
       const sets = parseMatchSets(matches, 'match[]', true);
-      return ok(c, await deps.store.series(sets, r));
+      const found = await deps.store.series(sets, r);
+      return ok(c, [...found].sort(compareLabels));
     } catch (err) {
       return fail(c, err);
     }

@@ -70,6 +70,8 @@ export function parseDurationParam(value: string, param: string): number {
   return d;
 }
 
+const maxMatchSets = 256;
+
 /** Each `match[]` as a matcher list; Prometheus's checks and wording. */
 export function parseMatchSets(
   values: readonly string[],
@@ -77,6 +79,8 @@ export function parseMatchSets(
   wrap = false,
 ): LabelMatcher[][] {
   const sets: LabelMatcher[][] = [];
+  if (values.length > maxMatchSets)
+    throw badData(`at most ${maxMatchSets} match[] parameters are accepted`);
   for (const text of values) {
     let matchers: readonly LabelMatcher[];
     try {
