@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SHOP_SERVICES } from '../shop/registry';
-import { buildPlan, missingEntries, type StartOptions } from './start-plan';
+import { LOADGEN_NODE_ARGS, buildPlan, missingEntries, type StartOptions } from './start-plan';
 import { parseStartArgs, UsageError } from './start';
 
 const opts: StartOptions = {
@@ -39,13 +39,15 @@ describe('buildPlan', () => {
       assert.equal(c.env['RECOMMENDATION_ADDR'], '127.0.0.1:9001');
       assert.equal(c.env['CART_PORT'], '7070');
       assert.equal(c.env['PATH'], '/usr/bin');
+      assert.equal(c.env['OTEL_BSP_SCHEDULE_DELAY'], '1000');
     }
     assert.equal(plan.storefrontUrl, 'http://localhost:9081/');
     const frontend = plan.children.find((c) => c.name === 'frontend');
     assert.deepEqual(frontend?.readyPorts, [9081]);
     // Node flags the registry asks for (heap and GC settings) come before the entry script.
     const registered = SHOP_SERVICES.find((s) => s.name === 'frontend');
-    const nodeArgs = registered && 'nodeArgs' in registered ? (registered.nodeArgs as string[]) : [];
+    const nodeArgs =
+      registered && 'nodeArgs' in registered ? (registered.nodeArgs as string[]) : [];
     assert.deepEqual(frontend?.args, [...nodeArgs, '/d/shop/services/frontend/main.js']);
   });
 
@@ -62,9 +64,21 @@ describe('buildPlan', () => {
     assert.deepEqual(quiet.children.find((c) => c.name === 'currency')?.after, []);
   });
 
+  it("keeps the user's own OTEL_BSP_SCHEDULE_DELAY", () => {
+    const plan = buildPlan(opts, paths, { OTEL_BSP_SCHEDULE_DELAY: '5000' });
+    assert.equal(plan.children[0]?.env['OTEL_BSP_SCHEDULE_DELAY'], '5000');
+  });
+
   it('passes users and speed to the load generator', () => {
     const lg = buildPlan(opts, paths, {}).children.at(-1);
-    assert.deepEqual(lg?.args, ['/d/shop/loadgen/main.js', '--users', '7', '--speed', '10']);
+    assert.deepEqual(lg?.args, [
+      ...LOADGEN_NODE_ARGS,
+      '/d/shop/loadgen/main.js',
+      '--users',
+      '7',
+      '--speed',
+      '10',
+    ]);
     assert.deepEqual(lg?.readyPorts, []);
   });
 

@@ -11,6 +11,12 @@ export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
 export const DEFAULT_OTLP_ENDPOINT = `http://127.0.0.1:${OTLP_HTTP_PORT}`;
 
+/**
+ * The load generator is not what the scenario measures: a small young
+ * generation and no optimising compiler keep its RSS down.
+ */
+export const LOADGEN_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1', '--lite-mode'];
+
 export interface StartOptions {
   /** Start `otel-lab serve` as a child (only possible when it is built). */
   readonly backend: boolean;
@@ -46,6 +52,8 @@ function nodeArgsOf(s: ShopService): readonly string[] {
 /** The env every child shares: flags file, OTLP target, every service's port and address. */
 export function sharedEnv(opts: StartOptions, parent: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
+    // The SDK's default 5 s batch delay makes a lab feel stale; 1 s unless set.
+    OTEL_BSP_SCHEDULE_DELAY: '1000',
     ...parent,
     OTEL_LAB_FLAGS_FILE: opts.flagsFile,
     OTEL_EXPORTER_OTLP_ENDPOINT: opts.otlpEndpoint,
@@ -88,6 +96,7 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
       name: 'load-generator',
       command: paths.node,
       args: [
+        ...LOADGEN_NODE_ARGS,
         path.join(paths.shopDir, 'loadgen', 'main.js'),
         '--users',
         String(opts.users),

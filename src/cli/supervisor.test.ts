@@ -51,6 +51,13 @@ function spec(name: string, port: number, env: Record<string, string> = {}): Chi
   };
 }
 
+/** Output travels through pipes: lines may arrive after a port opened. */
+async function waitFor(ok: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !ok() && Date.now() < end;) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** The children and everything under them (not other helpers of the test runner). */
 function treeOf(sup: Supervisor): number[] {
   return sup.pids().flatMap((pid) => [pid, ...descendants(pid)]);
@@ -81,6 +88,7 @@ describe('Supervisor', () => {
     );
     const tree = treeOf(sup);
     assert.ok(tree.length >= 4, `children and grandchildren: ${tree.length}`);
+    await waitFor(() => lines.includes('alpha    | listening'));
     await sup.stop();
     const survivors = tree.filter(isAlive);
     assert.deepEqual(survivors, []);
@@ -108,10 +116,7 @@ describe('Supervisor', () => {
     );
     await sup.start();
     const tree = treeOf(sup);
-    // Output travels through a pipe: give the dependency checks' lines time to arrive.
-    for (let i = 0; i < 100 && lines.filter((l) => l.includes('dependency')).length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => lines.filter((l) => l.includes('dependency')).length >= 2);
     await sup.stop();
     assert.deepEqual(tree.filter(isAlive), []);
     assert.ok(lines.includes('needs-slow | dependency up'), lines.join('\n'));
@@ -127,9 +132,7 @@ describe('Supervisor', () => {
       lines,
     );
     await sup.start();
-    for (let i = 0; i < 100 && sup.states()[0]?.phase !== 'up'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(() => lines.some((l) => l.startsWith('↻ flaky up again')), 10_000);
     const tree = treeOf(sup);
     await sup.stop();
     assert.equal(sup.states()[0]?.restarts, 1);
