@@ -13,6 +13,7 @@ import type { EngineOptions, SeriesSource } from '../../query/promql/engine';
 import { instantQuery, maxPointsPerSeries, rangeQuery } from '../../query/promql/engine';
 import { badData, PromQLError } from '../../query/promql/errors';
 import { formatValue } from '../../query/promql/lexical';
+import { toJsMatchers } from '../../query/promql/regex';
 import { compareLabels } from '../../query/promql/values';
 import { parseExpr } from '../../query/promql/parse';
 import type { LabelMatcher, TelemetryStore } from '../../store/store';
@@ -140,7 +141,8 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
   const now = deps.now ?? Date.now;
   const defaultTimeout = deps.queryTimeoutMs ?? 120_000;
   const source: SeriesSource = {
-    select: (matchers, minT, maxT) => deps.store.selectSeries(matchers, { minT, maxT }),
+    select: (matchers, minT, maxT) =>
+      deps.store.selectSeries(toJsMatchers(matchers), { minT, maxT }),
   };
 
   function engineOptions(p: Params): EngineOptions {
@@ -265,7 +267,7 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
       const p = await Params.of(c);
       const r = range(p);
       if (r.maxT < r.minT) throw badData('end timestamp must not be before start timestamp');
-      const sets = selectorsOf(parseExpr(p.get('query') ?? ''));
+      const sets = selectorsOf(parseExpr(p.get('query') ?? '')).map(toJsMatchers);
       if (sets.length === 0) return ok(c, null);
       const found = await deps.store.exemplars(sets, r);
       return ok(

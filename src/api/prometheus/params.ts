@@ -6,7 +6,7 @@ import type { LabelMatcher } from '../../store/store';
 import { badData, PromQLError } from '../../query/promql/errors';
 import { parseDuration as parsePromDuration } from '../../query/promql/lexical';
 import { parseExpr } from '../../query/promql/parse';
-import { compileAnchored } from '../../query/promql/regex';
+import { compileAnchored, toJsMatchers } from '../../query/promql/regex';
 
 /** Prometheus's minTime/maxTime stand-ins: the widest range the store accepts. */
 export const minTime = -8_640_000_000_000_000;
@@ -114,7 +114,7 @@ export function parseMatchSets(
       throw badData(
         `${wrap ? `invalid parameter "${param}": ` : ''}match[] must contain at least one non-empty matcher`,
       );
-    sets.push([...matchers]);
+    sets.push(toJsMatchers(matchers));
   }
   return sets;
 }

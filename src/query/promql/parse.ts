@@ -156,8 +156,10 @@ class Converter {
 
   private duration(n: SyntaxNode): number {
     const d = parseDuration(this.text(n));
-    if (d === undefined)
+    if (d === undefined) {
       throw this.error(n.from, `bad duration syntax: ${JSON.stringify(this.text(n))}`);
+    }
+    if (d === 0) throw this.error(n.from, 'duration must be greater than 0');
     return d;
   }
 

@@ -3,6 +3,7 @@
 // start are mapped to JS flags. Patterns are bounded in length because they
 // are attacker-controlled text.
 
+import type { LabelMatcher } from '../../store/store';
 import { badData } from './errors';
 
 export const maxRegexLength = 4096;
@@ -147,4 +148,14 @@ export function matchesLabel(op: '=' | '!=' | '=~' | '!~', want: string, value: 
     case '!~':
       return !compileAnchored(want).test(value);
   }
+}
+
+/**
+ * Matchers for a store that compiles regexes with JavaScript's RegExp: RE2
+ * syntax (`(?i)`, `(?P<name>`) rewritten to what JavaScript understands.
+ */
+export function toJsMatchers(matchers: readonly LabelMatcher[]): LabelMatcher[] {
+  return matchers.map((m) =>
+    m.op === '=~' || m.op === '!~' ? { ...m, value: translateRe2(m.value).source } : m,
+  );
 }

@@ -18,7 +18,7 @@ import { createPrometheusApi } from '../../../src/api/prometheus/index';
 import { almostEqual } from '../../../src/query/promql/testfile';
 import { createMemoryStore } from '../../../src/store/memory';
 import { differentialSeries, t0, toOpenMetrics } from './differential-data';
-import { instantQueries, instantTimes, rangeQueries } from './differential-queries';
+import { instantQueries, instantTimes, rangeQueries, syntaxQueries } from './differential-queries';
 import { knownDifferences } from './differential-known';
 
 const promtool = spawnSync('promtool', ['--version']).status === 0;
@@ -211,6 +211,19 @@ describe('PromQL differential against Prometheus 2.42', () => {
       console.log(
         `# error wording differs (${wording.length}):\n# ${[...new Set(wording)].slice(0, 20).join('\n# ')}`,
       );
+    assert.deepEqual(failures, []);
+  });
+
+  it('agrees on syntax corners', async () => {
+    const failures: string[] = [];
+    const wording: string[] = [];
+    for (const q of syntaxQueries) {
+      const [want, got] = await both(
+        `/api/v1/query?query=${encodeURIComponent(q)}&time=${t0 / 1000 + 1800}`,
+      );
+      check(q, q, want, got, failures, wording);
+    }
+    if (wording.length > 0) console.log(`# error wording differs:\n# ${wording.join('\n# ')}`);
     assert.deepEqual(failures, []);
   });
 
