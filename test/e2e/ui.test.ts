@@ -419,6 +419,30 @@ async function startFixture(uiDir: string): Promise<Fixture> {
         flagPuts.push({ name, variant });
         json(res, 200, flag);
       }
+    } else if (route === '/api/dependencies') {
+      const calls: [string, string, number, number][] = [
+        ['frontend', 'product-catalog', 5400, 120],
+        ['frontend', 'recommendation', 1600, 0],
+        ['frontend', 'ad', 1500, 150],
+        ['frontend', 'cart', 2100, 0],
+        ['frontend', 'currency', 4800, 0],
+        ['frontend', 'checkout', 300, 0],
+        ['recommendation', 'product-catalog', 800, 0],
+        ['checkout', 'cart', 600, 0],
+        ['checkout', 'product-catalog', 600, 0],
+        ['checkout', 'currency', 900, 0],
+        ['checkout', 'shipping', 600, 0],
+        ['checkout', 'payment', 300, 0],
+        ['checkout', 'email', 300, 0],
+      ];
+      json(res, 200, {
+        data: calls.map(([parent, child, callCount, errorCount]) => ({
+          parent,
+          child,
+          callCount,
+          errorCount,
+        })),
+      });
     } else if (route === '/api/logs') {
       const t = traces[3] as FTrace;
       json(res, 200, {
@@ -534,7 +558,8 @@ describe('lab UI in Chromium', () => {
     });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+        pageErrors.push(m.text());
     });
     await page.goto(base + urlPath);
     return page;
@@ -689,6 +714,20 @@ describe('lab UI in Chromium', () => {
       await page.close();
     });
   }
+
+  test('service map draws the call graph and opens the traces of a service', async () => {
+    const page = await open('/map');
+    await page.locator('.service-map .node').first().waitFor();
+    if (fixture) {
+      assert.equal(await page.locator('.service-map .node').count(), 10);
+      assert.equal(await page.locator('.service-map .edge.err').count(), 2);
+    }
+    await page.screenshot({ path: path.join(shots, 'service-map.png') });
+    await page.locator('.service-map .node[data-service="recommendation"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/traces\?service=recommendation/);
+    await page.close();
+  });
 
   test('backend down: the page says so', async () => {
     // Any API path the fixture lacks stands in for a dead backend: the UI must

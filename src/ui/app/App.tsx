@@ -8,6 +8,7 @@ import { TraceView } from './pages/TraceView';
 import { Compare } from './pages/Compare';
 import { Flags } from './pages/Flags';
 import { Logs } from './pages/Logs';
+import { ServiceMapPage } from './pages/ServiceMap';
 
 type Theme = 'light' | 'dark';
 
@@ -23,6 +24,7 @@ const NAV: { href: string; label: string; match: (p: string) => boolean }[] = [
   { href: '/compare', label: 'Compare', match: (p) => p === '/compare' },
   { href: '/flags', label: 'Flags', match: (p) => p === '/flags' },
   { href: '/logs', label: 'Logs', match: (p) => p === '/logs' },
+  { href: '/map', label: 'Service map', match: (p) => p === '/map' },
 ];
 
 export function App(): JSX.Element {
@@ -92,6 +94,7 @@ function pageFor(path: string, params: URLSearchParams): { title: string; body: 
   if (path === '/compare') return { title: 'Compare', body: <Compare params={params} /> };
   if (path === '/flags') return { title: 'Flags', body: <Flags /> };
   if (path === '/logs') return { title: 'Logs', body: <Logs params={params} /> };
+  if (path === '/map') return { title: 'Service map', body: <ServiceMapPage params={params} /> };
   return {
     title: 'Not found',
     body: (
