@@ -26,7 +26,7 @@ function shop(values: Record<string, boolean | number> = {}) {
   const cart = cartHandlers(flags);
   const badAddresses: string[] = [];
   const deps: CheckoutDeps = {
-    cart: asClient(cart),
+    cart: asClient<'CartService'>(cart),
     catalog: asClient(catalogHandlers(flags)),
     currency: asClient(currencyHandlers()),
     shipping: asClient(shippingHandlers(() => 0)),

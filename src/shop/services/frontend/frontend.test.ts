@@ -20,7 +20,7 @@ let base: string;
 
 before(async () => {
   const catalog = asClient(catalogHandlers(flags));
-  const cart = asClient(cartHandlers(flags));
+  const cart = asClient<'CartService'>(cartHandlers(flags));
   const currency = asClient(currencyHandlers());
   const shipping = asClient(shippingHandlers());
   const payment = asClient(paymentHandlers({ flags }));
@@ -29,7 +29,7 @@ before(async () => {
     cart,
     currency,
     shipping,
-    recommendation: asClient(recommendationHandlers({ catalog, flags })),
+    recommendation: asClient<'RecommendationService'>(recommendationHandlers({ catalog, flags })),
     ad: asClient(adHandlers({ flags })),
     checkout: asClient(
       checkoutHandlers({

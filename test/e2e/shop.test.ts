@@ -1,0 +1,251 @@
+// Every shop service as its own process (from dist/, after `npm run build`),
+// exporting OTLP/HTTP protobuf to a tiny capture server this test runs. A few
+// storefront requests must yield traces from every service, with server spans
+// parented by client spans of another process (W3C trace context on every hop).
+
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import * as protobuf from 'protobufjs';
+import { SHOP_SERVICES } from '../../src/shop/registry';
+import { packageRoot } from '../../src/shop/telemetry/package';
+
+const ROOT = packageRoot();
+const SHOP_DIST = path.join(ROOT, 'dist', 'src', 'shop');
+
+interface CapturedSpan {
+  service: string;
+  name: string;
+  kind: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  attributes: Map<string, unknown>;
+}
+
+function traceDecoder(): protobuf.Type {
+  const protoDir = path.join(ROOT, 'proto');
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(protoDir, target));
+  root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
+  return root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+}
+
+interface KeyValue {
+  key: string;
+  value?: Record<string, unknown>;
+}
+interface Decoded {
+  resourceSpans?: Array<{
+    resource?: { attributes?: KeyValue[] };
+    scopeSpans?: Array<{
+      spans?: Array<{
+        name: string;
+        kind?: number;
+        traceId: Buffer;
+        spanId: Buffer;
+        parentSpanId?: Buffer;
+        attributes?: KeyValue[];
+      }>;
+    }>;
+  }>;
+}
+
+const hex = (b: Buffer | undefined) => (b ? Buffer.from(b).toString('hex') : '');
+
+async function startCapture(): Promise<{ server: http.Server; port: number; spans: CapturedSpan[] }> {
+  const decoder = traceDecoder();
+  const spans: CapturedSpan[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        const msg = decoder.toObject(decoder.decode(Buffer.concat(chunks)), { enums: Number, longs: Number, defaults: false }) as Decoded;
+        for (const rs of msg.resourceSpans ?? []) {
+          const service = String(rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.['stringValue'] ?? '');
+          for (const ss of rs.scopeSpans ?? []) {
+            for (const s of ss.spans ?? []) {
+              spans.push({
+                service,
+                name: s.name,
+                kind: s.kind ?? 0,
+                traceId: hex(s.traceId),
+                spanId: hex(s.spanId),
+                parentSpanId: hex(s.parentSpanId),
+                attributes: new Map((s.attributes ?? []).map((a) => [a.key, Object.values(a.value ?? {})[0]])),
+              });
+            }
+          }
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as net.AddressInfo).port, spans };
+}
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const children: ChildProcess[] = [];
+const output = new Map<string, string>();
+let capture: Awaited<ReturnType<typeof startCapture>>;
+let frontend = '';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-shop-'));
+
+before(async () => {
+  capture = await startCapture();
+  const flagsFile = path.join(tmp, 'flags.json');
+  fs.copyFileSync(path.join(ROOT, 'src', 'shop', 'flags', 'demo.flagd.json'), flagsFile);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${capture.port}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+    OTEL_LAB_FLAGS_FILE: flagsFile,
+  };
+  const ports = new Map<string, number>();
+  for (const s of SHOP_SERVICES) {
+    const port = await freePort();
+    ports.set(s.name, port);
+    env[s.portEnv] = String(port);
+    env[s.addrEnv] = `127.0.0.1:${port}`;
+  }
+  for (const s of SHOP_SERVICES) {
+    const child = spawn(process.execPath, [...s.nodeArgs, path.join(SHOP_DIST, s.entry)], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    output.set(s.name, '');
+    const keep = (d: Buffer) => output.set(s.name, (output.get(s.name) ?? '') + d.toString());
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    children.push(child);
+  }
+  for (const s of SHOP_SERVICES) {
+    const port = ports.get(s.name) ?? 0;
+    await until(`${s.name} on port ${port}\n${output.get(s.name)}`, 60_000, async () =>
+      (await listening(port)) ? true : undefined,
+    );
+  }
+  frontend = `http://127.0.0.1:${ports.get('frontend')}`;
+});
+
+after(async () => {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
+          c.once('exit', () => (clearTimeout(timer), resolve()));
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  await new Promise((r) => capture.server.close(r));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function api(method: string, p: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(frontend + p, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${p}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+test('storefront requests give traces from every service, linked across processes', async () => {
+  assert.equal(((await api('GET', '/api/products?currencyCode=EUR')) as unknown[]).length, 10);
+  assert.equal(((await api('GET', '/api/recommendations?productIds=OLJCESPC7Z&sessionId=e2e&currencyCode=USD')) as unknown[]).length, 4);
+  await api('GET', '/api/data?contextKeys=telescopes');
+  await api('POST', '/api/cart', { userId: 'e2e', item: { productId: 'OLJCESPC7Z', quantity: 1 } });
+  const order = (await api('POST', '/api/checkout?currencyCode=USD', {
+    userId: 'e2e',
+    email: 'someone@example.com',
+    userCurrency: 'USD',
+    address: { streetAddress: '1600 Amphitheatre Parkway', city: 'Mountain View', state: 'CA', country: 'US', zipCode: '94043' },
+    creditCard: { creditCardNumber: '4432-8015-6152-0454', creditCardCvv: 672, creditCardExpirationYear: 2099, creditCardExpirationMonth: 1 },
+  })) as { orderId: string };
+  assert.match(order.orderId, /^[0-9a-f-]{36}$/);
+
+  const names = SHOP_SERVICES.map((s) => s.name);
+  await until(`spans from every service (have: ${[...new Set(capture.spans.map((s) => s.service))].join(', ')})`, 15_000, () =>
+    names.every((n) => capture.spans.some((s) => s.service === n)) ? true : undefined,
+  );
+
+  const expected = [
+    'frontend->product-catalog',
+    'frontend->currency',
+    'frontend->recommendation',
+    'recommendation->product-catalog',
+    'frontend->ad',
+    'frontend->cart',
+    'frontend->checkout',
+    'checkout->cart',
+    'checkout->product-catalog',
+    'checkout->currency',
+    'checkout->shipping',
+    'checkout->payment',
+    'checkout->email',
+  ];
+  // A caller's client span ends after its callee's server span, so it may
+  // arrive in a later export: wait for the links, not just for the services.
+  const links = () => {
+    const byId = new Map(capture.spans.map((s) => [s.spanId, s]));
+    const edges = new Set<string>();
+    for (const s of capture.spans) {
+      const parent = byId.get(s.parentSpanId);
+      if (s.kind === 2 && parent && parent.service !== s.service) {
+        assert.equal(parent.traceId, s.traceId);
+        assert.equal(parent.kind, 3, `parent of ${s.service} ${s.name} is a client span`);
+        edges.add(`${parent.service}->${s.service}`);
+      }
+    }
+    return edges;
+  };
+  await until(`links ${expected.join(', ')} (have: ${[...links()].sort().join(', ')})`, 10_000, () =>
+    expected.every((e) => links().has(e)) ? true : undefined,
+  );
+
+  const rec = capture.spans.find((s) => s.service === 'recommendation' && s.name === 'get_product_list');
+  assert.equal(rec?.attributes.get('app.recommendation.cache_enabled'), false);
+  assert.equal(rec?.attributes.get('app.products.count'), 10);
+  const placeOrder = capture.spans.find((s) => s.service === 'checkout' && s.kind === 2);
+  assert.equal(placeOrder?.attributes.get('app.order.id'), order.orderId);
+  const http = capture.spans.find((s) => s.service === 'frontend' && s.kind === 2 && s.name === 'POST /api/checkout');
+  assert.ok(http, 'frontend server span named after its route');
+});
