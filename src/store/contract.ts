@@ -80,6 +80,45 @@ function runTracesContract(make: MakeStore): void {
       assert.deepEqual(await ids({ attributes: { 'app.cache_hit': 'maybe' } }), []);
     }));
 
+  it('compares tag values as text whatever the attribute type, escapes and all', () =>
+    withStore(make, async (s) => {
+      const span = richSpan();
+      await s.write({ spans: [span] });
+      const found = async (attributes: Record<string, string>): Promise<boolean> =>
+        (await s.searchTraces({ range: { start: 0n, end: 1n << 62n }, limit: 5, attributes }))
+          .length === 1;
+      assert.ok(await found({ ratio: '0.25' }));
+      assert.ok(await found({ 'whole.double': '3' }));
+      assert.ok(await found({ 'big.int': '9007199254740993' }));
+      assert.ok(await found({ bytes: 'AAH+/w==' }));
+      assert.ok(await found({ text: 'caf\u00e9 "quoted" \n line' }));
+      assert.ok(await found({ empty: '' }));
+      assert.ok(await found({ 'service.version': '1.2.3', pid: '42' }));
+      assert.equal(await found({ text: 'caf\u00e9' }), false, 'no substring matches');
+      assert.equal(await found({ ratio: '0.250' }), false);
+      assert.equal(await found({ 'app.cache_hit': 'False' }), false);
+      // More tags than the store tests in its fast path.
+      assert.ok(
+        await found({
+          ratio: '0.25',
+          'app.cache_hit': 'false',
+          'whole.double': '3',
+          'big.int': '9007199254740993',
+          error: 'true',
+        }),
+      );
+      assert.equal(
+        await found({
+          ratio: '0.25',
+          'app.cache_hit': 'false',
+          'whole.double': '3',
+          'big.int': '9007199254740993',
+          error: 'false',
+        }),
+        false,
+      );
+    }));
+
   it('matches the Jaeger pseudo-tags error, span.kind and otel.status_code', () =>
     withStore(make, async (s) => {
       await shop(s);

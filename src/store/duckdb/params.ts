@@ -62,16 +62,47 @@ export function rangeParams(r: TimeRange): Params {
   return { start: big(r.start), end: big(r.end) };
 }
 
+/**
+ * The exact JSON texts an attribute `key` whose text is `value` can be
+ * stored as: `"key":"` + type tag + value + `"` for each type whose text
+ * could be `value` (see values.ts). At most four.
+ */
+export function tagNeedles(key: string, value: string): string[] {
+  const tags = ['s'];
+  if (value === 'true' || value === 'false') tags.push('b');
+  if (/^-?\d+$/.test(value)) tags.push('i');
+  if (value !== '' && String(Number(value)) === value) tags.push('d');
+  if (value === '') tags.push('n');
+  if (value.startsWith('[')) tags.push('a');
+  if (value.startsWith('{')) tags.push('k');
+  if (Buffer.from(value, 'base64').toString('base64') === value) tags.push('x');
+  return tags.slice(0, 4).map((t) => `${JSON.stringify(key)}:${JSON.stringify(t + value)}`);
+}
+
+const SLOTS = 3;
+
 /** The parameters of the filtered_spans macro, except kind and status (query-specific). */
 export function filterParams(f: SpanFilter): Params {
   const tags = Object.entries(f.attributes ?? {});
+  const slots: Record<string, Param> = {};
+  for (let i = 0; i < SLOTS; i++) {
+    const tag = tags[i];
+    slots[`k${i + 1}`] = text(tag?.[0]);
+    slots[`v${i + 1}`] = text(tag?.[1]);
+    slots[`n${i + 1}`] = [
+      listValue(tag === undefined ? [] : tagNeedles(tag[0], tag[1])),
+      LIST(VARCHAR),
+    ];
+  }
+  const rest = tags.slice(SLOTS);
   return {
     ...rangeParams(f.range),
     service: text(f.service),
     operation: text(f.operation),
     min_duration: big(f.minDuration),
     max_duration: big(f.maxDuration),
-    tag_keys: [listValue(tags.map(([k]) => k)), LIST(VARCHAR)],
-    tag_values: [listValue(tags.map(([, v]) => v)), LIST(VARCHAR)],
+    ...slots,
+    tag_keys: [listValue(rest.map(([k]) => k)), LIST(VARCHAR)],
+    tag_values: [listValue(rest.map(([, v]) => v)), LIST(VARCHAR)],
   };
 }

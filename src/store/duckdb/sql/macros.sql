@@ -1,17 +1,37 @@
 -- Per-connection helpers shared by the span queries. The rules are the ones
 -- in src/store/span-match.ts (the in-memory store's), written in SQL.
 
--- One key=value of a search: a Jaeger pseudo-tag, a span attribute or a
--- resource attribute. Attribute values are tagged text: compare after the tag.
-CREATE OR REPLACE TEMP MACRO tag_matches(attrs, rattrs, status, kind, k, v) AS
+-- The Jaeger pseudo-tags: error, span.kind, otel.status_code.
+CREATE OR REPLACE TEMP MACRO pseudo_tag_matches(status, kind, k, v) AS
   (k = 'error' AND ((v = 'true' AND status = 2) OR (v = 'false' AND status <> 2)))
   OR (k = 'span.kind' AND v <> '' AND v = (['', 'internal', 'server', 'client', 'producer', 'consumer'])[kind + 1])
-  OR (k = 'otel.status_code' AND v <> '' AND v = (['', 'OK', 'ERROR'])[status + 1])
+  OR (k = 'otel.status_code' AND v <> '' AND v = (['', 'OK', 'ERROR'])[status + 1]);
+
+-- One key=value of a search: a pseudo-tag, a span attribute or a resource
+-- attribute. Attribute values are tagged text: compare after the tag.
+CREATE OR REPLACE TEMP MACRO tag_matches(attrs, rattrs, status, kind, k, v) AS
+  pseudo_tag_matches(status, kind, k, v)
   OR coalesce(substr(json_extract_string(attrs, '$.' || to_json(k)), 2) = v, false)
   OR coalesce(substr(json_extract_string(rattrs, '$.' || to_json(k)), 2) = v, false);
 
+-- The same test without parsing JSON: `n` holds the exact JSON texts
+-- `"key":"<type tag><value>"` the value can be stored as (at most four; see
+-- tagNeedles in params.ts). A quote inside a JSON string is escaped, so the
+-- text cannot occur anywhere but as that key and value.
+CREATE OR REPLACE TEMP MACRO contains_any(s, n) AS
+  coalesce(contains(s, n[1]) OR contains(s, n[2]) OR contains(s, n[3]) OR contains(s, n[4]), false);
+
+CREATE OR REPLACE TEMP MACRO tag_slot_matches(attrs, rattrs, status, kind, k, v, n) AS
+  k IS NULL
+  OR pseudo_tag_matches(status, kind, k, v)
+  OR contains_any(attrs, n)
+  OR contains_any(rattrs, n);
+
 -- The spans a SpanFilter / TraceQuery selects. NULL arguments mean "any".
-CREATE OR REPLACE TEMP MACRO filtered_spans(range_start, range_end, svc, op, sk, min_d, max_d, st, tag_keys, tag_values) AS TABLE
+-- The first three tags come as slots (k, v, needles), tested in the filter
+-- itself so cheap tests short-circuit; further tags go through the list.
+CREATE OR REPLACE TEMP MACRO filtered_spans(range_start, range_end, svc, op, sk, min_d, max_d, st,
+    k1, v1, n1, k2, v2, n2, k3, v3, n3, tag_keys, tag_values) AS TABLE
   SELECT s.*
   FROM spans s
   JOIN resources r ON r.id = s.resource_id
@@ -22,5 +42,8 @@ CREATE OR REPLACE TEMP MACRO filtered_spans(range_start, range_end, svc, op, sk,
     AND (min_d IS NULL OR s.duration_ns >= min_d)
     AND (max_d IS NULL OR s.duration_ns <= max_d)
     AND (st IS NULL OR s.status_code = st)
-    AND coalesce(list_bool_and(list_transform(range(1, len(tag_keys) + 1),
-          lambda i: tag_matches(s.attributes, r.attributes, s.status_code, s.kind, tag_keys[i], tag_values[i]))), true);
+    AND tag_slot_matches(s.attributes, r.attributes, s.status_code, s.kind, k1, v1, n1)
+    AND tag_slot_matches(s.attributes, r.attributes, s.status_code, s.kind, k2, v2, n2)
+    AND tag_slot_matches(s.attributes, r.attributes, s.status_code, s.kind, k3, v3, n3)
+    AND (len(tag_keys) = 0 OR coalesce(list_bool_and(list_transform(range(1, len(tag_keys) + 1),
+          lambda i: tag_matches(s.attributes, r.attributes, s.status_code, s.kind, tag_keys[i], tag_values[i]))), true));

@@ -2,7 +2,8 @@
 -- frequent $max_values values per key.
 WITH kv AS (
   SELECT j.key AS key, substr(j.value ->> '$', 2) AS value
-  FROM filtered_spans($start, $end, $service, $operation, NULL, $min_duration, $max_duration, $status, $tag_keys, $tag_values) f,
+  FROM filtered_spans($start, $end, $service, $operation, NULL, $min_duration, $max_duration, $status, 
+    $k1, $v1, $n1, $k2, $v2, $n2, $k3, $v3, $n3, $tag_keys, $tag_values) f,
        json_each(f.attributes) j
 ),
 counted AS (
