@@ -283,6 +283,8 @@ function evalSubquery(ctx: Ctx, sq: Subquery, ts: number): RangeSeries[] {
   if (t < first) t += step;
   let memo = ctx.memo.get(sq.expr);
   if (!memo) ctx.memo.set(sq.expr, (memo = new Map()));
+  // The memo only saves work; drop it rather than let it grow without bound.
+  if (memo.size > 100_000) memo.clear();
   const series = new Map<string, { labels: RangeSeries['labels']; points: Point[] }>();
   if ((ref - t) / step > ctx.maxSamples) throw tooManySamples();
   let total = 0;
