@@ -37,9 +37,13 @@ export function sameNumber(a: number, b: number): boolean {
   return diff <= absFloor || diff <= relTolerance * Math.max(Math.abs(a), Math.abs(b));
 }
 
+/** Equal values must also be spelled alike (Go's float formatting: "1e+06", "+Inf", "NaN"). */
 function samePair(a: Pair | undefined, b: Pair | undefined): boolean {
   if (!a || !b) return a === b;
-  return a[0] === b[0] && sameNumber(parseValue(a[1]), parseValue(b[1]));
+  const x = parseValue(a[1]);
+  const y = parseValue(b[1]);
+  if (a[0] !== b[0] || !sameNumber(x, y)) return false;
+  return a[1] === b[1] || x !== y;
 }
 
 export function labelsKey(m: Record<string, string>): string {

@@ -299,3 +299,48 @@ export function rangeWindows(startS: number, endS: number): [number, number, num
     [startS + 10800, startS + 14400, 15], // an hour at the scrape interval: the gap's end and the reset
   ];
 }
+
+const enc = encodeURIComponent;
+
+/**
+ * Requests beyond PromQL itself: parameter errors and limits of query and
+ * query_range, and the label browser Grafana uses. Compared whole (data
+ * exactly, errors by status and errorType).
+ */
+export function apiPaths(startS: number, endS: number): string[] {
+  const q = enc('sum(up)');
+  const span = `start=${startS}&end=${endS}`;
+  return [
+    `/api/v1/query?query=${q}&time=${startS + 600}`,
+    `/api/v1/query?query=${q}&time=2026-01-05T01:00:00Z`,
+    `/api/v1/query?query=${q}&time=2026-01-05T01:00:00.5%2B01:00`,
+    `/api/v1/query?query=${q}&time=yesterday`,
+    `/api/v1/query?time=${startS}`,
+    `/api/v1/query?query=${q}&time=${startS}&timeout=1x`,
+    `/api/v1/query_range?query=${q}&${span}&step=15`,
+    `/api/v1/query_range?query=${q}&${span}&step=1m30s`,
+    `/api/v1/query_range?query=${q}&${span}&step=1`,
+    `/api/v1/query_range?query=${q}&${span}&step=0`,
+    `/api/v1/query_range?query=${q}&${span}&step=-15`,
+    `/api/v1/query_range?query=${q}&${span}&step=abc`,
+    `/api/v1/query_range?query=${q}&start=${endS}&end=${startS}&step=15`,
+    `/api/v1/query_range?query=${q}&start=${startS}&step=15`,
+    `/api/v1/query_range?query=${enc('up[5m]')}&${span}&step=60`,
+    `/api/v1/labels`,
+    `/api/v1/labels?${span}`,
+    `/api/v1/labels?match[]=${enc('{service_name="recommendation"}')}`,
+    `/api/v1/labels?match[]=${enc('up')}&match[]=${enc('kafka_queue_depth')}`,
+    `/api/v1/label/__name__/values`,
+    `/api/v1/label/service_name/values?${span}`,
+    `/api/v1/label/status_code/values?match[]=${enc('traces_span_metrics_calls_total')}`,
+    `/api/v1/label/le/values?match[]=${enc('{service_name="cart"}')}`,
+    `/api/v1/label/nonexistent/values`,
+    `/api/v1/label/bad-name/values`,
+    `/api/v1/series?match[]=${enc('up')}`,
+    `/api/v1/series?match[]=${enc('{__name__=~"process_.*"}')}&${span}`,
+    `/api/v1/series?match[]=${enc('up')}&match[]=${enc('up{service_name="cart"}')}`,
+    `/api/v1/series?match[]=${enc('{service_name=""}')}`,
+    `/api/v1/series?match[]=${enc('up{')}`,
+    `/api/v1/series`,
+  ];
+}

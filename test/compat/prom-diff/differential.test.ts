@@ -11,7 +11,7 @@ import type { Hono } from 'hono';
 import { createPrometheusApi } from '../../../src/api/prometheus/index';
 import { createMemoryStore } from '../../../src/store/memory';
 import { diffAnswers, type Answer } from './compare';
-import { corpus, instantTimes, rangeWindows } from './corpus';
+import { apiPaths, corpus, dashboard, instantTimes, rangeWindows } from './corpus';
 import { generate } from './data';
 import knownList from './known-differences.json';
 import { missingPrometheus, startPrometheus, type RealPrometheus } from './prometheus';
@@ -82,6 +82,49 @@ describe('PromQL differential: our engine vs a real Prometheus', () => {
       assert.ok(corpus.includes(expr), `known-differences.json: ${expr} is not in the corpus`);
       assert.ok(reason.trim().length > 10, `known-differences.json: ${expr} needs a reason`);
     }
+  });
+
+  it('agrees on parameter errors, limits and the label browser', async () => {
+    const diffs: string[] = [];
+    for (const path of apiPaths(startS, endS)) {
+      const [want, got] = await ask(path);
+      const same =
+        want.status === got.status &&
+        want.body.status === got.body.status &&
+        want.body.errorType === got.body.errorType &&
+        JSON.stringify(want.body.data) === JSON.stringify(got.body.data);
+      if (!same) {
+        diffs.push(
+          `  ${path}\n    Prometheus ${want.status} ${JSON.stringify(want.body).slice(0, 300)}\n    ours       ${got.status} ${JSON.stringify(got.body).slice(0, 300)}`,
+        );
+      }
+    }
+    assert.equal(diffs.length, 0, `differs from Prometheus:\n${diffs.join('\n')}`);
+  });
+
+  it('agrees on form POSTs (as Grafana sends them)', async () => {
+    if (!prom || !ours) throw new Error('setup failed: see the before hook');
+    const diffs: string[] = [];
+    for (const expr of dashboard) {
+      const [s, e] = [endS - 3600, endS];
+      for (const [path, form] of [
+        ['/api/v1/query', { query: expr, time: String(e) }],
+        ['/api/v1/query_range', { query: expr, start: String(s), end: String(e), step: '15' }],
+      ] as const) {
+        const init = () => ({
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(form).toString(),
+        });
+        const a = await fetch(`${prom.base}${path}`, init());
+        const b = await ours.request(`http://localhost${path}`, init());
+        const want = { status: a.status, body: (await a.json()) as Answer['body'] };
+        const got = { status: b.status, body: (await b.json()) as Answer['body'] };
+        const d = diffAnswers(expr, want, got, path.endsWith('range'));
+        if (d !== undefined) diffs.push(`  POST ${path} ${expr}: ${d}`);
+      }
+    }
+    assert.equal(diffs.length, 0, diffs.join('\n'));
   });
 
   for (const expr of corpus) {
