@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 interface Stat {
   readonly pid: number;
   readonly ppid: number;
+  readonly pgrp: number;
   readonly state: string;
 }
 
@@ -22,6 +23,7 @@ function readStat(pid: number): Stat | undefined {
     pid,
     state: rest[0] ?? '?',
     ppid: Number(rest[1]),
+    pgrp: Number(rest[2]),
   };
 }
 
@@ -51,6 +53,22 @@ export function descendants(root: number): number[] {
     }
   }
   return out;
+}
+
+/**
+ * True while a process of group `pgid` is alive (zombies do not count).
+ * Without /proc (not Linux) it asks the kernel, where zombies do count.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (fs.existsSync('/proc/self/stat')) {
+    return allStats().some((s) => s.pgrp === pgid && s.state !== 'Z' && s.state !== 'X');
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** True while the process exists and is not a zombie. */

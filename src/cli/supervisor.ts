@@ -4,6 +4,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
+import { groupAlive } from './proc';
 import {
   DEFAULT_BACKOFF,
   describeExit,
@@ -160,8 +161,13 @@ export class Supervisor {
       for (const c of live) if (c.proc !== undefined) killGroup(c.proc.pid, 'SIGKILL');
       await all;
     }
-    // Grandchildren may outlive their group leader: clear each group for good.
+    // Grandchildren may outlive their group leader: clear each group for good,
+    // and wait until the kernel has taken them, so "stopped" means gone.
     for (const c of live) killGroup(c.pgid, 'SIGKILL');
+    const end = Date.now() + 2000;
+    while (live.some((c) => c.pgid !== undefined && groupAlive(c.pgid)) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   private spawnChild(child: Child): Promise<'ready' | 'exited'> {
