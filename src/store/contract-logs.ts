@@ -116,6 +116,7 @@ export function runLogsAndHousekeepingContract(make: MakeStore): void {
       );
       assert.deepEqual(await s.getTrace(traceIdOf(1)), []);
       assert.equal((await s.getTrace(traceIdOf(3))).length, 3);
+      assert.deepEqual(await s.services(), ['checkout', 'frontend']);
       assert.deepEqual(await s.labelValues('__name__', [], { minT: 0, maxT: 10_000 }), ['mixed']);
     }));
 

@@ -42,6 +42,8 @@ export class Catalog {
   readonly scopes = new Map<number, InstrumentationScope>();
   private readonly seriesIds = new Map<string, number>();
   readonly series = new Map<number, { readonly key: string; readonly labels: Labels }>();
+  /** Services that have spans: the Jaeger UI asks for this list all the time. */
+  readonly spanServices = new Set<string>();
 
   async load(conn: DuckDBConnection): Promise<void> {
     this.resourceIds.clear();
@@ -73,7 +75,14 @@ export class Catalog {
       this.scopeIds.set(scopeKey(s, asStr(attrs!)), asNum(id!));
     }
     await this.loadSeries(conn);
+    await this.loadSpanServices(conn);
     this.noteIds();
+  }
+
+  async loadSpanServices(conn: DuckDBConnection): Promise<void> {
+    this.spanServices.clear();
+    for (const [svc] of (await conn.runAndReadAll(query('span-services'))).getRows())
+      this.spanServices.add(asStr(svc!));
   }
 
   async loadSeries(conn: DuckDBConnection): Promise<void> {
@@ -106,6 +115,7 @@ export class Catalog {
       this.series.set(se.id, { key: se.key, labels: se.labels });
       this.seriesIds.set(se.key, se.id);
     }
+    for (const svc of s.spanServices) this.spanServices.add(svc);
     this.noteStaged(s);
   }
 
@@ -145,6 +155,7 @@ export class Staged {
   readonly newResources: NewResource[] = [];
   readonly newScopes: NewScope[] = [];
   readonly newSeries: NewSeries[] = [];
+  readonly spanServices = new Set<string>();
   private readonly byResource = new WeakMap<Resource, number>();
   private readonly byScope = new WeakMap<InstrumentationScope, number>();
   private readonly stagedKeys = new Map<string, number>();

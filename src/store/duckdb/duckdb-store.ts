@@ -173,6 +173,8 @@ export class DuckDbStore implements TelemetryStore {
     return this.reading((c) => traces.searchTraces(c, q));
   }
   services(range?: TimeRange): Promise<string[]> {
+    if (range === undefined && !this.closed)
+      return Promise.resolve([...this.catalog.spanServices].sort());
     return this.reading((c) => traces.services(c, range));
   }
   operations(service: string, spanKind?: SpanKind): Promise<Operation[]> {
@@ -264,6 +266,7 @@ export class DuckDbStore implements TelemetryStore {
       throw err;
     }
     await this.catalog.loadSeries(this.writer);
+    await this.catalog.loadSpanServices(this.writer);
   }
 
   /**

@@ -50,7 +50,9 @@ function appendSpans(a: DuckDBAppender, spans: readonly Span[], st: Staged): voi
     a.appendBigInt(s.startTimeUnixNano);
     a.appendBigInt(s.endTimeUnixNano - s.startTimeUnixNano);
     const resourceId = st.resourceId(s.resource);
-    a.appendVarchar(st.serviceOf(resourceId));
+    const service = st.serviceOf(resourceId);
+    if (service !== '') st.spanServices.add(service);
+    a.appendVarchar(service);
     a.appendUInteger(resourceId);
     a.appendUInteger(st.scopeId(s.scope));
     a.appendVarchar(encodeAttributes(s.attributes));

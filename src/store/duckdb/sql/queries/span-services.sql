@@ -1,0 +1,1 @@
+SELECT DISTINCT service FROM spans WHERE service <> '';
