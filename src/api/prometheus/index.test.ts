@@ -111,6 +111,30 @@ describe('Prometheus API: /api/v1/query', () => {
   });
 });
 
+describe('Prometheus API: limits', () => {
+  it('answers timeout 503 when a query runs past its timeout parameter', async () => {
+    const q = encodeURIComponent('max_over_time(rate(http_requests_total[1m])[1000d:1m])');
+    const r = await get(`/api/v1/query?query=${q}&time=600&timeout=0.001`);
+    assert.equal(r.status, 503);
+    assert.equal(r.body['errorType'], 'timeout');
+  });
+
+  it('answers execution 422 when a query would hold too many samples', async () => {
+    const app = createPrometheusApi({ store: await fixture(), maxSamples: 5 });
+    const res = await app.request(
+      `http://localhost/api/v1/query?query=${encodeURIComponent('up[1h]')}&time=600`,
+    );
+    assert.equal(res.status, 422);
+    assert.match(((await res.json()) as { error: string }).error, /too many samples/);
+  });
+
+  it('refuses an oversized query', async () => {
+    const r = await get(`/api/v1/query?query=${'x%2B'.repeat(40_000)}x`);
+    assert.equal(r.status, 400);
+    assert.match(String(r.body['error']), /longer than/);
+  });
+});
+
 describe('Prometheus API: /api/v1/query_range', () => {
   it('returns a matrix sorted by labels', async () => {
     const r = await get(

@@ -119,7 +119,10 @@ class Converter {
 
   /** Prometheus's wording for the common cases of an unfinished query. */
   private unexpected(at: number, rest: string): string {
-    if (rest !== '') return `unexpected character or token ${JSON.stringify(rest.split(/\s+/)[0])}`;
+    if (rest !== '') {
+      const token = (rest.split(/\s+/)[0] ?? '').slice(0, 40);
+      return `unexpected character or token ${JSON.stringify(token)}`;
+    }
     const before = this.input
       .slice(0, at)
       .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '');

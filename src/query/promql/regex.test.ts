@@ -29,7 +29,7 @@ describe('RE2 patterns in JavaScript', () => {
   });
 
   it('bounds pattern length', () => {
-    assert.throws(() => compileAnchored('a'.repeat(5000)), /longer than/);
+    assert.throws(() => compileAnchored('a'.repeat(70_000)), /longer than/);
   });
 
   it('implements the four matcher operators', () => {

@@ -6,7 +6,7 @@
 import type { LabelMatcher } from '../../store/store';
 import { badData } from './errors';
 
-export const maxRegexLength = 4096;
+export const maxRegexLength = 64 * 1024;
 
 const cache = new Map<string, RegExp>();
 
