@@ -31,7 +31,8 @@ interface CapturedSpan {
 function traceDecoder(): protobuf.Type {
   const protoDir = path.join(ROOT, 'proto');
   const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(protoDir, target));
+  root.resolvePath = (_origin, target) =>
+    path.isAbsolute(target) ? target : path.join(protoDir, target);
   root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
   return root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 }
@@ -58,7 +59,11 @@ interface Decoded {
 
 const hex = (b: Buffer | undefined) => (b ? Buffer.from(b).toString('hex') : '');
 
-async function startCapture(): Promise<{ server: http.Server; port: number; spans: CapturedSpan[] }> {
+async function startCapture(): Promise<{
+  server: http.Server;
+  port: number;
+  spans: CapturedSpan[];
+}> {
   const decoder = traceDecoder();
   const spans: CapturedSpan[] = [];
   const server = http.createServer((req, res) => {
@@ -66,9 +71,17 @@ async function startCapture(): Promise<{ server: http.Server; port: number; span
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
-        const msg = decoder.toObject(decoder.decode(Buffer.concat(chunks)), { enums: Number, longs: Number, defaults: false }) as Decoded;
+        const msg = decoder.toObject(decoder.decode(Buffer.concat(chunks)), {
+          enums: Number,
+          longs: Number,
+          defaults: false,
+        }) as Decoded;
         for (const rs of msg.resourceSpans ?? []) {
-          const service = String(rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.['stringValue'] ?? '');
+          const service = String(
+            rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.[
+              'stringValue'
+            ] ?? '',
+          );
           for (const ss of rs.scopeSpans ?? []) {
             for (const s of ss.spans ?? []) {
               spans.push({
@@ -78,7 +91,9 @@ async function startCapture(): Promise<{ server: http.Server; port: number; span
                 traceId: hex(s.traceId),
                 spanId: hex(s.spanId),
                 parentSpanId: hex(s.parentSpanId),
-                attributes: new Map((s.attributes ?? []).map((a) => [a.key, Object.values(a.value ?? {})[0]])),
+                attributes: new Map(
+                  (s.attributes ?? []).map((a) => [a.key, Object.values(a.value ?? {})[0]]),
+                ),
               });
             }
           }
@@ -108,7 +123,11 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+async function until<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -181,7 +200,9 @@ after(async () => {
 async function api(method: string, p: string, body?: unknown): Promise<unknown> {
   const res = await fetch(frontend + p, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   const text = await res.text();
   assert.ok(res.ok, `${method} ${p}: ${res.status} ${text}`);
@@ -190,21 +211,42 @@ async function api(method: string, p: string, body?: unknown): Promise<unknown> 
 
 test('storefront requests give traces from every service, linked across processes', async () => {
   assert.equal(((await api('GET', '/api/products?currencyCode=EUR')) as unknown[]).length, 10);
-  assert.equal(((await api('GET', '/api/recommendations?productIds=OLJCESPC7Z&sessionId=e2e&currencyCode=USD')) as unknown[]).length, 4);
+  assert.equal(
+    (
+      (await api(
+        'GET',
+        '/api/recommendations?productIds=OLJCESPC7Z&sessionId=e2e&currencyCode=USD',
+      )) as unknown[]
+    ).length,
+    4,
+  );
   await api('GET', '/api/data?contextKeys=telescopes');
   await api('POST', '/api/cart', { userId: 'e2e', item: { productId: 'OLJCESPC7Z', quantity: 1 } });
   const order = (await api('POST', '/api/checkout?currencyCode=USD', {
     userId: 'e2e',
     email: 'someone@example.com',
     userCurrency: 'USD',
-    address: { streetAddress: '1600 Amphitheatre Parkway', city: 'Mountain View', state: 'CA', country: 'US', zipCode: '94043' },
-    creditCard: { creditCardNumber: '4432-8015-6152-0454', creditCardCvv: 672, creditCardExpirationYear: 2099, creditCardExpirationMonth: 1 },
+    address: {
+      streetAddress: '1600 Amphitheatre Parkway',
+      city: 'Mountain View',
+      state: 'CA',
+      country: 'US',
+      zipCode: '94043',
+    },
+    creditCard: {
+      creditCardNumber: '4432-8015-6152-0454',
+      creditCardCvv: 672,
+      creditCardExpirationYear: 2099,
+      creditCardExpirationMonth: 1,
+    },
   })) as { orderId: string };
   assert.match(order.orderId, /^[0-9a-f-]{36}$/);
 
   const names = SHOP_SERVICES.map((s) => s.name);
-  await until(`spans from every service (have: ${[...new Set(capture.spans.map((s) => s.service))].join(', ')})`, 15_000, () =>
-    names.every((n) => capture.spans.some((s) => s.service === n)) ? true : undefined,
+  await until(
+    `spans from every service (have: ${[...new Set(capture.spans.map((s) => s.service))].join(', ')})`,
+    15_000,
+    () => (names.every((n) => capture.spans.some((s) => s.service === n)) ? true : undefined),
   );
 
   const expected = [
@@ -237,15 +279,21 @@ test('storefront requests give traces from every service, linked across processe
     }
     return edges;
   };
-  await until(`links ${expected.join(', ')} (have: ${[...links()].sort().join(', ')})`, 10_000, () =>
-    expected.every((e) => links().has(e)) ? true : undefined,
+  await until(
+    `links ${expected.join(', ')} (have: ${[...links()].sort().join(', ')})`,
+    10_000,
+    () => (expected.every((e) => links().has(e)) ? true : undefined),
   );
 
-  const rec = capture.spans.find((s) => s.service === 'recommendation' && s.name === 'get_product_list');
+  const rec = capture.spans.find(
+    (s) => s.service === 'recommendation' && s.name === 'get_product_list',
+  );
   assert.equal(rec?.attributes.get('app.recommendation.cache_enabled'), false);
   assert.equal(rec?.attributes.get('app.products.count'), 10);
   const placeOrder = capture.spans.find((s) => s.service === 'checkout' && s.kind === 2);
   assert.equal(placeOrder?.attributes.get('app.order.id'), order.orderId);
-  const http = capture.spans.find((s) => s.service === 'frontend' && s.kind === 2 && s.name === 'POST /api/checkout');
+  const http = capture.spans.find(
+    (s) => s.service === 'frontend' && s.kind === 2 && s.name === 'POST /api/checkout',
+  );
   assert.ok(http, 'frontend server span named after its route');
 });

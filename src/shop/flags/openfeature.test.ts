@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { flagsFilePath, startFileFlags, staticFlags } from './openfeature';
 
-function flagsDoc(values: Record<string, 'on' | 'off'>, numbers: Record<string, number> = {}): string {
+function flagsDoc(
+  values: Record<string, 'on' | 'off'>,
+  numbers: Record<string, number> = {},
+): string {
   const flags: Record<string, unknown> = {};
   for (const [name, dv] of Object.entries(values)) {
     flags[name] = { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: dv };
@@ -41,7 +44,10 @@ test('flagsFilePath: env wins, else the demo file in the package', () => {
 test('file flags: read, atomic rename picked up within 2 s, corrupt file keeps last good', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-flags-'));
   const file = path.join(dir, 'flags.json');
-  fs.writeFileSync(file, flagsDoc({ recommendationServiceCacheFailure: 'off' }, { imageSlowLoad: 0 }));
+  fs.writeFileSync(
+    file,
+    flagsDoc({ recommendationServiceCacheFailure: 'off' }, { imageSlowLoad: 0 }),
+  );
   const errors: string[] = [];
   const flags = await startFileFlags({
     file,
@@ -51,8 +57,14 @@ test('file flags: read, atomic rename picked up within 2 s, corrupt file keeps l
     assert.equal(await flags.bool('recommendationServiceCacheFailure', true), false);
     assert.equal(await flags.bool('noSuchFlag', true), true);
 
-    writeAtomically(file, flagsDoc({ recommendationServiceCacheFailure: 'on' }, { imageSlowLoad: 750 }));
-    const took = await until(async () => flags.bool('recommendationServiceCacheFailure', false), 2000);
+    writeAtomically(
+      file,
+      flagsDoc({ recommendationServiceCacheFailure: 'on' }, { imageSlowLoad: 750 }),
+    );
+    const took = await until(
+      async () => flags.bool('recommendationServiceCacheFailure', false),
+      2000,
+    );
     assert.ok(took < 2000);
     assert.equal(await flags.number('imageSlowLoad', 0), 750);
 

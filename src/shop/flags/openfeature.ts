@@ -12,7 +12,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FlagdProvider } from '@openfeature/flagd-provider';
-import { OpenFeature, type EvaluationContext, type Logger as OfLogger } from '@openfeature/server-sdk';
+import {
+  OpenFeature,
+  type EvaluationContext,
+  type Logger as OfLogger,
+} from '@openfeature/server-sdk';
 import { packageRoot } from '../telemetry/package';
 import { parseFlags } from './file';
 
@@ -49,7 +53,8 @@ const consoleLogger: FlagsLogger = {
 };
 
 function providerLogger(log: FlagsLogger): OfLogger {
-  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  const text = (args: unknown[]) =>
+    args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
   return {
     error: (...a: unknown[]) => log.error(`flagd provider: ${text(a)}`),
     warn: (...a: unknown[]) => log.warn(`flagd provider: ${text(a)}`),
@@ -92,7 +97,12 @@ export async function startFileFlags(
     await OpenFeature.setProviderAndWait(provider);
   } catch (err) {
     fs.unwatchFile(file);
-    throw new Error(`cannot load flags from ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `cannot load flags from ${file}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
   const client = OpenFeature.getClient();
   return {

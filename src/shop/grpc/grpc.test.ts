@@ -10,7 +10,8 @@ test('server and typed client: a unary round trip, errors keep their status code
       bindService('CurrencyService', {
         GetSupportedCurrencies: async () => ({ currencyCodes: ['EUR', 'USD'] }),
         Convert: async ({ from, toCode }) => {
-          if (toCode === 'XXX') throw new GrpcError(status.INVALID_ARGUMENT, 'unsupported currency code XXX');
+          if (toCode === 'XXX')
+            throw new GrpcError(status.INVALID_ARGUMENT, 'unsupported currency code XXX');
           if (toCode === 'BOOM') throw new Error('boom');
           return { currencyCode: toCode, units: from?.units ?? 0, nanos: 5 };
         },
@@ -22,14 +23,20 @@ test('server and typed client: a unary round trip, errors keep their status code
   try {
     assert.ok(server.port > 0);
     assert.deepEqual(await client.GetSupportedCurrencies({}), { currencyCodes: ['EUR', 'USD'] });
-    const m = await client.Convert({ from: { currencyCode: 'USD', units: 12, nanos: 0 }, toCode: 'EUR' });
+    const m = await client.Convert({
+      from: { currencyCode: 'USD', units: 12, nanos: 0 },
+      toCode: 'EUR',
+    });
     assert.deepEqual(m, { currencyCode: 'EUR', units: 12, nanos: 5 });
     await assert.rejects(client.Convert({ from: null, toCode: 'XXX' }), (e: ServiceError) => {
       assert.equal(e.code, status.INVALID_ARGUMENT);
       assert.match(e.details, /unsupported currency code XXX/);
       return true;
     });
-    await assert.rejects(client.Convert({ from: null, toCode: 'BOOM' }), (e: ServiceError) => e.code === status.INTERNAL);
+    await assert.rejects(
+      client.Convert({ from: null, toCode: 'BOOM' }),
+      (e: ServiceError) => e.code === status.INTERNAL,
+    );
   } finally {
     client.close();
     await server.close();
@@ -38,7 +45,11 @@ test('server and typed client: a unary round trip, errors keep their status code
 
 test('bindService refuses a service with a missing method', () => {
   assert.throws(
-    () => bindService('CartService', { AddItem: async () => ({}), GetCart: async () => ({ userId: '', items: [] }) } as never),
+    () =>
+      bindService('CartService', {
+        AddItem: async () => ({}),
+        GetCart: async () => ({ userId: '', items: [] }),
+      } as never),
     /CartService.EmptyCart has no handler/,
   );
 });

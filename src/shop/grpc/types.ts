@@ -88,7 +88,10 @@ export interface DemoRpcs {
     Convert: [{ from: Money | null; toCode: string }, Money];
   };
   PaymentService: {
-    Charge: [{ amount: Money | null; creditCard: CreditCardInfo | null }, { transactionId: string }];
+    Charge: [
+      { amount: Money | null; creditCard: CreditCardInfo | null },
+      { transactionId: string },
+    ];
   };
   EmailService: {
     SendOrderConfirmation: [{ email: string; order: OrderResult | null }, Empty];

@@ -25,15 +25,26 @@ export const DEFAULT_GRPC_ENDPOINT = 'http://127.0.0.1:4317';
 const set = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
 
 export function protocolFor(signal: Signal, env: NodeJS.ProcessEnv): OtlpProtocol {
-  const raw = env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`] ?? env['OTEL_EXPORTER_OTLP_PROTOCOL'];
+  const raw =
+    env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`] ??
+    env['OTEL_EXPORTER_OTLP_PROTOCOL'];
   const p = set(raw) ? raw.trim() : 'http/protobuf';
   if (p === 'http/protobuf' || p === 'http/json' || p === 'grpc') return p;
-  throw new Error(`OTLP protocol '${p}' for ${signal} is not supported (use http/protobuf, http/json or grpc)`);
+  throw new Error(
+    `OTLP protocol '${p}' for ${signal} is not supported (use http/protobuf, http/json or grpc)`,
+  );
 }
 
 /** The exporter `url` to pass, or undefined when the environment names one. */
-export function defaultUrl(signal: Signal, protocol: OtlpProtocol, env: NodeJS.ProcessEnv): string | undefined {
-  if (set(env['OTEL_EXPORTER_OTLP_ENDPOINT']) || set(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`])) {
+export function defaultUrl(
+  signal: Signal,
+  protocol: OtlpProtocol,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  if (
+    set(env['OTEL_EXPORTER_OTLP_ENDPOINT']) ||
+    set(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`])
+  ) {
     return undefined;
   }
   return protocol === 'grpc' ? DEFAULT_GRPC_ENDPOINT : `${DEFAULT_HTTP_ENDPOINT}/v1/${signal}`;
@@ -42,7 +53,13 @@ export function defaultUrl(signal: Signal, protocol: OtlpProtocol, env: NodeJS.P
 /** False when OTEL_{TRACES,METRICS,LOGS}_EXPORTER says none. */
 export function signalEnabled(signal: Signal, env: NodeJS.ProcessEnv): boolean {
   const v = env[`OTEL_${signal.toUpperCase()}_EXPORTER`];
-  return !set(v) || !v.split(',').map((s) => s.trim()).includes('none');
+  return (
+    !set(v) ||
+    !v
+      .split(',')
+      .map((s) => s.trim())
+      .includes('none')
+  );
 }
 
 const cfg = (url: string | undefined) => (url === undefined ? {} : { url });
@@ -50,13 +67,21 @@ const cfg = (url: string | undefined) => (url === undefined ? {} : { url });
 export function traceExporter(env: NodeJS.ProcessEnv): SpanExporter {
   const p = protocolFor('traces', env);
   const c = cfg(defaultUrl('traces', p, env));
-  return p === 'grpc' ? new GrpcTraces(c) : p === 'http/json' ? new JsonTraces(c) : new ProtoTraces(c);
+  return p === 'grpc'
+    ? new GrpcTraces(c)
+    : p === 'http/json'
+      ? new JsonTraces(c)
+      : new ProtoTraces(c);
 }
 
 export function metricExporter(env: NodeJS.ProcessEnv): PushMetricExporter {
   const p = protocolFor('metrics', env);
   const c = cfg(defaultUrl('metrics', p, env));
-  return p === 'grpc' ? new GrpcMetrics(c) : p === 'http/json' ? new JsonMetrics(c) : new ProtoMetrics(c);
+  return p === 'grpc'
+    ? new GrpcMetrics(c)
+    : p === 'http/json'
+      ? new JsonMetrics(c)
+      : new ProtoMetrics(c);
 }
 
 export function logExporter(env: NodeJS.ProcessEnv): LogRecordExporter {

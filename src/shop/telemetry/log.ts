@@ -30,10 +30,15 @@ function render(attributes: LogAttributes | undefined): string {
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
-export function createLogger(scope: string, print: (line: string) => void = (l) => console.log(l)): Logger {
+export function createLogger(
+  scope: string,
+  print: (line: string) => void = (l) => console.log(l),
+): Logger {
   const otel = logs.getLogger(scope);
   const emit = (level: keyof typeof LEVELS, message: string, attributes?: LogAttributes) => {
-    print(`${new Date().toISOString()} ${level.toUpperCase()} [${scope}] ${message}${render(attributes)}`);
+    print(
+      `${new Date().toISOString()} ${level.toUpperCase()} [${scope}] ${message}${render(attributes)}`,
+    );
     otel.emit({
       severityNumber: LEVELS[level],
       severityText: level.toUpperCase(),

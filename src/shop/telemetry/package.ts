@@ -10,7 +10,10 @@ export function packageRoot(): string {
   if (root !== undefined) return root;
   let dir = __dirname;
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'proto', 'demo.proto'))) {
+    if (
+      fs.existsSync(path.join(dir, 'package.json')) &&
+      fs.existsSync(path.join(dir, 'proto', 'demo.proto'))
+    ) {
       root = dir;
       return dir;
     }
@@ -23,8 +26,15 @@ export function packageRoot(): string {
 /** otel-lab's version, reported as `service.version`. */
 export function packageVersion(): string {
   try {
-    const pkg: unknown = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
-    if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') {
+    const pkg: unknown = JSON.parse(
+      fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'),
+    );
+    if (
+      typeof pkg === 'object' &&
+      pkg !== null &&
+      'version' in pkg &&
+      typeof pkg.version === 'string'
+    ) {
       return pkg.version;
     }
   } catch {

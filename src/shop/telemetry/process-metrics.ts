@@ -31,7 +31,8 @@ function sample(): CpuSample {
 }
 
 export function registerProcessMetrics(meter: Meter): void {
-  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const cpus =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   let last = sample();
 
   meter
@@ -65,5 +66,4 @@ export function registerProcessMetrics(meter: Meter): void {
       description: 'The amount of physical memory in use (RSS).',
     })
     .addCallback((r) => r.observe(process.memoryUsage.rss()));
-
 }

@@ -14,7 +14,12 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
-import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import {
+  detectResources,
+  envDetector,
+  resourceFromAttributes,
+  type Resource,
+} from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -44,8 +49,14 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 }
 
 /** service.* attributes win over OTEL_RESOURCE_ATTRIBUTES; other env attributes are kept. */
-export function serviceResource(serviceName: string, instanceId: string, env: NodeJS.ProcessEnv): Resource {
-  const fromEnv = env['OTEL_RESOURCE_ATTRIBUTES'] ? detectResources({ detectors: [envDetector] }) : undefined;
+export function serviceResource(
+  serviceName: string,
+  instanceId: string,
+  env: NodeJS.ProcessEnv,
+): Resource {
+  const fromEnv = env['OTEL_RESOURCE_ATTRIBUTES']
+    ? detectResources({ detectors: [envDetector] })
+    : undefined;
   const ours = resourceFromAttributes({
     'service.name': serviceName,
     'service.version': packageVersion(),
@@ -55,14 +66,20 @@ export function serviceResource(serviceName: string, instanceId: string, env: No
   return fromEnv ? fromEnv.merge(ours) : ours;
 }
 
-export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): Telemetry {
-  if (env['OTEL_LOG_LEVEL']?.toLowerCase() === 'debug') diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
+export function startTelemetry(
+  serviceName: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Telemetry {
+  if (env['OTEL_LOG_LEVEL']?.toLowerCase() === 'debug')
+    diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
   const instanceId = randomUUID();
   const resource = serviceResource(serviceName, instanceId, env);
 
   const tracerProvider = new NodeTracerProvider({
     resource,
-    spanProcessors: signalEnabled('traces', env) ? [new BatchSpanProcessor(traceExporter(env))] : [],
+    spanProcessors: signalEnabled('traces', env)
+      ? [new BatchSpanProcessor(traceExporter(env))]
+      : [],
   });
   // Registers the AsyncLocalStorage context manager and the W3C trace-context
   // and baggage propagators.
@@ -86,14 +103,20 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
 
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: signalEnabled('logs', env) ? [new BatchLogRecordProcessor({ exporter: logExporter(env) })] : [],
+    processors: signalEnabled('logs', env)
+      ? [new BatchLogRecordProcessor({ exporter: logExporter(env) })]
+      : [],
   });
   logs.setGlobalLoggerProvider(loggerProvider);
 
   const unregister = registerInstrumentations({
     tracerProvider,
     meterProvider,
-    instrumentations: [new HttpInstrumentation(), new GrpcInstrumentation(), new RuntimeNodeInstrumentation()],
+    instrumentations: [
+      new HttpInstrumentation(),
+      new GrpcInstrumentation(),
+      new RuntimeNodeInstrumentation(),
+    ],
   });
   registerProcessMetrics(metrics.getMeter('otel-lab.process'));
 
@@ -103,7 +126,11 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     resource,
     shutdown: async () => {
       unregister();
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]);
+      await Promise.allSettled([
+        tracerProvider.shutdown(),
+        meterProvider.shutdown(),
+        loggerProvider.shutdown(),
+      ]);
     },
   };
 }

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MeterProvider, PeriodicExportingMetricReader, InMemoryMetricExporter, AggregationTemporality } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  InMemoryMetricExporter,
+  AggregationTemporality,
+} from '@opentelemetry/sdk-metrics';
 import { defaultUrl, protocolFor, signalEnabled } from './exporters';
 import { createLogger } from './log';
 import { packageVersion } from './package';
@@ -11,23 +16,37 @@ test('protocol: per-signal beats generic, default http/protobuf, unknown refused
   assert.equal(protocolFor('traces', {}), 'http/protobuf');
   assert.equal(protocolFor('metrics', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }), 'grpc');
   assert.equal(
-    protocolFor('logs', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json' }),
+    protocolFor('logs', {
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json',
+    }),
     'http/json',
   );
-  assert.throws(() => protocolFor('traces', { OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }), /'thrift' for traces is not supported/);
+  assert.throws(
+    () => protocolFor('traces', { OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }),
+    /'thrift' for traces is not supported/,
+  );
 });
 
 test('endpoint: lab backend on loopback unless the environment names one', () => {
   assert.equal(defaultUrl('traces', 'http/protobuf', {}), 'http://127.0.0.1:4318/v1/traces');
   assert.equal(defaultUrl('metrics', 'grpc', {}), 'http://127.0.0.1:4317');
-  assert.equal(defaultUrl('logs', 'http/json', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' }), undefined);
-  assert.equal(defaultUrl('logs', 'http/json', { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://x/v1/logs' }), undefined);
+  assert.equal(
+    defaultUrl('logs', 'http/json', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' }),
+    undefined,
+  );
+  assert.equal(
+    defaultUrl('logs', 'http/json', { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://x/v1/logs' }),
+    undefined,
+  );
   assert.equal(signalEnabled('logs', { OTEL_LOGS_EXPORTER: 'none' }), false);
   assert.equal(signalEnabled('logs', { OTEL_LOGS_EXPORTER: 'otlp' }), true);
 });
 
 test('resource: service identity wins over OTEL_RESOURCE_ATTRIBUTES', () => {
-  const r = serviceResource('cart', 'id-1', { OTEL_RESOURCE_ATTRIBUTES: 'service.name=evil,deployment.environment=lab' });
+  const r = serviceResource('cart', 'id-1', {
+    OTEL_RESOURCE_ATTRIBUTES: 'service.name=evil,deployment.environment=lab',
+  });
   assert.equal(r.attributes['service.name'], 'cart');
   assert.equal(r.attributes['service.instance.id'], 'id-1');
   assert.equal(r.attributes['service.namespace'], SERVICE_NAMESPACE);
@@ -36,10 +55,17 @@ test('resource: service identity wins over OTEL_RESOURCE_ATTRIBUTES', () => {
 });
 
 test('cpu utilization: CPU time over wall time and CPUs', () => {
-  const u = cpuUtilization({ user: 0, system: 0, at: 0 }, { user: 500_000, system: 100_000, at: 1000 }, 2);
+  const u = cpuUtilization(
+    { user: 0, system: 0, at: 0 },
+    { user: 500_000, system: 100_000, at: 1000 },
+    2,
+  );
   assert.equal(u.user, 0.25);
   assert.equal(u.system, 0.05);
-  assert.deepEqual(cpuUtilization({ user: 0, system: 0, at: 5 }, { user: 9, system: 9, at: 5 }, 1), { user: 0, system: 0 });
+  assert.deepEqual(
+    cpuUtilization({ user: 0, system: 0, at: 5 }, { user: 9, system: 9, at: 5 }, 1),
+    { user: 0, system: 0 },
+  );
 });
 
 test('process metrics use the semantic-convention names', async () => {
@@ -48,8 +74,14 @@ test('process metrics use the semantic-convention names', async () => {
   const provider = new MeterProvider({ readers: [reader] });
   registerProcessMetrics(provider.getMeter('t'));
   await reader.forceFlush();
-  const names = exporter.getMetrics().flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)));
-  assert.deepEqual(names.sort(), ['process.cpu.time', 'process.cpu.utilization', 'process.memory.usage']);
+  const names = exporter
+    .getMetrics()
+    .flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)));
+  assert.deepEqual(names.sort(), [
+    'process.cpu.time',
+    'process.cpu.utilization',
+    'process.memory.usage',
+  ]);
   await provider.shutdown();
 });
 

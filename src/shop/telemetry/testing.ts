@@ -1,7 +1,11 @@
 // Test helper: a global tracer provider writing to an InMemorySpanExporter,
 // with the AsyncLocalStorage context manager so active spans follow awaits.
 import { trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import {
+  InMemorySpanExporter,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
 
 let exporter: InMemorySpanExporter | undefined;
 
@@ -9,7 +13,9 @@ let exporter: InMemorySpanExporter | undefined;
 export function memorySpans(): InMemorySpanExporter {
   if (!exporter) {
     exporter = new InMemorySpanExporter();
-    const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const provider = new NodeTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
     provider.register();
   }
   exporter.reset();

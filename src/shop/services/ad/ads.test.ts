@@ -18,7 +18,10 @@ test('targeted ads by category; unknown or no keys give random ads', async () =>
 test('adServiceFailure: the call fails when the 1-in-10 draw hits', async () => {
   let r = 0.05;
   const h = adHandlers({ flags: staticFlags({ adServiceFailure: true }), random: () => r });
-  await assert.rejects(h.GetAds({ contextKeys: ['travel'] }), (e: GrpcError) => e.code === status.UNAVAILABLE);
+  await assert.rejects(
+    h.GetAds({ contextKeys: ['travel'] }),
+    (e: GrpcError) => e.code === status.UNAVAILABLE,
+  );
   r = 0.5;
   assert.equal((await h.GetAds({ contextKeys: ['travel'] })).ads.length, 1);
   const off = adHandlers({ flags: staticFlags(), random: () => 0.05 });

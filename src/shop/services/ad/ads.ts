@@ -14,7 +14,10 @@ import { CpuLoad } from './cpu-load';
 export const MAX_ADS_TO_SERVE = 2;
 export const MAX_CONTEXT_KEYS = 20;
 
-const ad = (productId: string, text: string): Ad => ({ redirectUrl: `/product/${productId}`, text });
+const ad = (productId: string, text: string): Ad => ({
+  redirectUrl: `/product/${productId}`,
+  text,
+});
 
 export const ADS_BY_CATEGORY: ReadonlyMap<string, readonly Ad[]> = new Map([
   ['binoculars', [ad('2ZYFJ3GM2N', 'Roof Binoculars: half price this week.')]],
@@ -28,7 +31,15 @@ export const ADS_BY_CATEGORY: ReadonlyMap<string, readonly Ad[]> = new Map([
     ],
   ],
   ['assembly', [ad('9SIQT8TOJO', 'Optical tube assembly: 10% off.')]],
-  ['travel', [ad('1YMWWN1N4O', 'Travel refractor kit: bring a friend, the second kit is free.')]],
+  [
+    'travel',
+    [
+      ad(
+        '1YMWWN1N4O',
+        'Travel refractor kit: bring a friend, the second kit is free.',
+      ),
+    ],
+  ],
 ]);
 
 const ALL_ADS: readonly Ad[] = [...ADS_BY_CATEGORY.values()].flat();
@@ -80,7 +91,8 @@ export function adHandlers(deps: AdDeps): Handlers<'AdService'> {
       const span = trace.getActiveSpan();
       const sessionId = propagation.getBaggage(context.active())?.getEntry('session.id')?.value;
       if (sessionId !== undefined) span?.setAttribute('session.id', sessionId.slice(0, 64));
-      const evalContext: EvaluationContext = sessionId !== undefined ? { targetingKey: sessionId } : {};
+      const evalContext: EvaluationContext =
+        sessionId !== undefined ? { targetingKey: sessionId } : {};
       cpu.execute(await deps.flags.bool('adServiceHighCpu', false, evalContext));
 
       const keys = contextKeys.slice(0, MAX_CONTEXT_KEYS).map((k) => k.slice(0, 64));
@@ -103,7 +115,10 @@ export function adHandlers(deps: AdDeps): Handlers<'AdService'> {
       span?.setAttribute('app.ads.count', ads.length);
       span?.setAttribute('app.ads.ad_request_type', requestType);
       span?.setAttribute('app.ads.ad_response_type', responseType);
-      counter.add(1, { 'app.ads.ad_request_type': requestType, 'app.ads.ad_response_type': responseType });
+      counter.add(1, {
+        'app.ads.ad_request_type': requestType,
+        'app.ads.ad_response_type': responseType,
+      });
 
       // Upstream's flag targets 10% of evaluations (fractional); ours is a plain
       // boolean, so the 1-in-10 draw happens here.
@@ -123,7 +138,9 @@ export function adHandlers(deps: AdDeps): Handlers<'AdService'> {
 /** global.gc when node runs with --expose-gc. */
 export function exposedGc(): (() => void) | undefined {
   const g: unknown = Reflect.get(globalThis, 'gc');
-  return typeof g === 'function' ? () => void Reflect.apply(g, globalThis, [{ type: 'major' }]) : undefined;
+  return typeof g === 'function'
+    ? () => void Reflect.apply(g, globalThis, [{ type: 'major' }])
+    : undefined;
 }
 
 export function adService(deps: AdDeps): ServiceBinding {

@@ -27,7 +27,10 @@ test('bad input is INVALID_ARGUMENT', async () => {
   const bad = (e: GrpcError) => e.code === status.INVALID_ARGUMENT;
   await assert.rejects(h.AddItem({ userId: '', item: { productId: 'A', quantity: 1 } }), bad);
   await assert.rejects(h.AddItem({ userId: 'u', item: { productId: 'A', quantity: 0 } }), bad);
-  await assert.rejects(h.AddItem({ userId: 'u', item: { productId: 'A', quantity: MAX_QUANTITY + 1 } }), bad);
+  await assert.rejects(
+    h.AddItem({ userId: 'u', item: { productId: 'A', quantity: MAX_QUANTITY + 1 } }),
+    bad,
+  );
   await assert.rejects(h.GetCart({ userId: 'x'.repeat(200) }), bad);
 });
 
@@ -35,6 +38,9 @@ test('cartServiceFailure: EmptyCart fails, the cart is kept', async () => {
   const flags = staticFlags({ cartServiceFailure: true });
   const h = cartHandlers(flags);
   await h.AddItem({ userId: 'u', item: { productId: 'A', quantity: 1 } });
-  await assert.rejects(h.EmptyCart({ userId: 'u' }), (e: GrpcError) => e.code === status.FAILED_PRECONDITION);
+  await assert.rejects(
+    h.EmptyCart({ userId: 'u' }),
+    (e: GrpcError) => e.code === status.FAILED_PRECONDITION,
+  );
   assert.equal((await h.GetCart({ userId: 'u' })).items.length, 1);
 });

@@ -16,7 +16,8 @@ export function cartHandlers(flags: FlagSource): Handlers<'CartService'> & { siz
   const carts = new Map<string, Map<string, number>>();
   const checkUser = (userId: string) => {
     if (!userId) throw new GrpcError(status.INVALID_ARGUMENT, 'user_id is required');
-    if (userId.length > 128) throw new GrpcError(status.INVALID_ARGUMENT, 'user_id is longer than 128 characters');
+    if (userId.length > 128)
+      throw new GrpcError(status.INVALID_ARGUMENT, 'user_id is longer than 128 characters');
     trace.getActiveSpan()?.setAttribute('app.user.id', userId);
   };
   return {
@@ -24,7 +25,10 @@ export function cartHandlers(flags: FlagSource): Handlers<'CartService'> & { siz
     AddItem: async ({ userId, item }) => {
       checkUser(userId);
       if (!item?.productId || item.productId.length > 64) {
-        throw new GrpcError(status.INVALID_ARGUMENT, 'item.product_id is required (at most 64 characters)');
+        throw new GrpcError(
+          status.INVALID_ARGUMENT,
+          'item.product_id is required (at most 64 characters)',
+        );
       }
       if (!Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > MAX_QUANTITY) {
         throw new GrpcError(status.INVALID_ARGUMENT, `item.quantity must be 1-${MAX_QUANTITY}`);
@@ -43,7 +47,10 @@ export function cartHandlers(flags: FlagSource): Handlers<'CartService'> & { siz
       }
       const had = cart.get(item.productId) ?? 0;
       if (had === 0 && cart.size >= MAX_ITEMS_PER_CART) {
-        throw new GrpcError(status.RESOURCE_EXHAUSTED, `a cart holds at most ${MAX_ITEMS_PER_CART} products`);
+        throw new GrpcError(
+          status.RESOURCE_EXHAUSTED,
+          `a cart holds at most ${MAX_ITEMS_PER_CART} products`,
+        );
       }
       cart.set(item.productId, Math.min(MAX_QUANTITY, had + item.quantity));
       return {};
@@ -59,7 +66,10 @@ export function cartHandlers(flags: FlagSource): Handlers<'CartService'> & { siz
     EmptyCart: async ({ userId }) => {
       checkUser(userId);
       if (await flags.bool('cartServiceFailure', false)) {
-        throw new GrpcError(status.FAILED_PRECONDITION, "Can't access cart storage. (cartServiceFailure flag)");
+        throw new GrpcError(
+          status.FAILED_PRECONDITION,
+          "Can't access cart storage. (cartServiceFailure flag)",
+        );
       }
       carts.delete(userId);
       return {};

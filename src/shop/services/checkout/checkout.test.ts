@@ -12,7 +12,13 @@ import { asClient } from '../shared/testing';
 import { shippingHandlers } from '../shipping/shipping';
 import { BAD_PAYMENT_ADDRESS, checkoutHandlers, type CheckoutDeps } from './checkout';
 
-const address = { streetAddress: '1600 Amphitheatre Parkway', city: 'Mountain View', state: 'CA', country: 'US', zipCode: '94043' };
+const address = {
+  streetAddress: '1600 Amphitheatre Parkway',
+  city: 'Mountain View',
+  state: 'CA',
+  country: 'US',
+  zipCode: '94043',
+};
 const creditCard = {
   creditCardNumber: '4432-8015-6152-0454',
   creditCardCvv: 672,
@@ -36,7 +42,10 @@ function shop(values: Record<string, boolean | number> = {}) {
       badAddresses.push(a);
       return asClient({
         Charge: async () => {
-          throw Object.assign(new Error(`14 UNAVAILABLE: Name resolution failed for target dns:${a}`), { code: status.UNAVAILABLE });
+          throw Object.assign(
+            new Error(`14 UNAVAILABLE: Name resolution failed for target dns:${a}`),
+            { code: status.UNAVAILABLE },
+          );
         },
       });
     },
@@ -49,14 +58,22 @@ test('PlaceOrder: prices in the user currency, shipping added, card charged, car
   const s = shop();
   await s.cart.AddItem({ userId: 'u', item: { productId: 'OLJCESPC7Z', quantity: 2 } });
   await s.cart.AddItem({ userId: 'u', item: { productId: '66VCHSJNUP', quantity: 1 } });
-  const { order } = await s.checkout.PlaceOrder({ userId: 'u', userCurrency: 'EUR', address, email: 'a@b.c', creditCard });
+  const { order } = await s.checkout.PlaceOrder({
+    userId: 'u',
+    userCurrency: 'EUR',
+    address,
+    email: 'a@b.c',
+    creditCard,
+  });
   assert.match(order.orderId, /^[0-9a-f-]{36}$/);
   assert.match(order.shippingTrackingId, /^[0-9a-f-]{36}$/);
   assert.equal(order.items.length, 2);
   assert.ok(order.items.every((i) => i.cost.currencyCode === 'EUR'));
   // 3 items at 40.0 USD each, in EUR
   assert.equal(order.shippingCost.currencyCode, 'EUR');
-  assert.ok(Math.abs(order.shippingCost.units + order.shippingCost.nanos / 1e9 - 120 / 1.1305) < 1e-6);
+  assert.ok(
+    Math.abs(order.shippingCost.units + order.shippingCost.nanos / 1e9 - 120 / 1.1305) < 1e-6,
+  );
   assert.deepEqual((await s.cart.GetCart({ userId: 'u' })).items, []);
 });
 
@@ -64,15 +81,29 @@ test('paymentServiceFailure and paymentServiceUnreachable fail the order; the ca
   const failing = shop({ paymentServiceFailure: true });
   await failing.cart.AddItem({ userId: 'u', item: { productId: 'OLJCESPC7Z', quantity: 1 } });
   await assert.rejects(
-    failing.checkout.PlaceOrder({ userId: 'u', userCurrency: 'USD', address, email: 'a@b.c', creditCard }),
-    (e: GrpcError) => e.code === status.INTERNAL && /failed to charge card.*PaymentService Fail Feature Flag Enabled/.test(e.message),
+    failing.checkout.PlaceOrder({
+      userId: 'u',
+      userCurrency: 'USD',
+      address,
+      email: 'a@b.c',
+      creditCard,
+    }),
+    (e: GrpcError) =>
+      e.code === status.INTERNAL &&
+      /failed to charge card.*PaymentService Fail Feature Flag Enabled/.test(e.message),
   );
   assert.equal((await failing.cart.GetCart({ userId: 'u' })).items.length, 1);
 
   const unreachable = shop({ paymentServiceUnreachable: true });
   await unreachable.cart.AddItem({ userId: 'u', item: { productId: 'OLJCESPC7Z', quantity: 1 } });
   await assert.rejects(
-    unreachable.checkout.PlaceOrder({ userId: 'u', userCurrency: 'USD', address, email: 'a@b.c', creditCard }),
+    unreachable.checkout.PlaceOrder({
+      userId: 'u',
+      userCurrency: 'USD',
+      address,
+      email: 'a@b.c',
+      creditCard,
+    }),
     /failed to charge card.*UNAVAILABLE/,
   );
   assert.deepEqual(unreachable.badAddresses, [BAD_PAYMENT_ADDRESS]);
@@ -81,7 +112,13 @@ test('paymentServiceFailure and paymentServiceUnreachable fail the order; the ca
 test('cartServiceFailure: EmptyCart fails but the order goes through, as upstream ignores it', async () => {
   const s = shop({ cartServiceFailure: true });
   await s.cart.AddItem({ userId: 'u', item: { productId: 'OLJCESPC7Z', quantity: 1 } });
-  const { order } = await s.checkout.PlaceOrder({ userId: 'u', userCurrency: 'USD', address, email: 'a@b.c', creditCard });
+  const { order } = await s.checkout.PlaceOrder({
+    userId: 'u',
+    userCurrency: 'USD',
+    address,
+    email: 'a@b.c',
+    creditCard,
+  });
   assert.equal(order.items.length, 1);
   assert.equal((await s.cart.GetCart({ userId: 'u' })).items.length, 1);
 });
@@ -90,11 +127,23 @@ test('productCatalogFailure fails the order while preparing it; missing fields a
   const s = shop({ productCatalogFailure: true });
   await s.cart.AddItem({ userId: 'u', item: { productId: 'OLJCESPC7Z', quantity: 1 } });
   await assert.rejects(
-    s.checkout.PlaceOrder({ userId: 'u', userCurrency: 'USD', address, email: 'a@b.c', creditCard }),
+    s.checkout.PlaceOrder({
+      userId: 'u',
+      userCurrency: 'USD',
+      address,
+      email: 'a@b.c',
+      creditCard,
+    }),
     (e: ServiceError) => e.code === status.INTERNAL && /failed to prepare order/.test(e.message),
   );
   await assert.rejects(
-    s.checkout.PlaceOrder({ userId: 'u', userCurrency: 'USD', address: null, email: 'a@b.c', creditCard }),
+    s.checkout.PlaceOrder({
+      userId: 'u',
+      userCurrency: 'USD',
+      address: null,
+      email: 'a@b.c',
+      creditCard,
+    }),
     (e: GrpcError) => e instanceof GrpcError && e.code === status.INVALID_ARGUMENT,
   );
 });

@@ -41,7 +41,9 @@ export function checkoutHandlers(deps: CheckoutDeps): Handlers<'CheckoutService'
       const userCurrency = req.userCurrency || 'USD';
       span?.setAttribute('app.user.id', req.userId);
       span?.setAttribute('app.user.currency', userCurrency);
-      deps.log?.info(`[PlaceOrder] user_id=${JSON.stringify(req.userId)} user_currency=${JSON.stringify(userCurrency)}`);
+      deps.log?.info(
+        `[PlaceOrder] user_id=${JSON.stringify(req.userId)} user_currency=${JSON.stringify(userCurrency)}`,
+      );
       if (!req.userId) throw new GrpcError(status.INVALID_ARGUMENT, 'user_id is required');
       if (!req.address) throw new GrpcError(status.INVALID_ARGUMENT, 'address is required');
       if (!req.creditCard) throw new GrpcError(status.INVALID_ARGUMENT, 'credit_card is required');
@@ -55,7 +57,10 @@ export function checkoutHandlers(deps: CheckoutDeps): Handlers<'CheckoutService'
         orderItems = await Promise.all(
           cartItems.map(async (item) => {
             const product = await deps.catalog.GetProduct({ id: item.productId });
-            const cost = await deps.currency.Convert({ from: product.priceUsd, toCode: userCurrency });
+            const cost = await deps.currency.Convert({
+              from: product.priceUsd,
+              toCode: userCurrency,
+            });
             return { item, cost };
           }),
         );
@@ -68,14 +73,16 @@ export function checkoutHandlers(deps: CheckoutDeps): Handlers<'CheckoutService'
 
       let total: Money = { currencyCode: userCurrency, units: 0, nanos: 0 };
       total = sumMoney(total, shippingCost);
-      for (const it of orderItems) total = sumMoney(total, multiplyMoney(it.cost, it.item.quantity));
+      for (const it of orderItems)
+        total = sumMoney(total, multiplyMoney(it.cost, it.item.quantity));
 
       let transactionId: string;
       try {
         const unreachable = await deps.flags.bool('paymentServiceUnreachable', false);
         const payment = unreachable ? deps.paymentAt(BAD_PAYMENT_ADDRESS) : deps.payment;
         try {
-          transactionId = (await payment.Charge({ amount: total, creditCard: req.creditCard })).transactionId;
+          transactionId = (await payment.Charge({ amount: total, creditCard: req.creditCard }))
+            .transactionId;
         } finally {
           if (unreachable) payment.close();
         }
@@ -87,7 +94,8 @@ export function checkoutHandlers(deps: CheckoutDeps): Handlers<'CheckoutService'
 
       let trackingId: string;
       try {
-        trackingId = (await deps.shipping.ShipOrder({ address: req.address, items: cartItems })).trackingId;
+        trackingId = (await deps.shipping.ShipOrder({ address: req.address, items: cartItems }))
+          .trackingId;
       } catch (err) {
         return fail(status.UNAVAILABLE, 'shipping error', err);
       }
@@ -96,7 +104,9 @@ export function checkoutHandlers(deps: CheckoutDeps): Handlers<'CheckoutService'
       try {
         await deps.cart.EmptyCart({ userId: req.userId });
       } catch (err) {
-        deps.log?.warn(`failed to empty the cart of ${JSON.stringify(req.userId)}: ${message(err)}`);
+        deps.log?.warn(
+          `failed to empty the cart of ${JSON.stringify(req.userId)}: ${message(err)}`,
+        );
       }
 
       const order = {
@@ -117,7 +127,9 @@ export function checkoutHandlers(deps: CheckoutDeps): Handlers<'CheckoutService'
         await deps.email.SendOrderConfirmation({ email: req.email, order });
         deps.log?.info(`order confirmation email sent to ${JSON.stringify(req.email)}`);
       } catch (err) {
-        deps.log?.warn(`failed to send order confirmation to ${JSON.stringify(req.email)}: ${message(err)}`);
+        deps.log?.warn(
+          `failed to send order confirmation to ${JSON.stringify(req.email)}: ${message(err)}`,
+        );
       }
       return { order };
     },

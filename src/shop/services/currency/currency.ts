@@ -7,17 +7,48 @@ import type { Money } from '../../grpc/types';
 import { isValidMoney, moneyFromNumber, moneyToNumber } from '../shared/money';
 
 export const EUR_RATES: Readonly<Record<string, number>> = {
-  EUR: 1.0, USD: 1.1305, JPY: 126.4, BGN: 1.9558, CZK: 25.592, DKK: 7.4609, GBP: 0.8597,
-  HUF: 315.51, PLN: 4.2996, RON: 4.7463, SEK: 10.5375, CHF: 1.136, ISK: 136.8, NOK: 9.804,
-  HRK: 7.421, RUB: 74.4208, TRY: 6.1247, AUD: 1.6072, BRL: 4.2682, CAD: 1.5128, CNY: 7.5857,
-  HKD: 8.8743, IDR: 15999.4, ILS: 4.0875, INR: 79.432, KRW: 1275.05, MXN: 21.7999, MYR: 4.6289,
-  NZD: 1.6679, PHP: 59.083, SGD: 1.5349, THB: 36.012, ZAR: 16.0583,
+  EUR: 1.0,
+  USD: 1.1305,
+  JPY: 126.4,
+  BGN: 1.9558,
+  CZK: 25.592,
+  DKK: 7.4609,
+  GBP: 0.8597,
+  HUF: 315.51,
+  PLN: 4.2996,
+  RON: 4.7463,
+  SEK: 10.5375,
+  CHF: 1.136,
+  ISK: 136.8,
+  NOK: 9.804,
+  HRK: 7.421,
+  RUB: 74.4208,
+  TRY: 6.1247,
+  AUD: 1.6072,
+  BRL: 4.2682,
+  CAD: 1.5128,
+  CNY: 7.5857,
+  HKD: 8.8743,
+  IDR: 15999.4,
+  ILS: 4.0875,
+  INR: 79.432,
+  KRW: 1275.05,
+  MXN: 21.7999,
+  MYR: 4.6289,
+  NZD: 1.6679,
+  PHP: 59.083,
+  SGD: 1.5349,
+  THB: 36.012,
+  ZAR: 16.0583,
 };
 
 function rate(code: string): number {
   const r = Object.hasOwn(EUR_RATES, code) ? EUR_RATES[code] : undefined;
   if (r === undefined) {
-    throw new GrpcError(status.INVALID_ARGUMENT, `unsupported currency code '${code.slice(0, 16)}'`);
+    throw new GrpcError(
+      status.INVALID_ARGUMENT,
+      `unsupported currency code '${code.slice(0, 16)}'`,
+    );
   }
   return r;
 }
@@ -39,7 +70,8 @@ export function currencyHandlers(): Handlers<'CurrencyService'> {
     },
     Convert: async ({ from, toCode }) => {
       const span = trace.getActiveSpan();
-      if (!isValidMoney(from)) throw new GrpcError(status.INVALID_ARGUMENT, 'from: invalid money amount');
+      if (!isValidMoney(from))
+        throw new GrpcError(status.INVALID_ARGUMENT, 'from: invalid money amount');
       const result = convert(from, toCode);
       span?.setAttribute('app.currency.conversion.from', from.currencyCode);
       span?.setAttribute('app.currency.conversion.to', toCode);

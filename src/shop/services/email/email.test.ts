@@ -32,6 +32,9 @@ test('emailMemoryLeak: mails pile up, padded by the multiplier', async () => {
 
 test('missing order or email is refused', async () => {
   const h = emailHandlers(staticFlags());
-  await assert.rejects(h.SendOrderConfirmation({ email: 'a@b.c', order: null }), /order is required/);
+  await assert.rejects(
+    h.SendOrderConfirmation({ email: 'a@b.c', order: null }),
+    /order is required/,
+  );
   await assert.rejects(h.SendOrderConfirmation({ email: '', order }), /email is required/);
 });

@@ -20,7 +20,8 @@ export function confirmationBody(order: OrderResult): string {
     `Shipping cost: ${moneyToNumber(order.shippingCost).toFixed(2)} ${order.shippingCost.currencyCode}`,
     'Items:',
     ...order.items.map(
-      (i) => `  ${i.item.quantity} x ${i.item.productId}: ${moneyToNumber(i.cost).toFixed(2)} ${i.cost.currencyCode}`,
+      (i) =>
+        `  ${i.item.quantity} x ${i.item.productId}: ${moneyToNumber(i.cost).toFixed(2)} ${i.cost.currencyCode}`,
     ),
   ];
   return lines.join('\n');
@@ -30,7 +31,11 @@ export interface Mailer {
   readonly deliveries: string[];
 }
 
-export function emailHandlers(flags: FlagSource, log?: Logger, mailer: Mailer = { deliveries: [] }): Handlers<'EmailService'> {
+export function emailHandlers(
+  flags: FlagSource,
+  log?: Logger,
+  mailer: Mailer = { deliveries: [] },
+): Handlers<'EmailService'> {
   const tracer = trace.getTracer('email');
   const confirmations = metrics.getMeter('email').createCounter('app.confirmation.counter', {
     description: 'Counts the number of order confirmation emails sent',
@@ -38,7 +43,8 @@ export function emailHandlers(flags: FlagSource, log?: Logger, mailer: Mailer = 
   return {
     SendOrderConfirmation: async ({ email, order }) => {
       if (!order) throw new GrpcError(status.INVALID_ARGUMENT, 'order is required');
-      if (!email || email.length > 254) throw new GrpcError(status.INVALID_ARGUMENT, 'email is required (at most 254 characters)');
+      if (!email || email.length > 254)
+        throw new GrpcError(status.INVALID_ARGUMENT, 'email is required (at most 254 characters)');
       trace.getActiveSpan()?.setAttribute('app.order.id', order.orderId);
       confirmations.add(1);
       const multiplier = await flags.number('emailMemoryLeak', 0);

@@ -33,7 +33,11 @@ before(async () => {
     ad: asClient(adHandlers({ flags })),
     checkout: asClient(
       checkoutHandlers({
-        cart, catalog, currency, shipping, payment,
+        cart,
+        catalog,
+        currency,
+        shipping,
+        payment,
         email: asClient(emailHandlers(flags)),
         paymentAt: () => payment,
         flags,
@@ -46,10 +50,16 @@ before(async () => {
 
 after(() => running.close());
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const res = await fetch(base + path, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
@@ -77,17 +87,25 @@ test('products: list and one, priced in the asked currency; unknown id 404, bad 
 });
 
 test('recommendations: at most 4 products, never the requested one; ads by context key', async () => {
-  const r = await call('GET', '/api/recommendations?productIds=OLJCESPC7Z&sessionId=s1&currencyCode=USD');
+  const r = await call(
+    'GET',
+    '/api/recommendations?productIds=OLJCESPC7Z&sessionId=s1&currencyCode=USD',
+  );
   assert.equal(r.status, 200);
   const recs = r.json as P[];
   assert.equal(recs.length, 4);
   assert.ok(recs.every((p) => p.id !== 'OLJCESPC7Z'));
   const ads = await call('GET', '/api/data?contextKeys=binoculars');
-  assert.deepEqual(ads.json, [{ redirectUrl: '/product/2ZYFJ3GM2N', text: 'Roof Binoculars: half price this week.' }]);
+  assert.deepEqual(ads.json, [
+    { redirectUrl: '/product/2ZYFJ3GM2N', text: 'Roof Binoculars: half price this week.' },
+  ]);
 });
 
 test('cart and checkout with upstream bodies', async () => {
-  const added = await call('POST', '/api/cart', { userId: 's2', item: { productId: '66VCHSJNUP', quantity: 2 } });
+  const added = await call('POST', '/api/cart', {
+    userId: 's2',
+    item: { productId: '66VCHSJNUP', quantity: 2 },
+  });
   assert.equal(added.status, 200);
   assert.deepEqual(added.json, { userId: 's2', items: [{ productId: '66VCHSJNUP', quantity: 2 }] });
   const cart = await call('GET', '/api/cart?sessionId=s2&currencyCode=EUR');
@@ -98,7 +116,12 @@ test('cart and checkout with upstream bodies', async () => {
     email: 'someone@example.com',
     userCurrency: 'USD',
     address: { streetAddress: '1', city: 'c', state: 's', country: 'x', zipCode: '94043' },
-    creditCard: { creditCardNumber: '4432-8015-6152-0454', creditCardCvv: 672, creditCardExpirationYear: 2099, creditCardExpirationMonth: 1 },
+    creditCard: {
+      creditCardNumber: '4432-8015-6152-0454',
+      creditCardCvv: 672,
+      creditCardExpirationYear: 2099,
+      creditCardExpirationMonth: 1,
+    },
   });
   assert.equal(order.status, 200);
   const o = order.json as { orderId: string; items: Array<{ item: { product: P } }> };
@@ -114,7 +137,12 @@ test('bad requests say what is wrong', async () => {
   const noItem = await call('POST', '/api/cart', { userId: 's3' });
   assert.equal(noItem.status, 400);
   assert.match((noItem.json as { error: string }).error, /item must be an object/);
-  const badCard = await call('POST', '/api/checkout', { userId: 's3', email: 'a@b.c', address: {}, creditCard: {} });
+  const badCard = await call('POST', '/api/checkout', {
+    userId: 's3',
+    email: 'a@b.c',
+    address: {},
+    creditCard: {},
+  });
   assert.equal(badCard.status, 400);
   const res = await fetch(`${base}/api/cart`, { method: 'POST', body: '{not json' });
   assert.equal(res.status, 400);

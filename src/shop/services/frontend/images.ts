@@ -18,7 +18,8 @@ export function productSvg(p: Pick<Product, 'id' | 'name'>): string {
   const lines: string[] = [];
   for (const w of words) {
     const last = lines[lines.length - 1];
-    if (last !== undefined && (last + ' ' + w).length <= 18) lines[lines.length - 1] = `${last} ${w}`;
+    if (last !== undefined && (last + ' ' + w).length <= 18)
+      lines[lines.length - 1] = `${last} ${w}`;
     else lines.push(w);
   }
   const text = lines

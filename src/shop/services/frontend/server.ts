@@ -84,7 +84,10 @@ export function createFrontendHandler(deps: FrontendDeps) {
   };
 
   const serveImage = async (res: http.ServerResponse, name: string) => {
-    const delay = Math.min(MAX_IMAGE_DELAY_MS, Math.max(0, await deps.flags.number('imageSlowLoad', 0)));
+    const delay = Math.min(
+      MAX_IMAGE_DELAY_MS,
+      Math.max(0, await deps.flags.number('imageSlowLoad', 0)),
+    );
     trace.getActiveSpan()?.setAttribute('app.image.delay_ms', delay);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const p = productForPicture(await catalog(), name);
@@ -106,8 +109,11 @@ export function createFrontendHandler(deps: FrontendDeps) {
           const bag = propagation.getBaggage(ctx) ?? propagation.createBaggage();
           ctx = propagation.setBaggage(ctx, bag.setEntry('session.id', { value: session }));
         }
-        const out = await context.with(ctx, () => api({ method, path: url.pathname, query: url.searchParams, body }));
-        if (out.status >= 500) deps.log?.error(`${method} ${url.pathname} failed`, { 'http.status': out.status });
+        const out = await context.with(ctx, () =>
+          api({ method, path: url.pathname, query: url.searchParams, body }),
+        );
+        if (out.status >= 500)
+          deps.log?.error(`${method} ${url.pathname} failed`, { 'http.status': out.status });
         return sendJson(res, out.status, out.json);
       }
       const img = /^\/images\/products\/([A-Za-z0-9._-]{1,100})$/.exec(url.pathname);
@@ -135,7 +141,11 @@ export interface RunningHttp {
   close(): Promise<void>;
 }
 
-export async function startFrontend(deps: FrontendDeps, port: number, host = '127.0.0.1'): Promise<RunningHttp> {
+export async function startFrontend(
+  deps: FrontendDeps,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningHttp> {
   const handle = createFrontendHandler(deps);
   const server = http.createServer((req, res) => void handle(req, res));
   server.requestTimeout = 30_000;

@@ -29,8 +29,14 @@ test('a valid VISA is charged with a transaction id', async () => {
 
 test('invalid, unsupported and expired cards are refused with upstream messages', async () => {
   const h = paymentHandlers({ flags: staticFlags(), now });
-  await assert.rejects(h.Charge({ amount, creditCard: card('4432801561520455') }), /Credit card info is invalid/);
-  await assert.rejects(h.Charge({ amount, creditCard: card('378282246310005') }), /cannot process amex/);
+  await assert.rejects(
+    h.Charge({ amount, creditCard: card('4432801561520455') }),
+    /Credit card info is invalid/,
+  );
+  await assert.rejects(
+    h.Charge({ amount, creditCard: card('378282246310005') }),
+    /cannot process amex/,
+  );
   await assert.rejects(
     h.Charge({ amount, creditCard: card('4432801561520454', 2026, 5) }),
     /ending 0454\) expired on 5\/2026/,
@@ -40,5 +46,8 @@ test('invalid, unsupported and expired cards are refused with upstream messages'
 
 test('paymentServiceFailure: every charge fails', async () => {
   const h = paymentHandlers({ flags: staticFlags({ paymentServiceFailure: true }), now });
-  await assert.rejects(h.Charge({ amount, creditCard: card('4432801561520454') }), /PaymentService Fail Feature Flag Enabled/);
+  await assert.rejects(
+    h.Charge({ amount, creditCard: card('4432801561520454') }),
+    /PaymentService Fail Feature Flag Enabled/,
+  );
 });

@@ -50,7 +50,8 @@ export function paymentHandlers(deps: PaymentDeps): Handlers<'PaymentService'> {
             throw new GrpcError(status.INTERNAL, 'PaymentService Fail Feature Flag Enabled');
           }
           if (!creditCard) throw new GrpcError(status.INVALID_ARGUMENT, 'credit_card is required');
-          if (!isValidMoney(amount)) throw new GrpcError(status.INVALID_ARGUMENT, 'amount: invalid money amount');
+          if (!isValidMoney(amount))
+            throw new GrpcError(status.INVALID_ARGUMENT, 'amount: invalid money amount');
           const number = creditCard.creditCardNumber.replace(/[\s-]/g, '');
           const type = cardType(number);
           const valid = luhnValid(number);
@@ -72,7 +73,9 @@ export function paymentHandlers(deps: PaymentDeps): Handlers<'PaymentService'> {
               `The credit card (ending ${lastFour}) expired on ${month}/${year}.`,
             );
           }
-          const synthetic = propagation.getBaggage(context.active())?.getEntry('synthetic_request')?.value === 'true';
+          const synthetic =
+            propagation.getBaggage(context.active())?.getEntry('synthetic_request')?.value ===
+            'true';
           span.setAttribute('app.payment.charged', !synthetic);
           const transactionId = randomUUID();
           deps.log?.info('Transaction complete.', {
@@ -87,7 +90,10 @@ export function paymentHandlers(deps: PaymentDeps): Handlers<'PaymentService'> {
           return { transactionId };
         } catch (err) {
           span.recordException(err instanceof Error ? err : String(err));
-          span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: err instanceof Error ? err.message : String(err),
+          });
           throw err;
         } finally {
           span.end();

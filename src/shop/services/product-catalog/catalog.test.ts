@@ -7,7 +7,11 @@ import { FAILING_PRODUCT_ID, PRODUCTS, catalogHandlers } from './catalog';
 
 test('the demo catalog: ten products with ids, prices in USD and categories', () => {
   assert.equal(PRODUCTS.length, 10);
-  assert.ok(PRODUCTS.some((p) => p.id === 'OLJCESPC7Z' && p.name === 'National Park Foundation Explorascope'));
+  assert.ok(
+    PRODUCTS.some(
+      (p) => p.id === 'OLJCESPC7Z' && p.name === 'National Park Foundation Explorascope',
+    ),
+  );
   for (const p of PRODUCTS) {
     assert.match(p.id, /^[A-Z0-9]{10}$/);
     assert.equal(p.priceUsd.currencyCode, 'USD');

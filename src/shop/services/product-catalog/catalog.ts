@@ -10,7 +10,10 @@ import data from './products.json';
 export const PRODUCTS: readonly Product[] = data.products;
 export const FAILING_PRODUCT_ID = 'OLJCESPC7Z';
 
-export function catalogHandlers(flags: FlagSource, products: readonly Product[] = PRODUCTS): Handlers<'ProductCatalogService'> {
+export function catalogHandlers(
+  flags: FlagSource,
+  products: readonly Product[] = PRODUCTS,
+): Handlers<'ProductCatalogService'> {
   return {
     ListProducts: async () => {
       trace.getActiveSpan()?.setAttribute('app.products.count', products.length);

@@ -28,8 +28,13 @@ const span = (spans: ReadableSpan[], name: string) => spans.filter((s) => s.name
 test('flag off: plain catalog list, cache disabled, at most 5 recommendations without the requested id', async () => {
   const spans = memorySpans();
   const cat = catalog();
-  const h = recommendationHandlers({ catalog: cat, flags: staticFlags({ recommendationServiceCacheFailure: false }) });
-  const res = await inServerSpan('server', () => h.ListRecommendations({ userId: 'u', productIds: ['OLJCESPC7Z'] }));
+  const h = recommendationHandlers({
+    catalog: cat,
+    flags: staticFlags({ recommendationServiceCacheFailure: false }),
+  });
+  const res = await inServerSpan('server', () =>
+    h.ListRecommendations({ userId: 'u', productIds: ['OLJCESPC7Z'] }),
+  );
   assert.equal(res.productIds.length, 5);
   assert.ok(!res.productIds.includes('OLJCESPC7Z'));
   assert.equal(new Set(res.productIds).size, 5);
@@ -50,8 +55,14 @@ test('flag on: first call misses, then L -> (L+10)*1.25 per miss; hits reuse the
   const spans = memorySpans();
   const cat = catalog();
   // first call always misses (first_run); then miss (0.1), hit (0.7), miss (0.2), hit (0.5 is not < 0.5)
-  const random = randomOf([0.9, 0, 0, 0, 0, 0, 0.1, 0, 0, 0, 0, 0, 0.7, 0, 0, 0, 0, 0, 0.2, 0, 0, 0, 0, 0, 0.5]);
-  const h = recommendationHandlers({ catalog: cat, flags: staticFlags({ recommendationServiceCacheFailure: true }), random });
+  const random = randomOf([
+    0.9, 0, 0, 0, 0, 0, 0.1, 0, 0, 0, 0, 0, 0.7, 0, 0, 0, 0, 0, 0.2, 0, 0, 0, 0, 0, 0.5,
+  ]);
+  const h = recommendationHandlers({
+    catalog: cat,
+    flags: staticFlags({ recommendationServiceCacheFailure: true }),
+    random,
+  });
   const lengths: number[] = [];
   for (let i = 0; i < 5; i++) {
     await inServerSpan('server', () => h.ListRecommendations({ userId: 'u', productIds: [] }));
@@ -85,7 +96,9 @@ test('flag on: growth follows (L+10)*1.25 over many misses', async () => {
   });
   let expected = 0;
   for (let i = 0; i < 20; i++) {
-    await inServerSpan('server', () => h.ListRecommendations({ userId: 'u', productIds: ['66VCHSJNUP'] }));
+    await inServerSpan('server', () =>
+      h.ListRecommendations({ userId: 'u', productIds: ['66VCHSJNUP'] }),
+    );
     expected += 10;
     expected += Math.floor(expected / 4);
     assert.equal(h.state.cachedIds.length, expected);
@@ -97,9 +110,23 @@ test('request ids are joined with "" and split on "," like upstream', async () =
   const spans = memorySpans();
   const h = recommendationHandlers({ catalog: catalog(), flags: staticFlags() });
   // two ids in separate fields become one unknown id: nothing is filtered out
-  await inServerSpan('server', () => h.ListRecommendations({ userId: 'u', productIds: ['OLJCESPC7Z', '66VCHSJNUP'] }));
-  assert.equal(span(spans.getFinishedSpans(), 'get_product_list')[0]?.attributes['app.filtered_products.count'], 10);
+  await inServerSpan('server', () =>
+    h.ListRecommendations({ userId: 'u', productIds: ['OLJCESPC7Z', '66VCHSJNUP'] }),
+  );
+  assert.equal(
+    span(spans.getFinishedSpans(), 'get_product_list')[0]?.attributes[
+      'app.filtered_products.count'
+    ],
+    10,
+  );
   // one comma-separated field filters both
-  await inServerSpan('server', () => h.ListRecommendations({ userId: 'u', productIds: ['OLJCESPC7Z,66VCHSJNUP'] }));
-  assert.equal(span(spans.getFinishedSpans(), 'get_product_list')[1]?.attributes['app.filtered_products.count'], 8);
+  await inServerSpan('server', () =>
+    h.ListRecommendations({ userId: 'u', productIds: ['OLJCESPC7Z,66VCHSJNUP'] }),
+  );
+  assert.equal(
+    span(spans.getFinishedSpans(), 'get_product_list')[1]?.attributes[
+      'app.filtered_products.count'
+    ],
+    8,
+  );
 });

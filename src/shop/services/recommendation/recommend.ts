@@ -43,7 +43,9 @@ function sample<T>(items: readonly T[], k: number, random: () => number): T[] {
   return out;
 }
 
-export function recommendationHandlers(deps: RecommendationDeps): Handlers<'RecommendationService'> & {
+export function recommendationHandlers(
+  deps: RecommendationDeps,
+): Handlers<'RecommendationService'> & {
   readonly state: LeakState;
 } {
   const random = deps.random ?? Math.random;

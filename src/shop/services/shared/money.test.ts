@@ -9,7 +9,10 @@ test('sum carries nanos into units', () => {
 });
 
 test('sum refuses mixed currencies', () => {
-  assert.throws(() => sumMoney(usd(1, 0), { currencyCode: 'EUR', units: 1, nanos: 0 }), /cannot add USD and EUR/);
+  assert.throws(
+    () => sumMoney(usd(1, 0), { currencyCode: 'EUR', units: 1, nanos: 0 }),
+    /cannot add USD and EUR/,
+  );
 });
 
 test('multiply and number conversions', () => {

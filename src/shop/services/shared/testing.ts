@@ -5,5 +5,7 @@ import type { Handlers } from '../../grpc/server';
 import type { ServiceName } from '../../grpc/types';
 
 export function asClient<S extends ServiceName>(handlers: Handlers<S>): Client<S> {
-  return Object.assign(Object.create(null) as object, handlers, { close: () => undefined }) as Client<S>;
+  return Object.assign(Object.create(null) as object, handlers, {
+    close: () => undefined,
+  }) as Client<S>;
 }

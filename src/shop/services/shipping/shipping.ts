@@ -14,11 +14,15 @@ export function itemCount(items: readonly CartItem[]): number {
   let n = 0;
   for (const i of items) {
     if (!Number.isInteger(i.quantity) || i.quantity < 0) {
-      throw new GrpcError(status.INVALID_ARGUMENT, `item ${i.productId.slice(0, 64)}: quantity must be a non-negative integer`);
+      throw new GrpcError(
+        status.INVALID_ARGUMENT,
+        `item ${i.productId.slice(0, 64)}: quantity must be a non-negative integer`,
+      );
     }
     n += i.quantity;
   }
-  if (n > MAX_ITEMS) throw new GrpcError(status.INVALID_ARGUMENT, `at most ${MAX_ITEMS} items per shipment`);
+  if (n > MAX_ITEMS)
+    throw new GrpcError(status.INVALID_ARGUMENT, `at most ${MAX_ITEMS} items per shipment`);
   return n;
 }
 
