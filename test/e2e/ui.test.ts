@@ -608,6 +608,17 @@ describe('lab UI in Chromium', () => {
       assert.equal(await page.locator('.scatter circle').count(), 10);
     } else assert.ok((await page.locator('.trace-row').count()) > 0);
     await page.screenshot({ path: path.join(shots, 'traces.png') });
+    // Brushing the left half of the plot keeps only the traces in that region.
+    const box = await page.locator('.scatter svg').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + 70, box.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height - 30, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/brush=/);
+    const kept = await page.locator('.trace-row').count();
+    assert.ok(kept > 0 && kept < (fixture ? 10 : Infinity), `brushed list has ${kept} rows`);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
     // Reloading the URL reproduces the search.
     await page.reload();
     await page.locator('.trace-row').first().waitFor();

@@ -4,16 +4,10 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TraceSummary } from '../lib/jaeger';
+import type { Brush } from '../lib/search';
 import { formatClock, formatMicros } from '../lib/duration';
 
 const axisClock = (us: number): string => formatClock(us).slice(0, 8);
-
-export interface Brush {
-  t0: number;
-  t1: number;
-  d0: number;
-  d1: number;
-}
 
 const H = 220;
 const PAD = { l: 64, r: 12, t: 10, b: 28 };
@@ -141,19 +135,5 @@ export function Scatter(props: {
         ) : null}
       </svg>
     </div>
-  );
-}
-
-export function parseBrush(s: string | null): Brush | null {
-  if (!s) return null;
-  const parts = s.split(',').map(Number);
-  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) return null;
-  const [t0, t1, d0, d1] = parts as [number, number, number, number];
-  return { t0, t1, d0, d1 };
-}
-
-export function inBrush(t: TraceSummary, b: Brush | null): boolean {
-  return (
-    !b || (t.startTime >= b.t0 && t.startTime <= b.t1 && t.duration >= b.d0 && t.duration <= b.d1)
   );
 }

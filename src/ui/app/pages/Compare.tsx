@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { qs, request } from '../api';
 import { PALETTE } from '../Chart';
 import { dataOf, useAsync, type Async } from '../hooks';
-import { setParams } from '../router';
+import { Link, setParams } from '../router';
 import { TimeRangePicker, resolveRange } from '../TimeRange';
 import { AsyncStatus, ErrorBox, Field } from '../ui';
 import { formatNanos } from '../../lib/duration';
@@ -54,6 +54,11 @@ export function Compare(props: { params: URLSearchParams }): JSX.Element {
   const { params } = props;
   const key = params.toString();
   const resolved = useMemo(() => resolveRange(params, Date.now(), '1h'), [key]);
+  const time = {
+    range: params.get('range') ?? '1h',
+    from: params.get('from'),
+    to: params.get('to'),
+  };
   const a = sideFrom(params, 'a');
   const b = sideFrom(params, 'b');
   const fetchSide = (s: Side): ((signal: AbortSignal) => Promise<Distribution>) | null => {
@@ -77,8 +82,15 @@ export function Compare(props: { params: URLSearchParams }): JSX.Element {
       </div>
       {!resolved.ok ? <ErrorBox title="Bad time range" message={resolved.error} /> : null}
       <div class="compare-grid">
-        <SideCard name="A" prefix="a" side={a} dist={da} color={PALETTE[0] ?? 'blue'} />
-        <SideCard name="B" prefix="b" side={b} dist={db} color={PALETTE[1] ?? 'orange'} />
+        <SideCard name="A" prefix="a" side={a} dist={da} color={PALETTE[0] ?? 'blue'} time={time} />
+        <SideCard
+          name="B"
+          prefix="b"
+          side={b}
+          dist={db}
+          color={PALETTE[1] ?? 'orange'}
+          time={time}
+        />
       </div>
       {distA && distB ? <Comparison a={distA} b={distB} /> : null}
     </section>
@@ -91,6 +103,8 @@ function SideCard(props: {
   side: Side;
   dist: Async<Distribution> & { reload: () => void };
   color: string;
+  /** range / from / to of the page, so the trace search covers the same window. */
+  time: Record<string, string | null>;
 }): JSX.Element {
   const { side, prefix } = props;
   const [draft, setDraft] = useState(side);
@@ -133,6 +147,11 @@ function SideCard(props: {
         </button>
       </form>
       <AsyncStatus a={props.dist} what={`distribution ${props.name}`} onRetry={props.dist.reload} />
+      <Link
+        href={`/traces${qs({ service: side.service, operation: side.operation, tags: side.tags, sort: 'longest', ...props.time })}`}
+      >
+        Open these traces →
+      </Link>
       {d ? (
         <dl class="facts big">
           <dt>Spans</dt>

@@ -6,59 +6,29 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, qs, request } from '../api';
 import { dataOf, useAsync } from '../hooks';
 import { Link, navigate, setParams } from '../router';
-import { inBrush, parseBrush, Scatter } from '../Scatter';
+import { Scatter } from '../Scatter';
 import { TimeRangePicker, resolveRange } from '../TimeRange';
 import { AsyncStatus, Empty, ErrorBox, Field } from '../ui';
 import { VirtualList } from '../VirtualList';
-import { formatClock, formatMicros, parseGoDuration } from '../../lib/duration';
+import { formatClock, formatMicros } from '../../lib/duration';
 import { summarizeTrace, type JaegerTrace, type TraceSummary } from '../../lib/jaeger';
 import { parseLogfmt } from '../../lib/logfmt';
+import {
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  SORTS,
+  formatBrush,
+  inBrush,
+  parseBrush,
+  queryFrom,
+  sortSummaries,
+  validateQuery,
+  type SearchQuery,
+} from '../../lib/search';
 import { serviceColor } from '../../lib/waterfall';
 
-const SORTS: Record<string, string> = {
-  recent: 'Most recent',
-  longest: 'Longest first',
-  shortest: 'Shortest first',
-  'most-spans': 'Most spans',
-};
-
-export interface SearchQuery {
-  service: string;
-  operation: string;
-  tags: string;
-  minDuration: string;
-  maxDuration: string;
-  limit: string;
-  sort: string;
-}
-
-export function queryFrom(params: URLSearchParams, prefix = ''): SearchQuery {
-  const g = (k: string, d = ''): string => params.get(prefix + k) ?? d;
-  return {
-    service: g('service'),
-    operation: g('operation'),
-    tags: g('tags'),
-    minDuration: g('minDuration'),
-    maxDuration: g('maxDuration'),
-    limit: g('limit', '100'),
-    sort: g('sort', 'recent'),
-  };
-}
-
-/** Problems with a query, named by field, before anything is sent. */
-export function validateQuery(q: SearchQuery): string | null {
-  const tags = parseLogfmt(q.tags);
-  if (!tags.ok) return `Tags: ${tags.error}`;
-  if (q.minDuration && parseGoDuration(q.minDuration) === null)
-    return `Min duration "${q.minDuration}" is not a duration like 100ms or 1.5s`;
-  if (q.maxDuration && parseGoDuration(q.maxDuration) === null)
-    return `Max duration "${q.maxDuration}" is not a duration like 100ms or 1.5s`;
-  const limit = Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 5000)
-    return `Limit must be a whole number from 1 to 5000`;
-  if (!SORTS[q.sort]) return `Sort must be one of ${Object.keys(SORTS).join(', ')}`;
-  return null;
-}
+export type { SearchQuery };
+export { queryFrom };
 
 export async function searchTraces(
   q: SearchQuery,
@@ -91,14 +61,7 @@ export async function searchTraces(
   const r = await request<{ data: JaegerTrace[] }>(`/jaeger/api/traces${qs({ ...common, tags })}`, {
     signal,
   });
-  const list = (r.data ?? []).map(summarizeTrace);
-  const by: Record<string, (a: TraceSummary, b: TraceSummary) => number> = {
-    recent: (a, b) => b.startTime - a.startTime,
-    longest: (a, b) => b.duration - a.duration,
-    shortest: (a, b) => a.duration - b.duration,
-    'most-spans': (a, b) => b.spanCount - a.spanCount,
-  };
-  return list.sort(by[q.sort] ?? by['recent']);
+  return sortSummaries((r.data ?? []).map(summarizeTrace), q.sort);
 }
 
 export function ServiceOperationFields(props: {
@@ -200,7 +163,7 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
     setSearchedAt(Date.now());
     setParams({
       ...draft,
-      limit: draft.limit === '100' ? null : draft.limit,
+      limit: draft.limit === DEFAULT_LIMIT ? null : draft.limit,
       sort: draft.sort,
       brush: null,
     });
@@ -249,7 +212,7 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
             type="number"
             name="limit"
             min={1}
-            max={5000}
+            max={MAX_LIMIT}
             value={draft.limit}
             size={5}
             onInput={(e) => set({ limit: (e.target as HTMLInputElement).value })}
@@ -292,9 +255,7 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
           <Scatter
             traces={all}
             brush={brush}
-            onBrush={(b) =>
-              setParams({ brush: b ? `${b.t0},${b.t1},${b.d0},${b.d1}` : null }, { replace: true })
-            }
+            onBrush={(b) => setParams({ brush: b ? formatBrush(b) : null }, { replace: true })}
             onOpen={(id) => navigate(`/trace/${id}`)}
           />
           <div class="results-head" role="status">
