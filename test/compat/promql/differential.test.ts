@@ -141,14 +141,19 @@ describe('PromQL differential against Prometheus 2.42', () => {
       ],
       { stdio: 'ignore' },
     );
-    for (let i = 0; i < 100; i++) {
+    const child = prom;
+    // Never leave Prometheus behind, even if this process dies early.
+    process.once('exit', () => child.kill('SIGKILL'));
+    let ready = false;
+    for (let i = 0; i < 150 && !ready; i++) {
       try {
-        if ((await fetch(`${base}/-/ready`)).ok) break;
+        ready = (await fetch(`${base}/-/ready`)).ok;
       } catch {
         // not listening yet
       }
-      await new Promise((r) => setTimeout(r, 100));
+      if (!ready) await new Promise((r) => setTimeout(r, 100));
     }
+    assert.ok(ready, `prometheus did not become ready on ${base} within 15 s`);
     const store = createMemoryStore();
     await store.write({ samples: series });
     ours = createPrometheusApi({ store, now: () => t0 + 3600_000 });
