@@ -83,7 +83,9 @@ class Pool {
     const lane = this.lanes[this.i++ % this.lanes.length]!;
     return lane.serial.run(() => task(lane.conn));
   }
-  close(): void {
+  /** Waits for every queued read, then closes the connections. */
+  async close(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.serial.run(async () => undefined)));
     for (const l of this.lanes) l.conn.closeSync();
   }
 }
@@ -299,9 +301,7 @@ export class DuckDbStore implements TelemetryStore {
     await this.writes.run(async () => {
       this.closed = true;
     });
-    // Let reads already queued finish before the connections go away.
-    await Promise.all([0, 1, 2, 3].map(() => this.readers.run(async () => undefined)));
-    this.readers.close();
+    await this.readers.close();
     this.writer.closeSync();
     this.instance.closeSync();
   }

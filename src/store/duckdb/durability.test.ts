@@ -162,4 +162,13 @@ describe('DuckDB store durability', () => {
       await store.close();
     }
   });
+
+  it('lets reads already started finish when the store closes', async () => {
+    const store = await createDuckDbStore({ dataDir: ':memory:', threads: 2 });
+    await store.write({ spans: shopSpans() });
+    const reads = Array.from({ length: 6 }, () => store.getTrace(traceIdOf(1)));
+    await store.close();
+    for (const r of await Promise.all(reads)) assert.equal(r.length, 3);
+    await assert.rejects(store.getTrace(traceIdOf(1)), /closed/);
+  });
 });
