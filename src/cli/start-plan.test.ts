@@ -7,6 +7,7 @@ import { parseStartArgs, UsageError } from './start';
 const opts: StartOptions = {
   backend: true,
   otlpEndpoint: 'http://127.0.0.1:4318',
+  ports: { http: 8080, otlpHttp: 4318, otlpGrpc: 4317 },
   load: true,
   users: 7,
   speed: 10,
@@ -22,7 +23,17 @@ describe('buildPlan', () => {
       ['backend', ...SHOP_SERVICES.map((s) => s.name), 'load-generator'],
     );
     const backend = plan.children[0];
-    assert.deepEqual(backend?.args, ['/d/cli/main.js', 'serve']);
+    assert.deepEqual(backend?.args, [
+      '/d/cli/main.js',
+      'serve',
+      '--http-port',
+      '8080',
+      '--otlp-http-port',
+      '4318',
+      '--otlp-grpc-port',
+      '4317',
+    ]);
+    assert.deepEqual(backend?.readyPorts, [4318, 4317, 8080]);
     const names = plan.children.map((c) => c.name);
     for (const [i, c] of plan.children.entries()) {
       for (const dep of c.after ?? []) assert.ok(names.indexOf(dep) < i, `${c.name} after ${dep}`);
@@ -109,11 +120,21 @@ describe('parseStartArgs', () => {
     assert.deepEqual(options, {
       backend: true,
       otlpEndpoint: 'http://127.0.0.1:4318',
+      ports: { http: 8080, otlpHttp: 4318, otlpGrpc: 4317 },
       load: true,
       users: 5,
       speed: 1,
       flagsFile: '/h/flags.json',
     });
+  });
+
+  it('moves the backend with --http-port, --otlp-http-port, --otlp-grpc-port', () => {
+    const args = ['--http-port', '9080', '--otlp-http-port', '9318', '--otlp-grpc-port', '9317'];
+    const { options } = parse(args);
+    assert.deepEqual(options.ports, { http: 9080, otlpHttp: 9318, otlpGrpc: 9317 });
+    assert.equal(options.otlpEndpoint, 'http://127.0.0.1:9318');
+    const grpc = parse(args, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    assert.equal(grpc.options.otlpEndpoint, 'http://127.0.0.1:9317');
   });
 
   it('takes --no-load, --users and --speed', () => {
@@ -152,6 +173,8 @@ describe('parseStartArgs', () => {
     [['--speed', '0'], /--speed "0" must be a number above 0/],
     [['--speed', 'fast'], /--speed/],
     [['--otlp-endpoint', 'nope'], /is not a URL/],
+    [['--http-port', '70000'], /--http-port "70000" must be a port number/],
+    [['--otlp-grpc-port', 'x'], /--otlp-grpc-port/],
     [['--otlp-endpoint', 'ftp://x'], /http:\/\/ or https:\/\//],
     [['--bogus'], /Unknown option '--bogus'/],
     [['extra'], /positional/],

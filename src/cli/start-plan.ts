@@ -17,11 +17,25 @@ export const DEFAULT_OTLP_ENDPOINT = `http://127.0.0.1:${OTLP_HTTP_PORT}`;
  */
 export const LOADGEN_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1', '--lite-mode'];
 
+export interface BackendPorts {
+  readonly http: number;
+  readonly otlpHttp: number;
+  readonly otlpGrpc: number;
+}
+
+export const DEFAULT_BACKEND_PORTS: BackendPorts = {
+  http: LAB_HTTP_PORT,
+  otlpHttp: OTLP_HTTP_PORT,
+  otlpGrpc: OTLP_GRPC_PORT,
+};
+
 export interface StartOptions {
   /** Start `otel-lab serve` as a child (only possible when it is built). */
   readonly backend: boolean;
   /** Where every child sends OTLP. */
   readonly otlpEndpoint: string;
+  /** The backend's ports (passed to `otel-lab serve`). */
+  readonly ports: BackendPorts;
   readonly load: boolean;
   readonly users: number;
   readonly speed: number;
@@ -73,9 +87,18 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
     children.push({
       name: 'backend',
       command: paths.node,
-      args: [paths.cliMain, 'serve'],
+      args: [
+        paths.cliMain,
+        'serve',
+        '--http-port',
+        String(opts.ports.http),
+        '--otlp-http-port',
+        String(opts.ports.otlpHttp),
+        '--otlp-grpc-port',
+        String(opts.ports.otlpGrpc),
+      ],
       env,
-      readyPorts: [OTLP_HTTP_PORT, OTLP_GRPC_PORT, LAB_HTTP_PORT],
+      readyPorts: [opts.ports.otlpHttp, opts.ports.otlpGrpc, opts.ports.http],
       stopLast: true,
     });
   }

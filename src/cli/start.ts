@@ -31,6 +31,9 @@ options:
   --speed F              divide the users' 1-10 s think time by F (default 1)
   --otlp-endpoint URL    send telemetry to this OTLP endpoint instead of
                          starting the lab's backend
+  --http-port N          the backend's UI and API port (default 8080)
+  --otlp-http-port N     the backend's OTLP/HTTP port (default 4318)
+  --otlp-grpc-port N     the backend's OTLP/gRPC port (default 4317)
   --no-backend           do not start the backend; telemetry goes to
                          $OTEL_EXPORTER_OTLP_ENDPOINT or ${DEFAULT_OTLP_ENDPOINT}
   -h, --help             show this help
@@ -58,6 +61,9 @@ export function parseStartArgs(
         'no-load': { type: 'boolean' },
         'no-backend': { type: 'boolean' },
         'otlp-endpoint': { type: 'string' },
+        'http-port': { type: 'string' },
+        'otlp-http-port': { type: 'string' },
+        'otlp-grpc-port': { type: 'string' },
         users: { type: 'string' },
         speed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -81,6 +87,25 @@ export function parseStartArgs(
     (n) => n > 0 && n <= 1000,
     'a number above 0 and at most 1000',
   );
+  const isPort = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 65535;
+  const portWhat = 'a port number (1-65535)';
+  const ports = {
+    http: parseNumber('--http-port', values['http-port'], LAB_HTTP_PORT, isPort, portWhat),
+    otlpHttp: parseNumber(
+      '--otlp-http-port',
+      values['otlp-http-port'],
+      OTLP_HTTP_PORT,
+      isPort,
+      portWhat,
+    ),
+    otlpGrpc: parseNumber(
+      '--otlp-grpc-port',
+      values['otlp-grpc-port'],
+      OTLP_GRPC_PORT,
+      isPort,
+      portWhat,
+    ),
+  };
   const notes: string[] = [];
   let endpoint = values['otlp-endpoint'];
   if (endpoint !== undefined) {
@@ -107,12 +132,18 @@ export function parseStartArgs(
     const fromEnv = env['OTEL_EXPORTER_OTLP_ENDPOINT'];
     endpoint = fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_OTLP_ENDPOINT;
   }
+  if (endpoint === undefined) {
+    // The shop sends to our backend, on the port of the protocol it exports with.
+    const grpc = env['OTEL_EXPORTER_OTLP_PROTOCOL'] === 'grpc';
+    endpoint = `http://127.0.0.1:${grpc ? ports.otlpGrpc : ports.otlpHttp}`;
+  }
   return {
     help: false,
     notes,
     options: {
       backend,
-      otlpEndpoint: endpoint ?? DEFAULT_OTLP_ENDPOINT,
+      otlpEndpoint: endpoint,
+      ports,
       load: values['no-load'] !== true,
       users,
       speed,
@@ -208,9 +239,9 @@ export async function runStart(argv: readonly string[], io: CliIo): Promise<numb
 function banner(o: StartOptions, storefront: string): string {
   const lines = ['', 'otel-lab is running:'];
   if (o.backend) {
-    lines.push(`  lab UI       http://localhost:${LAB_HTTP_PORT}/`);
+    lines.push(`  lab UI       http://localhost:${o.ports.http}/`);
     lines.push(
-      `  OTLP in      grpc localhost:${OTLP_GRPC_PORT}  http http://localhost:${OTLP_HTTP_PORT}`,
+      `  OTLP in      grpc localhost:${o.ports.otlpGrpc}  http http://localhost:${o.ports.otlpHttp}`,
     );
   } else {
     lines.push(`  telemetry    ${o.otlpEndpoint}`);
