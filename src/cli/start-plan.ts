@@ -15,7 +15,12 @@ export const DEFAULT_OTLP_ENDPOINT = `http://127.0.0.1:${OTLP_HTTP_PORT}`;
  * The load generator is not what the scenario measures: a small young
  * generation and no optimising compiler keep its RSS down.
  */
-export const LOADGEN_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1', '--lite-mode'];
+export const LOADGEN_NODE_ARGS: readonly string[] = [
+  '--max-semi-space-size=1',
+  '--lite-mode',
+  // Lite mode turns WebAssembly off anyway; saying so spares a warning line.
+  '--no-expose-wasm',
+];
 
 export interface BackendPorts {
   readonly http: number;
