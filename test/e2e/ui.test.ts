@@ -310,6 +310,14 @@ async function startFixture(uiDir: string): Promise<Fixture> {
     const quant = /histogram_quantile\(([\d.]+)/.exec(q);
     let result: unknown[];
     if (quant) result = [series({}, (x) => (4 + 900 * Number(quant[1]) ** 6) * (1 + 3 * x))];
+    else if (q.includes('by (job)'))
+      result = ['frontend', 'recommendation', 'product-catalog', 'cart'].map((s, i) =>
+        series({ job: `opentelemetry-demo/${s}` }, (x) =>
+          q.includes('memory')
+            ? (50 + 40 * i + (s === 'recommendation' ? 350 * x : 5 * x)) * 2 ** 20
+            : 3 + 4 * i + (s === 'recommendation' ? 60 * x : 0),
+        ),
+      );
     else if (q.includes('process_cpu')) result = [series({}, (x) => 12 + 70 * x)];
     else if (q.includes('process_memory'))
       result = [series({}, (x) => (90 + 380 * ((x * 1.6) % 1)) * 1024 * 1024)];
@@ -569,7 +577,15 @@ describe('lab UI in Chromium', () => {
     const page = await open('/?service=recommendation&range=1h');
     // Errors may rightly be empty on a healthy lab: that panel must say so instead.
     await page.locator('[data-panel="errors"]').locator('canvas, .status.empty').first().waitFor();
-    for (const id of ['latency', 'recommendations', 'cpu', 'memory', 'requests']) {
+    for (const id of [
+      'latency',
+      'recommendations',
+      'cpu',
+      'memory',
+      'requests',
+      'cpu-all',
+      'memory-all',
+    ]) {
       await page.locator(`[data-panel="${id}"] canvas`).first().waitFor({ timeout: 10_000 });
     }
     assert.match(
@@ -766,6 +782,9 @@ describe('lab UI in Chromium', () => {
     assert.equal(await page.locator('.wf-row.selected').count(), 1);
     assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
     await page.screenshot({ path: path.join(shots, 'trace-dark.png') });
+    await page.goto(`${base}/?service=recommendation&range=1h`);
+    await page.locator('[data-panel="memory"] canvas').first().waitFor();
+    await page.screenshot({ path: path.join(shots, 'dashboard-dark.png') });
     await page.close();
     assert.deepEqual(pageErrors, []);
   });

@@ -106,6 +106,18 @@ export const PANELS: PanelDef[] = [
       },
     ],
   },
+  {
+    id: 'cpu-all',
+    title: 'CPU by service',
+    unit: 'percent',
+    queries: [{ expr: '100 * sum by (job) (process_cpu_utilization_ratio)', legend: '{{job}}' }],
+  },
+  {
+    id: 'memory-all',
+    title: 'Memory (RSS) by service',
+    unit: 'bytes',
+    queries: [{ expr: 'sum by (job) (process_memory_usage_bytes)', legend: '{{job}}' }],
+  },
 ];
 
 const FORMATS: Record<PanelDef['unit'], (v: number) => string> = {

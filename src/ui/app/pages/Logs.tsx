@@ -49,6 +49,13 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
     [key],
   );
   const rows = dataOf(logs) ?? [];
+  const services = useAsync(
+    (signal) =>
+      request<{ data: string[] | null }>('/jaeger/api/services', { signal }).then(
+        (r) => r.data ?? [],
+      ),
+    [],
+  );
   const set = (f: keyof Form, v: string): void => setDraft({ ...draft, [f]: v });
   return (
     <section class="page">
@@ -66,10 +73,16 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
         <Field label="Service">
           <input
             type="text"
+            list="log-services"
             value={draft.service}
             onInput={(e) => set('service', (e.target as HTMLInputElement).value)}
           />
         </Field>
+        <datalist id="log-services">
+          {(dataOf(services) ?? []).map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
         <Field label="Severity (at least)">
           <select
             value={draft.severity}

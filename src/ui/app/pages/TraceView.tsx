@@ -314,6 +314,16 @@ function SpanRow(props: {
             background: n.isError ? 'var(--err)' : color,
           }}
         />
+        {(n.span.logs ?? []).slice(0, 50).map((l, i) => (
+          <span
+            key={i}
+            class="wf-event"
+            aria-hidden="true"
+            style={{
+              left: `${(row.left + row.width * Math.min(1, Math.max(0, (l.timestamp - n.span.startTime) / (n.span.duration || 1)))) * 100}%`,
+            }}
+          />
+        ))}
         <span class={inside ? 'wf-dur inside' : 'wf-dur'} style={labelStyle}>
           {formatMicros(n.span.duration)}
         </span>
