@@ -149,18 +149,33 @@ async function prepare(
     memo: new Map(),
     checks: 0,
   };
-  const wanted: { sel: VectorSelector; minT: number; maxT: number }[] = [];
+  const wanted: Wanted[] = [];
   collectSelectors(ctx, expr, start, end, wanted);
   await Promise.all(
-    wanted.map(async ({ sel, minT, maxT }) => {
+    wanted.map(async ({ sel, minT, maxT, inRange }) => {
       const series = await source.select(sel.matchers, minT, maxT);
+      // Range selectors skip staleness markers; drop them once here.
+      const cleaned = inRange ? series.map(withoutStaleMarkers) : series;
       ctx.data.set(
         sel,
-        [...series].sort((a, b) => compareLabels(a.labels, b.labels)),
+        cleaned.sort((a, b) => compareLabels(a.labels, b.labels)),
       );
     }),
   );
   return ctx;
+}
+
+interface Wanted {
+  readonly sel: VectorSelector;
+  readonly minT: number;
+  readonly maxT: number;
+  /** Read through a range selector. */
+  readonly inRange: boolean;
+}
+
+function withoutStaleMarkers(s: SeriesSamples): SeriesSamples {
+  if (!s.samples.some((p) => isStaleNaN(p.v))) return s;
+  return { labels: s.labels, samples: s.samples.filter((p) => !isStaleNaN(p.v)) };
 }
 
 function atTime(ctx: Ctx, at: VectorSelector['at']): number | undefined {
@@ -170,13 +185,7 @@ function atTime(ctx: Ctx, at: VectorSelector['at']): number | undefined {
 }
 
 /** Walks the tree with the window of evaluation times each node sees. */
-function collectSelectors(
-  ctx: Ctx,
-  e: Expr,
-  from: number,
-  to: number,
-  out: { sel: VectorSelector; minT: number; maxT: number }[],
-): void {
+function collectSelectors(ctx: Ctx, e: Expr, from: number, to: number, out: Wanted[]): void {
   switch (e.kind) {
     case 'vector':
     case 'matrix': {
@@ -185,7 +194,7 @@ function collectSelectors(
       const refFrom = (at ?? from) - sel.offset;
       const refTo = (at ?? to) - sel.offset;
       const back = e.kind === 'vector' ? ctx.lookback : e.range;
-      out.push({ sel, minT: refFrom - back, maxT: refTo });
+      out.push({ sel, minT: refFrom - back, maxT: refTo, inRange: e.kind === 'matrix' });
       return;
     }
     case 'subquery': {
@@ -263,13 +272,9 @@ function selectMatrix(ctx: Ctx, m: MatrixSelector, ts: number): RangeSeries[] {
   for (const s of ctx.data.get(m.selector) ?? []) {
     const from = lowerBound(s.samples, ref - m.range);
     const to = upperBound(s.samples, ref);
-    const points: Point[] = [];
-    for (let i = from; i < to; i++) {
-      const p = s.samples[i] as Point;
-      if (!isStaleNaN(p.v)) points.push(p);
-    }
-    total += points.length;
-    if (points.length > 0) out.push({ labels: s.labels, points });
+    if (to <= from) continue;
+    total += to - from;
+    out.push({ labels: s.labels, points: s.samples.slice(from, to) });
   }
   if (total > ctx.maxSamples) throw tooManySamples();
   return out;
