@@ -264,6 +264,22 @@ const errors: readonly string[] = [
   `up{instance=~"\\w+"}`, // "\w" is not a valid escape in a double-quoted PromQL string
 ];
 
+// Every range function over windows around the scrape interval (one sample,
+// two, a few) and long ones, on a counter with resets and a gauge with a gap:
+// where extrapolation and window boundaries go wrong first.
+const windows = ['15s', '29s', '45s', '2m', '17m'];
+const perWindow: readonly string[] = [
+  ...['rate', 'irate', 'increase', 'resets'].flatMap((f) =>
+    windows.map((w) => `${f}(${CPU}[${w}])`),
+  ),
+  ...['delta', 'idelta', 'deriv', 'changes', 'stddev_over_time', 'last_over_time'].flatMap((f) =>
+    windows.map((w) => `${f}(${M}{service_name="recommendation"}[${w}])`),
+  ),
+  ...windows.map((w) => `rate(${C}{status_code="STATUS_CODE_ERROR"}[${w}] offset 7s)`),
+  ...windows.map((w) => `predict_linear(${M}{service_name="recommendation"}[${w}], 3600)`),
+  ...windows.map((w) => `avg_over_time(rate(${CPU}[1m])[${w}:20s])`),
+];
+
 export const corpus: readonly string[] = [
   ...dashboard,
   ...selectors,
@@ -276,6 +292,7 @@ export const corpus: readonly string[] = [
   ...misc,
   ...binaries,
   ...edges,
+  ...perWindow,
   ...errors,
 ];
 
