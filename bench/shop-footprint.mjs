@@ -7,9 +7,9 @@
 //
 // Default: the shop sends OTLP/JSON to a small sink in this script (so the
 // first trace and the services that sent spans are seen directly) and the
-// backend is not started. --backend runs the full lab (backend on 4317/4318/
-// 8080) and takes the first trace from its Jaeger API instead.
-// Shop ports are moved to free ones so a running lab is not disturbed.
+// backend is not started. --backend runs the full lab and takes the first
+// trace from its Jaeger API instead.
+// All ports are moved to free ones so a running lab is not disturbed.
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -95,7 +95,12 @@ async function main() {
   for (const s of SHOP_SERVICES) env[s.portEnv] = String(await freePort());
   const args = [path.join(root, 'dist/src/cli/main.js'), 'start', '--users', values.users, '--speed', values.speed];
   let sink;
-  if (!values.backend) {
+  let labHttpPort;
+  if (values.backend) {
+    labHttpPort = await freePort();
+    args.push('--http-port', String(labHttpPort), '--otlp-http-port', String(await freePort()));
+    args.push('--otlp-grpc-port', String(await freePort()));
+  } else {
     sink = startSink(t0);
     const port = await sink.listen();
     args.push('--otlp-endpoint', `http://127.0.0.1:${port}`);
@@ -109,6 +114,14 @@ async function main() {
 
   let upAt;
   let firstTraceAt;
+  // The first trace is watched on its own, finer clock than the RSS samples.
+  const watchFirstTrace = (async () => {
+    while (firstTraceAt === undefined && lab.exitCode === null && Date.now() - t0 < 180_000) {
+      if (sink && sink.firstSpan.size > 0) firstTraceAt = Math.min(...sink.firstSpan.values());
+      if (!sink && (await jaegerHasTraces(labHttpPort))) firstTraceAt = Date.now() - t0;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
   const peak = new Map();
   const deadline = Date.now() + 120_000;
   while (upAt === undefined && Date.now() < deadline && lab.exitCode === null) {
@@ -125,10 +138,6 @@ async function main() {
   const end = Date.now() + seconds * 1000;
   let last = new Map();
   while (Date.now() < end) {
-    if (firstTraceAt === undefined) {
-      if (sink && sink.firstSpan.size > 0) firstTraceAt = Math.min(...sink.firstSpan.values());
-      if (!sink) firstTraceAt = await jaegerHasTraces().then((ok) => (ok ? Date.now() - t0 : undefined));
-    }
     last = new Map();
     for (const pid of [lab.pid, ...descendants(lab.pid)]) {
       const rss = rssBytes(pid);
@@ -142,7 +151,7 @@ async function main() {
   const tree = descendants(lab.pid);
   lab.kill('SIGINT');
   await exited;
-  await new Promise((r) => setTimeout(r, 200));
+  await watchFirstTrace;
   const orphans = tree.filter(isAlive);
   sink?.server.close();
   fs.rmSync(home, { recursive: true, force: true });
@@ -166,9 +175,9 @@ async function main() {
   console.log(lines.join('\n'));
 }
 
-async function jaegerHasTraces() {
+async function jaegerHasTraces(port) {
   try {
-    const res = await fetch('http://127.0.0.1:8080/jaeger/api/services');
+    const res = await fetch(`http://127.0.0.1:${port}/jaeger/api/services`);
     const body = await res.json();
     return Array.isArray(body.data) && body.data.length > 0;
   } catch {
