@@ -26,6 +26,9 @@ interface CapturedSpan {
   spanId: string;
   parentSpanId: string;
   attributes: Map<string, unknown>;
+  /** 0 unset, 1 ok, 2 error */
+  status: number;
+  events: string[];
 }
 
 function traceDecoder(): protobuf.Type {
@@ -52,6 +55,8 @@ interface Decoded {
         spanId: Buffer;
         parentSpanId?: Buffer;
         attributes?: KeyValue[];
+        status?: { code?: number };
+        events?: Array<{ name: string }>;
       }>;
     }>;
   }>;
@@ -91,6 +96,8 @@ async function startCapture(): Promise<{
                 traceId: hex(s.traceId),
                 spanId: hex(s.spanId),
                 parentSpanId: hex(s.parentSpanId),
+                status: s.status?.code ?? 0,
+                events: (s.events ?? []).map((e) => e.name),
                 attributes: new Map(
                   (s.attributes ?? []).map((a) => [a.key, Object.values(a.value ?? {})[0]]),
                 ),
@@ -141,11 +148,12 @@ const children: ChildProcess[] = [];
 const output = new Map<string, string>();
 let capture: Awaited<ReturnType<typeof startCapture>>;
 let frontend = '';
+let flagsFile = '';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-shop-'));
 
 before(async () => {
   capture = await startCapture();
-  const flagsFile = path.join(tmp, 'flags.json');
+  flagsFile = path.join(tmp, 'flags.json');
   fs.copyFileSync(path.join(ROOT, 'src', 'shop', 'flags', 'demo.flagd.json'), flagsFile);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -296,4 +304,41 @@ test('storefront requests give traces from every service, linked across processe
     (s) => s.service === 'frontend' && s.kind === 2 && s.name === 'POST /api/checkout',
   );
   assert.ok(http, 'frontend server span named after its route');
+});
+
+/** Sets a flag's default variant the way the CLI does: write a temp file, rename it over. */
+function setFlag(name: string, variant: 'on' | 'off'): void {
+  const doc = JSON.parse(fs.readFileSync(flagsFile, 'utf8')) as {
+    flags: Record<string, { defaultVariant: string }>;
+  };
+  const flag = doc.flags[name];
+  assert.ok(flag, `flag ${name} in the demo flags`);
+  flag.defaultVariant = variant;
+  const temp = `${flagsFile}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify(doc));
+  fs.renameSync(temp, flagsFile);
+}
+
+test('a flag flipped in the file takes effect in the services within 2 s', async () => {
+  const status = async () => (await fetch(`${frontend}/api/products/OLJCESPC7Z`)).status;
+  assert.equal(await status(), 200);
+  setFlag('productCatalogFailure', 'on');
+  try {
+    const start = Date.now();
+    await until('GetProduct to fail for OLJCESPC7Z', 2_000, async () =>
+      (await status()) === 500 ? true : undefined,
+    );
+    assert.ok(Date.now() - start <= 2_000);
+    assert.equal((await fetch(`${frontend}/api/products/66VCHSJNUP`)).status, 200);
+    const failed = await until('an ERROR GetProduct span from product-catalog', 5_000, () =>
+      capture.spans.find((s) => s.service === 'product-catalog' && s.kind === 2 && s.status === 2),
+    );
+    assert.equal(failed.attributes.get('app.product.id'), 'OLJCESPC7Z');
+    assert.ok(failed.events.includes('exception'));
+  } finally {
+    setFlag('productCatalogFailure', 'off');
+  }
+  await until('GetProduct to recover', 2_000, async () =>
+    (await status()) === 200 ? true : undefined,
+  );
 });
