@@ -22,7 +22,9 @@ import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { descendants, isAlive, rssBytes, commandLine } = require(path.join(root, 'dist/src/cli/proc.js'));
+const { descendants, isAlive, rssBytes, commandLine } = require(
+  path.join(root, 'dist/src/cli/proc.js'),
+);
 const { SHOP_SERVICES } = require(path.join(root, 'dist/src/shop/registry.js'));
 
 const { values } = parseArgs({
@@ -56,7 +58,9 @@ function startSink(t0) {
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           for (const rs of body.resourceSpans ?? []) {
-            const name = (rs.resource?.attributes ?? []).find((a) => a.key === 'service.name')?.value?.stringValue ?? '?';
+            const name =
+              (rs.resource?.attributes ?? []).find((a) => a.key === 'service.name')?.value
+                ?.stringValue ?? '?';
             const n = (rs.scopeSpans ?? []).reduce((s, ss) => s + (ss.spans ?? []).length, 0);
             spans += n;
             if (n > 0 && !firstSpan.has(name)) firstSpan.set(name, Date.now() - t0);
@@ -93,7 +97,14 @@ async function main() {
   const env = { ...process.env, OTEL_LAB_HOME: home, NO_COLOR: '1' };
   delete env.OTEL_LAB_FLAGS_FILE;
   for (const s of SHOP_SERVICES) env[s.portEnv] = String(await freePort());
-  const args = [path.join(root, 'dist/src/cli/main.js'), 'start', '--users', values.users, '--speed', values.speed];
+  const args = [
+    path.join(root, 'dist/src/cli/main.js'),
+    'start',
+    '--users',
+    values.users,
+    '--speed',
+    values.speed,
+  ];
   let sink;
   let labHttpPort;
   if (values.backend) {
@@ -156,7 +167,9 @@ async function main() {
   sink?.server.close();
   fs.rmSync(home, { recursive: true, force: true });
 
-  const rows = [...last.keys()].sort().map((n) => [n, (last.get(n) / MB).toFixed(0), (peak.get(n) / MB).toFixed(0)]);
+  const rows = [...last.keys()]
+    .sort()
+    .map((n) => [n, (last.get(n) / MB).toFixed(0), (peak.get(n) / MB).toFixed(0)]);
   const total = [...last.values()].reduce((a, b) => a + b, 0);
   const totalPeak = [...peak.values()].reduce((a, b) => a + b, 0);
   const lines = [
@@ -169,7 +182,9 @@ async function main() {
     `- first trace at the OTLP endpoint: ${firstTraceAt === undefined ? 'none seen' : `${(firstTraceAt / 1000).toFixed(1)} s`} after start`,
   ];
   if (sink) {
-    lines.push(`- spans received in ${seconds} s: ${sink.spans()}; services that sent spans: ${[...sink.firstSpan.keys()].sort().join(', ')}`);
+    lines.push(
+      `- spans received in ${seconds} s: ${sink.spans()}; services that sent spans: ${[...sink.firstSpan.keys()].sort().join(', ')}`,
+    );
   }
   lines.push(`- processes left after Ctrl-C: ${orphans.length}`);
   console.log(lines.join('\n'));
