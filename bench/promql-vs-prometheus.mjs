@@ -116,11 +116,15 @@ try {
 }
 
 const f = (x) => x.toFixed(1).padStart(8);
-console.log(`\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · ${prom.version}`);
+console.log(
+  `\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · ${prom.version}`,
+);
 console.log(
   `range queries over 1 h at 15 s step (241 points); ${runs} runs each; ms: min / median / p90\n`,
 );
-console.log('| query | series | agree | Prometheus (ms) | ours (ms) | ours / Prometheus (median) |');
+console.log(
+  '| query | series | agree | Prometheus (ms) | ours (ms) | ours / Prometheus (median) |',
+);
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   const ratio = r.ours.median / r.prom.median;
