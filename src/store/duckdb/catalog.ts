@@ -157,6 +157,7 @@ export class Staged {
   readonly newSeries: NewSeries[] = [];
   readonly spanServices = new Set<string>();
   private readonly byResource = new WeakMap<Resource, number>();
+  private readonly serviceById = new Map<number, string>();
   private readonly byScope = new WeakMap<InstrumentationScope, number>();
   private readonly stagedKeys = new Map<string, number>();
   private nextResource: number;
@@ -187,6 +188,7 @@ export class Staged {
       });
     }
     this.byResource.set(r, id);
+    this.serviceById.set(id, serviceOf({ resource: r }));
     return id;
   }
 
@@ -219,9 +221,7 @@ export class Staged {
 
   /** The service name of a resource this write interned. */
   serviceOf(resourceId: number): string {
-    const known = this.catalog.resources.get(resourceId);
-    if (known !== undefined) return serviceOf({ resource: known });
-    return this.newResources.find((r) => r.id === resourceId)?.service ?? '';
+    return this.serviceById.get(resourceId) ?? '';
   }
 
   commit(): void {
