@@ -734,7 +734,7 @@ describe('lab UI in Chromium', () => {
       const rendered = await page.locator('.wf-row').count();
       assert.ok(rendered > 10 && rendered < 200, `rendered ${rendered} rows`);
       // Jump to the end: the last span is reachable and the page still holds few rows.
-      await page.locator('.waterfall').focus();
+      await page.getByRole('tree').focus();
       await page.keyboard.press('End');
       await page.locator(`.wf-row[data-span-id="${hex(BIG_SPANS, 16)}"]`).waitFor();
       assert.ok((await page.locator('.wf-row').count()) < 200);
@@ -775,7 +775,7 @@ describe('lab UI in Chromium', () => {
     await page.getByRole('button', { name: /switch to dark theme/i }).click();
     await page.locator('.trace-row').first().click();
     await page.locator('.wf-row').first().waitFor();
-    await page.locator('.waterfall').focus();
+    await page.getByRole('tree').focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     assert.match(page.url(), /span=/);

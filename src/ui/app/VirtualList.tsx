@@ -11,6 +11,11 @@ export interface VirtualListProps<T> {
   label: string;
   /** Index to keep in view (keyboard selection). */
   focusIndex?: number;
+  /** `tree` for the waterfall (rows are treeitems); default a plain list. */
+  role?: 'list' | 'tree';
+  /** Makes the list itself focusable and keyboard-driven (with aria-activedescendant). */
+  onKeyDown?: (e: KeyboardEvent) => void;
+  activeDescendant?: string;
 }
 
 export function VirtualList<T>(props: VirtualListProps<T>): JSX.Element {
@@ -33,7 +38,12 @@ export function VirtualList<T>(props: VirtualListProps<T>): JSX.Element {
   const rows: JSX.Element[] = [];
   for (let i = first; i < last; i++) {
     rows.push(
-      <div class="vrow" key={i} style={{ top: `${i * rowHeight}px`, height: `${rowHeight}px` }}>
+      <div
+        class="vrow"
+        key={i}
+        role={props.role === 'tree' ? 'none' : 'listitem'}
+        style={{ top: `${i * rowHeight}px`, height: `${rowHeight}px` }}
+      >
         {props.render(items[i] as T, i)}
       </div>,
     );
@@ -42,8 +52,11 @@ export function VirtualList<T>(props: VirtualListProps<T>): JSX.Element {
     <div
       ref={ref}
       class="vlist"
-      role="list"
+      role={props.role ?? 'list'}
       aria-label={props.label}
+      tabIndex={props.onKeyDown ? 0 : undefined}
+      onKeyDown={props.onKeyDown}
+      aria-activedescendant={props.activeDescendant}
       style={{ height: `${Math.min(height, Math.max(items.length * rowHeight, rowHeight))}px` }}
       onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
     >

@@ -200,13 +200,7 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
       </div>
       {showStats ? <StatsTable trace={trace} /> : null}
       {trace.spans.length === 0 ? <Empty>This trace has no spans.</Empty> : null}
-      <div
-        class="waterfall"
-        tabIndex={0}
-        onKeyDown={onKey}
-        role="tree"
-        aria-label="Span waterfall; arrow keys move, left and right collapse and expand"
-      >
+      <div class="waterfall">
         <div class="wf-header" aria-hidden="true">
           <div class="wf-name">Service: operation</div>
           <div class="wf-track">
@@ -221,7 +215,10 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
           items={rows}
           rowHeight={ROW_H}
           height={Math.min(560, Math.max(ROW_H * 4, rows.length * ROW_H))}
-          label="Spans"
+          label="Span waterfall; arrow keys move, left and right collapse and expand, Home and End jump"
+          role="tree"
+          onKeyDown={onKey}
+          activeDescendant={selectedID ? `span-${selectedID}` : undefined}
           focusIndex={selectedIndex}
           render={(r) => (
             <SpanRow
@@ -277,6 +274,7 @@ function SpanRow(props: {
       aria-expanded={row.hasChildren ? !row.collapsed : undefined}
       onClick={() => props.onSelect(n.span.spanID)}
       data-span-id={n.span.spanID}
+      id={`span-${n.span.spanID}`}
     >
       <div class="wf-name" style={{ paddingLeft: `${Math.min(n.depth, 30) * 14 + 4}px` }}>
         {row.hasChildren ? (
