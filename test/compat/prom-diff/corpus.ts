@@ -306,6 +306,7 @@ export function instantTimes(startS: number, endS: number): number[] {
     startS + 15300, // kafka_queue_depth has +Inf and -Inf in the last 10m
     endS + 120, // after the last scrape, within the lookback
     endS + 900, // after the lookback: instant selectors are empty
+    startS + 9876.543, // off the grid by milliseconds, mid-data
   ];
 }
 
@@ -314,6 +315,7 @@ export function rangeWindows(startS: number, endS: number): [number, number, num
   return [
     [startS - 600, endS + 600, 317], // the whole set, off the scrape grid
     [startS + 10800, startS + 14400, 15], // an hour at the scrape interval: the gap's end and the reset
+    [startS + 4500.25, startS + 5600.25, 7.5], // half the scrape interval, off the grid: the restart's gap
   ];
 }
 
