@@ -6,11 +6,19 @@ import {
   InMemoryMetricExporter,
   AggregationTemporality,
 } from '@opentelemetry/sdk-metrics';
+import { trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
 import { defaultUrl, protocolFor, signalEnabled } from './exporters';
 import { createLogger } from './log';
 import { packageVersion } from './package';
 import { cpuUtilization, registerProcessMetrics } from './process-metrics';
 import { SERVICE_NAMESPACE, serviceResource } from './sdk';
+import { inServerSpan, memorySpans } from './testing';
 
 test('protocol: per-signal beats generic, default http/protobuf, unknown refused', () => {
   assert.equal(protocolFor('traces', {}), 'http/protobuf');
@@ -91,4 +99,27 @@ test('logger prints one line with bounded attributes', () => {
   log.warn('hello', { k: 'x'.repeat(500), n: 3 });
   assert.equal(lines.length, 1);
   assert.match(lines[0] ?? '', /WARN \[svc\] hello k=x{200}\.\.\. n=3$/);
+});
+
+test('log records carry the active span ids', async () => {
+  memorySpans();
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+  logs.setGlobalLoggerProvider(provider);
+  try {
+    const log = createLogger('svc', () => undefined);
+    let spanId = '';
+    await inServerSpan('work', async () => {
+      spanId = trace.getActiveSpan()?.spanContext().spanId ?? '';
+      log.info('inside', { n: 1 });
+    });
+    const [rec] = exporter.getFinishedLogRecords();
+    assert.equal(rec?.body, 'inside');
+    assert.equal(rec?.severityText, 'INFO');
+    assert.equal(rec?.spanContext?.spanId, spanId);
+    assert.match(spanId, /^[0-9a-f]{16}$/);
+  } finally {
+    logs.disable();
+    await provider.shutdown();
+  }
 });

@@ -117,6 +117,15 @@ export function createFrontendHandler(deps: FrontendDeps) {
         return sendJson(res, out.status, out.json);
       }
       const img = /^\/images\/products\/([A-Za-z0-9._-]{1,100})$/.exec(url.pathname);
+      const route = img
+        ? '/images/products/[file]'
+        : PAGE_PATHS.test(url.pathname)
+          ? url.pathname.replace(/^\/product\/.*/, '/product/[productId]')
+          : undefined;
+      if (route) {
+        trace.getActiveSpan()?.updateName(`${method} ${route}`);
+        trace.getActiveSpan()?.setAttribute('http.route', route);
+      }
       if (img && method === 'GET') return await serveImage(res, img[1] ?? '');
       if (url.pathname === '/static/shop.js' && method === 'GET') {
         return send(res, 200, CLIENT_JS, 'text/javascript; charset=utf-8');
