@@ -13,7 +13,13 @@ import {
   type ChildState,
 } from './supervisor-state';
 
-const policy: BackoffPolicy = { initialMs: 500, factor: 2, maxMs: 30_000, stableMs: 60_000 };
+const policy: BackoffPolicy = {
+  initialMs: 500,
+  factor: 2,
+  maxMs: 30_000,
+  stableMs: 60_000,
+  maxStreak: 10,
+};
 const crash = { code: 1, signal: null };
 
 function upAt(now: number, s: ChildState = initialState('svc')): ChildState {
@@ -65,6 +71,30 @@ describe('onExit', () => {
     const r = onExit(s, crash, 1 + 60_000, false, policy);
     assert.deepEqual(r.decision, { kind: 'restart', delayMs: 500 });
     assert.equal(r.state.streak, 1);
+  });
+
+  it('gives up after maxStreak quick deaths in a row', () => {
+    let s = upAt(0);
+    const kinds: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const r = onExit(s, crash, i + 1, false, policy);
+      kinds.push(r.decision.kind);
+      s = r.decision.kind === 'restart' ? onSpawned(onRestart(r.state), 1, i + 1) : r.state;
+    }
+    assert.deepEqual(kinds, [...Array<string>(10).fill('restart'), 'give-up']);
+    assert.equal(s.phase, 'failed');
+    assert.equal(s.restarts, 10);
+  });
+
+  it('never gives up on a child that keeps running a while between deaths', () => {
+    let s = upAt(0);
+    let now = 0;
+    for (let i = 0; i < 30; i++) {
+      now += 61_000;
+      const r = onExit(s, crash, now, false, policy);
+      assert.deepEqual(r.decision, { kind: 'restart', delayMs: 500 });
+      s = onSpawned(onRestart(r.state), 1, now + 500);
+    }
   });
 
   it('leaves a child down while the lab stops', () => {

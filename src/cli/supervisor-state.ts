@@ -8,6 +8,8 @@ export interface BackoffPolicy {
   readonly maxMs: number;
   /** A child that ran this long before dying starts a new streak. */
   readonly stableMs: number;
+  /** Quick deaths in a row after which the child is left down (a crash loop helps nobody). */
+  readonly maxStreak: number;
 }
 
 export const DEFAULT_BACKOFF: BackoffPolicy = {
@@ -15,9 +17,11 @@ export const DEFAULT_BACKOFF: BackoffPolicy = {
   factor: 2,
   maxMs: 30_000,
   stableMs: 60_000,
+  // 0.5+1+2+4+8+16+30+30+30+30 s: about two and a half minutes of trying.
+  maxStreak: 10,
 };
 
-export type Phase = 'pending' | 'starting' | 'up' | 'backoff' | 'stopping' | 'stopped';
+export type Phase = 'pending' | 'starting' | 'up' | 'backoff' | 'stopping' | 'stopped' | 'failed';
 
 export interface ChildState {
   readonly name: string;
@@ -37,7 +41,9 @@ export interface ExitInfo {
 }
 
 export type ExitDecision =
-  { readonly kind: 'restart'; readonly delayMs: number } | { readonly kind: 'stay-stopped' };
+  | { readonly kind: 'restart'; readonly delayMs: number }
+  | { readonly kind: 'stay-stopped' }
+  | { readonly kind: 'give-up' };
 
 export function initialState(name: string): ChildState {
   return {
@@ -68,7 +74,8 @@ export function onReady(s: ChildState): ChildState {
 
 /**
  * A child exited. While the lab is stopping it stays down; otherwise it is
- * restarted after a backoff that grows with the streak of quick deaths.
+ * restarted after a backoff that grows with the streak of quick deaths, and
+ * left down once the streak passes `maxStreak`.
  */
 export function onExit(
   s: ChildState,
@@ -85,6 +92,12 @@ export function onExit(
   }
   const ranFor = s.startedAt === undefined ? 0 : now - s.startedAt;
   const streak = ranFor >= policy.stableMs ? 1 : s.streak + 1;
+  if (streak > policy.maxStreak) {
+    return {
+      state: { ...s, phase: 'failed', pid: undefined, streak, lastExit: exit },
+      decision: { kind: 'give-up' },
+    };
+  }
   return {
     state: { ...s, phase: 'backoff', pid: undefined, streak, lastExit: exit },
     decision: { kind: 'restart', delayMs: backoffDelay(streak, policy) },
@@ -97,7 +110,7 @@ export function onRestart(s: ChildState): ChildState {
 }
 
 export function onStopping(s: ChildState): ChildState {
-  return s.phase === 'stopped' ? s : { ...s, phase: 'stopping' };
+  return s.phase === 'stopped' || s.phase === 'failed' ? s : { ...s, phase: 'stopping' };
 }
 
 export function describeExit(exit: ExitInfo): string {

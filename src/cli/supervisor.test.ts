@@ -70,7 +70,7 @@ function quietSupervisor(
 ) {
   return new Supervisor(specs, {
     print: (l) => lines.push(l),
-    policy: { initialMs: 50, factor: 2, maxMs: 1000, stableMs: 60_000 },
+    policy: { initialMs: 50, factor: 2, maxMs: 1000, stableMs: 60_000, maxStreak: 3 },
     readyTimeoutMs: 10_000,
     ...extra,
   });
@@ -145,6 +145,37 @@ describe('Supervisor', () => {
       lines.join('\n'),
     );
     assert.deepEqual(tree.filter(isAlive), []);
+  });
+
+  it('leaves a crash-looping child down after maxStreak quick deaths', async () => {
+    const lines: string[] = [];
+    const sup = quietSupervisor(
+      [
+        {
+          name: 'broken',
+          command: process.execPath,
+          args: ['-e', 'process.exit(7)'],
+          env: process.env,
+          readyPorts: [await freePort()],
+        },
+      ],
+      lines,
+    );
+    await sup.start();
+    await waitFor(() => sup.states()[0]?.phase === 'failed', 10_000);
+    await sup.stop();
+    assert.equal(sup.states()[0]?.phase, 'failed');
+    assert.equal(sup.states()[0]?.restarts, 3);
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith('! broken exited with code 7 again: 4 quick deaths in a row, leaving it down'),
+      ),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.includes('status: 0/1 up | not up: broken (failed) | restarts: broken 3'),
+      lines.join('\n'),
+    );
   });
 
   it('kills a child that ignores SIGTERM after the grace period', async () => {

@@ -225,6 +225,14 @@ export class Supervisor {
       this.opts.policy ?? DEFAULT_BACKOFF,
     );
     child.state = state;
+    if (decision.kind === 'give-up') {
+      this.print(
+        `! ${child.spec.name} ${describeExit(exit)} again: ${state.streak} quick deaths in a row, ` +
+          'leaving it down (its output above says why; fix it and restart the lab)',
+      );
+      this.print(`status: ${statusLine(this.states())}`);
+      return;
+    }
     if (decision.kind !== 'restart') return;
     this.print(
       `! ${child.spec.name} ${describeExit(exit)}; restart #${state.restarts + 1} in ${(decision.delayMs / 1000).toFixed(1)} s`,
