@@ -3,7 +3,7 @@
 import type { Labels } from '../../model/telemetry';
 import type { Aggregate } from './ast';
 import { execution } from './errors';
-import { formatFloatPlain } from './lexical';
+import { formatFloatPlain, formatGoV } from './lexical';
 import { quantile } from './quantile';
 import type { EvalValue, VSample } from './values';
 import { keyWith, keyWithout } from './values';
@@ -48,7 +48,7 @@ export function aggregate(
   if (op === 'topk' || op === 'bottomk') {
     const f = param?.type === 'scalar' ? param.v : NaN;
     if (!(f >= -9.2e18 && f <= 9.2e18))
-      throw execution(`Scalar value ${formatFloatPlain(f)} overflows int64`);
+      throw execution(`Scalar value ${formatGoV(f)} overflows int64`);
     k = Math.trunc(f);
     if (k < 1) return [];
   }

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatFloatPlain, formatValue, parseDuration, parseNumber, unquote } from './lexical';
+import {
+  formatFloatPlain,
+  formatGoV,
+  formatValue,
+  parseDuration,
+  parseNumber,
+  unquote,
+} from './lexical';
 
 describe('parseDuration', () => {
   const cases: [string, number | undefined][] = [
@@ -83,4 +90,18 @@ describe('formatFloatPlain (count_values labels)', () => {
   ];
   for (const [v, want] of cases)
     it(`${v} -> ${want}`, () => assert.equal(formatFloatPlain(v), want));
+});
+
+describe("formatGoV (Go's %v in error messages)", () => {
+  const cases: [number, string][] = [
+    [1e20, '1e+20'],
+    [1234567, '1.234567e+06'],
+    [123456, '123456'],
+    [0.0001, '0.0001'],
+    [0.00001, '1e-05'],
+    [-2.5, '-2.5'],
+    [NaN, 'NaN'],
+    [-Infinity, '-Inf'],
+  ];
+  for (const [v, want] of cases) it(`${v} -> ${want}`, () => assert.equal(formatGoV(v), want));
 });

@@ -158,3 +158,17 @@ export function formatFloatPlain(v: number): string {
 export function formatTimestamp(ms: number): number {
   return ms / 1000;
 }
+
+/** Go's %v for a float64 (strconv 'g', shortest): `1e+20`, `1.5`, `+Inf`. */
+export function formatGoV(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const [mantissa = '', expText = '0'] = v.toExponential().split('e');
+  const exp = Number(expText);
+  // Shortest 'g' switches to an exponent outside [1e-4, 1e6).
+  if (exp >= -4 && exp < 6) return String(v);
+  const sign = exp < 0 ? '-' : '+';
+  return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
+}

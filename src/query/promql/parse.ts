@@ -78,6 +78,56 @@ export function typeOf(e: Expr): ValueType {
   }
 }
 
+const keywords = new Set([
+  'bool',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'start',
+  'end',
+]);
+const operatorWords = new Set(['and', 'or', 'unless', 'atan2']);
+const aggregators = new Set([
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'quantile',
+  'count_values',
+]);
+
+/** The first token of `rest` in the words of Prometheus's lexer items. */
+function describeToken(rest: string): string {
+  const word = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(rest)?.[0];
+  if (word !== undefined) {
+    const lower = word.toLowerCase();
+    if (keywords.has(lower)) return `<${lower}>`;
+    if (operatorWords.has(lower)) return `<op:${lower}>`;
+    if (aggregators.has(lower)) return `<aggr:${lower}>`;
+    return `identifier ${JSON.stringify(word.slice(0, 40))}`;
+  }
+  const num = /^[0-9][0-9a-zA-Z.]*/.exec(rest)?.[0];
+  if (num !== undefined) return `number ${JSON.stringify(num.slice(0, 40))}`;
+  return JSON.stringify(rest[0] ?? '');
+}
+
+/** Go's %f: six decimals, +Inf, -Inf, NaN. */
+function goFixed6(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  return v.toFixed(6);
+}
+
 function documented(t: ValueType): string {
   return t === 'vector' ? 'instant vector' : t === 'matrix' ? 'range vector' : t;
 }
@@ -106,7 +156,7 @@ class Converter {
     if (errorAt !== undefined || exprs.length !== 1) {
       const at = errorAt ?? this.input.length;
       const rest = this.input.slice(at).trim();
-      if (this.input.trim() === '') throw badData('parse error: no expression found in input');
+      if (this.input.trim() === '') throw this.error(0, 'no expression found in input');
       throw this.error(at, this.unexpected(at, rest));
     }
     const expr = this.expr(exprs[0] as SyntaxNode);
@@ -120,8 +170,9 @@ class Converter {
   /** Prometheus's wording for the common cases of an unfinished query. */
   private unexpected(at: number, rest: string): string {
     if (rest !== '') {
-      const token = (rest.split(/\s+/)[0] ?? '').slice(0, 40);
-      return `unexpected character or token ${JSON.stringify(token)}`;
+      const bad = /^\d+\.\d+[a-z]+/.exec(rest)?.[0];
+      if (bad !== undefined) return `not a valid duration string: ${JSON.stringify(bad)}`;
+      return `unexpected ${describeToken(rest)}`;
     }
     const before = this.input
       .slice(0, at)
@@ -199,8 +250,11 @@ class Converter {
         const inner = this.expr(this.child(n, 0));
         if (inner.kind !== 'vector')
           throw this.error(n.from, 'ranges only allowed for vector selectors');
-        if (inner.offset !== 0 || inner.at !== undefined)
-          throw this.error(n.from, 'no offset or @ modifiers allowed before range');
+        const rangePos = this.child(n, 1).from - 1;
+        if (inner.offset !== 0)
+          throw this.error(rangePos, 'no offset modifiers allowed before range');
+        if (inner.at !== undefined)
+          throw this.error(rangePos, 'no @ modifiers allowed before range');
         return { kind: 'matrix', selector: inner, range: this.duration(this.child(n, 1)) };
       }
       case 'SubqueryExpr': {
@@ -208,10 +262,7 @@ class Converter {
         const inner = this.expr(this.child(n, 0));
         const t = typeOf(inner);
         if (t !== 'vector')
-          throw this.error(
-            n.from,
-            `subquery is only allowed on instant vector, got ${documented(t)} instead`,
-          );
+          throw this.error(n.from, `subquery is only allowed on instant vector, got ${t} instead`);
         const step = parts[2] ? this.duration(parts[2]) : 0;
         return {
           kind: 'subquery',
@@ -241,7 +292,10 @@ class Converter {
         } else {
           const secs = parseNumber(this.text(arg));
           if (secs === undefined || !Number.isFinite(secs) || Math.abs(secs) > 9.2e15) {
-            throw this.error(arg.from, `timestamp out of bounds for @ modifier: ${this.text(arg)}`);
+            throw this.error(
+              n.from,
+              `timestamp out of bounds for @ modifier: ${goFixed6(secs ?? NaN)}`,
+            );
           }
           at = Math.round(secs * 1000);
         }
@@ -458,6 +512,7 @@ class Converter {
     let grouping: string[] = [];
     let args: Expr[] = [];
     let bodyPos = n.from;
+    let argNodes: SyntaxNode[] = [];
     for (const c of this.children(n)) {
       if (c.name === 'AggregateOp') op = this.text(c).toLowerCase() as AggregateOp;
       else if (c.name === 'AggregateModifier') {
@@ -467,7 +522,8 @@ class Converter {
         }
       } else if (c.name === 'FunctionCallBody') {
         bodyPos = c.from;
-        args = this.children(c).map((a) => this.expr(a));
+        argNodes = this.children(c);
+        args = argNodes.map((a) => this.expr(a));
       }
     }
     if (!op) throw this.error(n.from, 'aggregation operator expected');
@@ -482,14 +538,12 @@ class Converter {
     }
     const expr = args[args.length - 1] as Expr;
     const param = want === 2 ? args[0] : undefined;
-    this.expectType(expr, 'vector', 'aggregation expression', bodyPos);
-    if (param)
-      this.expectType(
-        param,
-        op === 'count_values' ? 'string' : 'scalar',
-        'aggregation parameter',
-        bodyPos,
-      );
+    const posOf = (i: number): number => argNodes[i]?.from ?? bodyPos;
+    this.expectType(expr, 'vector', 'aggregation expression', posOf(args.length - 1));
+    if (param) {
+      const want = op === 'count_values' ? 'string' : 'scalar';
+      this.expectType(param, want, 'aggregation parameter', posOf(0));
+    }
     return { kind: 'aggregate', op, expr, param, grouping, without };
   }
 
