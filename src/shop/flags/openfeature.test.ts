@@ -81,6 +81,25 @@ test('file flags: read, atomic rename picked up within 2 s, corrupt file keeps l
   }
 });
 
+test('file flags: a missing file means defaults, and is loaded once it appears', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-flags-'));
+  const file = path.join(dir, 'flags.json');
+  const errors: string[] = [];
+  const flags = await startFileFlags({
+    file,
+    logger: { info: () => undefined, warn: (m) => errors.push(m), error: (m) => errors.push(m) },
+  });
+  try {
+    assert.ok(errors.some((e) => e.includes(file) && e.includes('at its default')));
+    assert.equal(await flags.bool('cartServiceFailure', false), false);
+    writeAtomically(file, flagsDoc({ cartServiceFailure: 'on' }));
+    await until(async () => flags.bool('cartServiceFailure', false), 2000);
+  } finally {
+    await flags.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('staticFlags: values by type, fallback otherwise, set changes', async () => {
   const f = staticFlags({ a: true, n: 3 });
   assert.equal(await f.bool('a', false), true);

@@ -66,44 +66,62 @@ function providerLogger(log: FlagsLogger): OfLogger {
 /**
  * Starts OpenFeature with the flagd provider on `file` and resolves once the
  * flags are loaded. One per process (OpenFeature's provider is global).
+ * A missing or invalid file does not stop the service: every flag evaluates
+ * to its default (off) and the file is loaded as soon as it becomes valid.
  */
 export async function startFileFlags(
   opts: { file?: string; pollMs?: number; logger?: FlagsLogger } = {},
 ): Promise<FileFlags> {
   const file = path.resolve(opts.file ?? flagsFilePath());
   const log = opts.logger ?? consoleLogger;
+  let loaded = false;
+  let connecting: Promise<void> | undefined;
   let lastProblem: string | undefined;
-  const check = () => {
+
+  const connect = (): Promise<void> =>
+    (connecting ??= OpenFeature.setProviderAndWait(
+      new FlagdProvider(
+        { resolverType: 'in-process', offlineFlagSourcePath: file },
+        providerLogger(log),
+      ),
+    )
+      .then(() => {
+        loaded = true;
+        log.info(`flags loaded from ${file}`);
+      })
+      .catch((err: unknown) => {
+        log.error(
+          `cannot load flags from ${file} (${err instanceof Error ? err.message : String(err)}): ` +
+            'every flag is at its default (off) until the file is fixed',
+        );
+      })
+      .finally(() => {
+        connecting = undefined;
+      }));
+
+  const check = (): boolean => {
     try {
       parseFlags(fs.readFileSync(file, 'utf8'), file);
-      if (lastProblem !== undefined) log.info(`flags file ${file} is valid again; flags reloaded`);
+      if (lastProblem !== undefined) log.info(`flags file ${file} is valid again`);
       lastProblem = undefined;
+      if (!loaded) void connect();
+      return true;
     } catch (err) {
       const problem = err instanceof Error ? err.message : String(err);
       if (problem !== lastProblem) {
-        log.error(`${problem}: keeping the last good flags until the file is fixed`);
+        log.error(
+          loaded
+            ? `${problem}: keeping the last good flags until the file is fixed`
+            : `${problem}: every flag is at its default (off) until the file is fixed`,
+        );
       }
       lastProblem = problem;
+      return false;
     }
   };
-  const onChange = () => check();
-  fs.watchFile(file, { interval: opts.pollMs ?? FLAGS_POLL_MS, persistent: false }, onChange);
-  check();
-  const provider = new FlagdProvider(
-    { resolverType: 'in-process', offlineFlagSourcePath: file },
-    providerLogger(log),
-  );
-  try {
-    await OpenFeature.setProviderAndWait(provider);
-  } catch (err) {
-    fs.unwatchFile(file);
-    throw new Error(
-      `cannot load flags from ${file}: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        cause: err,
-      },
-    );
-  }
+  fs.watchFile(file, { interval: opts.pollMs ?? FLAGS_POLL_MS, persistent: false }, () => check());
+  if (check()) await connect();
+
   const client = OpenFeature.getClient();
   return {
     file,
@@ -111,6 +129,7 @@ export async function startFileFlags(
     number: (name, fallback, context) => client.getNumberValue(name, fallback, context),
     close: async () => {
       fs.unwatchFile(file);
+      await connecting;
       await OpenFeature.close();
     },
   };
