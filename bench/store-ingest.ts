@@ -6,7 +6,7 @@
 //
 // Not a test: prints numbers for bench/STORE-RESULTS.md.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -143,17 +143,36 @@ function trace(start: bigint): Span[] {
   ];
 }
 
-/** Bytes per column of the spans and trace_index tables (approximate: blocks used by segments). */
+/** Bytes per column: each column copied alone into a fresh database file. */
 async function printStorage(file: string): Promise<void> {
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
-  for (const table of ['spans', 'trace_index', 'resources']) {
-    const rows = await conn.runAndReadAll(
-      `SELECT column_name, string_agg(DISTINCT compression, ','), count(*) AS segments, sum(count) AS n, max(segment_info) FROM pragma_storage_info('${table}') GROUP BY ALL ORDER BY 1`,
-    );
-    console.log(table);
-    for (const r of rows.getRows()) console.log('  ', r.map(String).join('  '));
+  const probe = `${file}.probe`;
+  for (const table of ['spans', 'trace_index']) {
+    const rows = (await conn.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows();
+    const n = Number(rows[0]![0]);
+    const cols = (
+      await conn.runAndReadAll(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = '${table}'`,
+      )
+    ).getRows();
+    console.log(`${table}: ${n} rows`);
+    for (const [col] of cols) {
+      rmSync(probe, { force: true });
+      await conn.run(`ATTACH '${probe}' AS probe`);
+      await conn.run(`CREATE TABLE probe.c AS SELECT "${String(col)}" FROM ${table}`);
+      await conn.run('DETACH probe');
+      const empty = `${probe}.empty`;
+      rmSync(empty, { force: true });
+      await conn.run(`ATTACH '${empty}' AS empty`);
+      await conn.run(`CREATE TABLE empty.c AS SELECT "${String(col)}" FROM ${table} LIMIT 0`);
+      await conn.run('DETACH empty');
+      const bytes = statSync(probe).size - statSync(empty).size;
+      console.log(`  ${String(col).padEnd(16)} ${(bytes / n).toFixed(1)} bytes/row`);
+      rmSync(empty, { force: true });
+    }
   }
+  rmSync(probe, { force: true });
   conn.closeSync();
   db.closeSync();
 }
