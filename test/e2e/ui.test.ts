@@ -1,9 +1,10 @@
 // The lab UI in a real browser (Debian's Chromium driven by playwright-core).
-// By default the built UI (dist/ui) is served by a small fixture server that
-// answers the Jaeger, Prometheus and lab APIs with canned, scenario-shaped
-// data; set OTEL_LAB_URL (e.g. http://127.0.0.1:8080) to run the same checks
-// against a running lab instead. Screenshots of every page go to
-// docs/screenshots/.
+// The same checks run twice: on a small fixture server answering the Jaeger,
+// Prometheus and lab APIs with canned, scenario-shaped data (exact counts,
+// screenshots of every page into docs/screenshots/), and on the real API
+// server, PromQL engine and span metrics in-process over an in-memory store.
+// OTEL_LAB_URL (e.g. http://127.0.0.1:8080) runs them against a running lab
+// instead.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startApiServer } from '../../src/api';
+import { IngestPipeline } from '../../src/collector/pipeline';
+import { PrometheusTranslator, SpanMetricsConnector } from '../../src/collector/derive';
+import type { Resource, Span } from '../../src/model/telemetry';
+import { createMemoryStore } from '../../src/store/memory';
+import {
+  makeGauge,
+  makeLog,
+  makeResource,
+  makeScope,
+  makeSpan,
+  makeSum,
+} from '../../src/store/testing';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -509,283 +523,499 @@ async function startFixture(uiDir: string): Promise<Fixture> {
   };
 }
 
+// ---------- the real backend code, in-process ----------
+
+// The API server (Jaeger, Prometheus, lab APIs) over an in-memory store, fed
+// through the real ingest pipeline with span metrics and the OTel ->
+// Prometheus translator. Twenty minutes of the scenario are replayed on a
+// simulated clock, so rates and quantiles have history at once.
+async function startLab(uiDir: string): Promise<Backend> {
+  let clock = 0n;
+  const store = createMemoryStore();
+  const pipeline = new IngestPipeline({
+    store,
+    spanMetrics: new SpanMetricsConnector(),
+    translator: new PrometheusTranslator(),
+    spanMetricsFlushIntervalMs: 0,
+    now: () => clock,
+  });
+  const resource = (service: string): Resource =>
+    makeResource(service, {
+      'service.namespace': 'opentelemetry-demo',
+      'service.instance.id': `${service}-1`,
+      'service.version': '1.11.0',
+    });
+  const scope = makeScope({ name: 'app' });
+  const ns = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n;
+  const endMs = Date.now();
+  let seq = 0;
+  let cached = 0;
+  for (let i = 0, t = endMs - 20 * 60_000; t <= endMs; i++, t += 5000) {
+    clock = ns(t);
+    const spans: Span[] = [];
+    for (let k = 0; k < 3; k++, seq++) {
+      const traceId = hex(0x5eed0000 + seq, 32);
+      const id = (n: number): string => hex(seq * 16 + n, 16);
+      const at = t + k * 1000;
+      const miss = seq % 2 === 0;
+      // The leak: L -> (L+10)*1.25 per miss, until the process dies and restarts empty.
+      if (miss) cached = cached > 3_000_000 ? 0 : Math.round((cached + 10) * 1.25);
+      const ms = miss ? 2 + cached / 20_000 : 1 + cached / 200_000;
+      const common = { traceId, scope, status: { code: 0 as const, message: '' } };
+      spans.push(
+        makeSpan({
+          ...common,
+          spanId: id(1),
+          name: 'GET /api/recommendations',
+          kind: 2,
+          resource: resource('frontend'),
+          startTimeUnixNano: ns(at),
+          endTimeUnixNano: ns(at + ms + 3),
+        }),
+        makeSpan({
+          ...common,
+          spanId: id(2),
+          parentSpanId: id(1),
+          name: 'oteldemo.RecommendationService/ListRecommendations',
+          kind: 2,
+          resource: resource('recommendation'),
+          startTimeUnixNano: ns(at + 0.5),
+          endTimeUnixNano: ns(at + ms + 1),
+          attributes: { 'app.products_recommended.count': 5n },
+        }),
+        makeSpan({
+          ...common,
+          spanId: id(3),
+          parentSpanId: id(2),
+          name: 'get_product_list',
+          kind: 1,
+          resource: resource('recommendation'),
+          startTimeUnixNano: ns(at + 0.7),
+          endTimeUnixNano: ns(at + 0.7 + ms),
+          attributes: {
+            'app.recommendation.cache_enabled': true,
+            'app.cache_hit': !miss,
+            'app.products.count': BigInt(cached),
+            ...(seq === 5 ? { 'app.user_note': XSS } : {}),
+          },
+        }),
+      );
+    }
+    await pipeline.ingest({ spans });
+    if (i % 2 === 0) {
+      const base = {
+        resource: resource('recommendation'),
+        scope: makeScope({ name: 'otel-lab/process' }),
+        timeUnixNano: ns(t),
+        startTimeUnixNano: ns(endMs - 21 * 60_000),
+      };
+      await pipeline.ingest({
+        metrics: [
+          makeGauge({
+            ...base,
+            name: 'process.cpu.utilization',
+            unit: '1',
+            value: 0.05 + i / 400,
+            attributes: { 'cpu.mode': 'user' },
+          }),
+          makeSum({
+            ...base,
+            name: 'process.memory.usage',
+            unit: 'By',
+            isMonotonic: false,
+            value: BigInt(60_000_000 + i * 500_000),
+          }),
+          makeSum({
+            ...base,
+            name: 'app_recommendations_counter',
+            isMonotonic: true,
+            value: BigInt(i * 15),
+            attributes: { 'recommendation.type': 'catalog' },
+          }),
+        ],
+      });
+    }
+    if (i % 3 === 0) await pipeline.flushSpanMetrics();
+  }
+  const logTrace = hex(0x5eed0000 + 5, 32);
+  await store.write({
+    logs: [0, 1, 2].map((i) =>
+      makeLog({
+        service: 'recommendation',
+        timeUnixNano: ns(endMs - i * 1000),
+        observedTimeUnixNano: ns(endMs),
+        severityNumber: i === 1 ? 17 : 9,
+        severityText: i === 1 ? 'ERROR' : 'INFO',
+        body: i === 2 ? XSS : `Receive ListRecommendations #${i}`,
+        traceId: logTrace,
+        spanId: hex(5 * 16 + 3, 16),
+      }),
+    ),
+  });
+  const flags = [
+    {
+      name: 'recommendationServiceCacheFailure',
+      description: 'Fail recommendation service cache',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      state: 'ENABLED' as const,
+    },
+  ];
+  const server = await startApiServer({
+    store,
+    port: 0,
+    uiDir,
+    flags: {
+      list: async () => flags,
+      set: async (name, variant) => {
+        const flag = flags.find((f) => f.name === name);
+        if (!flag) throw new Error(`unknown flag ${name}`);
+        flag.defaultVariant = variant;
+        return flag;
+      },
+    },
+  });
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await pipeline.close();
+      await store.close();
+    },
+  };
+}
+
 // ---------- the browser checks ----------
 
 const root = repoRoot();
 const shots = path.join(root, 'docs', 'screenshots');
 const real = process.env['OTEL_LAB_URL'];
 
-describe('lab UI in Chromium', () => {
-  let fixture: Fixture | undefined;
-  let base = '';
-  let context: BrowserContext;
-  let userDir = '';
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
+interface Backend {
+  url: string;
+  /** Present only for the canned fixture, whose data allows exact counts. */
+  fixture?: Fixture;
+  close: () => Promise<void>;
+}
 
-  before(async () => {
-    const uiDir = path.join(root, 'dist', 'ui');
-    if (!real) {
+interface SuiteOptions {
+  /** Checks that need the fixture's canned data (the 10,000-span trace). */
+  fixtureChecks: boolean;
+  screenshots: boolean;
+}
+
+function uiSuite(
+  name: string,
+  startBackend: (uiDir: string) => Promise<Backend>,
+  opts: SuiteOptions,
+): void {
+  describe(name, () => {
+    let backend: Backend | undefined;
+    let fixture: Fixture | undefined;
+    let base = '';
+    let context: BrowserContext;
+    let userDir = '';
+    const dialogs: string[] = [];
+    const pageErrors: string[] = [];
+
+    before(async () => {
+      const uiDir = path.join(root, 'dist', 'ui');
       assert.ok(
         existsSync(path.join(uiDir, 'index.html')),
         'dist/ui is not built: run `npm run build:ui` first',
       );
-      fixture = await startFixture(uiDir);
-    }
-    base = real ?? (fixture as Fixture).url;
-    mkdirSync(shots, { recursive: true });
-    userDir = mkdtempSync(path.join(tmpdir(), 'otel-lab-ui-'));
-    context = await chromium.launchPersistentContext(userDir, {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 900 },
-      colorScheme: 'light',
+      backend = await startBackend(uiDir);
+      fixture = backend.fixture;
+      base = backend.url;
+      mkdirSync(shots, { recursive: true });
+      userDir = mkdtempSync(path.join(tmpdir(), 'otel-lab-ui-'));
+      context = await chromium.launchPersistentContext(userDir, {
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+        viewport: { width: 1400, height: 900 },
+        colorScheme: 'light',
+      });
     });
-  });
 
-  after(async () => {
-    await context?.close();
-    await fixture?.close();
-    if (userDir) rmSync(userDir, { recursive: true, force: true });
-  });
-
-  async function open(urlPath: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
+    after(async () => {
+      await context?.close();
+      await backend?.close();
+      if (userDir) rmSync(userDir, { recursive: true, force: true });
     });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
-        pageErrors.push(m.text());
-    });
-    await page.goto(base + urlPath);
-    return page;
-  }
 
-  test('dashboard renders every panel as a chart with its PromQL', async () => {
-    const page = await open('/?service=recommendation&range=1h');
-    // Errors may rightly be empty on a healthy lab: that panel must say so instead.
-    await page.locator('[data-panel="errors"]').locator('canvas, .status.empty').first().waitFor();
-    for (const id of [
-      'latency',
-      'recommendations',
-      'cpu',
-      'memory',
-      'requests',
-      'cpu-all',
-      'memory-all',
-    ]) {
-      await page.locator(`[data-panel="${id}"] canvas`).first().waitFor({ timeout: 10_000 });
+    async function shot(page: Page, file: string, fullPage = false): Promise<void> {
+      if (opts.screenshots) await page.screenshot({ path: path.join(shots, file), fullPage });
     }
-    assert.match(
-      (await page.locator('[data-panel="latency"] .promql summary').textContent()) ?? '',
-      /histogram_quantile\(0\.5/,
-    );
-    await page.screenshot({ path: path.join(shots, 'dashboard.png') });
-    // A click on the latency chart opens the exemplar traces of that moment.
-    await page.locator('[data-panel="latency"] .u-over').click({ position: { x: 300, y: 60 } });
-    const region = page.getByRole('region', { name: 'Exemplar traces' });
-    await region.getByRole('link', { name: /search traces in this window/i }).waitFor();
-    if (fixture) assert.equal(await region.locator('.exemplar-list a').count(), 3);
-    await page.close();
-  });
 
-  test('a bad query shows the error in its panel', async () => {
-    const page = await open(`/?service=recommendation&q.cpu.0=${encodeURIComponent('bad(')}`);
-    const alert = page.locator('[data-panel="cpu"] [role="alert"]');
-    await alert.waitFor();
-    assert.match((await alert.textContent()) ?? '', /Query failed.*(parse error|bad_data|HTTP 4)/);
-    await page.close();
-  });
-
-  test('tag search lists the matching traces and keeps the search in the URL', async () => {
-    const page = await open('/traces');
-    await page.getByLabel('Service').selectOption('recommendation');
-    await page.getByLabel('Tags (logfmt)').fill('app.cache_hit=false');
-    await page.getByLabel('Sort').selectOption('longest');
-    await page.getByRole('button', { name: 'Find traces' }).click();
-    await page.locator('.trace-row').first().waitFor();
-    const url = new URL(page.url());
-    assert.equal(url.searchParams.get('tags'), 'app.cache_hit=false');
-    assert.equal(url.searchParams.get('service'), 'recommendation');
-    if (fixture) {
-      assert.equal(await page.locator('.trace-row').count(), 10);
-      assert.equal(await page.locator('.scatter circle').count(), 10);
-    } else assert.ok((await page.locator('.trace-row').count()) > 0);
-    await page.screenshot({ path: path.join(shots, 'traces.png') });
-    // Brushing the left half of the plot keeps only the traces in that region.
-    const box = await page.locator('.scatter svg').boundingBox();
-    assert.ok(box);
-    await page.mouse.move(box.x + 70, box.y + 5);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height - 30, { steps: 5 });
-    await page.mouse.up();
-    await page.waitForURL(/brush=/);
-    const kept = await page.locator('.trace-row').count();
-    assert.ok(kept > 0 && kept < (fixture ? 10 : Infinity), `brushed list has ${kept} rows`);
-    await page.getByRole('button', { name: 'Clear selection' }).click();
-    // Reloading the URL reproduces the search.
-    await page.reload();
-    await page.locator('.trace-row').first().waitFor();
-    await page.close();
-  });
-
-  test('bad logfmt is reported before searching', async () => {
-    const page = await open('/traces');
-    await page.getByLabel('Tags (logfmt)').fill('app.cache_hit');
-    await page.getByRole('button', { name: 'Find traces' }).click();
-    assert.match(
-      (await page.getByRole('alert').textContent()) ?? '',
-      /app\.cache_hit.*has no value/,
-    );
-    await page.close();
-  });
-
-  test('the waterfall shows app.cache_hit of the slow trace', async () => {
-    const page = await open(
-      '/traces?service=recommendation&tags=app.cache_hit%3Dfalse&sort=longest',
-    );
-    await page.locator('.trace-row').first().click();
-    await page.waitForURL(/\/trace\/[0-9a-f]+/);
-    const row = page.locator('.wf-row', { hasText: 'get_product_list' }).first();
-    await row.click();
-    const details = page.getByRole('region', { name: 'Span details' });
-    const cacheHit = details.locator('tr', { hasText: 'app.cache_hit' });
-    await cacheHit.waitFor();
-    assert.match((await cacheHit.textContent()) ?? '', /app\.cache_hit\s*false/);
-    await page.getByLabel('Find in trace').fill('cache_hit=false');
-    await page.getByText('1 matching spans').waitFor();
-    await page.screenshot({ path: path.join(shots, 'trace.png'), fullPage: true });
-    await page.close();
-  });
-
-  test('an attribute holding HTML is shown as text, never run', async () => {
-    const page = await open(`/traces?tags=${encodeURIComponent(`app.user_note="${XSS}"`)}`);
-    await page.locator('.trace-row').first().click();
-    await page.locator('.wf-row', { hasText: 'get_product_list' }).first().click();
-    const value = page
-      .getByRole('region', { name: 'Span details' })
-      .locator('tr', { hasText: 'app.user_note' })
-      .locator('.kv-value');
-    await value.waitFor();
-    assert.equal(await value.textContent(), XSS);
-    assert.equal(await page.locator('img[src="x"]').count(), 0);
-    assert.deepEqual(dialogs, []);
-    await page.close();
-  });
-
-  test('flags list and a switch sends the variant', async () => {
-    const page = await open('/flags');
-    const flag = page.locator('[data-flag="recommendationServiceCacheFailure"]');
-    await flag.waitFor();
-    if (fixture) {
-      await flag.getByRole('radio', { name: 'on' }).click();
-      await page.getByText('recommendationServiceCacheFailure is now “on”').waitFor();
-      assert.deepEqual(fixture.flagPuts, [
-        { name: 'recommendationServiceCacheFailure', variant: 'on' },
-      ]);
-      await flag.locator('[role="radio"][aria-checked="true"]', { hasText: 'on' }).waitFor();
+    async function open(urlPath: string): Promise<Page> {
+      const page = await context.newPage();
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy/i.test(m.text()))
+          pageErrors.push(m.text());
+      });
+      await page.goto(base + urlPath);
+      return page;
     }
-    await page.screenshot({ path: path.join(shots, 'flags.png') });
-    await page.close();
-  });
 
-  test('compare shows two distributions side by side', async () => {
-    const page = await open('/compare');
-    await page.locator('[data-side="a"] .facts').waitFor();
-    await page.locator('[data-side="b"] .facts').waitFor();
-    await page.getByRole('img', { name: 'Histogram of A and B' }).waitFor();
-    if (fixture) {
-      const table = await page.locator('table.stats').textContent();
-      assert.match(table ?? '', /p50\s*3\.1ms\s*160ms/);
-    }
-    await page.screenshot({ path: path.join(shots, 'compare.png'), fullPage: true });
-    await page.close();
-  });
-
-  test('logs link to their trace and show bodies as text', async () => {
-    const page = await open('/logs');
-    await page.locator('.log-line').first().waitFor();
-    if (fixture) assert.equal(await page.locator('.log-line', { hasText: XSS }).count(), 1);
-    await page.screenshot({ path: path.join(shots, 'logs.png') });
-    await page.locator('.log-line a').first().click();
-    await page.waitForURL(/\/trace\/[0-9a-f]+\?span=/);
-    await page.locator('.wf-row').first().waitFor();
-    await page.close();
-  });
-
-  // Only the fixture has a trace this big; against a real lab this check is not registered.
-  if (!real) {
-    test('a 10,000-span trace opens with only the visible rows in the page', async () => {
-      const page = await open(`/trace/${BIG_TRACE}`);
-      await page.locator('.wf-row').first().waitFor();
-      assert.match((await page.locator('.trace-facts').textContent()) ?? '', /10000 spans/);
-      const rendered = await page.locator('.wf-row').count();
-      assert.ok(rendered > 10 && rendered < 200, `rendered ${rendered} rows`);
-      // Jump to the end: the last span is reachable and the page still holds few rows.
-      await page.getByRole('tree').focus();
-      await page.keyboard.press('End');
-      await page.locator(`.wf-row[data-span-id="${hex(BIG_SPANS, 16)}"]`).waitFor();
-      assert.ok((await page.locator('.wf-row').count()) < 200);
+    test('dashboard renders every panel as a chart with its PromQL', async () => {
+      const page = await open('/?service=recommendation&range=1h');
+      // Errors may rightly be empty on a healthy lab: that panel must say so instead.
+      await page
+        .locator('[data-panel="errors"]')
+        .locator('canvas, .status.empty')
+        .first()
+        .waitFor();
+      for (const id of [
+        'latency',
+        'recommendations',
+        'cpu',
+        'memory',
+        'requests',
+        'cpu-all',
+        'memory-all',
+      ]) {
+        await page.locator(`[data-panel="${id}"] canvas`).first().waitFor({ timeout: 10_000 });
+      }
+      assert.match(
+        (await page.locator('[data-panel="latency"] .promql summary').textContent()) ?? '',
+        /histogram_quantile\(0\.5/,
+      );
+      await shot(page, 'dashboard.png');
+      // A click on the latency chart opens the exemplar traces of that moment.
+      await page.locator('[data-panel="latency"] .u-over').click({ position: { x: 300, y: 60 } });
+      const region = page.getByRole('region', { name: 'Exemplar traces' });
+      await region.getByRole('link', { name: /search traces in this window/i }).waitFor();
+      if (fixture) assert.equal(await region.locator('.exemplar-list a').count(), 3);
       await page.close();
     });
-  }
 
-  test('service map draws the call graph and opens the traces of a service', async () => {
-    const page = await open('/map');
-    await page.locator('.service-map .node').first().waitFor();
-    if (fixture) {
-      assert.equal(await page.locator('.service-map .node').count(), 10);
-      assert.equal(await page.locator('.service-map .edge.err').count(), 2);
+    test('a bad query shows the error in its panel', async () => {
+      const page = await open(`/?service=recommendation&q.cpu.0=${encodeURIComponent('bad(')}`);
+      const alert = page.locator('[data-panel="cpu"] [role="alert"]');
+      await alert.waitFor();
+      assert.match(
+        (await alert.textContent()) ?? '',
+        /Query failed.*(parse error|bad_data|HTTP 4)/,
+      );
+      await page.close();
+    });
+
+    test('tag search lists the matching traces and keeps the search in the URL', async () => {
+      const page = await open('/traces');
+      await page.getByLabel('Service').selectOption('recommendation');
+      await page.getByLabel('Tags (logfmt)').fill('app.cache_hit=false');
+      await page.getByLabel('Sort').selectOption('longest');
+      await page.getByRole('button', { name: 'Find traces' }).click();
+      await page.locator('.trace-row').first().waitFor();
+      const url = new URL(page.url());
+      assert.equal(url.searchParams.get('tags'), 'app.cache_hit=false');
+      assert.equal(url.searchParams.get('service'), 'recommendation');
+      if (fixture) {
+        assert.equal(await page.locator('.trace-row').count(), 10);
+        assert.equal(await page.locator('.scatter circle').count(), 10);
+      } else assert.ok((await page.locator('.trace-row').count()) > 0);
+      await shot(page, 'traces.png');
+      // Brushing the left half of the plot keeps only the traces in that region.
+      const box = await page.locator('.scatter svg').boundingBox();
+      assert.ok(box);
+      await page.mouse.move(box.x + 70, box.y + 5);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height - 30, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForURL(/brush=/);
+      const kept = await page.locator('.trace-row').count();
+      assert.ok(kept > 0 && kept < (fixture ? 10 : Infinity), `brushed list has ${kept} rows`);
+      await page.getByRole('button', { name: 'Clear selection' }).click();
+      // Reloading the URL reproduces the search.
+      await page.reload();
+      await page.locator('.trace-row').first().waitFor();
+      await page.close();
+    });
+
+    test('bad logfmt is reported before searching', async () => {
+      const page = await open('/traces');
+      await page.getByLabel('Tags (logfmt)').fill('app.cache_hit');
+      await page.getByRole('button', { name: 'Find traces' }).click();
+      assert.match(
+        (await page.getByRole('alert').textContent()) ?? '',
+        /app\.cache_hit.*has no value/,
+      );
+      await page.close();
+    });
+
+    test('the waterfall shows app.cache_hit of the slow trace', async () => {
+      const page = await open(
+        '/traces?service=recommendation&tags=app.cache_hit%3Dfalse&sort=longest',
+      );
+      await page.locator('.trace-row').first().click();
+      await page.waitForURL(/\/trace\/[0-9a-f]+/);
+      const row = page.locator('.wf-row', { hasText: 'get_product_list' }).first();
+      await row.click();
+      const details = page.getByRole('region', { name: 'Span details' });
+      const cacheHit = details.locator('tr', { hasText: 'app.cache_hit' });
+      await cacheHit.waitFor();
+      assert.match((await cacheHit.textContent()) ?? '', /app\.cache_hit\s*false/);
+      await page.getByLabel('Find in trace').fill('cache_hit=false');
+      await page.getByText('1 matching spans').waitFor();
+      await shot(page, 'trace.png', true);
+      await page.close();
+    });
+
+    test('an attribute holding HTML is shown as text, never run', async () => {
+      const page = await open(`/traces?tags=${encodeURIComponent(`app.user_note="${XSS}"`)}`);
+      await page.locator('.trace-row').first().click();
+      await page.locator('.wf-row', { hasText: 'get_product_list' }).first().click();
+      const value = page
+        .getByRole('region', { name: 'Span details' })
+        .locator('tr', { hasText: 'app.user_note' })
+        .locator('.kv-value');
+      await value.waitFor();
+      assert.equal(await value.textContent(), XSS);
+      assert.equal(await page.locator('img[src="x"]').count(), 0);
+      assert.deepEqual(dialogs, []);
+      await page.close();
+    });
+
+    test('flags list and a switch sends the variant', async () => {
+      const page = await open('/flags');
+      const flag = page.locator('[data-flag="recommendationServiceCacheFailure"]');
+      await flag.waitFor();
+      if (fixture) {
+        await flag.getByRole('radio', { name: 'on' }).click();
+        await page.getByText('recommendationServiceCacheFailure is now “on”').waitFor();
+        assert.deepEqual(fixture.flagPuts, [
+          { name: 'recommendationServiceCacheFailure', variant: 'on' },
+        ]);
+        await flag.locator('[role="radio"][aria-checked="true"]', { hasText: 'on' }).waitFor();
+      }
+      await shot(page, 'flags.png');
+      await page.close();
+    });
+
+    test('compare shows two distributions side by side', async () => {
+      const page = await open('/compare');
+      await page.locator('[data-side="a"] .facts').waitFor();
+      await page.locator('[data-side="b"] .facts').waitFor();
+      await page.getByRole('img', { name: 'Histogram of A and B' }).waitFor();
+      if (fixture) {
+        const table = await page.locator('table.stats').textContent();
+        assert.match(table ?? '', /p50\s*3\.1ms\s*160ms/);
+      }
+      await shot(page, 'compare.png', true);
+      await page.close();
+    });
+
+    test('logs link to their trace and show bodies as text', async () => {
+      const page = await open('/logs');
+      await page.locator('.log-line').first().waitFor();
+      if (fixture) assert.equal(await page.locator('.log-line', { hasText: XSS }).count(), 1);
+      await shot(page, 'logs.png');
+      await page.locator('.log-line a').first().click();
+      await page.waitForURL(/\/trace\/[0-9a-f]+\?span=/);
+      await page.locator('.wf-row').first().waitFor();
+      await page.close();
+    });
+
+    // Only the fixture has a trace this big; against a real lab this check is not registered.
+    if (opts.fixtureChecks) {
+      test('a 10,000-span trace opens with only the visible rows in the page', async () => {
+        const page = await open(`/trace/${BIG_TRACE}`);
+        await page.locator('.wf-row').first().waitFor();
+        assert.match((await page.locator('.trace-facts').textContent()) ?? '', /10000 spans/);
+        const rendered = await page.locator('.wf-row').count();
+        assert.ok(rendered > 10 && rendered < 200, `rendered ${rendered} rows`);
+        // Jump to the end: the last span is reachable and the page still holds few rows.
+        await page.getByRole('tree').focus();
+        await page.keyboard.press('End');
+        await page.locator(`.wf-row[data-span-id="${hex(BIG_SPANS, 16)}"]`).waitFor();
+        assert.ok((await page.locator('.wf-row').count()) < 200);
+        await page.close();
+      });
     }
-    await page.screenshot({ path: path.join(shots, 'service-map.png') });
-    await page.locator('.service-map .node[data-service="recommendation"]').focus();
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/traces\?service=recommendation/);
-    await page.close();
-  });
 
-  test('backend down: the page says so', async () => {
-    // Any API path the fixture lacks stands in for a dead backend: the UI must
-    // still explain the failure in the page.
-    const page = await context.newPage();
-    await page.route('**/jaeger/api/traces/**', (r) => r.abort('connectionrefused'));
-    await page.goto(`${base}/trace/0123456789abcdef0123456789abcdef`);
-    const alert = page.getByRole('alert');
-    await alert.waitFor();
-    assert.match((await alert.textContent()) ?? '', /Cannot reach the lab backend/);
-    await page.close();
-  });
+    test('service map draws the call graph and opens the traces of a service', async () => {
+      const page = await open('/map');
+      await page.locator('.service-map .node').first().waitFor();
+      if (fixture) {
+        assert.equal(await page.locator('.service-map .node').count(), 10);
+        assert.equal(await page.locator('.service-map .edge.err').count(), 2);
+      }
+      await shot(page, 'service-map.png');
+      await page.locator('.service-map .node[data-service="recommendation"]').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/traces\?service=recommendation/);
+      await page.close();
+    });
 
-  test('dark theme toggle and keyboard navigation of the waterfall', async () => {
-    const page = await open(
-      '/traces?service=recommendation&tags=app.cache_hit%3Dfalse&sort=longest',
-    );
-    await page.getByRole('button', { name: /switch to dark theme/i }).click();
-    await page.locator('.trace-row').first().click();
-    await page.locator('.wf-row').first().waitFor();
-    await page.getByRole('tree').focus();
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
-    assert.match(page.url(), /span=/);
-    assert.equal(await page.locator('.wf-row.selected').count(), 1);
-    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
-    await page.screenshot({ path: path.join(shots, 'trace-dark.png') });
-    await page.goto(`${base}/?service=recommendation&range=1h`);
-    await page.locator('[data-panel="memory"] canvas').first().waitFor();
-    await page.screenshot({ path: path.join(shots, 'dashboard-dark.png') });
-    await page.close();
-    assert.deepEqual(pageErrors, []);
+    test('backend down: the page says so', async () => {
+      // Any API path the fixture lacks stands in for a dead backend: the UI must
+      // still explain the failure in the page.
+      const page = await context.newPage();
+      await page.route('**/jaeger/api/traces/**', (r) => r.abort('connectionrefused'));
+      await page.goto(`${base}/trace/0123456789abcdef0123456789abcdef`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      assert.match((await alert.textContent()) ?? '', /Cannot reach the lab backend/);
+      await page.close();
+    });
+
+    test('dark theme toggle and keyboard navigation of the waterfall', async () => {
+      const page = await open(
+        '/traces?service=recommendation&tags=app.cache_hit%3Dfalse&sort=longest',
+      );
+      await page.getByRole('button', { name: /switch to dark theme/i }).click();
+      await page.locator('.trace-row').first().click();
+      await page.locator('.wf-row').first().waitFor();
+      await page.getByRole('tree').focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      assert.match(page.url(), /span=/);
+      assert.equal(await page.locator('.wf-row.selected').count(), 1);
+      assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+      await shot(page, 'trace-dark.png');
+      await page.goto(`${base}/?service=recommendation&range=1h`);
+      await page.locator('[data-panel="memory"] canvas').first().waitFor();
+      await shot(page, 'dashboard-dark.png');
+      await page.close();
+      assert.deepEqual(pageErrors, []);
+    });
   });
-});
+}
+
+if (real) {
+  uiSuite(
+    `lab UI in Chromium against ${real}`,
+    async () => ({ url: real, close: async () => undefined }),
+    {
+      fixtureChecks: false,
+      screenshots: false,
+    },
+  );
+} else {
+  uiSuite(
+    'lab UI in Chromium on canned API answers',
+    async (uiDir) => {
+      const fixture = await startFixture(uiDir);
+      return { url: fixture.url, fixture, close: fixture.close };
+    },
+    { fixtureChecks: true, screenshots: true },
+  );
+  uiSuite('lab UI in Chromium on the real query APIs (in-process lab)', startLab, {
+    fixtureChecks: false,
+    screenshots: false,
+  });
+}
