@@ -41,6 +41,14 @@ export interface ApiResponse {
   readonly json?: unknown;
 }
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new HttpError(400, 'productId is not valid percent-encoding');
+  }
+}
+
 /** gRPC failures as HTTP statuses: caller mistakes 4xx, the rest 5xx. */
 export function httpStatusOf(err: unknown): number {
   if (err instanceof HttpError) return err.status;
@@ -97,7 +105,7 @@ export function createApi(c: FrontendClients) {
       /^\/api\/products\/([^/]+)$/,
       '/api/products/[productId]',
       async (r, [productId]) => {
-        const pid = id(decodeURIComponent(productId ?? ''), 'productId');
+        const pid = id(safeDecode(productId ?? ''), 'productId');
         trace.getActiveSpan()?.setAttribute('app.product.id', pid);
         return { status: 200, json: await getProduct(pid, currencyOf(r.query)) };
       },

@@ -84,6 +84,7 @@ test('products: list and one, priced in the asked currency; unknown id 404, bad 
   assert.equal(bad.status, 400);
   assert.match((bad.json as { error: string }).error, /productId must be/);
   assert.equal((await call('GET', '/api/products?currencyCode=euro')).status, 400);
+  assert.equal((await call('GET', '/api/products/%E0%A4%A')).status, 400);
 });
 
 test('recommendations: at most 4 products, never the requested one; ads by context key', async () => {
