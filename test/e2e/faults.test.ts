@@ -1,0 +1,439 @@
+// Faults through the real `otel-lab serve` process: a damaged or unusable
+// data directory (exit non-zero at once, say which path and what to do, never
+// touch the user's file, never loop), a store already in use, a full disk
+// (ingest refused as retryable, stored data still readable) and bad OTLP
+// input (right status; nothing stored before is lost).
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { encodeRequest } from '../../src/collector/otlp/testing/otlp-proto';
+import { decodeStatus } from '../../src/collector/testing/otlp-bodies';
+
+const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+const DB_FILE = 'otel-lab.duckdb';
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-faults-e2e-'));
+const children: ChildProcess[] = [];
+after(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** Longer than any honest start-up failure; a serve still running then is looping or hung. */
+const EXIT_WITHIN_MS = 30_000;
+
+function serveArgs(dataDir: string): string[] {
+  return [
+    CLI,
+    'serve',
+    '--http-port',
+    '0',
+    '--otlp-http-port',
+    '0',
+    '--otlp-grpc-port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--flags-file',
+    path.join(root, 'flags.json'),
+  ];
+}
+
+function serveEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OTEL_LAB_HOME: path.join(root, 'home') };
+  delete env['OTEL_LAB_DATA_DIR'];
+  return env;
+}
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+interface Serve {
+  readonly proc: ChildProcess;
+  readonly exited: Promise<Exit>;
+  output(): string;
+}
+
+/** Spawns serve (optionally as `wrap ... node main.js serve ...`) and collects its output. */
+function spawnServe(dataDir: string, wrap: readonly string[] = []): Serve {
+  const argv = [...wrap, process.execPath, ...serveArgs(dataDir)];
+  const proc = spawn(argv[0]!, argv.slice(1), {
+    env: serveEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(proc);
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<Exit>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+  return { proc, exited, output: () => out };
+}
+
+/** Runs a serve that is expected to fail at start-up; fails the test if it is still up. */
+async function serveExpectingFailure(dataDir: string): Promise<Exit & { output: string }> {
+  const s = spawnServe(dataDir);
+  const guard = setTimeout(() => s.proc.kill('SIGKILL'), EXIT_WITHIN_MS);
+  const ready = setInterval(() => {
+    if (s.output().includes('serve: ready')) s.proc.kill('SIGKILL');
+  }, 50);
+  const exit = await s.exited;
+  clearTimeout(guard);
+  clearInterval(ready);
+  assert.doesNotMatch(s.output(), /serve: ready/);
+  assert.equal(exit.signal, null, `serve did not exit by itself:\n${s.output()}`);
+  return { ...exit, output: s.output() };
+}
+
+/** Starts serve and reports whether it came up (then stops it) or how it exited. */
+async function serveOutcome(
+  dataDir: string,
+): Promise<{ ready: true } | { ready: false; code: number | null; output: string }> {
+  const s = spawnServe(dataDir);
+  const guard = setTimeout(() => s.proc.kill('SIGKILL'), EXIT_WITHIN_MS);
+  let up = false;
+  const poll = setInterval(() => {
+    if (!up && s.output().includes('serve: ready')) {
+      up = true;
+      s.proc.kill('SIGTERM');
+    }
+  }, 50);
+  const exit = await s.exited;
+  clearTimeout(guard);
+  clearInterval(poll);
+  if (up) return { ready: true };
+  assert.equal(exit.signal, null, `serve neither started nor exited:\n${s.output()}`);
+  return { ready: false, code: exit.code, output: s.output() };
+}
+
+async function inParallel<T, R>(
+  items: readonly T[],
+  width: number,
+  task: (x: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await task(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  return out;
+}
+
+interface Running extends Serve {
+  readonly api: string;
+  readonly otlp: string;
+}
+
+async function startServe(dataDir: string, wrap: readonly string[] = []): Promise<Running> {
+  const s = spawnServe(dataDir, wrap);
+  let gone = false;
+  void s.exited.then(() => (gone = true));
+  for (let i = 0; i < 1200 && !gone && !/data\s+\S+\n/.test(s.output()); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const api = /lab UI\s+(http:\/\/\S+?)\/\n/.exec(s.output())?.[1];
+  const otlp = /OTLP\/HTTP\s+(http:\/\/\S+?)\/v1\//.exec(s.output())?.[1];
+  if (api === undefined || otlp === undefined) {
+    s.proc.kill('SIGKILL');
+    throw new Error(`otel-lab serve did not become ready:\n${s.output()}`);
+  }
+  return { ...s, api, otlp };
+}
+
+async function stop(s: Serve): Promise<Exit> {
+  s.proc.kill('SIGTERM');
+  return s.exited;
+}
+
+let traceCounter = 0;
+/** A trace request with a fresh trace id and `spans` spans (attribute `pad` makes them big). */
+function traceRequest(spans: number, pad = 0): { id: string; body: Buffer } {
+  const id = (0xfa017000 + ++traceCounter).toString(16).padStart(32, '0');
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const filler = 'x'.repeat(pad);
+  const body = encodeRequest('traces', {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'faults' } }] },
+        scopeSpans: [
+          {
+            spans: Array.from({ length: spans }, (_, i) => ({
+              traceId: Buffer.from(id, 'hex'),
+              spanId: Buffer.from((i + 1).toString(16).padStart(16, '0'), 'hex'),
+              name: `op-${i % 3}`,
+              startTimeUnixNano: (now - 1_000_000_000n + BigInt(i)).toString(),
+              endTimeUnixNano: now.toString(),
+              attributes: pad > 0 ? [{ key: 'pad', value: { stringValue: `${i}${filler}` } }] : [],
+            })),
+          },
+        ],
+      },
+    ],
+  });
+  return { id, body: Buffer.from(body) };
+}
+
+async function post(
+  url: string,
+  body: Buffer,
+  headers: Record<string, string> = { 'content-type': 'application/x-protobuf' },
+): Promise<{ status: number; body: Buffer; headers: Headers }> {
+  const res = await fetch(url, { method: 'POST', headers, body });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+}
+
+async function spansOf(api: string, id: string): Promise<number> {
+  const res = await fetch(`${api}/jaeger/api/traces/${id}`);
+  const text = await res.text();
+  if (res.status === 404) return 0;
+  assert.equal(res.status, 200, text.slice(0, 300));
+  return (JSON.parse(text) as { data: { spans: unknown[] }[] }).data[0]?.spans.length ?? 0;
+}
+
+/** A store with one trace in it, closed cleanly. */
+async function storeWithData(dataDir: string): Promise<void> {
+  const s = await startServe(dataDir);
+  const t = traceRequest(20);
+  assert.equal((await post(`${s.otlp}/v1/traces`, t.body)).status, 200);
+  assert.equal((await stop(s)).code, 0, s.output());
+}
+
+describe('otel-lab serve on a damaged or unusable data directory', () => {
+  it('refuses a file that is not DuckDB: exits 1 naming it and what to do, leaves it as it was, same on retry', async () => {
+    const dataDir = path.join(root, 'garbage');
+    fs.mkdirSync(dataDir);
+    const file = path.join(dataDir, DB_FILE);
+    const garbage = Buffer.alloc(256 * 1024, 'not a database ');
+    fs.writeFileSync(file, garbage);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await serveExpectingFailure(dataDir);
+      assert.equal(r.code, 1, r.output);
+      assert.ok(r.output.includes(file), `names the file: ${r.output}`);
+      assert.match(r.output, /move it aside/);
+      assert.doesNotMatch(r.output, /ready/);
+      assert.deepEqual(fs.readFileSync(file), garbage);
+    }
+    assert.deepEqual(fs.readdirSync(dataDir).sort(), [DB_FILE]);
+  });
+
+  it('refuses a DuckDB file with any one damaged block as damaged, naming it, and leaves it as it was', async (t) => {
+    const intact = path.join(root, 'intact');
+    await storeWithData(intact);
+    const size = fs.statSync(path.join(intact, DB_FILE)).size;
+    // DuckDB's three 4 KiB headers stay intact; 256 KiB blocks follow them. Which
+    // block holds the schema or a table read at open depends on DuckDB, so each
+    // block is damaged in its own copy: where serve notices at start-up, it must
+    // say so properly; where it does not, it starts (the damage shows when read).
+    const HEADERS = 3 * 4096;
+    const BLOCK = 256 * 1024;
+    // The first six blocks hold the schema and the tables read at open in a store this small.
+    const blocks = Math.min(6, Math.ceil((size - HEADERS) / BLOCK));
+    const refused: number[] = [];
+    const outcomes = await inParallel(
+      Array.from({ length: blocks }, (_, b) => b),
+      3,
+      async (b) => {
+        const dataDir = path.join(root, `damaged-${b}`);
+        fs.mkdirSync(dataDir);
+        const file = path.join(dataDir, DB_FILE);
+        const bytes = fs.readFileSync(path.join(intact, DB_FILE));
+        bytes.fill(0x5a, HEADERS + b * BLOCK, Math.min(size, HEADERS + (b + 1) * BLOCK));
+        fs.writeFileSync(file, bytes);
+        const r = await serveOutcome(dataDir);
+        if (r.ready) return { b, outcome: 'opens', problem: undefined };
+        refused.push(b);
+        const wrong = [
+          r.code === 1 ? '' : `exit ${String(r.code)}`,
+          r.output.includes(file) ? '' : 'does not name the file',
+          /move it aside/.test(r.output) ? '' : 'no advice',
+          /in use by another process/.test(r.output) ? 'says "in use"' : '',
+          fs.readFileSync(file).equals(bytes) ? '' : 'FILE CHANGED',
+        ].filter((x) => x !== '');
+        return {
+          b,
+          outcome: 'refused',
+          problem:
+            wrong.length > 0 ? `block ${b}: ${wrong.join(', ')}: ${r.output.trim()}` : undefined,
+        };
+      },
+    );
+    t.diagnostic(outcomes.map((o) => `block ${o.b} ${o.outcome}`).join(', '));
+    assert.deepEqual(
+      outcomes.flatMap((o) => (o.problem === undefined ? [] : [o.problem])),
+      [],
+    );
+    assert.ok(refused.includes(0), 'damage in the first block is noticed at open');
+  });
+
+  it('refuses a data directory that is a file, or lies under one, naming it and --data-dir', async () => {
+    const plain = path.join(root, 'plain-file');
+    fs.writeFileSync(plain, 'my notes\n');
+    const cases = [plain, path.join(plain, 'data')];
+    // Root ignores permission bits, so a chmod 000 directory only stops other users.
+    const root0 = process.getuid?.() === 0;
+    if (!root0) {
+      const locked = path.join(root, 'locked');
+      fs.mkdirSync(locked, { mode: 0o000 });
+      cases.push(path.join(locked, 'data'));
+    }
+    for (const dataDir of cases) {
+      const r = await serveExpectingFailure(dataDir);
+      assert.equal(r.code, 1, r.output);
+      assert.ok(r.output.includes(dataDir), `names ${dataDir}: ${r.output}`);
+      assert.match(r.output, /--data-dir/);
+    }
+    assert.equal(fs.readFileSync(plain, 'utf8'), 'my notes\n');
+  });
+
+  it('refuses a store another serve has open, and the first one keeps serving', async () => {
+    const dataDir = path.join(root, 'shared');
+    const first = await startServe(dataDir);
+    try {
+      const t = traceRequest(5);
+      assert.equal((await post(`${first.otlp}/v1/traces`, t.body)).status, 200);
+      const r = await serveExpectingFailure(dataDir);
+      assert.equal(r.code, 1, r.output);
+      assert.match(r.output, /in use by another process/);
+      assert.ok(r.output.includes(path.join(dataDir, DB_FILE)), r.output);
+      assert.equal(await spansOf(first.api, t.id), 5);
+    } finally {
+      assert.equal((await stop(first)).code, 0, first.output());
+    }
+  });
+});
+
+/** Whether this machine lets an unprivileged mount namespace mount a tmpfs (to fake a full disk). */
+function canMountTmpfs(): boolean {
+  const dir = fs.mkdtempSync(path.join(root, 'probe-'));
+  const r = spawnSync('unshare', ['-Urm', 'sh', '-c', `mount -t tmpfs -o size=1m tmpfs "$0"`, dir]);
+  return r.status === 0;
+}
+
+describe('otel-lab serve on a full disk', () => {
+  const mountable = canMountTmpfs();
+  it(
+    'refuses ingest as retryable (503 + Retry-After) and keeps serving what it stored',
+    { skip: mountable ? false : 'needs `unshare -Urm` and a tmpfs mount (user namespaces)' },
+    async (t) => {
+      const dataDir = path.join(root, 'full');
+      fs.mkdirSync(dataDir);
+      // A 6 MiB tmpfs over the data directory, in a mount namespace of serve's own:
+      // it vanishes with the process and needs no root outside.
+      const s = await startServe(dataDir, [
+        'unshare',
+        '-Urm',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o size=6m tmpfs "$0" && exec "$@"',
+        dataDir,
+      ]);
+      try {
+        const first = traceRequest(20);
+        assert.equal((await post(`${s.otlp}/v1/traces`, first.body)).status, 200);
+        assert.equal(await spansOf(s.api, first.id), 20);
+        // The test sees serve's tmpfs through /proc/<pid>/root; a filler file there
+        // fills the disk sooner and, deleted, gives the space back.
+        const filler = path.join(`/proc/${s.proc.pid}/root`, dataDir, 'filler');
+        fs.writeFileSync(filler, Buffer.alloc(2 * 1024 * 1024, 1));
+        let refused: { status: number; body: Buffer; headers: Headers } | undefined;
+        const acked: string[] = [];
+        for (let i = 0; i < 200 && refused === undefined; i++) {
+          const req = traceRequest(1000, 300);
+          const r = await post(`${s.otlp}/v1/traces`, req.body);
+          if (r.status === 200) acked.push(req.id);
+          else refused = r;
+        }
+        assert.ok(refused !== undefined, 'a 6 MiB disk never filled up');
+        const message = decodeStatus(refused.body).message;
+        t.diagnostic(
+          `full after ${acked.length} acknowledged requests: ${refused.status} ${message}`,
+        );
+        assert.equal(refused.status, 503, message);
+        assert.ok(refused.headers.get('retry-after') !== null);
+        assert.match(message, /No space left on device/);
+        assert.equal(await spansOf(s.api, first.id), 20, 'stored data stays readable');
+        for (const id of acked) assert.equal(await spansOf(s.api, id), 1000);
+        const again = await post(`${s.otlp}/v1/traces`, traceRequest(1000, 300).body);
+        assert.equal(again.status, 503, 'still full, still retryable');
+
+        // Space back: the retried request is taken, and everything is still there.
+        fs.rmSync(filler);
+        const retried = traceRequest(1000, 300);
+        const r = await post(`${s.otlp}/v1/traces`, retried.body);
+        assert.equal(r.status, 200, decodeStatus(r.body).message);
+        assert.equal(await spansOf(s.api, retried.id), 1000);
+        assert.equal(await spansOf(s.api, first.id), 20);
+        for (const id of acked) assert.equal(await spansOf(s.api, id), 1000);
+      } finally {
+        const end = await stop(s);
+        t.diagnostic(`exit on SIGTERM with a full disk: ${JSON.stringify(end)}; ${s.output()}`);
+      }
+    },
+  );
+});
+
+describe('otel-lab serve with bad OTLP input', () => {
+  it('answers each with its status and loses nothing stored before', async () => {
+    const s = await startServe(path.join(root, 'bad-input'));
+    try {
+      const before = traceRequest(30);
+      assert.equal((await post(`${s.otlp}/v1/traces`, before.body)).status, 200);
+
+      const truncated = await post(
+        `${s.otlp}/v1/traces`,
+        before.body.subarray(0, before.body.length - 7),
+      );
+      assert.equal(truncated.status, 400);
+      assert.match(decodeStatus(truncated.body).message, /invalid OTLP traces request: .+/);
+
+      const wrongType = await post(`${s.otlp}/v1/traces`, before.body, {
+        'content-type': 'text/plain',
+      });
+      assert.equal(wrongType.status, 415);
+      assert.match(
+        (JSON.parse(wrongType.body.toString()) as { message: string }).message,
+        /unsupported content type "text\/plain"/,
+      );
+
+      const notGzip = await post(`${s.otlp}/v1/logs`, before.body, {
+        'content-type': 'application/x-protobuf',
+        'content-encoding': 'gzip',
+      });
+      assert.equal(notGzip.status, 400, notGzip.body.toString());
+
+      // 64 MiB of zeros in 64 KiB: four times the 16 MiB body limit once inflated.
+      const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+      const bombed = await post(`${s.otlp}/v1/metrics`, bomb, {
+        'content-type': 'application/x-protobuf',
+        'content-encoding': 'gzip',
+      });
+      assert.equal(bombed.status, 413);
+
+      const badJson = await post(`${s.otlp}/v1/traces`, Buffer.from('{"resourceSpans":[{'), {
+        'content-type': 'application/json',
+      });
+      assert.equal(badJson.status, 400);
+      assert.match(badJson.body.toString(), /invalid OTLP traces request/);
+
+      assert.equal(await spansOf(s.api, before.id), 30);
+      const metrics = await (await fetch(`${s.api}/metrics`)).text();
+      const invalid = [...metrics.matchAll(/^otel_lab_ingest_invalid_requests_total\S* (\d+)$/gm)]
+        .map((m) => Number(m[1]))
+        .reduce((a, b) => a + b, 0);
+      assert.equal(invalid, 4, 'truncated, not gzip, bomb, bad JSON (415 is refused before)');
+
+      const afterwards = traceRequest(3);
+      assert.equal((await post(`${s.otlp}/v1/traces`, afterwards.body)).status, 200);
+      assert.equal(await spansOf(s.api, afterwards.id), 3);
+    } finally {
+      assert.equal((await stop(s)).code, 0, s.output());
+    }
+  });
+});
