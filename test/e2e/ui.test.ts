@@ -195,6 +195,9 @@ function makeTraces(nowUs: number): FTrace[] {
   return traces;
 }
 
+// The fixture's "now", also the browser's clock in its suite (stable screenshots).
+const FIXED_NOW_MS = Date.UTC(2026, 10, 26, 10, 0, 0);
+
 const BIG_TRACE = 'b16b16b16b16b16b16b16b16b16b16b1';
 const BIG_SPANS = 10_000;
 
@@ -275,7 +278,7 @@ const TYPES: Record<string, string> = {
 };
 
 async function startFixture(uiDir: string): Promise<Fixture> {
-  const nowUs = Date.now() * 1000;
+  const nowUs = FIXED_NOW_MS * 1000;
   const traces = makeTraces(nowUs);
   const flags = [
     {
@@ -701,6 +704,7 @@ interface Backend {
 interface SuiteOptions {
   /** Checks that need the fixture's canned data (the 10,000-span trace). */
   fixtureChecks: boolean;
+  /** Screenshots are taken with the browser's clock fixed at FIXED_NOW_MS in UTC, so they change only when the UI does. */
   screenshots: boolean;
 }
 
@@ -743,7 +747,9 @@ function uiSuite(
         ],
         viewport: { width: 1400, height: 900 },
         colorScheme: 'light',
+        ...(opts.screenshots ? { timezoneId: 'UTC', locale: 'en-US' } : {}),
       });
+      if (opts.screenshots) await context.clock.setFixedTime(FIXED_NOW_MS);
     });
 
     after(async () => {
