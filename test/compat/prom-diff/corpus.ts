@@ -251,7 +251,50 @@ const edges: readonly string[] = [
   `sum(${Q}) / count(${Q})`,
 ];
 
+// Number spelling, arithmetic corners, nesting and matching errors.
+const corners: readonly string[] = [
+  'vector(1e21) + vector(1e-7) * 0',
+  'vector(1e-7)',
+  'vector(123456789012345680000)',
+  'vector(0.1 + 0.2)',
+  'vector(-0)',
+  'vector(-Inf)',
+  'scalar(vector(NaN))',
+  `count_values("v", ${Q} / 1e9)`,
+  `count_values("v", ${M} * 1e15)`,
+  '-2 ^ 2',
+  '2 * 3 ^ 2',
+  '2 ^ -1',
+  '1 / 0 + -1 / 0',
+  '0 / 0',
+  `${Q} / 0`,
+  `${Q} % 0`,
+  `-up == bool -1`,
+  `round(${Q}, -3)`,
+  `clamp(${Q}, NaN, 5)`,
+  `month(${Q})`,
+  'year(vector(NaN)) + month(vector(Inf)) + day_of_month(vector(-Inf)) + day_of_week(vector(1e20)) + day_of_year(vector(NaN)) + days_in_month(vector(NaN)) + hour(vector(NaN)) + minute(vector(NaN))',
+  'year(vector(1e13)) + month(vector(-1e13))',
+  `up @ 1767580000.5`,
+  `avg_over_time(up[10m:1m] @ 1767580000 offset 5m)`,
+  `max_over_time(avg_over_time(up[5m:1m])[10m:2m])`,
+  `timestamp(rate(${C}[5m]))`,
+  `changes(${CPU}[1h] @ end())`,
+  `label_join(up, "new", ",")`,
+  `sum by (le) (${B}) / on() group_left sum(${N})`,
+  `holt_winters(${Q}[5m], 0.5, 0.5)`,
+];
+
 const errors: readonly string[] = [
+  `${C} / on(service_name) ${N}`,
+  `up * on(service_name) group_left ${C}`,
+  `up and on(service_name) group_left ${M}`,
+  'vector(time()) offset 5m',
+  'time() @ 123',
+  'up[0s]',
+  'rate(up[5m:0s])',
+  `holt_winters(${M}[10m], 1.5, 0.5)`,
+  `quantile_over_time(0.5, "x")`,
   'sum(',
   'rate(up)',
   '1 > 2',
@@ -293,6 +336,7 @@ export const corpus: readonly string[] = [
   ...binaries,
   ...edges,
   ...perWindow,
+  ...corners,
   ...errors,
 ];
 
