@@ -41,6 +41,8 @@ options:
 environment:
   OTEL_LAB_FLAGS_FILE, OTEL_LAB_HOME   where the flags file lives
   <SERVICE>_PORT                       move a service (e.g. FRONTEND_PORT=9081)
+  OTEL_EXPORTER_OTLP_PROTOCOL          how the shop exports (default http/protobuf)
+  OTEL_LAB_SHOP_DIR                    run the shop from another build (tests use it)
 `;
 
 export class UsageError extends Error {}
