@@ -4,7 +4,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { serviceConstructor } from './proto';
+import { createLogger } from '../telemetry/log';
 import type { DemoRpcs, Req, Res, ServiceName } from './types';
+
+const log = createLogger('grpc-server');
 
 /** An error carrying the gRPC status code the caller should see. */
 export class GrpcError extends Error {
@@ -44,13 +47,27 @@ function toStatus(err: unknown): Partial<grpc.StatusObject> {
   return { code, details: err instanceof Error ? err.message : String(err) };
 }
 
-function unary<Q, R>(fn: (request: Q) => Promise<R>): grpc.handleUnaryCall<Q, R> {
+const CLIENT_MISTAKES = new Set<number>([
+  grpc.status.INVALID_ARGUMENT,
+  grpc.status.NOT_FOUND,
+  grpc.status.FAILED_PRECONDITION,
+  grpc.status.RESOURCE_EXHAUSTED,
+]);
+
+function unary<Q, R>(name: string, fn: (request: Q) => Promise<R>): grpc.handleUnaryCall<Q, R> {
   return (call, callback) => {
     fn(call.request).then(
       (res) => callback(null, res),
       (err: unknown) => {
         recordError(err);
-        callback(toStatus(err));
+        const status = toStatus(err);
+        const code = status.code ?? grpc.status.UNKNOWN;
+        // Inside the server span's context: the record carries its trace id.
+        (CLIENT_MISTAKES.has(code) ? log.warn : log.error)(`${name} failed: ${status.details}`, {
+          'rpc.method': name,
+          'rpc.grpc.status_code': code,
+        });
+        callback(status);
       },
     );
   };
@@ -68,7 +85,7 @@ export function bindService<S extends ServiceName>(name: S, handlers: Handlers<S
   for (const method of Object.keys(definition)) {
     const fn = (handlers as Record<string, unknown>)[method];
     if (typeof fn !== 'function') throw new Error(`${name}.${method} has no handler`);
-    implementation[method] = unary(fn as (q: unknown) => Promise<unknown>);
+    implementation[method] = unary(`${name}/${method}`, fn as (q: unknown) => Promise<unknown>);
   }
   return { definition, implementation };
 }
