@@ -41,4 +41,14 @@ describe('values', () => {
   it('rejects text with an unknown type tag', () => {
     assert.throws(() => decodeValue('zzz'), /unknown type tag/);
   });
+
+  it('writes attributes as a JSON object of tagged values, awkward keys included', () => {
+    const attrs = { 'a"b': 1n, 'caf\u00e9\n': 'x', '': true };
+    assert.deepEqual(JSON.parse(encodeAttributes(attrs)), {
+      'a"b': 'i1',
+      'caf\u00e9\n': 'sx',
+      '': 'btrue',
+    });
+    assert.equal(encodeAttributes({}), '{}');
+  });
 });
