@@ -319,22 +319,25 @@ function canMountTmpfs(): boolean {
 describe('otel-lab serve on a full disk', () => {
   const mountable = canMountTmpfs();
   it(
-    'refuses ingest as retryable (503 + Retry-After) and keeps serving what it stored',
+    'refuses ingest as retryable (503 + Retry-After), keeps serving what it stored, resumes when space is back, and restarts after a crash with every acknowledged span',
     { skip: mountable ? false : 'needs `unshare -Urm` and a tmpfs mount (user namespaces)' },
     async (t) => {
       const dataDir = path.join(root, 'full');
       fs.mkdirSync(dataDir);
-      // A 6 MiB tmpfs over the data directory, in a mount namespace of serve's own:
-      // it vanishes with the process and needs no root outside.
+      // A 6 MiB tmpfs over the data directory, in a mount namespace of serve's own
+      // (no root needed outside); a `sleep` keeps the namespace for the restart.
       const s = await startServe(dataDir, [
         'unshare',
         '-Urm',
         'sh',
         '-c',
-        'mount -t tmpfs -o size=6m tmpfs "$0" && exec "$@"',
+        'mount -t tmpfs -o size=6m tmpfs "$0" && { sleep 120 & echo "keeper $!" >&2; exec "$@"; }',
         dataDir,
       ]);
+      const keeper = Number(/keeper (\d+)/.exec(s.output())?.[1]);
+      let second: Running | undefined;
       try {
+        assert.ok(keeper > 0, s.output());
         const first = traceRequest(20);
         assert.equal((await post(`${s.otlp}/v1/traces`, first.body)).status, 200);
         assert.equal(await spansOf(s.api, first.id), 20);
@@ -368,12 +371,28 @@ describe('otel-lab serve on a full disk', () => {
         const retried = traceRequest(1000, 300);
         const r = await post(`${s.otlp}/v1/traces`, retried.body);
         assert.equal(r.status, 200, decodeStatus(r.body).message);
+        acked.push(retried.id);
         assert.equal(await spansOf(s.api, retried.id), 1000);
         assert.equal(await spansOf(s.api, first.id), 20);
-        for (const id of acked) assert.equal(await spansOf(s.api, id), 1000);
+
+        // The failed commits left nothing in the WAL that breaks a restart after a crash.
+        s.proc.kill('SIGKILL');
+        await s.exited;
+        second = await startServe(dataDir, [
+          'nsenter',
+          '-t',
+          String(keeper),
+          '-U',
+          '-m',
+          '--preserve-credentials',
+        ]);
+        assert.equal(await spansOf(second.api, first.id), 20);
+        for (const id of acked) assert.equal(await spansOf(second.api, id), 1000);
+        assert.equal((await stop(second)).code, 0, second.output());
       } finally {
-        const end = await stop(s);
-        t.diagnostic(`exit on SIGTERM with a full disk: ${JSON.stringify(end)}; ${s.output()}`);
+        if (s.proc.exitCode === null && s.proc.signalCode === null) await stop(s);
+        if (second !== undefined && second.proc.exitCode === null) second.proc.kill('SIGKILL');
+        if (keeper > 0) process.kill(keeper, 'SIGKILL');
       }
     },
   );
