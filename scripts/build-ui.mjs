@@ -14,11 +14,16 @@ if (!existsSync(join(uiRoot, 'index.html'))) {
   process.exit(0);
 }
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-try {
-  execFileSync(process.execPath, [tsc, '-p', join(uiRoot, 'tsconfig.json')], { stdio: 'inherit' });
-} catch {
-  console.error('build-ui: type errors in src/ui (see above); dist/ui not written');
-  process.exit(1);
+// The pure modules (src/ui/lib) are also compiled without the DOM lib into
+// dist/src/ui/lib, which proves they are DOM-free and lets `npm test`
+// (node --test dist/src/) run their tests with everyone else's.
+for (const config of ['tsconfig.json', 'tsconfig.lib.json']) {
+  try {
+    execFileSync(process.execPath, [tsc, '-p', join(uiRoot, config)], { stdio: 'inherit' });
+  } catch {
+    console.error(`build-ui: type errors in src/ui (${config}, see above); dist/ui not written`);
+    process.exit(1);
+  }
 }
 const { build } = await import('vite');
 await build({ root: uiRoot, configFile: join(uiRoot, 'vite.config.mts'), logLevel: 'warn' });
