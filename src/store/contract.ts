@@ -210,6 +210,8 @@ function runTracesContract(make: MakeStore): void {
         traceIdOf(4),
       ]);
       assert.deepEqual(await order('recent', 1), [traceIdOf(3)]);
+      assert.equal((await order('recent', Number.POSITIVE_INFINITY)).length, 4);
+      assert.deepEqual(await order('recent', 0), []);
     }));
 
   it('lists services (optionally in a time range) and operations by kind', () =>

@@ -7,7 +7,7 @@ import type {
   DuckDBType,
   DuckDBValue,
 } from '@duckdb/node-api';
-import { BIGINT, LIST, UTINYINT, VARCHAR, listValue } from '@duckdb/node-api';
+import { BIGINT, INTEGER, LIST, UTINYINT, VARCHAR, listValue } from '@duckdb/node-api';
 
 import type { SpanFilter, TimeRange } from '../store';
 
@@ -53,6 +53,12 @@ export async function runScript(
 const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
 const clamp = (v: bigint): bigint => (v < MIN_I64 ? MIN_I64 : v > MAX_I64 ? MAX_I64 : v);
+
+/** A LIMIT as DuckDB's INTEGER takes it: 0 for nonsense, at most 2^31-1. */
+export function limitParam(n: number): Param {
+  const v = Number.isNaN(n) ? 0 : Math.max(0, Math.min(2_147_483_647, Math.floor(n)));
+  return [v, INTEGER];
+}
 
 export const big = (v: bigint | undefined): Param => [v === undefined ? null : clamp(v), BIGINT];
 export const text = (v: string | undefined): Param => [v ?? null, VARCHAR];

@@ -1,7 +1,7 @@
 // Log search and raw OTLP metric points read back into domain objects.
 
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { INTEGER, UBIGINT, UHUGEINT, UTINYINT } from '@duckdb/node-api';
+import { UBIGINT, UHUGEINT, UTINYINT } from '@duckdb/node-api';
 
 import type { AggregationTemporality, LogRecord, MetricPoint } from '../../model/telemetry';
 import type { LogQuery, MetricPointQuery } from '../store';
@@ -18,7 +18,7 @@ import {
   spanHex,
   traceHex,
 } from './codec';
-import { rangeParams, read, text } from './params';
+import { limitParam, rangeParams, read, text } from './params';
 import { query } from './sql';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -37,7 +37,7 @@ export async function searchLogs(
   catalog: Catalog,
   q: LogQuery,
 ): Promise<LogRecord[]> {
-  if (q.limit <= 0) return [];
+  if (!(q.limit >= 1)) return [];
   const traceId = q.traceId?.toLowerCase();
   const spanId = q.spanId?.toLowerCase();
   // An id that cannot exist matches nothing (and must not reach BigInt()).
@@ -56,7 +56,7 @@ export async function searchLogs(
     text: text(q.text),
     trace_id: [traceId === undefined ? null : hexToBig(traceId), UHUGEINT],
     span_id: [spanId === undefined ? null : hexToBig(spanId), UBIGINT],
-    limit: [Math.floor(q.limit), INTEGER],
+    limit: limitParam(q.limit),
   });
   return rows.getRowObjects().map((r) => ({
     ...owners(r, catalog),
@@ -160,12 +160,12 @@ export async function searchMetricPoints(
   catalog: Catalog,
   q: MetricPointQuery,
 ): Promise<MetricPoint[]> {
-  if (q.limit <= 0) return [];
+  if (!(q.limit >= 1)) return [];
   const rows = await read(conn, query('metric-points'), {
     ...rangeParams(q.range),
     name: text(q.name),
     service: text(q.service),
-    limit: [Math.floor(q.limit), INTEGER],
+    limit: limitParam(q.limit),
   });
   return rows.getRowObjects().map((r) => rowToPoint(r, catalog));
 }

@@ -2,7 +2,7 @@
 // operation lists, dependencies and the distributions the diagnosis uses.
 
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { DuckDBMapValue, LIST, UHUGEINT, listValue, INTEGER } from '@duckdb/node-api';
+import { DuckDBMapValue, LIST, UHUGEINT, listValue } from '@duckdb/node-api';
 
 import type { Span, SpanKind, StatusCode } from '../../model/telemetry';
 import { bucketsFromCounts } from '../span-match';
@@ -28,7 +28,7 @@ import {
   spanHex,
   traceHex,
 } from './codec';
-import { big, filterParams, rangeParams, read, text, tiny } from './params';
+import { big, filterParams, limitParam, rangeParams, read, text, tiny } from './params';
 import { query } from './sql';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -82,13 +82,13 @@ export async function getTrace(
 }
 
 export async function searchTraces(conn: DuckDBConnection, q: TraceQuery): Promise<TraceSummary[]> {
-  if (q.limit <= 0) return [];
+  if (!(q.limit >= 1)) return [];
   const rows = (
     await read(conn, query('search-traces'), {
       ...filterParams(q),
       kind: tiny(q.spanKind),
       sort: text(q.sort ?? 'recent'),
-      limit: [Math.floor(q.limit), INTEGER],
+      limit: limitParam(q.limit),
     })
   ).getRowObjects();
   if (rows.length === 0) return [];
@@ -190,7 +190,7 @@ export async function attributeDistribution(
   const total = (await read(conn, query('span-count'), params)).getRows()[0];
   const rows = await read(conn, query('attribute-distribution'), {
     ...params,
-    max_values: [Math.max(1, Math.floor(maxValues)), INTEGER],
+    max_values: limitParam(Math.max(1, maxValues)),
   });
   const keys = new Map<
     string,
