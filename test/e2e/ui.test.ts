@@ -688,6 +688,73 @@ async function startLab(uiDir: string): Promise<Backend> {
   };
 }
 
+// A running lab holds the shop's telemetry but no hostile attribute: send one
+// span and one log carrying the XSS probe over OTLP/HTTP JSON first
+// (OTEL_LAB_OTLP_URL, default port 4318 on the lab's host).
+async function sendProbe(labUrl: string): Promise<void> {
+  const otlp =
+    process.env['OTEL_LAB_OTLP_URL'] ??
+    `${new URL(labUrl).protocol}//${new URL(labUrl).hostname}:4318`;
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const traceId = hex(Date.now(), 16) + 'e2e0e2e0e2e0e2e0';
+  const resource = {
+    attributes: [{ key: 'service.name', value: { stringValue: 'ui-e2e-probe' } }],
+  };
+  const post = async (signal: string, body: unknown): Promise<void> => {
+    const res = await fetch(`${otlp}/v1/${signal}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.ok(res.ok, `OTLP ${signal} to ${otlp} answered ${res.status}: ${await res.text()}`);
+  };
+  await post('traces', {
+    resourceSpans: [
+      {
+        resource,
+        scopeSpans: [
+          {
+            scope: { name: 'ui-e2e' },
+            spans: [
+              {
+                traceId,
+                spanId: 'e2e0e2e0e2e0e2e1',
+                name: 'get_product_list',
+                kind: 1,
+                startTimeUnixNano: String(now - 5_000_000n),
+                endTimeUnixNano: String(now),
+                attributes: [{ key: 'app.user_note', value: { stringValue: XSS } }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  await post('logs', {
+    resourceLogs: [
+      {
+        resource,
+        scopeLogs: [
+          {
+            scope: { name: 'ui-e2e' },
+            logRecords: [
+              {
+                timeUnixNano: String(now),
+                severityNumber: 9,
+                severityText: 'INFO',
+                body: { stringValue: XSS },
+                traceId,
+                spanId: 'e2e0e2e0e2e0e2e1',
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
+
 // ---------- the browser checks ----------
 
 const root = repoRoot();
@@ -1005,7 +1072,10 @@ function uiSuite(
 if (real) {
   uiSuite(
     `lab UI in Chromium against ${real}`,
-    async () => ({ url: real, close: async () => undefined }),
+    async () => {
+      await sendProbe(real);
+      return { url: real, close: async () => undefined };
+    },
     {
       fixtureChecks: false,
       screenshots: false,
