@@ -32,12 +32,6 @@ function groupLabels(metric: Labels, grouping: readonly string[], without: boole
   return out;
 }
 
-/** NaN sorts as the smallest value, as Prometheus's heaps do. */
-function lessForTop(a: number, b: number): boolean {
-  if (Number.isNaN(a)) return !Number.isNaN(b);
-  return a < b;
-}
-
 export function aggregate(
   e: Aggregate,
   param: EvalValue | undefined,
@@ -115,6 +109,8 @@ export function aggregate(
       }
       case 'topk':
       case 'bottomk':
+        offerToHeap(g.items, s, k, op === 'topk');
+        break;
       case 'quantile':
         g.items.push(s);
         break;
@@ -146,13 +142,10 @@ export function aggregate(
         break;
       case 'topk':
       case 'bottomk': {
-        const top = op === 'topk';
-        const sorted = [...g.items].sort((a, b) => {
-          const before = top ? lessForTop(b.v, a.v) : lessForBottom(a.v, b.v);
-          const after = top ? lessForTop(a.v, b.v) : lessForBottom(b.v, a.v);
-          return before ? -1 : after ? 1 : 0;
-        });
-        for (const s of sorted.slice(0, k)) out.push({ labels: s.labels, v: s.v });
+        const less = heapLess(op === 'topk');
+        // sort.Sort(sort.Reverse(heap)); Go sorts up to 12 elements by insertion.
+        const sorted = insertionSort(g.items, (a, b) => less(b, a));
+        for (const s of sorted) out.push({ labels: s.labels, v: s.v });
         continue;
       }
       default:
@@ -163,9 +156,64 @@ export function aggregate(
   return out;
 }
 
-/** For bottomk NaN also loses: it sorts after every number. */
-function lessForBottom(a: number, b: number): boolean {
-  if (Number.isNaN(a)) return false;
-  if (Number.isNaN(b)) return true;
-  return a < b;
+// topk and bottomk keep their candidates in a heap exactly as Prometheus
+// 2.42 does (container/heap with vectorByValueHeap / vectorByReverseValueHeap),
+// so ties and NaN pick the same series: a NaN at the top is always replaced.
+
+type Less = (a: VSample, b: VSample) => boolean;
+
+function heapLess(top: boolean): Less {
+  return top ? (a, b) => Number.isNaN(a.v) || a.v < b.v : (a, b) => Number.isNaN(a.v) || a.v > b.v;
+}
+
+function up(h: VSample[], j0: number, less: Less): void {
+  let j = j0;
+  for (;;) {
+    const i = Math.trunc((j - 1) / 2);
+    if (i === j || !less(h[j] as VSample, h[i] as VSample)) break;
+    [h[i], h[j]] = [h[j] as VSample, h[i] as VSample];
+    j = i;
+  }
+}
+
+function down(h: VSample[], i0: number, n: number, less: Less): void {
+  let i = i0;
+  for (;;) {
+    const j1 = 2 * i + 1;
+    if (j1 >= n) break;
+    let j = j1;
+    if (j1 + 1 < n && less(h[j1 + 1] as VSample, h[j1] as VSample)) j = j1 + 1;
+    if (!less(h[j] as VSample, h[i] as VSample)) break;
+    [h[i], h[j]] = [h[j] as VSample, h[i] as VSample];
+    i = j;
+  }
+}
+
+function offerToHeap(h: VSample[], s: VSample, k: number, top: boolean): void {
+  const head = h[0] as VSample;
+  const better = top ? head.v < s.v : head.v > s.v;
+  if (!(h.length < k || better || Number.isNaN(head.v))) return;
+  const less = heapLess(top);
+  if (h.length === k) {
+    if (k === 1) {
+      h[0] = s;
+      return;
+    }
+    const n = h.length - 1;
+    [h[0], h[n]] = [h[n] as VSample, head];
+    down(h, 0, n, less);
+    h.pop();
+  }
+  h.push(s);
+  up(h, h.length - 1, less);
+}
+
+function insertionSort(items: readonly VSample[], less: Less): VSample[] {
+  const a = [...items];
+  for (let i = 1; i < a.length; i++) {
+    for (let j = i; j > 0 && less(a[j] as VSample, a[j - 1] as VSample); j--) {
+      [a[j], a[j - 1]] = [a[j - 1] as VSample, a[j] as VSample];
+    }
+  }
+  return a;
 }

@@ -2,6 +2,7 @@
 // parts, and the functions over a range of points (promql/functions.go).
 
 import { execution } from './errors';
+import { goDaysInMonth, type GoDate } from './go-time';
 import type { Point } from './values';
 
 /** The range a matrix argument covers at one step, in ms. */
@@ -42,29 +43,18 @@ export const simpleFunctions: ReadonlyMap<string, (v: number) => number> = new M
   ['sgn', (v) => (v < 0 ? -1 : v > 0 ? 1 : v)],
 ]);
 
-export const dateFunctions: ReadonlyMap<string, (d: Date) => number> = new Map<
+export const dateFunctions: ReadonlyMap<string, (d: GoDate) => number> = new Map<
   string,
-  (d: Date) => number
+  (d: GoDate) => number
 >([
-  ['day_of_month', (d) => d.getUTCDate()],
-  ['day_of_week', (d) => d.getUTCDay()],
-  [
-    'day_of_year',
-    (d) =>
-      Math.floor(
-        (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) -
-          Date.UTC(d.getUTCFullYear(), 0, 1)) /
-          86_400_000,
-      ) + 1,
-  ],
-  [
-    'days_in_month',
-    (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
-  ],
-  ['hour', (d) => d.getUTCHours()],
-  ['minute', (d) => d.getUTCMinutes()],
-  ['month', (d) => d.getUTCMonth() + 1],
-  ['year', (d) => d.getUTCFullYear()],
+  ['day_of_month', (d) => d.day],
+  ['day_of_week', (d) => d.weekday],
+  ['day_of_year', (d) => d.yearDay],
+  ['days_in_month', goDaysInMonth],
+  ['hour', (d) => d.hour],
+  ['minute', (d) => d.minute],
+  ['month', (d) => d.month],
+  ['year', (d) => d.year],
 ]);
 
 type RangeKernel = (

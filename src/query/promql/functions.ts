@@ -5,6 +5,7 @@ import type { Call, Expr } from './ast';
 import type { EvalContext } from './engine';
 import { evalExpr, evalRange } from './engine';
 import { execution } from './errors';
+import { goDate, goInt64 } from './go-time';
 import { simpleFunctions, dateFunctions, rangeFunctions, type Window } from './function-table';
 import { bucketQuantile, type Bucket } from './quantile';
 import { compileAnchored } from './regex';
@@ -49,11 +50,11 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
   const date = dateFunctions.get(name);
   if (date) {
     if (args.length === 0)
-      return vec([{ labels: {}, v: date(new Date(Math.trunc(ts / 1000) * 1000)) }]);
+      return vec([{ labels: {}, v: date(goDate(BigInt(Math.trunc(ts / 1000)))) }]);
     return vec(
       vectorArg(ctx, args[0], ts).map((s) => ({
         labels: dropName(s.labels),
-        v: date(new Date(Math.trunc(s.v) * 1000)),
+        v: date(goDate(goInt64(s.v))),
       })),
     );
   }

@@ -18,6 +18,11 @@ describe('RE2 patterns in JavaScript', () => {
     ['a\\.b', 'a.b', true],
     ['a\\.b', 'axb', false],
     ['a{2}', 'aa', true],
+    ['[[:alpha:]]+:9464', 'cart:9464', true],
+    ['[[:alpha:]]+:9464', 'cart1:9464', false],
+    ['[[:digit:][:upper:]]+', '9A', true],
+    ['[^[:space:]]+', 'a b', false],
+    ['[[:punct:]]', '/', true],
   ];
   for (const [pattern, value, want] of cases) {
     it(`${pattern} ${want ? 'matches' : 'does not match'} ${value}`, () =>

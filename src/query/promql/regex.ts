@@ -28,6 +28,33 @@ export function compileAnchored(pattern: string): RegExp {
   return re;
 }
 
+// RE2's ASCII classes, spelled out for JavaScript.
+const posix: Readonly<Record<string, string>> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+function posixClasses(body: string): string {
+  return body.replace(/\[:(\^?)([a-z]+):\]/g, (all, negated: string, name: string) => {
+    const ranges = posix[name];
+    if (ranges === undefined) throw new Error(`invalid character class range: ${all}`);
+    if (negated) throw new Error(`negated character class ${all} is not supported`);
+    return ranges;
+  });
+}
+
 function swapCase(c: string): string {
   const lower = c.toLowerCase();
   return lower === c ? c.toUpperCase() : lower;
@@ -81,9 +108,13 @@ export function translateRe2(pattern: string): { source: string; dotAll: boolean
       let j = i + 1;
       if (pattern[j] === '^') j++;
       if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      while (j < pattern.length && pattern[j] !== ']') {
+        const posix =
+          pattern[j] === '[' && pattern[j + 1] === ':' ? pattern.indexOf(':]', j + 2) : -1;
+        j = posix !== -1 ? posix + 2 : j + (pattern[j] === '\\' ? 2 : 1);
+      }
       const negated = pattern[i + 1] === '^';
-      const body = pattern.slice(i + 1 + (negated ? 1 : 0), j);
+      const body = posixClasses(pattern.slice(i + 1 + (negated ? 1 : 0), j));
       out += '[' + (negated ? '^' : '') + (ci ? foldClass(body) : body) + ']';
       i = j;
       continue;
