@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as protobuf from 'protobufjs';
+import { createClient } from '../../src/shop/grpc/client';
 import { SHOP_SERVICES } from '../../src/shop/registry';
 import { packageRoot } from '../../src/shop/telemetry/package';
 
@@ -149,6 +150,7 @@ const output = new Map<string, string>();
 let capture: Awaited<ReturnType<typeof startCapture>>;
 let frontend = '';
 let flagsFile = '';
+let sharedEnv: NodeJS.ProcessEnv = {};
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-shop-'));
 
 before(async () => {
@@ -187,6 +189,7 @@ before(async () => {
     );
   }
   frontend = `http://127.0.0.1:${ports.get('frontend')}`;
+  sharedEnv = env;
 });
 
 after(async () => {
@@ -341,4 +344,70 @@ test('a flag flipped in the file takes effect in the services within 2 s', async
   await until('GetProduct to recover', 2_000, async () =>
     (await status()) === 200 ? true : undefined,
   );
+});
+
+test('the recommendation cache leak is real: with the flag on the list grows until the heap limit kills the process', async () => {
+  const rec = SHOP_SERVICES.find((s) => s.name === 'recommendation');
+  assert.ok(rec);
+  assert.ok(rec.nodeArgs.includes('--max-old-space-size=500'));
+  // Same service, a 48 MB heap instead of 500 MB so the test takes seconds.
+  const args = rec.nodeArgs.map((a) =>
+    a.startsWith('--max-old-space-size=') ? '--max-old-space-size=48' : a,
+  );
+  const leakFlags = path.join(tmp, 'leak-flags.json');
+  const doc = JSON.parse(fs.readFileSync(flagsFile, 'utf8')) as {
+    flags: Record<string, { defaultVariant: string }>;
+  };
+  const flag = doc.flags['recommendationServiceCacheFailure'];
+  assert.ok(flag);
+  flag.defaultVariant = 'on';
+  fs.writeFileSync(leakFlags, JSON.stringify(doc));
+  const port = await freePort();
+  const child = spawn(process.execPath, [...args, path.join(SHOP_DIST, rec.entry)], {
+    env: {
+      ...sharedEnv,
+      OTEL_LAB_FLAGS_FILE: leakFlags,
+      [rec.portEnv]: String(port),
+      OTEL_LAB_SERVICE_NAME: 'recommendation-leak',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? '')),
+  );
+  await until('the leaking recommendation service to listen', 60_000, async () =>
+    (await listening(port)) ? true : undefined,
+  );
+
+  const client = createClient('RecommendationService', `127.0.0.1:${port}`, 30_000);
+  let dead = false;
+  void exited.then(() => (dead = true));
+  try {
+    for (let i = 0; i < 400 && !dead; i++) {
+      await client
+        .ListRecommendations({ userId: 'leak', productIds: ['OLJCESPC7Z'] })
+        .catch(() => undefined);
+    }
+  } finally {
+    client.close();
+  }
+  const how = await Promise.race([
+    exited,
+    new Promise((r) => setTimeout(() => r('still running'), 30_000)),
+  ]);
+  assert.notEqual(how, 'still running', 'the process should die at its heap limit');
+  assert.notEqual(how, 0);
+  assert.match(stderr, /heap limit|out of memory/i);
+  const counts = capture.spans
+    .filter((s) => s.service === 'recommendation-leak' && s.name === 'get_product_list')
+    .map((s) => Number(s.attributes.get('app.products.count')));
+  assert.ok(counts.length > 10, `spans from the leaking process: ${counts.length}`);
+  assert.ok(Math.max(...counts) > 100_000, `largest list ${Math.max(...counts)}`);
+  const misses = capture.spans.filter(
+    (s) => s.service === 'recommendation-leak' && s.attributes.get('app.cache_hit') === false,
+  );
+  assert.ok(misses.length > 0);
 });
