@@ -73,6 +73,12 @@ const histograms: readonly string[] = [
   `histogram_quantile(NaN, sum by (le) (rate(${B}[5m])))`,
   `histogram_quantile(0.9, ${B}{le!="+Inf"})`,
   `rate(${S}[5m]) / rate(${N}[5m])`,
+  // Buckets Prometheus must repair or ignore: non-monotonic, a duplicate bound, an unparsable le.
+  `histogram_quantile(0.9, ${B}{le!="10"} or label_replace(${B}{le="2"}, "le", "10", "", ""))`,
+  `histogram_quantile(0.5, ${B} or label_replace(${B}{le="10"}, "le", "10.0", "", ""))`,
+  `histogram_quantile(0.5, label_replace(${B}, "le", "x$1", "le", "(.*)"))`,
+  `histogram_quantile(0.5, ${B}{le=~"2|4|[+]Inf"})`,
+  `histogram_quantile(0.99, rate(${B}{status_code="STATUS_CODE_ERROR"}[1m]))`,
   `sum(rate(${C}{status_code="STATUS_CODE_ERROR"}[5m])) / sum(rate(${C}[5m]))`,
 ];
 
