@@ -161,7 +161,7 @@ export class DuckDbStore implements TelemetryStore {
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw new Error(
-          `write failed and was rolled back, nothing of this batch was stored: ${(err as Error).message}`,
+          `write failed and was rolled back, nothing of this batch was stored: ${(err as Error).message}${advice(this.file, err)}`,
           { cause: err },
         );
       }
@@ -305,6 +305,18 @@ export class DuckDbStore implements TelemetryStore {
     this.writer.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** What to do about a failed write, when the cause is one a user can act on. */
+function advice(file: string, err: unknown): string {
+  const msg = (err as Error).message;
+  if (/no space left|ENOSPC|disk is full/i.test(msg)) {
+    return ` (the disk holding ${file} is full: free space or lower the store's size limit; data already stored is kept)`;
+  }
+  if (/invalidated/i.test(msg)) {
+    return ` (the database ${file} stopped after an earlier fatal error: restart otel-lab to reopen it; committed data is kept)`;
+  }
+  return '';
 }
 
 /** Opens (creating or migrating as needed) the DuckDB store. Rejects with StoreOpenError. */
