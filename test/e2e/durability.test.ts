@@ -195,6 +195,7 @@ const PATHS: Record<Signal, string> = {
 
 async function runClient(
   otlp: string,
+  round: number,
   client: number,
   t: Templates,
   ledger: Ledger,
@@ -206,7 +207,8 @@ async function runClient(
     let body: Buffer;
     let sent: Sent;
     if (signal === 'metrics') {
-      const req = `c${client}-${String(seq).padStart(REQ_MARKER.length - 3, '0')}`;
+      const prefix = `r${round}c${client}-`;
+      const req = `${prefix}${String(seq).padStart(REQ_MARKER.length - prefix.length, '0')}`;
       body = patch(t.metrics, [[Buffer.from(REQ_MARKER), Buffer.from(req)]]);
       sent = { signal, keys: [req] };
     } else {
@@ -298,55 +300,89 @@ async function samplesByReq(api: string): Promise<Map<string, number>> {
   return new Map(body.data.result.map((r) => [r.metric['req'] ?? '', Number(r.value[1])]));
 }
 
+interface Round {
+  readonly ingestMs: number;
+  readonly acked: Record<Signal, number>;
+  readonly refused: number;
+  readonly inFlight: number;
+}
+
+/** Clients send until enough is acknowledged, then the backend is SIGKILLed under them. */
+async function ingestThenKill(serve: Serve, round: number, tpl: Templates[], ledger: Ledger) {
+  const mine: Ledger = { acked: [], inFlight: [], refused: 0 };
+  let stop = false;
+  const started = Date.now();
+  const clients = tpl.map((x, c) => runClient(serve.otlp, round, c, x, mine, () => stop));
+  const ackedOf = (s: Signal): number => mine.acked.filter((a) => a.signal === s).length;
+  // A varying extra delay moves the kill around the group-commit cycle from run to run.
+  const minMs = MIN_INGEST_MS + Math.floor(Math.random() * 1000);
+  while (
+    Date.now() - started < 30_000 &&
+    (Date.now() - started < minMs || SIGNALS.some((s) => ackedOf(s) < MIN_ACKED_PER_SIGNAL))
+  ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ingestMs = Date.now() - started;
+  serve.proc.kill('SIGKILL');
+  const death = await serve.exited;
+  stop = true;
+  await Promise.all(clients);
+  assert.equal(death.signal, 'SIGKILL');
+  for (const s of SIGNALS) {
+    assert.ok(ackedOf(s) >= MIN_ACKED_PER_SIGNAL, `${s}: only ${ackedOf(s)} acknowledged`);
+  }
+  // The kill landed during ingest: clients had requests outstanding.
+  assert.ok(mine.inFlight.length > 0, 'no request was in flight at the kill');
+  ledger.acked.push(...mine.acked);
+  ledger.inFlight.push(...mine.inFlight);
+  ledger.refused += mine.refused;
+  return {
+    ingestMs,
+    acked: { traces: ackedOf('traces'), metrics: ackedOf('metrics'), logs: ackedOf('logs') },
+    refused: mine.refused,
+    inFlight: mine.inFlight.length,
+  } satisfies Round;
+}
+
+const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
+
 describe('acknowledged means durable (otel-lab serve, SIGKILL mid-ingest)', () => {
-  it('keeps every acknowledged span, metric point and log record across a SIGKILL', async (t) => {
+  it('keeps every acknowledged span, metric point and log record across two SIGKILLs', async (t) => {
     const dataDir = path.join(root, 'data');
-    const first = await startServe(dataDir);
     const nowMs = Date.now();
     const tpl = Array.from({ length: CLIENTS }, (_, c) => templates(c, nowMs));
     const ledger: Ledger = { acked: [], inFlight: [], refused: 0 };
-    let stop = false;
-    const started = Date.now();
-    const clients = tpl.map((x, c) => runClient(first.otlp, c, x, ledger, () => stop));
-    const ackedOf = (s: Signal): number => ledger.acked.filter((a) => a.signal === s).length;
-    while (
-      Date.now() - started < 30_000 &&
-      (Date.now() - started < MIN_INGEST_MS ||
-        (['traces', 'metrics', 'logs'] as const).some((s) => ackedOf(s) < MIN_ACKED_PER_SIGNAL))
-    ) {
-      await new Promise((r) => setTimeout(r, 50));
+    const reopenMs: number[] = [];
+    let serve = await startServe(dataDir);
+    // Round 2 runs on the store recovered from round 1, so a second crash after a
+    // recovery must not lose what the first recovery brought back.
+    for (let round = 1; round <= 2; round++) {
+      const r = await ingestThenKill(serve, round, tpl, ledger);
+      t.diagnostic(
+        `round ${round}: SIGKILL after ${r.ingestMs} ms; acknowledged requests traces ${r.acked.traces} ` +
+          `(${r.acked.traces * TRACES_PER_REQUEST * SPANS_PER_TRACE} spans), metrics ${r.acked.metrics} ` +
+          `(${r.acked.metrics * SERIES_PER_REQUEST * POINTS_PER_SERIES} points), logs ${r.acked.logs} ` +
+          `(${r.acked.logs * LOGS_PER_REQUEST} records); 503s ${r.refused}; in flight at the kill ${r.inFlight}`,
+      );
+      const reopenStarted = Date.now();
+      serve = await startServe(dataDir);
+      reopenMs.push(Date.now() - reopenStarted);
+      assert.doesNotMatch(serve.output(), /error|failed/i);
     }
-    const ackedBeforeKill = ledger.acked.length;
-    const ingestMs = Date.now() - started;
-    first.proc.kill('SIGKILL');
-    const death = await first.exited;
-    stop = true;
-    await Promise.all(clients);
-    assert.equal(death.signal, 'SIGKILL');
-    assert.ok(ackedBeforeKill > 0);
-    for (const s of ['traces', 'metrics', 'logs'] as const) {
-      assert.ok(ackedOf(s) >= MIN_ACKED_PER_SIGNAL, `${s}: only ${ackedOf(s)} acknowledged`);
-    }
-    // The kill landed during ingest: clients had requests outstanding.
-    assert.ok(ledger.inFlight.length > 0, 'no request was in flight at the kill');
-
-    const reopenStarted = Date.now();
-    const second = await startServe(dataDir);
-    const reopenMs = Date.now() - reopenStarted;
+    const last = serve;
     try {
-      assert.doesNotMatch(second.output(), /error|failed/i);
       const acked = (s: Signal): string[] =>
         ledger.acked.filter((a) => a.signal === s).flatMap((a) => a.keys);
       const unacked = (s: Signal): string[] =>
         ledger.inFlight.filter((a) => a.signal === s).flatMap((a) => a.keys);
 
       const traceIds = acked('traces');
-      const spans = await spansByTrace(second.api, [...traceIds, ...unacked('traces')]);
+      const spans = await spansByTrace(last.api, [...traceIds, ...unacked('traces')]);
       const missingTraces = traceIds.filter((id) => spans.get(id) !== SPANS_PER_TRACE);
       assert.deepEqual(missingTraces.slice(0, 5), [], `${missingTraces.length} acked traces lost`);
 
       const logIds = acked('logs');
-      const logs = await logsByTrace(second.api, [...logIds, ...unacked('logs')]);
+      const logs = await logsByTrace(last.api, [...logIds, ...unacked('logs')]);
       const missingLogs = logIds.filter((id) => logs.get(id) !== LOGS_PER_REQUEST);
       assert.deepEqual(
         missingLogs.slice(0, 5),
@@ -354,7 +390,7 @@ describe('acknowledged means durable (otel-lab serve, SIGKILL mid-ingest)', () =
         `${missingLogs.length} acked log requests lost`,
       );
 
-      const samples = await samplesByReq(second.api);
+      const samples = await samplesByReq(last.api);
       const reqs = acked('metrics');
       const perReq = SERIES_PER_REQUEST * POINTS_PER_SERIES;
       const missingPoints = reqs.filter((r) => samples.get(r) !== perReq);
@@ -364,38 +400,41 @@ describe('acknowledged means durable (otel-lab serve, SIGKILL mid-ingest)', () =
         `${missingPoints.length} acked metric requests lost`,
       );
       // Nothing appears that was never sent, and nothing is half there.
+      const sentReqs = new Set([...reqs, ...unacked('metrics')]);
       for (const [req, n] of samples) {
-        assert.ok(req.startsWith('c'), `unknown series req=${req}`);
+        assert.ok(sentReqs.has(req), `unknown series req=${req}`);
         assert.equal(n, perReq, `req=${req} is half stored`);
       }
       for (const [id, n] of spans) assert.equal(n, SPANS_PER_TRACE, `trace ${id} is half stored`);
       for (const [id, n] of logs) assert.equal(n, LOGS_PER_REQUEST, `logs of ${id} half stored`);
 
-      // The reopened store takes writes.
-      const after = patch(tpl[0]!.traces, [[traceMarker(0), randomBytes(16)]]);
-      const res = await fetch(`${second.otlp}/v1/traces`, {
+      // The recovered store takes writes.
+      const id = randomBytes(16);
+      const res = await fetch(`${last.otlp}/v1/traces`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-protobuf' },
-        body: after,
+        body: patch(tpl[0]!.traces, [[traceMarker(0), id]]),
       });
       assert.equal(res.status, 200);
+      assert.equal(
+        (await spansByTrace(last.api, [id.toString('hex')])).get(id.toString('hex')),
+        50,
+      );
 
       const inFlightFound =
-        unacked('traces').filter((id) => spans.has(id)).length / TRACES_PER_REQUEST +
-        unacked('logs').filter((id) => logs.has(id)).length +
+        unacked('traces').filter((x) => spans.has(x)).length / TRACES_PER_REQUEST +
+        unacked('logs').filter((x) => logs.has(x)).length +
         unacked('metrics').filter((r) => samples.has(r)).length;
       t.diagnostic(
-        `SIGKILL after ${ingestMs} ms of ingest; acknowledged requests: ` +
-          `traces ${ackedOf('traces')} (${traceIds.length * SPANS_PER_TRACE} spans), ` +
-          `metrics ${ackedOf('metrics')} (${reqs.length * perReq} points), ` +
-          `logs ${ackedOf('logs')} (${logIds.length * LOGS_PER_REQUEST} records); ` +
-          `503 refusals ${ledger.refused}; in flight at kill ${ledger.inFlight.length}, ` +
-          `of which found after restart ${inFlightFound}; reopen to ready ${reopenMs} ms`,
+        `verified ${traceIds.length * SPANS_PER_TRACE} spans, ${reqs.length * perReq} points, ` +
+          `${logIds.length * LOGS_PER_REQUEST} log records; of ${ledger.inFlight.length} requests ` +
+          `in flight at the kills ${inFlightFound} were stored whole, the others not at all; ` +
+          `reopen to ready ${reopenMs.join(' ms, ')} ms`,
       );
     } finally {
-      second.proc.kill('SIGTERM');
-      const end = await second.exited;
-      assert.equal(end.code, 0, second.output());
+      last.proc.kill('SIGTERM');
+      const end = await last.exited;
+      assert.equal(end.code, 0, last.output());
     }
   });
 });
