@@ -94,6 +94,7 @@ describe('parseExpr: errors in Prometheus words', () => {
     ['1 +', /^1:4: parse error: unexpected end of input$/],
     ['rate(up)', /^1:6: parse error: expected type range vector/],
     ['up bool', /^1:4: parse error: unexpected <bool>$/],
+    ['up{instance=~"\\w+"}', /^1:14: parse error: unknown escape sequence U\+0077 'w'$/],
     ['1 1', /^1:3: parse error: unexpected number "1"$/],
     ['up{a="b"} {c="d"}', /^1:11: parse error: unexpected "\{"$/],
     ['up[1.5m]', /^1:4: parse error: not a valid duration string: "1.5m"$/],

@@ -218,10 +218,17 @@ class Converter {
   }
 
   private string(n: SyntaxNode): string {
-    const s = unquote(this.text(n));
-    if (s === undefined)
-      throw this.error(n.from, `error unquoting string ${JSON.stringify(this.text(n))}`);
-    return s;
+    const text = this.text(n);
+    const s = unquote(text);
+    if (s !== undefined) return s;
+    // Prometheus's lexer names the first escape it does not know.
+    const bad = text[0] === '`' ? null : /\\([^abfnrtv\\'"xuU0-7])/u.exec(text);
+    if (bad?.[1] !== undefined) {
+      const cp = bad[1].codePointAt(0) ?? 0;
+      const hex = cp.toString(16).toUpperCase().padStart(4, '0');
+      throw this.error(n.from, `unknown escape sequence U+${hex} '${bad[1]}'`);
+    }
+    throw this.error(n.from, `error unquoting string ${JSON.stringify(text)}`);
   }
 
   private expectType(e: Expr, want: ValueType, context: string, pos: number): void {
