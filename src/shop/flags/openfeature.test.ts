@@ -93,7 +93,8 @@ test('file flags: a missing file means defaults, and is loaded once it appears',
     assert.ok(errors.some((e) => e.includes(file) && e.includes('at its default')));
     assert.equal(await flags.bool('cartServiceFailure', false), false);
     writeAtomically(file, flagsDoc({ cartServiceFailure: 'on' }));
-    await until(async () => flags.bool('cartServiceFailure', false), 2000);
+    // Not the 2 s change budget: this also starts the provider.
+    await until(async () => flags.bool('cartServiceFailure', false), 5000);
   } finally {
     await flags.close();
     fs.rmSync(dir, { recursive: true, force: true });

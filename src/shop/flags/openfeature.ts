@@ -4,7 +4,7 @@
 //
 // Why the extra watcher: the provider watches the file with fs.watchFile at
 // Node's default 5 s poll, and a flag change must reach every service within
-// 2 s. Node shares one stat watcher per path, so registering ours first (500
+// 2 s. Node shares one stat watcher per path, so registering ours first (250
 // ms poll) makes the provider's listener fire at our pace too. The stat poll
 // sees the CLI's write-temp-then-rename (a new inode). Ours also validates
 // the file, so a corrupt file is reported clearly; flagd-core then keeps the
@@ -37,7 +37,7 @@ export interface FlagsLogger {
   error(message: string): void;
 }
 
-export const FLAGS_POLL_MS = 500;
+export const FLAGS_POLL_MS = 250;
 
 /** OTEL_LAB_FLAGS_FILE, else the demo flags in the package (src/shop/flags/demo.flagd.json). */
 export function flagsFilePath(env: NodeJS.ProcessEnv = process.env): string {
