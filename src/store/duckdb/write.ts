@@ -25,9 +25,25 @@ async function appendTo(
   table: string,
   fill: (a: DuckDBAppender) => void,
 ): Promise<void> {
+  await appendChunked(conn, table, [null], (a) => fill(a));
+}
+
+/** Rows per turn of the event loop: a big batch must not stall reads behind it. */
+const CHUNK = 2048;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function appendChunked<T>(
+  conn: DuckDBConnection,
+  table: string,
+  items: readonly T[],
+  fill: (a: DuckDBAppender, chunk: readonly T[]) => void,
+): Promise<void> {
   const a = await conn.createAppender(table);
   try {
-    fill(a);
+    for (let i = 0; i < items.length; i += CHUNK) {
+      if (i > 0) await nextTurn();
+      fill(a, items.length <= CHUNK ? items : items.slice(i, i + CHUNK));
+    }
     a.flushSync();
   } finally {
     a.closeSync();
@@ -267,18 +283,21 @@ export async function writeBatch(
   // run length (a service exports a trace's client and server spans together).
   const spans = [...(batch.spans ?? [])].sort(byTrace);
   if (spans.length > 0) {
-    await appendTo(conn, 'spans', (a) => appendSpans(a, spans, st));
+    await appendChunked(conn, 'spans', spans, (a, chunk) => appendSpans(a, chunk, st));
     // In arrival order, which follows time: keeps the index's times compressible.
     await appendTo(conn, 'trace_index', (a) => appendTraceIndex(a, batch.spans ?? []));
   }
-  if (batch.logs?.length) await appendTo(conn, 'logs', (a) => appendLogs(a, batch.logs ?? [], st));
+  if (batch.logs?.length)
+    await appendChunked(conn, 'logs', batch.logs, (a, chunk) => appendLogs(a, chunk, st));
   if (batch.metrics?.length)
-    await appendTo(conn, 'metric_points', (a) => appendPoints(a, batch.metrics ?? [], st));
+    await appendChunked(conn, 'metric_points', batch.metrics ?? [], (a, chunk) =>
+      appendPoints(a, chunk, st),
+    );
   const samples = batch.samples ?? [];
   const exemplars = batch.exemplars ?? [];
   if (samples.length > 0) {
-    await appendTo(conn, 'samples', (a) => {
-      for (const s of samples) {
+    await appendChunked(conn, 'samples', samples, (a, chunk) => {
+      for (const s of chunk) {
         const id = st.seriesId(s.labels);
         for (const p of s.samples) {
           a.appendUInteger(id);
