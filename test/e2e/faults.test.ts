@@ -272,6 +272,41 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
     assert.ok(refused.includes(0), 'damage in the first block is noticed at open');
   });
 
+  it('refuses a damaged write-ahead log, naming it too, and keeps both files as they were', async () => {
+    const dataDir = path.join(root, 'bad-wal');
+    const s = await startServe(dataDir);
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await post(`${s.otlp}/v1/traces`, traceRequest(200, 50).body)).status, 200);
+    }
+    // Killed before any checkpoint: the acknowledged spans live in the WAL only.
+    s.proc.kill('SIGKILL');
+    await s.exited;
+    const file = path.join(dataDir, DB_FILE);
+    const wal = `${file}.wal`;
+    const walSize = fs.statSync(wal).size;
+    assert.ok(walSize > 64 * 1024, `a WAL with the spans in it (${walSize} bytes)`);
+    const fd = fs.openSync(wal, 'r+');
+    fs.writeSync(fd, Buffer.alloc(1024, 0x5a), 0, 1024, Math.floor(walSize / 4));
+    fs.closeSync(fd);
+    const before = { db: fs.readFileSync(file), wal: fs.readFileSync(wal) };
+
+    const r = await serveExpectingFailure(dataDir);
+    assert.equal(r.code, 1, r.output);
+    assert.ok(
+      r.output.includes(wal),
+      `names the WAL, where the damage and the data are: ${r.output}`,
+    );
+    assert.deepEqual(fs.readFileSync(file), before.db);
+    assert.deepEqual(fs.readFileSync(wal), before.wal);
+
+    // Moving only the database file aside must not make the next start discard the WAL.
+    fs.renameSync(file, `${file}.broken`);
+    const orphan = await serveOutcome(dataDir);
+    assert.ok(fs.existsSync(wal), 'the WAL (the only copy of the spans) is still there');
+    assert.deepEqual(fs.readFileSync(wal), before.wal);
+    assert.equal(orphan.ready, false, 'refuses to start a new store beside an orphan WAL');
+  });
+
   it('refuses a data directory that is a file, or lies under one, naming it and --data-dir', async () => {
     const plain = path.join(root, 'plain-file');
     fs.writeFileSync(plain, 'my notes\n');
