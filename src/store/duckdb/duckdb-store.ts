@@ -36,7 +36,7 @@ import type {
   TraceQuery,
   TraceSummary,
 } from '../store';
-import { validateBatch } from '../validate';
+import { validateBatchInTurns } from '../validate';
 import { Catalog } from './catalog';
 import { asBig, asNum } from './codec';
 import { MEMORY, openDatabase, prepareConnection } from './open';
@@ -45,7 +45,7 @@ import * as logs from './read-logs';
 import * as metrics from './read-metrics';
 import * as traces from './read-traces';
 import { query } from './sql';
-import { writeBatch } from './write';
+import { CHUNK, writeBatch } from './write';
 
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 export const DEFAULT_THREADS = 2;
@@ -149,7 +149,7 @@ export class DuckDbStore implements TelemetryStore {
 
   async write(batch: TelemetryBatch): Promise<void> {
     this.guard();
-    validateBatch(batch);
+    await validateBatchInTurns(batch, CHUNK);
     await this.writes.run(async () => {
       this.guard();
       await this.writer.run('BEGIN TRANSACTION');

@@ -29,7 +29,7 @@ async function appendTo(
 }
 
 /** Rows per turn of the event loop: a big batch must not stall reads behind it. */
-const CHUNK = 2048;
+export const CHUNK = 2048;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function appendChunked<T>(
@@ -37,14 +37,15 @@ async function appendChunked<T>(
   table: string,
   items: readonly T[],
   fill: (a: DuckDBAppender, chunk: readonly T[]) => void,
+  size = CHUNK,
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
-    for (let i = 0; i < items.length; i += CHUNK) {
+    for (let i = 0; i < items.length; i += size) {
       if (i > 0) await nextTurn();
-      fill(a, items.length <= CHUNK ? items : items.slice(i, i + CHUNK));
+      fill(a, items.length <= size ? items : items.slice(i, i + size));
+      a.flushSync();
     }
-    a.flushSync();
   } finally {
     a.closeSync();
   }
@@ -79,15 +80,20 @@ function appendSpans(a: DuckDBAppender, spans: readonly Span[], st: Staged): voi
   }
 }
 
-/** One trace-index row per trace in this batch. */
-function appendTraceIndex(a: DuckDBAppender, spans: readonly Span[]): void {
+/** The batch's spans per trace, traces in order of first appearance (which follows time). */
+function groupByTrace(spans: readonly Span[]): Span[][] {
   const byTrace = new Map<string, Span[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId);
     if (list === undefined) byTrace.set(s.traceId, [s]);
     else list.push(s);
   }
-  for (const [traceId, list] of byTrace) {
+  return [...byTrace.values()];
+}
+
+/** One trace-index row per trace of this batch. */
+function appendTraceIndex(a: DuckDBAppender, groups: readonly (readonly Span[])[]): void {
+  for (const list of groups) {
     let first = list[0]!;
     let root: Span | undefined;
     let startMax = first.startTimeUnixNano;
@@ -98,13 +104,10 @@ function appendTraceIndex(a: DuckDBAppender, spans: readonly Span[]): void {
       if (s.startTimeUnixNano > startMax) startMax = s.startTimeUnixNano;
       if (s.endTimeUnixNano > endMax) endMax = s.endTimeUnixNano;
       if (s.status.code === 2) errors++;
-      if (
-        s.parentSpanId === '' &&
-        (root === undefined || s.startTimeUnixNano < root.startTimeUnixNano)
-      )
-        root = s;
+      const isEarlierRoot = root === undefined || s.startTimeUnixNano < root.startTimeUnixNano;
+      if (s.parentSpanId === '' && isEarlierRoot) root = s;
     }
-    a.appendUHugeInt(hexToBig(traceId));
+    a.appendUHugeInt(hexToBig(first.traceId));
     a.appendBigInt(first.startTimeUnixNano);
     a.appendBigInt(startMax);
     a.appendBigInt(endMax);
@@ -262,15 +265,6 @@ async function upsertMetadata(
   }
 }
 
-function byTrace(a: Span, b: Span): number {
-  if (a.traceId !== b.traceId) return a.traceId < b.traceId ? -1 : 1;
-  return a.startTimeUnixNano < b.startTimeUnixNano
-    ? -1
-    : a.startTimeUnixNano > b.startTimeUnixNano
-      ? 1
-      : 0;
-}
-
 /** Writes a validated batch inside the caller's transaction. */
 export async function writeBatch(
   conn: DuckDBConnection,
@@ -281,11 +275,22 @@ export async function writeBatch(
   const st = catalog.begin();
   // Spans of one trace side by side: the trace id column then compresses by
   // run length (a service exports a trace's client and server spans together).
-  const spans = [...(batch.spans ?? [])].sort(byTrace);
-  if (spans.length > 0) {
-    await appendChunked(conn, 'spans', spans, (a, chunk) => appendSpans(a, chunk, st));
-    // In arrival order, which follows time: keeps the index's times compressible.
-    await appendTo(conn, 'trace_index', (a) => appendTraceIndex(a, batch.spans ?? []));
+  const groups = groupByTrace(batch.spans ?? []);
+  if (groups.length > 0) {
+    const tracesPerTurn = Math.max(
+      1,
+      Math.floor((CHUNK * groups.length) / (batch.spans?.length ?? 1)),
+    );
+    await appendChunked(
+      conn,
+      'spans',
+      groups,
+      (a, chunk) => {
+        for (const g of chunk) appendSpans(a, g, st);
+      },
+      tracesPerTurn,
+    );
+    await appendChunked(conn, 'trace_index', groups, appendTraceIndex);
   }
   if (batch.logs?.length)
     await appendChunked(conn, 'logs', batch.logs, (a, chunk) => appendLogs(a, chunk, st));
