@@ -294,6 +294,33 @@ const corners: readonly string[] = [
   `holt_winters(${Q}[5m], 0.5, 0.5)`,
 ];
 
+// The lexer and parser, and label sets that collide once __name__ is dropped.
+const syntax: readonly string[] = [
+  '1_000',
+  '.5 + 5. + 1E3',
+  'inf + nan + Inf',
+  '0x1p3',
+  'up # a comment',
+  'sum(\n  up\n)',
+  `up{on="x"}`,
+  'sum by (bool) (up)',
+  'job:up:sum',
+  `label_replace(up, "x", 'single', "", "")`,
+  'label_replace(up, "x", `raw\\d`, "", "")',
+  String.raw`label_replace(up, "x", "\x41\u00e9\n日本", "", "")`,
+  `label_replace(up, "__name__", "renamed", "", "")`,
+  `label_replace(up, "service_name", "x", "", "")`,
+  `rate({__name__=~"${C}|${N}"}[5m])`,
+  `{__name__=~"up|${M}"} + 1`,
+  `-{__name__=~"up|${Q}"}`,
+  `last_over_time({__name__=~"up|${M}"}[5m])`,
+  `timestamp(up @ 1767580000)`,
+  'sum_over_time(vector(1)[5m:1m])',
+  'vector(1) @ 1767580000',
+  'rate(up[1.5h])',
+  'up offset 5M',
+];
+
 const errors: readonly string[] = [
   `${C} / on(service_name) ${N}`,
   `up * on(service_name) group_left ${C}`,
@@ -346,6 +373,7 @@ export const corpus: readonly string[] = [
   ...edges,
   ...perWindow,
   ...corners,
+  ...syntax,
   ...errors,
 ];
 
