@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import type { Span } from '../src/model/telemetry';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -201,6 +202,8 @@ async function main(): Promise<void> {
   let written = 0;
   // CPU time as well as wall time: on a shared machine wall time mostly
   // measures the neighbours.
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();
   for (const spans of batches) {
@@ -210,7 +213,12 @@ async function main(): Promise<void> {
   const writeMs = performance.now() - w0;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
+  lag.disable();
   batches.length = 0;
+  console.log(
+    `event loop delay during writes: p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, ` +
+      `max ${(lag.max / 1e6).toFixed(1)} ms (what a concurrent read waits at worst)`,
+  );
   console.log(
     `wrote ${written} spans in batches of ${batchSize}: ${Math.round((written / writeMs) * 1000)} spans/s wall, ` +
       `${Math.round((written / cpuMs) * 1000)} spans per CPU-second (all threads), load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
