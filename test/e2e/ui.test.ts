@@ -361,19 +361,28 @@ async function startFixture(uiDir: string): Promise<Fixture> {
       const r = matrix(p.get('query') ?? '', p) as { status: string };
       json(res, r.status === 'error' ? 400 : 200, r);
     } else if (route === '/prometheus/api/v1/query_exemplars') {
-      const slow = traces.filter((_, i) => i % 3 === 0).slice(-3);
+      // A whole range: every trace at its own time (the chart's markers). A
+      // clicked moment (a short window): three slow traces inside it.
+      const start = Number(p.get('start'));
+      const end = Number(p.get('end'));
+      const exemplars =
+        end - start > 600
+          ? traces.map((t) => ({
+              labels: { trace_id: t.traceID, span_id: t.spans[0]?.spanID ?? '' },
+              value: String((t.spans[0]?.duration ?? 0) / 1000),
+              timestamp: (t.spans[0]?.startTime ?? 0) / 1e6,
+            }))
+          : traces
+              .filter((_, i) => i % 3 === 0)
+              .slice(-3)
+              .map((t, i) => ({
+                labels: { trace_id: t.traceID, span_id: t.spans[0]?.spanID ?? '' },
+                value: String(400 + i * 50),
+                timestamp: start + 5 + i,
+              }));
       json(res, 200, {
         status: 'success',
-        data: [
-          {
-            seriesLabels: { service_name: 'recommendation', le: '1000' },
-            exemplars: slow.map((t, i) => ({
-              labels: { trace_id: t.traceID, span_id: t.spans[0]?.spanID ?? '' },
-              value: String(400 + i * 50),
-              timestamp: Number(p.get('start')) + 5 + i,
-            })),
-          },
-        ],
+        data: [{ seriesLabels: { service_name: 'recommendation', le: '1000' }, exemplars }],
       });
     } else if (route === '/jaeger/api/services')
       json(res, 200, { data: SERVICES, total: 3, limit: 0, offset: 0, errors: null });
@@ -868,8 +877,8 @@ function uiSuite(
         /histogram_quantile\(0\.5/,
       );
       await shot(page, 'dashboard.png');
-      // A click on the latency chart opens the exemplar traces of that moment.
-      await page.locator('[data-panel="latency"] .u-over').click({ position: { x: 300, y: 60 } });
+      // A click on the latency chart (away from the exemplar markers) opens the traces of that moment.
+      await page.locator('[data-panel="latency"] .u-over').click({ position: { x: 300, y: 3 } });
       const region = page.getByRole('region', { name: 'Exemplar traces' });
       await region.getByRole('link', { name: /search traces in this window/i }).waitFor();
       if (fixture) assert.equal(await region.locator('.exemplar-list a').count(), 3);

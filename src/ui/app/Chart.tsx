@@ -27,7 +27,20 @@ export interface ChartProps {
   /** Called with the clicked time (seconds) and the nearest data index. */
   onClick?: (timeSec: number) => void;
   label: string;
+  /** Points drawn over the lines (exemplars); a click near one opens it. */
+  markers?: Marker[];
+  onMarker?: (id: string) => void;
 }
+
+export interface Marker {
+  /** Seconds, as the x axis. */
+  x: number;
+  y: number;
+  id: string;
+}
+
+const MARKER_HIT_PX = 6;
+const NO_MARKERS: Marker[] = [];
 
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -39,6 +52,9 @@ export function Chart(props: ChartProps): JSX.Element {
   const plot = useRef<uPlot | null>(null);
   const clickRef = useRef(props.onClick);
   clickRef.current = props.onClick;
+  const markerRef = useRef(props.onMarker);
+  markerRef.current = props.onMarker;
+  const markers = props.markers ?? NO_MARKERS;
   const { data, format } = props;
   const height = props.height ?? 200;
   const theme = document.documentElement.dataset['theme'] ?? '';
@@ -60,7 +76,16 @@ export function Chart(props: ChartProps): JSX.Element {
       legend: { show: true, live: true },
       // Rates, latencies, CPU and memory are never negative: anchor the y axis
       // at zero so a spike reads as a spike and not as a change of scale.
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] } },
+      scales: {
+        x: { time: true },
+        y: {
+          range: (_u, _min, max) => {
+            const top = Math.max(max, ...markers.map((m) => m.y));
+            // Headroom above the highest exemplar keeps the strip along the top free for clicks on a moment.
+            return [0, top > 0 ? top * (markers.length > 0 ? 1.15 : 1.08) : 1];
+          },
+        },
+      },
       series: [
         {},
         ...data.series.map((s, i) => ({
@@ -72,12 +97,49 @@ export function Chart(props: ChartProps): JSX.Element {
       ],
       axes: [axis(), { ...axis(), size: 70, values: (_u, splits) => splits.map((v) => format(v)) }],
       hooks: {
+        draw: [
+          (u) => {
+            if (markers.length === 0) return;
+            const ctx = u.ctx;
+            const r = 3.5 * devicePixelRatio;
+            ctx.save();
+            ctx.fillStyle = cssVar('--marker', '#e11d48');
+            for (const m of markers) {
+              const cx = u.valToPos(m.x, 'x', true);
+              const cy = u.valToPos(m.y, 'y', true);
+              ctx.beginPath();
+              ctx.moveTo(cx, cy - r);
+              ctx.lineTo(cx + r, cy);
+              ctx.lineTo(cx, cy + r);
+              ctx.lineTo(cx - r, cy);
+              ctx.fill();
+            }
+            ctx.restore();
+          },
+        ],
         ready: [
           (u) => {
             u.over.addEventListener('click', () => {
               const left = u.cursor.left;
-              if (clickRef.current && left !== undefined && left >= 0)
-                clickRef.current(u.posToVal(left, 'x'));
+              const top = u.cursor.top;
+              if (left === undefined || left < 0) return;
+              // A click near an exemplar opens its trace; elsewhere, that moment.
+              if (markerRef.current && top !== undefined) {
+                let best: Marker | undefined;
+                let bestD = MARKER_HIT_PX;
+                for (const m of markers) {
+                  const d = Math.hypot(u.valToPos(m.x, 'x') - left, u.valToPos(m.y, 'y') - top);
+                  if (d <= bestD) {
+                    best = m;
+                    bestD = d;
+                  }
+                }
+                if (best) {
+                  markerRef.current(best.id);
+                  return;
+                }
+              }
+              if (clickRef.current) clickRef.current(u.posToVal(left, 'x'));
             });
           },
         ],
@@ -95,7 +157,7 @@ export function Chart(props: ChartProps): JSX.Element {
       u.destroy();
       plot.current = null;
     };
-  }, [data, format, height, theme]);
+  }, [data, format, height, theme, markers]);
 
   return (
     <div

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignMatrix, mergeAligned, parseSample } from './prom';
+import { alignMatrix, exemplarPoints, mergeAligned, parseSample } from './prom';
 import { resolveRange } from './timerange';
 
 test('samples written as NaN or Inf become gaps', () => {
@@ -74,4 +74,26 @@ test('bad ranges are errors that say what to do', () => {
   assert.match(a.ok ? '' : a.error, /5m, 15m, 1h/);
   assert.equal(resolveRange(new URLSearchParams('from=5000&to=1000'), 0).ok, false);
   assert.equal(resolveRange(new URLSearchParams('from=abc'), 0).ok, false);
+});
+
+test('exemplars become trace points, largest first, ids checked', () => {
+  const points = exemplarPoints({
+    data: [
+      {
+        seriesLabels: { le: '100' },
+        exemplars: [
+          { labels: { trace_id: 'ABC123', span_id: '1' }, value: '12.5', timestamp: 100.5 },
+          { labels: { traceID: 'def' }, value: '900', timestamp: 101 },
+          { labels: { trace_id: '<script>' }, value: '1', timestamp: 102 },
+          { labels: {}, value: '5', timestamp: 103 },
+          { labels: { trace_id: 'aa' }, value: 'NaN', timestamp: 104 },
+        ],
+      },
+    ],
+  });
+  assert.deepEqual(points, [
+    { time: 101, value: 900, traceID: 'def' },
+    { time: 100.5, value: 12.5, traceID: 'abc123' },
+  ]);
+  assert.deepEqual(exemplarPoints(undefined), []);
 });

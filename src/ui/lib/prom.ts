@@ -55,3 +55,36 @@ export function mergeAligned(parts: AlignedSeries[]): AlignedSeries {
   );
   return { xs, series };
 }
+
+export interface ExemplarsResponse {
+  data?: {
+    seriesLabels?: Record<string, string>;
+    exemplars?: { labels?: Record<string, string>; value: string; timestamp: number }[];
+  }[];
+}
+
+export interface ExemplarPoint {
+  /** Seconds since the epoch. */
+  time: number;
+  value: number;
+  traceID: string;
+}
+
+/**
+ * Exemplars that name a trace (`trace_id`, as Prometheus' OTLP translation
+ * writes it, or `traceID`/`traceId`), largest value first, at most `max`.
+ */
+export function exemplarPoints(r: ExemplarsResponse | undefined, max = 300): ExemplarPoint[] {
+  const out: ExemplarPoint[] = [];
+  for (const s of r?.data ?? []) {
+    for (const e of s.exemplars ?? []) {
+      const l = e.labels ?? {};
+      const id = (l['trace_id'] ?? l['traceID'] ?? l['traceId'] ?? '').toLowerCase();
+      const value = Number(e.value);
+      if (/^[0-9a-f]{1,32}$/.test(id) && Number.isFinite(value) && Number.isFinite(e.timestamp)) {
+        out.push({ time: e.timestamp, value, traceID: id });
+      }
+    }
+  }
+  return out.sort((a, b) => b.value - a.value).slice(0, max);
+}

@@ -4,14 +4,16 @@
 import type { JSX } from 'preact';
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import { qs, request } from '../api';
-import { Chart } from '../Chart';
+import { Chart, type Marker } from '../Chart';
 import { dataOf, useAsync, useInterval } from '../hooks';
-import { Link, setParams } from '../router';
+import { Link, navigate, setParams } from '../router';
 import { TimeRangePicker, resolveRange } from '../TimeRange';
 import { AsyncStatus, ErrorBox, Field, Loading } from '../ui';
 import { formatBytes, formatClock, formatMillis } from '../../lib/duration';
 import {
   alignMatrix,
+  exemplarPoints,
+  type ExemplarsResponse,
   mergeAligned,
   type AlignedSeries,
   type PromMatrixSeries,
@@ -236,6 +238,22 @@ function Panel(props: {
     [exprs.join('\n'), service, start, end],
   );
   const data: AlignedSeries | undefined = dataOf(result);
+  const exemplarQuery = `traces_span_metrics_duration_milliseconds_bucket{service_name="${promqlString(service)}"}`;
+  const exemplars = useAsync(
+    def.exemplars
+      ? (signal) =>
+          request<ExemplarsResponse>(
+            `/prometheus/api/v1/query_exemplars${qs({ query: exemplarQuery, start: start.toFixed(3), end: end.toFixed(3) })}`,
+            { signal },
+          )
+      : null,
+    [exemplarQuery, start, end],
+  );
+  const exemplarData = dataOf(exemplars);
+  const markers = useMemo<Marker[]>(
+    () => exemplarPoints(exemplarData).map((p) => ({ x: p.time, y: p.value, id: p.traceID })),
+    [exemplarData],
+  );
   const [clicked, setClicked] = useState<number | null>(null);
   const onClick = useCallback((t: number) => setClicked(t), []);
   const empty = data !== undefined && (data.xs.length === 0 || data.series.length === 0);
@@ -262,6 +280,8 @@ function Panel(props: {
       ) : null}
       {data && !empty ? (
         <Chart
+          markers={def.exemplars ? markers : undefined}
+          onMarker={(id) => navigate(`/trace/${id}`)}
           data={data}
           format={FORMATS[def.unit]}
           label={def.title}
@@ -269,7 +289,9 @@ function Panel(props: {
         />
       ) : null}
       {def.exemplars && data && !empty ? (
-        <p class="hint">Click a point in time to see the traces behind it.</p>
+        <p class="hint">
+          Click a moment to see the traces behind it; a ◆ exemplar opens its trace.
+        </p>
       ) : null}
       {clicked !== null ? (
         <Exemplars service={service} time={clicked} step={step} onClose={() => setClicked(null)} />
@@ -336,13 +358,6 @@ function QueryEditor(props: { def: PanelDef; exprs: string[] }): JSX.Element {
   );
 }
 
-interface ExemplarsResponse {
-  data: {
-    seriesLabels: Record<string, string>;
-    exemplars: { labels: Record<string, string>; value: string; timestamp: number }[];
-  }[];
-}
-
 function Exemplars(props: {
   service: string;
   time: number;
@@ -362,16 +377,7 @@ function Exemplars(props: {
       ),
     [query, start, end],
   );
-  const items = (dataOf(ex)?.data ?? [])
-    .flatMap((s) =>
-      s.exemplars.map((e) => ({
-        ...e,
-        traceID: e.labels['trace_id'] ?? e.labels['traceID'] ?? e.labels['traceId'] ?? '',
-      })),
-    )
-    .filter((e) => /^[0-9a-f]{1,32}$/i.test(e.traceID))
-    .sort((a, b) => Number(b.value) - Number(a.value))
-    .slice(0, 20);
+  const items = exemplarPoints(dataOf(ex), 20);
   const searchHref = `/traces${qs({ service, from: Math.round(start * 1000), to: Math.round(end * 1000), sort: 'longest' })}`;
   return (
     <div class="exemplars" role="region" aria-label="Exemplar traces">
@@ -395,12 +401,12 @@ function Exemplars(props: {
       ) : null}
       <ul class="exemplar-list">
         {items.map((e) => (
-          <li key={e.traceID + e.timestamp}>
-            <Link href={`/trace/${e.traceID.toLowerCase()}`}>
+          <li key={e.traceID + e.time}>
+            <Link href={`/trace/${e.traceID}`}>
               <code>{e.traceID.slice(0, 16)}</code>
             </Link>{' '}
-            <span class="num">{formatMillis(Number(e.value))}</span>{' '}
-            <span class="muted">at {formatClock(e.timestamp * 1e6)}</span>
+            <span class="num">{formatMillis(e.value)}</span>{' '}
+            <span class="muted">at {formatClock(e.time * 1e6)}</span>
           </li>
         ))}
       </ul>

@@ -155,7 +155,11 @@ function TraceBody(props: { trace: JaegerTrace; params: URLSearchParams }): JSX.
             type="search"
             value={find}
             placeholder="operation, service, attribute…"
-            onInput={(e) => setFind((e.target as HTMLInputElement).value)}
+            onInput={(e) => {
+              const v = (e.target as HTMLInputElement).value;
+              setFind(v);
+              setParams({ find: v.slice(0, 200) }, { replace: true });
+            }}
           />
         </label>
         {find.trim() ? <span role="status">{hits.size} matching spans</span> : null}
