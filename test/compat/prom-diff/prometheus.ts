@@ -96,28 +96,39 @@ export async function startPrometheus(series: readonly SeriesSamples[]): Promise
     writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  evaluation_interval: 1m\n');
     const version =
       spawnSync(prometheusBin, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    let log = '';
-    child = spawn(
-      prometheusBin,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${tsdb}`,
-        // Retention counts back from the newest block, not the wall clock; set anyway so
-        // that a fixed past data set is never a candidate for deletion.
-        '--storage.tsdb.retention.time=100y',
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    child.stderr?.on('data', (b: Buffer) => {
-      log = (log + b.toString()).slice(-8000);
-    });
     process.once('exit', killOnExit);
     for (const s of signals) process.once(s, onSignal);
-    await waitReady(base, child, () => log);
+    let base = '';
+    // freePort() closes its probe before prometheus binds: another process may take the port.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      let log = '';
+      const started = spawn(
+        prometheusBin,
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${tsdb}`,
+          // Retention counts back from the newest block, not the wall clock; set anyway so
+          // that a fixed past data set is never a candidate for deletion.
+          '--storage.tsdb.retention.time=100y',
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--log.level=warn',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      child = started;
+      started.stderr?.on('data', (b: Buffer) => {
+        log = (log + b.toString()).slice(-8000);
+      });
+      try {
+        await waitReady(base, started, () => log);
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !log.includes('address already in use')) throw err;
+        await exited(started);
+      }
+    }
     const running = child;
     return {
       base,
