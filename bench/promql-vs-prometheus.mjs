@@ -81,9 +81,13 @@ const data = generate({ services, hours: Number(values.hours) });
 console.error(
   `data: ${services.length} services, ${data.series.length} series, ${data.sampleCount} samples (${((performance.now() - t) / 1000).toFixed(1)} s)`,
 );
+let t1 = performance.now();
 const prom = await startPrometheus(data.series);
+const promLoadMs = performance.now() - t1;
+t1 = performance.now();
 const store = createMemoryStore();
 await store.write({ samples: data.series });
+const oursLoadMs = performance.now() - t1;
 const app = createPrometheusApi({ store });
 const server = await new Promise((resolve) => {
   const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -118,6 +122,9 @@ try {
 const f = (x) => x.toFixed(1).padStart(8);
 console.log(
   `\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · ${prom.version}`,
+);
+console.log(
+  `${services.length} services, ${data.series.length} series, ${data.sampleCount} samples over ${values.hours} h; loading: Prometheus ${(promLoadMs / 1000).toFixed(1)} s (promtool blocks + start), ours ${(oursLoadMs / 1000).toFixed(1)} s (memory store write)`,
 );
 console.log(
   `range queries over 1 h at 15 s step (241 points); ${runs} runs each; ms: min / median / p90\n`,
