@@ -6,10 +6,9 @@ import { useCallback, useMemo, useState } from 'preact/hooks';
 import { qs, request } from '../api';
 import { Chart, type Marker } from '../Chart';
 import { dataOf, useAsync, useInterval } from '../hooks';
-import { Link, navigate, setParams } from '../router';
+import { navigate, setParams } from '../router';
 import { TimeRangePicker, resolveRange } from '../TimeRange';
 import { AsyncStatus, ErrorBox, Field, Loading } from '../ui';
-import { formatBytes, formatClock, formatMillis } from '../../lib/duration';
 import {
   alignMatrix,
   exemplarPoints,
@@ -19,115 +18,10 @@ import {
   type PromMatrixSeries,
 } from '../../lib/prom';
 import { chooseStep, promqlString, substitute } from '../../lib/promql';
+import { FORMATS, PANELS, type PanelDef } from './panels';
+import { Exemplars, QueryEditor } from './PanelParts';
 
 const SCRAPE_SECONDS = 15;
-
-interface PanelQuery {
-  expr: string;
-  legend?: string;
-}
-interface PanelDef {
-  id: string;
-  title: string;
-  unit: 'ms' | 'percent' | 'bytes' | 'rate';
-  queries: PanelQuery[];
-  exemplars?: boolean;
-}
-
-const latency = (q: number): string =>
-  `histogram_quantile(${q}, sum(rate(traces_span_metrics_duration_milliseconds_bucket{service_name="$service"}[$__rate_interval])) by (le))`;
-
-export const PANELS: PanelDef[] = [
-  {
-    id: 'latency',
-    title: 'Latency (from span metrics)',
-    unit: 'ms',
-    exemplars: true,
-    queries: [
-      { expr: latency(0.5), legend: 'p50' },
-      { expr: latency(0.95), legend: 'p95' },
-      { expr: latency(0.99), legend: 'p99' },
-      { expr: latency(0.999), legend: 'p99.9' },
-    ],
-  },
-  {
-    id: 'recommendations',
-    title: 'Recommendations rate',
-    unit: 'rate',
-    queries: [
-      {
-        expr: 'rate(app_recommendations_counter_total{recommendation_type="catalog"}[$__rate_interval])',
-        legend: 'catalog',
-      },
-    ],
-  },
-  {
-    id: 'cpu',
-    title: 'CPU',
-    unit: 'percent',
-    queries: [
-      {
-        // Runtime metrics carry `job` = "<service.namespace>/<service.name>"
-        // (OTel -> Prometheus rules), not service_name; one line per process
-        // instance, so a restart after the leak shows as a new line.
-        expr: '100 * sum by (instance) (process_cpu_utilization_ratio{job=~"(.+/)?$service"})',
-        legend: 'CPU % {{instance}}',
-      },
-    ],
-  },
-  {
-    id: 'memory',
-    title: 'Memory (RSS)',
-    unit: 'bytes',
-    queries: [
-      {
-        expr: 'sum by (instance) (process_memory_usage_bytes{job=~"(.+/)?$service"})',
-        legend: 'RSS {{instance}}',
-      },
-    ],
-  },
-  {
-    id: 'requests',
-    title: 'Request rate by span name',
-    unit: 'rate',
-    queries: [
-      {
-        expr: 'sum by (span_name) (rate(traces_span_metrics_duration_milliseconds_count{service_name="$service"}[$__rate_interval]))',
-        legend: '{{span_name}}',
-      },
-    ],
-  },
-  {
-    id: 'errors',
-    title: 'Error rate by span name',
-    unit: 'rate',
-    queries: [
-      {
-        expr: 'sum by (span_name) (rate(traces_span_metrics_calls_total{status_code="STATUS_CODE_ERROR", service_name="$service"}[$__rate_interval]))',
-        legend: '{{span_name}}',
-      },
-    ],
-  },
-  {
-    id: 'cpu-all',
-    title: 'CPU by service',
-    unit: 'percent',
-    queries: [{ expr: '100 * sum by (job) (process_cpu_utilization_ratio)', legend: '{{job}}' }],
-  },
-  {
-    id: 'memory-all',
-    title: 'Memory (RSS) by service',
-    unit: 'bytes',
-    queries: [{ expr: 'sum by (job) (process_memory_usage_bytes)', legend: '{{job}}' }],
-  },
-];
-
-const FORMATS: Record<PanelDef['unit'], (v: number) => string> = {
-  ms: (v) => formatMillis(v),
-  percent: (v) => `${Number(v.toFixed(1))}%`,
-  bytes: (v) => formatBytes(v),
-  rate: (v) => `${Number(v.toPrecision(3))}/s`,
-};
 
 interface PromMatrix {
   data: { resultType: string; result: PromMatrixSeries[] };
@@ -298,118 +192,5 @@ function Panel(props: {
       ) : null}
       <QueryEditor def={def} exprs={exprs} />
     </article>
-  );
-}
-
-function QueryEditor(props: { def: PanelDef; exprs: string[] }): JSX.Element {
-  const { def, exprs } = props;
-  const [drafts, setDrafts] = useState(exprs);
-  const apply = (e: Event): void => {
-    e.preventDefault();
-    const changes: Record<string, string | null> = {};
-    drafts.forEach((d, i) => {
-      changes[`q.${def.id}.${i}`] = d === def.queries[i]?.expr ? null : d;
-    });
-    setParams(changes);
-  };
-  const reset = (): void => {
-    setDrafts(def.queries.map((q) => q.expr));
-    const changes: Record<string, null> = {};
-    def.queries.forEach((_, i) => (changes[`q.${def.id}.${i}`] = null));
-    setParams(changes);
-  };
-  const edited = exprs.some((x, i) => x !== def.queries[i]?.expr);
-  return (
-    <details class="promql">
-      <summary>
-        PromQL{edited ? ' (edited)' : ''}: <code>{exprs[0]}</code>
-        {exprs.length > 1 ? ` +${exprs.length - 1}` : ''}
-      </summary>
-      <form onSubmit={apply}>
-        {drafts.map((d, i) => (
-          <label key={i} class="promql-row">
-            <span class="field-label">{def.queries[i]?.legend ?? `query ${i + 1}`}</span>
-            <textarea
-              rows={2}
-              spellcheck={false}
-              value={d}
-              onInput={(e) => {
-                const next = [...drafts];
-                next[i] = (e.target as HTMLTextAreaElement).value;
-                setDrafts(next);
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) apply(e);
-              }}
-            />
-          </label>
-        ))}
-        <div class="row-buttons">
-          <button type="submit">Run (Ctrl+Enter)</button>
-          <button type="button" onClick={reset} disabled={!edited}>
-            Reset
-          </button>
-          <span class="hint">
-            <code>$service</code> and <code>$__rate_interval</code> are substituted.
-          </span>
-        </div>
-      </form>
-    </details>
-  );
-}
-
-function Exemplars(props: {
-  service: string;
-  time: number;
-  step: number;
-  onClose: () => void;
-}): JSX.Element {
-  const { service, time, step } = props;
-  const half = Math.max(step * 2, 30);
-  const start = time - half;
-  const end = time + half;
-  const query = `traces_span_metrics_duration_milliseconds_bucket{service_name="${promqlString(service)}"}`;
-  const ex = useAsync(
-    (signal) =>
-      request<ExemplarsResponse>(
-        `/prometheus/api/v1/query_exemplars${qs({ query, start: start.toFixed(3), end: end.toFixed(3) })}`,
-        { signal },
-      ),
-    [query, start, end],
-  );
-  const items = exemplarPoints(dataOf(ex), 20);
-  const searchHref = `/traces${qs({ service, from: Math.round(start * 1000), to: Math.round(end * 1000), sort: 'longest' })}`;
-  return (
-    <div class="exemplars" role="region" aria-label="Exemplar traces">
-      <div class="exemplars-head">
-        <strong>
-          Traces around {formatClock(time * 1e6)} (±{half}s)
-        </strong>
-        <Link href={searchHref}>Search traces in this window →</Link>
-        <button
-          type="button"
-          class="link-button"
-          onClick={props.onClose}
-          aria-label="Close exemplars"
-        >
-          ✕
-        </button>
-      </div>
-      <AsyncStatus a={ex} what="exemplars" onRetry={ex.reload} />
-      {ex.state === 'ok' && items.length === 0 ? (
-        <p class="hint">No exemplars in this window; use the trace search instead.</p>
-      ) : null}
-      <ul class="exemplar-list">
-        {items.map((e) => (
-          <li key={e.traceID + e.time}>
-            <Link href={`/trace/${e.traceID}`}>
-              <code>{e.traceID.slice(0, 16)}</code>
-            </Link>{' '}
-            <span class="num">{formatMillis(e.value)}</span>{' '}
-            <span class="muted">at {formatClock(e.time * 1e6)}</span>
-          </li>
-        ))}
-      </ul>
-    </div>
   );
 }
