@@ -835,7 +835,11 @@ function uiSuite(
     });
 
     async function shot(page: Page, file: string, fullPage = false): Promise<void> {
-      if (opts.screenshots) await page.screenshot({ path: path.join(shots, file), fullPage });
+      if (!opts.screenshots) return;
+      // Settled page (no request in flight, resize observers run), no animation:
+      // the same UI gives the same picture.
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: path.join(shots, file), fullPage, animations: 'disabled' });
     }
 
     async function open(urlPath: string): Promise<Page> {
