@@ -259,7 +259,8 @@ async function main(): Promise<void> {
   console.log(`attributeDistribution(get_product_list): ${(performance.now() - d0).toFixed(1)} ms`);
   await reopened.close();
   if (process.env['STORAGE_INFO']) await printStorage(path.join(dir, DB_FILE_NAME));
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env['KEEP']) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }
 
 void main();
