@@ -12,6 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { Client, credentials, Metadata, status as grpcStatus } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
 import { encodeRequest } from '../../src/collector/otlp/testing/otlp-proto';
 import { decodeStatus } from '../../src/collector/testing/otlp-bodies';
 
@@ -129,6 +131,8 @@ async function inParallel<T, R>(
 interface Running extends Serve {
   readonly api: string;
   readonly otlp: string;
+  /** host:port of OTLP/gRPC. */
+  readonly grpc: string;
 }
 
 async function startServe(dataDir: string, wrap: readonly string[] = []): Promise<Running> {
@@ -140,11 +144,12 @@ async function startServe(dataDir: string, wrap: readonly string[] = []): Promis
   }
   const api = /lab UI\s+(http:\/\/\S+?)\/\n/.exec(s.output())?.[1];
   const otlp = /OTLP\/HTTP\s+(http:\/\/\S+?)\/v1\//.exec(s.output())?.[1];
-  if (api === undefined || otlp === undefined) {
+  const grpc = /OTLP\/gRPC\s+(\S+)\n/.exec(s.output())?.[1];
+  if (api === undefined || otlp === undefined || grpc === undefined) {
     s.proc.kill('SIGKILL');
     throw new Error(`otel-lab serve did not become ready:\n${s.output()}`);
   }
-  return { ...s, api, otlp };
+  return { ...s, api, otlp, grpc };
 }
 
 async function stop(s: Serve): Promise<Exit> {
@@ -187,6 +192,34 @@ async function post(
 ): Promise<{ status: number; body: Buffer; headers: Headers }> {
   const res = await fetch(url, { method: 'POST', headers, body });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+}
+
+const GRPC_TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+
+/** One OTLP/gRPC trace export; resolves with the gRPC status code and details (0 = OK). */
+async function grpcExport(
+  address: string,
+  body: Buffer,
+): Promise<{ code: number; details: string }> {
+  const client = new Client(address, credentials.createInsecure());
+  try {
+    return await new Promise((resolve) => {
+      client.makeUnaryRequest(
+        GRPC_TRACES,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        body,
+        new Metadata(),
+        {},
+        (err: ServiceError | null) =>
+          resolve(
+            err === null ? { code: 0, details: '' } : { code: err.code, details: err.details },
+          ),
+      );
+    });
+  } finally {
+    client.close();
+  }
 }
 
 async function spansOf(api: string, id: string): Promise<number> {
@@ -400,6 +433,9 @@ describe('otel-lab serve on a full disk', () => {
         for (const id of acked) assert.equal(await spansOf(s.api, id), 1000);
         const again = await post(`${s.otlp}/v1/traces`, traceRequest(1000, 300).body);
         assert.equal(again.status, 503, 'still full, still retryable');
+        const overGrpc = await grpcExport(s.grpc, traceRequest(1000, 300).body);
+        assert.equal(overGrpc.code, grpcStatus.UNAVAILABLE, overGrpc.details);
+        assert.match(overGrpc.details, /No space left on device/);
 
         // Space back: the retried request is taken, and everything is still there.
         fs.rmSync(filler);
@@ -476,12 +512,23 @@ describe('otel-lab serve with bad OTLP input', () => {
       assert.equal(badJson.status, 400);
       assert.match(badJson.body.toString(), /invalid OTLP traces request/);
 
+      const grpcTruncated = await grpcExport(
+        s.grpc,
+        before.body.subarray(0, before.body.length - 7),
+      );
+      assert.equal(grpcTruncated.code, grpcStatus.INVALID_ARGUMENT, grpcTruncated.details);
+      assert.match(grpcTruncated.details, /invalid OTLP traces request: .+/);
+
       assert.equal(await spansOf(s.api, before.id), 30);
       const metrics = await (await fetch(`${s.api}/metrics`)).text();
       const invalid = [...metrics.matchAll(/^otel_lab_ingest_invalid_requests_total\S* (\d+)$/gm)]
         .map((m) => Number(m[1]))
         .reduce((a, b) => a + b, 0);
-      assert.equal(invalid, 4, 'truncated, not gzip, bomb, bad JSON (415 is refused before)');
+      assert.equal(
+        invalid,
+        5,
+        'truncated (HTTP, gRPC), not gzip, bomb, bad JSON; 415 is refused earlier',
+      );
 
       const afterwards = traceRequest(3);
       assert.equal((await post(`${s.otlp}/v1/traces`, afterwards.body)).status, 200);
