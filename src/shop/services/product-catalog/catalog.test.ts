@@ -5,18 +5,79 @@ import { staticFlags } from '../../flags/openfeature';
 import { GrpcError } from '../../grpc/server';
 import { FAILING_PRODUCT_ID, PRODUCTS, catalogHandlers } from './catalog';
 
-test('the demo catalog: ten products with ids, prices in USD and categories', () => {
-  assert.equal(PRODUCTS.length, 10);
-  assert.ok(
-    PRODUCTS.some(
-      (p) => p.id === 'OLJCESPC7Z' && p.name === 'National Park Foundation Explorascope',
-    ),
+// The facts the demo's traces and flags rely on: id, name, price, categories
+// and picture of each product, in catalog order.
+const EXPECTED: ReadonlyArray<[string, string, number, number, string[], string]> = [
+  [
+    'OLJCESPC7Z',
+    'National Park Foundation Explorascope',
+    101,
+    960_000_000,
+    ['telescopes'],
+    'NationalParkFoundationExplorascope.jpg',
+  ],
+  [
+    '66VCHSJNUP',
+    'Starsense Explorer Refractor Telescope',
+    349,
+    950_000_000,
+    ['telescopes'],
+    'StarsenseExplorer.jpg',
+  ],
+  [
+    '1YMWWN1N4O',
+    'Eclipsmart Travel Refractor Telescope',
+    129,
+    950_000_000,
+    ['telescopes', 'travel'],
+    'EclipsmartTravelRefractorTelescope.jpg',
+  ],
+  ['L9ECAV7KIM', 'Lens Cleaning Kit', 21, 950_000_000, ['accessories'], 'LensCleaningKit.jpg'],
+  ['2ZYFJ3GM2N', 'Roof Binoculars', 209, 950_000_000, ['binoculars'], 'RoofBinoculars.jpg'],
+  [
+    '0PUK6V6EV0',
+    'Solar System Color Imager',
+    175,
+    0,
+    ['accessories', 'telescopes'],
+    'SolarSystemColorImager.jpg',
+  ],
+  [
+    'LS4PSXUNUM',
+    'Red Flashlight',
+    57,
+    80_000_000,
+    ['accessories', 'flashlights'],
+    'RedFlashlight.jpg',
+  ],
+  [
+    '9SIQT8TOJO',
+    'Optical Tube Assembly',
+    3599,
+    0,
+    ['accessories', 'telescopes', 'assembly'],
+    'OpticalTubeAssembly.jpg',
+  ],
+  ['6E92ZMYYFZ', 'Solar Filter', 69, 950_000_000, ['accessories', 'telescopes'], 'SolarFilter.jpg'],
+  ['HQTGWGPNH4', 'The Comet Book', 0, 990_000_000, ['books'], 'TheCometBook.jpg'],
+];
+
+test('the demo catalog: the ten products with their ids, names, USD prices, categories and pictures', () => {
+  assert.deepEqual(
+    PRODUCTS.map((p) => [
+      p.id,
+      p.name,
+      p.priceUsd.units,
+      p.priceUsd.nanos,
+      p.categories,
+      p.picture,
+    ]),
+    EXPECTED,
   );
   for (const p of PRODUCTS) {
-    assert.match(p.id, /^[A-Z0-9]{10}$/);
     assert.equal(p.priceUsd.currencyCode, 'USD');
-    assert.ok(p.categories.length > 0);
-    assert.match(p.picture, /\.jpg$/);
+    // A short description of one or two sentences.
+    assert.ok(p.description.length > 40 && p.description.length < 300, p.id);
   }
 });
 

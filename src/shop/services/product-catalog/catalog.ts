@@ -1,13 +1,13 @@
-// The demo's ten products (upstream 1.11.0 products.json) and the catalog
-// service. productCatalogFailure makes GetProduct fail for OLJCESPC7Z.
+// The catalog service over the shop's ten products (products.ts).
+// productCatalogFailure makes GetProduct fail for OLJCESPC7Z.
 import { status } from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import type { FlagSource } from '../../flags/openfeature';
 import { GrpcError, bindService, type Handlers, type ServiceBinding } from '../../grpc/server';
 import type { Product } from '../../grpc/types';
-import data from './products.json';
+import { CATALOG } from './products';
 
-export const PRODUCTS: readonly Product[] = data.products;
+export const PRODUCTS: readonly Product[] = CATALOG;
 export const FAILING_PRODUCT_ID = 'OLJCESPC7Z';
 
 export function catalogHandlers(
