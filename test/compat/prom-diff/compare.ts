@@ -33,6 +33,7 @@ export function parseValue(s: string): number {
 export function sameNumber(a: number, b: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   if (a === b) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
   const diff = Math.abs(a - b);
   return diff <= absFloor || diff <= relTolerance * Math.max(Math.abs(a), Math.abs(b));
 }
