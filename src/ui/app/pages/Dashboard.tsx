@@ -5,6 +5,7 @@ import type { JSX } from 'preact';
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import { qs, request } from '../api';
 import { Chart, type Marker } from '../Chart';
+import { ScenarioGuide } from '../Guide';
 import { dataOf, useAsync, useInterval } from '../hooks';
 import { navigate, setParams } from '../router';
 import { TimeRangePicker, resolveRange } from '../TimeRange';
@@ -87,6 +88,7 @@ export function Dashboard(props: { params: URLSearchParams }): JSX.Element {
           </button>
         </form>
       </div>
+      <ScenarioGuide />
       <AsyncStatus a={services} what="services" onRetry={services.reload} />
       {!resolved.ok ? (
         <ErrorBox title="Bad time range" message={resolved.error} />
@@ -155,7 +157,12 @@ function Panel(props: {
   return (
     <article class={`panel panel-${def.id}`} aria-labelledby={headingId} data-panel={def.id}>
       <header class="panel-head">
-        <h2 id={headingId}>{def.title}</h2>
+        <h2 id={headingId}>
+          {def.title}
+          {exprs.some((x) => x.includes('$service')) ? (
+            <span class="muted"> · {service}</span>
+          ) : null}
+        </h2>
         {result.state === 'loading' ? (
           <span class="spinner small" role="status" aria-label={`Loading ${def.title}`} />
         ) : null}
