@@ -148,6 +148,12 @@ function trace(start: bigint): Span[] {
 async function printStorage(file: string): Promise<void> {
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
+  const size = (
+    await conn.runAndReadAll(
+      'SELECT block_size, total_blocks, used_blocks, free_blocks FROM pragma_database_size() WHERE database_name = current_database()',
+    )
+  ).getRowObjectsJson()[0];
+  console.log('blocks:', JSON.stringify(size));
   const probe = `${file}.probe`;
   for (const table of ['spans', 'trace_index']) {
     const rows = (await conn.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows();

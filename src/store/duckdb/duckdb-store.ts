@@ -245,13 +245,40 @@ export class DuckDbStore implements TelemetryStore {
     return total;
   }
 
+  /** Traces younger than this may still be getting spans: their index rows are left alone. */
+  private static readonly SETTLE_NS = 5n * 60n * 1_000_000_000n;
+  private compactedUpTo: bigint | undefined;
+
+  /**
+   * Drops data by age and size, and compacts the trace index (one row per
+   * trace for traces older than a few minutes). Call it periodically.
+   */
   async applyRetention(policy: RetentionPolicy, now: UnixNano): Promise<void> {
     this.guard();
     await this.writes.run(async () => {
+      await this.compactTraceIndex(now - DuckDbStore.SETTLE_NS);
       if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
       if (policy.maxBytes !== undefined && this.file !== MEMORY)
         await this.shrinkTo(policy.maxBytes);
     });
+  }
+
+  private async compactTraceIndex(before: bigint): Promise<void> {
+    // The first run after opening looks back a day, not over the whole store.
+    const since = this.compactedUpTo ?? before - 24n * 3600n * 1_000_000_000n;
+    if (before <= since) return;
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      await runScript(this.writer, query('compact-trace-index'), {
+        since: [since, BIGINT],
+        before: [before, BIGINT],
+      });
+      await this.writer.run('COMMIT');
+    } catch (err) {
+      await this.writer.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    this.compactedUpTo = before;
   }
 
   private async dropOlderThan(cutoff: bigint): Promise<void> {

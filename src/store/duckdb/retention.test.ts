@@ -7,7 +7,10 @@ import { after, describe, it } from 'node:test';
 import type { Span } from '../../model/telemetry';
 import { ALL_TIME } from '../contract-fixtures';
 import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
-import { createDuckDbStore } from './index';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+import { shopSpans } from '../contract-fixtures';
+import { DB_FILE_NAME, createDuckDbStore } from './index';
 
 const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-retention-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -48,5 +51,30 @@ describe('DuckDB store retention by size', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('compacts a trace written over several batches into one index row, summaries unchanged', async () => {
+    const dataDir = path.join(root, 'compact');
+    const store = await createDuckDbStore({ dataDir, threads: 1 });
+    const trace2 = shopSpans().filter((x) => x.traceId === traceIdOf(2));
+    for (const span of trace2) await store.write({ spans: [span] });
+    await store.write({ spans: shopSpans().filter((x) => x.traceId !== traceIdOf(2)) });
+    const query = { range: ALL_TIME, limit: 10 };
+    const before = await store.searchTraces(query);
+    await store.applyRetention({}, ms(3_000) + 10n * 60n * 1_000_000_000n);
+    assert.deepEqual(await store.searchTraces(query), before);
+    assert.deepEqual(await store.getTrace(traceIdOf(2)), trace2);
+    await store.close();
+
+    const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+    const conn = await db.connect();
+    const rows = (
+      await conn.runAndReadAll(
+        'SELECT count(*)::INTEGER, count(DISTINCT trace_id)::INTEGER FROM trace_index',
+      )
+    ).getRows();
+    conn.closeSync();
+    db.closeSync();
+    assert.deepEqual(rows, [[3, 3]]);
   });
 });
