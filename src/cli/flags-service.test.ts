@@ -18,7 +18,7 @@ describe('createFlagsService', () => {
       flags.find((f) => f.name === 'imageSlowLoad'),
       {
         name: 'imageSlowLoad',
-        description: 'Slow loading images in the frontend (delay in milliseconds)',
+        description: 'Frontend: product images arrive late (delay in milliseconds)',
         variants: { '10sec': 10000, '5sec': 5000, off: 0 },
         defaultVariant: 'off',
         state: 'ENABLED',

@@ -31,7 +31,7 @@ describe('otel-lab flags list', () => {
     assert.match(lines[0] ?? '', /^FLAG\s+VARIANT\s+VARIANTS\s+DESCRIPTION$/);
     assert.match(
       r.out,
-      /recommendationServiceCacheFailure\s+off\s+on,off\s+Fail recommendation service cache/,
+      /recommendationServiceCacheFailure\s+off\s+on,off\s+Recommendation service: a product cache/,
     );
     assert.match(r.out, /emailMemoryLeak\s+off\s+off,1x,10x,100x,1000x,10000x/);
     assert.ok(fs.existsSync(r.file));
@@ -43,7 +43,8 @@ describe('otel-lab flags list', () => {
     assert.equal(flags.length, 12);
     assert.deepEqual(flags[1], {
       name: 'recommendationServiceCacheFailure',
-      description: 'Fail recommendation service cache',
+      description:
+        'Recommendation service: a product cache that grows on every miss (the memory leak)',
       state: 'ENABLED',
       variant: 'off',
       value: false,
