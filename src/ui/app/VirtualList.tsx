@@ -23,8 +23,11 @@ export function VirtualList<T>(props: VirtualListProps<T>): JSX.Element {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const overscan = 10;
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(items.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+  // When the list shrinks under a scrolled view (a new search, a brush), the
+  // browser clamps scrollTop without always telling us: clamp here too.
+  const top = Math.min(scrollTop, Math.max(0, items.length * rowHeight - height));
+  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  const last = Math.min(items.length, Math.ceil((top + height) / rowHeight) + overscan);
 
   useEffect(() => {
     const el = ref.current;
