@@ -4,8 +4,9 @@
 // request got a 2xx. test/e2e/durability.test.ts runs two short rounds of
 // this harness; run it longer by hand:
 //
-//   npx tsc -b && node dist/bench/ingest-soak.js --rounds 10 --seconds 20
+//   npx tsc -b && node dist/bench/ingest-soak.js --rounds 10 --seconds 20 [--sigterm]
 //
+// (--sigterm: every second round ends with SIGTERM, which must exit 0.)
 // It prints, per round, what was acknowledged, the kill, the time to reopen
 // and the files' sizes, and exits 1 if anything acknowledged is missing.
 
@@ -328,9 +329,11 @@ export interface IngestOptions {
   readonly minAckedPerSignal: number;
   /** ...but never longer than this. */
   readonly maxMs: number;
+  /** How the backend is stopped: SIGKILL (a crash, the default) or SIGTERM (must exit 0). */
+  readonly signal?: 'SIGKILL' | 'SIGTERM';
 }
 
-/** Clients send until `o` is met, then the backend is SIGKILLed under them; adds to `ledger`. */
+/** Clients send until `o` is met, then the backend is stopped under them; adds to `ledger`. */
 export async function ingestThenKill(
   serve: Serve,
   round: number,
@@ -350,11 +353,13 @@ export async function ingestThenKill(
     await new Promise((r) => setTimeout(r, 50));
   }
   const ingestMs = Date.now() - started;
-  serve.proc.kill('SIGKILL');
+  const signal = o.signal ?? 'SIGKILL';
+  serve.proc.kill(signal);
   const death = await serve.exited;
   stop = true;
   await Promise.all(clients);
-  assert.equal(death.signal, 'SIGKILL', serve.output());
+  if (signal === 'SIGKILL') assert.equal(death.signal, 'SIGKILL', serve.output());
+  else assert.deepEqual(death, { code: 0, signal: null }, serve.output());
   ledger.acked.push(...mine.acked);
   ledger.inFlight.push(...mine.inFlight);
   ledger.refused += mine.refused;
@@ -434,6 +439,7 @@ async function main(): Promise<number> {
       rounds: { type: 'string', default: '5' },
       seconds: { type: 'string', default: '10' },
       'data-dir': { type: 'string' },
+      sigterm: { type: 'boolean', default: false },
     },
   });
   const rounds = Number(values.rounds);
@@ -454,6 +460,7 @@ async function main(): Promise<number> {
         minMs: ms,
         minAckedPerSignal: 0,
         maxMs: ms,
+        signal: values.sigterm && round % 2 === 0 ? 'SIGTERM' : 'SIGKILL',
       });
       const walBytes = fileSize(`${db}.wal`);
       const dbBytes = fileSize(db);
