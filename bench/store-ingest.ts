@@ -229,6 +229,10 @@ async function main(): Promise<void> {
     `wrote ${written} spans in batches of ${batchSize}: ${Math.round((written / writeMs) * 1000)} spans/s wall, ` +
       `${Math.round((written / cpuMs) * 1000)} spans per CPU-second (all threads), load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`,
   );
+  // What the CLI does every so often: retention, which also compacts the trace index.
+  const c0 = performance.now();
+  await store.applyRetention({}, t + 10n * 60n * 1_000_000_000n);
+  console.log(`applyRetention (trace index compaction): ${(performance.now() - c0).toFixed(0)} ms`);
   await store.close();
   const reopened = await createDuckDbStore({ dataDir: dir, threads: 2 });
   const st = await reopened.stats();
