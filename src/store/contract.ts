@@ -214,6 +214,44 @@ function runTracesContract(make: MakeStore): void {
       assert.deepEqual(await order('recent', 0), []);
     }));
 
+  it('sorts by trace start, not by when the matching span started', () =>
+    withStore(make, async (s) => {
+      // 70 traces that started early but match late, one that starts late and matches at once.
+      const spans = Array.from({ length: 70 }, (_, i) => [
+        makeSpan({
+          traceId: traceIdOf(100 + i),
+          spanId: spanIdOf(1_000 + i),
+          name: 'root',
+          startTimeUnixNano: ms(i),
+          endTimeUnixNano: ms(30_000),
+        }),
+        makeSpan({
+          traceId: traceIdOf(100 + i),
+          spanId: spanIdOf(2_000 + i),
+          parentSpanId: spanIdOf(1_000 + i),
+          name: 'slow',
+          attributes: { hit: 'yes' },
+          startTimeUnixNano: ms(20_000 + i),
+          endTimeUnixNano: ms(20_001 + i),
+        }),
+      ]).flat();
+      spans.push(
+        makeSpan({
+          traceId: traceIdOf(999),
+          spanId: spanIdOf(9_999),
+          attributes: { hit: 'yes' },
+          startTimeUnixNano: ms(10_000),
+          endTimeUnixNano: ms(10_001),
+        }),
+      );
+      await s.write({ spans });
+      const got = await s.searchTraces({ range: ALL_TIME, limit: 2, attributes: { hit: 'yes' } });
+      assert.deepEqual(
+        got.map((x) => x.traceId),
+        [traceIdOf(999), traceIdOf(169)],
+      );
+    }));
+
   it('lists services (optionally in a time range) and operations by kind', () =>
     withStore(make, async (s) => {
       await shop(s);

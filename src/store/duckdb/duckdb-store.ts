@@ -44,6 +44,7 @@ import { read, runScript } from './params';
 import * as logs from './read-logs';
 import * as metrics from './read-metrics';
 import * as traces from './read-traces';
+import { searchTraces } from './search';
 import { query } from './sql';
 import { CHUNK, writeBatch } from './write';
 
@@ -172,7 +173,7 @@ export class DuckDbStore implements TelemetryStore {
     return this.reading((c) => traces.getTrace(c, this.catalog, traceId));
   }
   searchTraces(q: TraceQuery): Promise<TraceSummary[]> {
-    return this.reading((c) => traces.searchTraces(c, q));
+    return this.reading((c) => searchTraces(c, q));
   }
   services(range?: TimeRange): Promise<string[]> {
     if (range === undefined && !this.closed)

@@ -1,8 +1,8 @@
-// Trace reads: lookup by id through the trace index, search, service and
+// Trace reads: lookup by id through the trace index, service and
 // operation lists, dependencies and the distributions the diagnosis uses.
 
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { DuckDBMapValue, LIST, UHUGEINT, listValue } from '@duckdb/node-api';
+import { DuckDBMapValue } from '@duckdb/node-api';
 
 import type { Span, SpanKind, StatusCode } from '../../model/telemetry';
 import { bucketsFromCounts } from '../span-match';
@@ -13,8 +13,6 @@ import type {
   Operation,
   SpanFilter,
   TimeRange,
-  TraceQuery,
-  TraceSummary,
 } from '../store';
 import { decodeAttributes } from '../values';
 import type { Catalog } from './catalog';
@@ -79,57 +77,6 @@ export async function getTrace(
     hi: big(asBig(win['hi']!)),
   });
   return rows.getRowObjects().map((r) => rowToSpan(r, catalog));
-}
-
-export async function searchTraces(conn: DuckDBConnection, q: TraceQuery): Promise<TraceSummary[]> {
-  if (!(q.limit >= 1)) return [];
-  const rows = (
-    await read(conn, query('search-traces'), {
-      ...filterParams(q),
-      kind: tiny(q.spanKind),
-      sort: text(q.sort ?? 'recent'),
-      limit: limitParam(q.limit),
-    })
-  ).getRowObjects();
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => asBig(r['trace_id']!));
-  let lo = asBig(rows[0]!['start_ns']!);
-  let hi = lo;
-  for (const r of rows) {
-    const s = asBig(r['start_ns']!);
-    const e = s + asBig(r['duration_ns']!);
-    if (s < lo) lo = s;
-    if (e > hi) hi = e;
-  }
-  const services = new Map<bigint, Record<string, number>>();
-  const counts = await read(conn, query('trace-services'), {
-    lo: big(lo),
-    hi: big(hi),
-    trace_ids: [listValue(ids), LIST(UHUGEINT)],
-  });
-  for (const r of counts.getRowObjects()) {
-    const id = asBig(r['trace_id']!);
-    const m = services.get(id) ?? {};
-    m[asStr(r['service']!)] = asNum(r['n']!);
-    services.set(id, m);
-  }
-  return rows.map((r) => {
-    const id = asBig(r['trace_id']!);
-    return {
-      traceId: traceHex(id),
-      rootService: asStr(r['root_service']!),
-      rootName: asStr(r['root_name']!),
-      startTimeUnixNano: asBig(r['start_ns']!),
-      durationNano: asBig(r['duration_ns']!),
-      spanCount: asNum(r['span_count']!),
-      errorCount: asNum(r['error_count']!),
-      services: sortKeys(services.get(id) ?? {}),
-    };
-  });
-}
-
-function sortKeys(m: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 const ALL: TimeRange = { start: -(1n << 63n), end: (1n << 63n) - 1n };

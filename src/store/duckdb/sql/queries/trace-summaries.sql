@@ -1,0 +1,21 @@
+-- Summaries of the given traces from the trace index, most recent first.
+WITH summary AS (
+  SELECT ti.trace_id,
+         min(ti.start_min) AS start_ns,
+         max(ti.end_max) - min(ti.start_min) AS duration_ns,
+         sum(ti.span_count)::BIGINT AS span_count,
+         sum(ti.error_count)::BIGINT AS error_count,
+         arg_min(ti.root_service, ti.root_start) FILTER (WHERE ti.root_start IS NOT NULL) AS root_service,
+         arg_min(ti.root_name, ti.root_start) FILTER (WHERE ti.root_start IS NOT NULL) AS root_name,
+         arg_min(ti.first_service, ti.start_min) AS first_service,
+         arg_min(ti.first_name, ti.start_min) AS first_name
+  FROM trace_index ti
+  WHERE ti.trace_id IN (SELECT unnest($trace_ids))
+  GROUP BY ti.trace_id
+)
+SELECT trace_id, start_ns, duration_ns, span_count, error_count,
+       coalesce(root_service, first_service) AS root_service,
+       coalesce(root_name, first_name) AS root_name
+FROM summary
+ORDER BY start_ns DESC, trace_id
+LIMIT $limit;
