@@ -91,8 +91,11 @@ function spawnServe(dataDir: string, wrap: readonly string[] = []): Serve {
 }
 
 /** Runs a serve that is expected to fail at start-up; fails the test if it is still up. */
-async function serveExpectingFailure(dataDir: string): Promise<Exit & { output: string }> {
-  const s = spawnServe(dataDir);
+async function serveExpectingFailure(
+  dataDir: string,
+  wrap: readonly string[] = [],
+): Promise<Exit & { output: string }> {
+  const s = spawnServe(dataDir, wrap);
   const guard = setTimeout(() => s.proc.kill('SIGKILL'), EXIT_WITHIN_MS);
   const ready = setInterval(() => {
     if (s.output().includes('serve: ready')) s.proc.kill('SIGKILL');
@@ -352,24 +355,48 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
     assert.equal(orphan.ready, false, 'refuses to start a new store beside an orphan WAL');
   });
 
-  it('refuses a data directory that is a file, or lies under one, naming it and --data-dir', async () => {
+  it('refuses a data directory that is a file, lies under one, or is read-only, naming it and --data-dir', async () => {
     const plain = path.join(root, 'plain-file');
     fs.writeFileSync(plain, 'my notes\n');
-    const cases = [plain, path.join(plain, 'data')];
-    // Root ignores permission bits, so a chmod 000 directory only stops other users.
-    const root0 = process.getuid?.() === 0;
-    if (!root0) {
+    const cases: { dataDir: string; wrap: string[] }[] = [
+      { dataDir: plain, wrap: [] },
+      { dataDir: path.join(plain, 'data'), wrap: [] },
+    ];
+    // Root ignores permission bits, so a chmod 000 directory only stops other users...
+    if (process.getuid?.() !== 0) {
       const locked = path.join(root, 'locked');
       fs.mkdirSync(locked, { mode: 0o000 });
-      cases.push(path.join(locked, 'data'));
+      cases.push({ dataDir: path.join(locked, 'data'), wrap: [] });
     }
-    for (const dataDir of cases) {
-      const r = await serveExpectingFailure(dataDir);
+    // ...while a read-only mount stops root too (bound read-only in serve's own mount namespace).
+    const ns = tmpfsNamespaces();
+    const readOnly = path.join(root, 'read-only');
+    if (ns !== undefined) {
+      await storeWithData(readOnly);
+      cases.push({
+        dataDir: readOnly,
+        wrap: [
+          'unshare',
+          ...ns.unshare,
+          'sh',
+          '-c',
+          'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"',
+          readOnly,
+        ],
+      });
+    }
+    const storeBefore =
+      ns === undefined ? undefined : fs.readFileSync(path.join(readOnly, DB_FILE));
+    for (const { dataDir, wrap } of cases) {
+      const r = await serveExpectingFailure(dataDir, wrap);
       assert.equal(r.code, 1, r.output);
       assert.ok(r.output.includes(dataDir), `names ${dataDir}: ${r.output}`);
       assert.match(r.output, /--data-dir/);
     }
     assert.equal(fs.readFileSync(plain, 'utf8'), 'my notes\n');
+    if (storeBefore !== undefined) {
+      assert.deepEqual(fs.readFileSync(path.join(readOnly, DB_FILE)), storeBefore);
+    }
   });
 
   it('refuses a store another serve has open, and the first one keeps serving', async () => {
