@@ -1,4 +1,4 @@
-// Ads by category (upstream 1.11.0 AdService.java), with its three flags:
+// Ads by category (upstream 1.11.0's ad service, texts our own), with its three flags:
 // adServiceFailure (1 in 10 GetAds fail), adServiceHighCpu (a CPU burner runs
 // while the flag is on), adServiceManualGc (full GCs on each request; needs
 // node --expose-gc, which the registry passes).
@@ -31,15 +31,7 @@ export const ADS_BY_CATEGORY: ReadonlyMap<string, readonly Ad[]> = new Map([
     ],
   ],
   ['assembly', [ad('9SIQT8TOJO', 'Optical tube assembly: 10% off.')]],
-  [
-    'travel',
-    [
-      ad(
-        '1YMWWN1N4O',
-        'Travel refractor kit: bring a friend, the second kit is free.',
-      ),
-    ],
-  ],
+  ['travel', [ad('1YMWWN1N4O', 'Travel refractor kit: bring a friend, the second kit is free.')]],
 ]);
 
 const ALL_ADS: readonly Ad[] = [...ADS_BY_CATEGORY.values()].flat();
