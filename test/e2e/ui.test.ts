@@ -780,8 +780,10 @@ interface Backend {
 interface SuiteOptions {
   /** Checks that need the fixture's canned data (the 10,000-span trace). */
   fixtureChecks: boolean;
-  /** Screenshots are taken with the browser's clock fixed at FIXED_NOW_MS in UTC, so they change only when the UI does. */
-  screenshots: boolean;
+  /** Where screenshots go; none when undefined. */
+  shotsDir?: string;
+  /** The browser's clock fixed at FIXED_NOW_MS in UTC, so screenshots change only when the UI does. */
+  fixedClock: boolean;
 }
 
 function uiSuite(
@@ -807,7 +809,7 @@ function uiSuite(
       backend = await startBackend(uiDir);
       fixture = backend.fixture;
       base = backend.url;
-      mkdirSync(shots, { recursive: true });
+      if (opts.shotsDir) mkdirSync(opts.shotsDir, { recursive: true });
       userDir = mkdtempSync(path.join(tmpdir(), 'otel-lab-ui-'));
       context = await chromium.launchPersistentContext(userDir, {
         executablePath: CHROMIUM,
@@ -823,9 +825,9 @@ function uiSuite(
         ],
         viewport: { width: 1400, height: 900 },
         colorScheme: 'light',
-        ...(opts.screenshots ? { timezoneId: 'UTC', locale: 'en-US' } : {}),
+        ...(opts.fixedClock ? { timezoneId: 'UTC', locale: 'en-US' } : {}),
       });
-      if (opts.screenshots) await context.clock.setFixedTime(FIXED_NOW_MS);
+      if (opts.fixedClock) await context.clock.setFixedTime(FIXED_NOW_MS);
     });
 
     after(async () => {
@@ -835,11 +837,15 @@ function uiSuite(
     });
 
     async function shot(page: Page, file: string, fullPage = false): Promise<void> {
-      if (!opts.screenshots) return;
+      if (!opts.shotsDir) return;
       // Settled page (no request in flight, resize observers run), no animation:
       // the same UI gives the same picture.
       await page.waitForLoadState('networkidle');
-      await page.screenshot({ path: path.join(shots, file), fullPage, animations: 'disabled' });
+      await page.screenshot({
+        path: path.join(opts.shotsDir, file),
+        fullPage,
+        animations: 'disabled',
+      });
     }
 
     async function open(urlPath: string): Promise<Page> {
@@ -1089,10 +1095,8 @@ if (real) {
       await sendProbe(real);
       return { url: real, close: async () => undefined };
     },
-    {
-      fixtureChecks: false,
-      screenshots: false,
-    },
+    // The real lab's pictures, kept apart from the fixture's stable ones.
+    { fixtureChecks: false, fixedClock: false, shotsDir: path.join(shots, 'lab') },
   );
 } else {
   uiSuite(
@@ -1101,10 +1105,10 @@ if (real) {
       const fixture = await startFixture(uiDir);
       return { url: fixture.url, fixture, close: fixture.close };
     },
-    { fixtureChecks: true, screenshots: true },
+    { fixtureChecks: true, fixedClock: true, shotsDir: shots },
   );
   uiSuite('lab UI in Chromium on the real query APIs (in-process lab)', startLab, {
     fixtureChecks: false,
-    screenshots: false,
+    fixedClock: false,
   });
 }

@@ -104,7 +104,11 @@ export function Chart(props: ChartProps): JSX.Element {
             const r = 3.5 * devicePixelRatio;
             ctx.save();
             ctx.fillStyle = cssVar('--marker', '#e11d48');
+            const xmin = u.scales['x']?.min ?? -Infinity;
+            const xmax = u.scales['x']?.max ?? Infinity;
             for (const m of markers) {
+              // Exemplars are kept a little past the query range; draw only those inside.
+              if (m.x < xmin || m.x > xmax) continue;
               const cx = u.valToPos(m.x, 'x', true);
               const cy = u.valToPos(m.y, 'y', true);
               ctx.beginPath();
