@@ -443,7 +443,7 @@ function tmpfsNamespaces(): Namespaces | undefined {
 describe('otel-lab serve on a full disk', () => {
   const ns = tmpfsNamespaces();
   it(
-    'refuses ingest as retryable (503 + Retry-After), keeps serving what it stored, resumes when space is back, and restarts after a crash with every acknowledged span',
+    'refuses ingest as retryable (503 + Retry-After, UNAVAILABLE), keeps serving what it stored, restarts after a crash on the full disk with every acknowledged span, resumes when space is back',
     // The one environment-dependent test here: without mount namespaces there is no honest full disk.
     {
       skip:
@@ -466,6 +466,7 @@ describe('otel-lab serve on a full disk', () => {
       const keeper = Number(/keeper (\d+)/.exec(s.output())?.[1]);
       if (keeper > 0) keepers.push(keeper);
       let second: Running | undefined;
+      let third: Running | undefined;
       try {
         assert.ok(keeper > 0, s.output());
         const first = traceRequest(20);
@@ -499,25 +500,34 @@ describe('otel-lab serve on a full disk', () => {
         assert.equal(overGrpc.code, grpcStatus.UNAVAILABLE, overGrpc.details);
         assert.match(overGrpc.details, /No space left on device/);
 
-        // Space back: the retried request is taken, and everything is still there.
-        fs.rmSync(filler);
-        const retried = traceRequest(1000, 300);
-        const r = await post(`${s.otlp}/v1/traces`, retried.body);
-        assert.equal(r.status, 200, decodeStatus(r.body).message);
-        acked.push(retried.id);
-        assert.equal(await spansOf(s.api, retried.id), 1000);
-        assert.equal(await spansOf(s.api, first.id), 20);
-
-        // The failed commits left nothing in the WAL that breaks a restart after a crash.
+        // A crash while the disk is full: the restart (on the still-full disk) opens,
+        // shows every acknowledged span and still refuses ingest as retryable.
         s.proc.kill('SIGKILL');
         await s.exited;
-        second = await startServe(dataDir, ['nsenter', '-t', String(keeper), ...ns.nsenter]);
+        const join = ['nsenter', '-t', String(keeper), ...ns.nsenter];
+        second = await startServe(dataDir, join);
         assert.equal(await spansOf(second.api, first.id), 20);
         for (const id of acked) assert.equal(await spansOf(second.api, id), 1000);
+        const stillFull = await post(`${second.otlp}/v1/traces`, traceRequest(1000, 300).body);
+        assert.equal(stillFull.status, 503, decodeStatus(stillFull.body).message);
+
+        // Space back: the retried request is taken, and everything is still there after a restart.
+        fs.rmSync(path.join(`/proc/${second.proc.pid}/root`, dataDir, 'filler'));
+        const retried = traceRequest(1000, 300);
+        const r = await post(`${second.otlp}/v1/traces`, retried.body);
+        assert.equal(r.status, 200, decodeStatus(r.body).message);
+        acked.push(retried.id);
+        assert.equal(await spansOf(second.api, retried.id), 1000);
         assert.equal((await stop(second)).code, 0, second.output());
+        third = await startServe(dataDir, join);
+        assert.equal(await spansOf(third.api, first.id), 20);
+        for (const id of acked) assert.equal(await spansOf(third.api, id), 1000);
+        assert.equal((await stop(third)).code, 0, third.output());
       } finally {
         if (s.proc.exitCode === null && s.proc.signalCode === null) await stop(s);
-        if (second !== undefined && second.proc.exitCode === null) second.proc.kill('SIGKILL');
+        for (const x of [second, third]) {
+          if (x !== undefined && x.proc.exitCode === null) x.proc.kill('SIGKILL');
+        }
         killKeepers();
       }
     },
