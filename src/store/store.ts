@@ -159,7 +159,11 @@ export interface RetentionPolicy {
 }
 
 export interface TelemetryStore {
-  /** Resolves once the batch is durable (committed); rejects and stores nothing on failure. */
+  /**
+   * Resolves once the batch is durable (committed); rejects and stores nothing
+   * on failure: `InvalidBatchError` (src/store/validate.ts) for a malformed
+   * item, any other error for a storage failure (disk full, ...).
+   */
   write(batch: TelemetryBatch): Promise<void>;
 
   // Traces
@@ -205,6 +209,7 @@ export interface TelemetryStore {
 
   // Housekeeping
   stats(): Promise<StoreStats>;
+  /** Oldest first; call periodically (the DuckDB store also compacts its trace index then). */
   applyRetention(policy: RetentionPolicy, now: UnixNano): Promise<void>;
   close(): Promise<void>;
 }
