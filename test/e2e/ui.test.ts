@@ -932,6 +932,10 @@ function uiSuite(
       const kept = await page.locator('.trace-row').count();
       assert.ok(kept > 0 && kept < (fixture ? 10 : Infinity), `brushed list has ${kept} rows`);
       await page.getByRole('button', { name: 'Clear selection' }).click();
+      await page.getByRole('button', { name: 'Log duration axis' }).click();
+      await page.waitForURL(/scale=log/);
+      const circles = await page.locator('.scatter circle').count();
+      assert.ok(fixture ? circles === 10 : circles > 0, `${circles} points on the log axis`);
       // Reloading the URL reproduces the search.
       await page.reload();
       await page.locator('.trace-row').first().waitFor();

@@ -5,6 +5,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TraceSummary } from '../lib/jaeger';
 import type { Brush } from '../lib/search';
+import { durationScale } from '../lib/scale';
 import { formatClock, formatMicros } from '../lib/duration';
 
 const axisClock = (us: number): string => formatClock(us).slice(0, 8);
@@ -17,6 +18,7 @@ export function Scatter(props: {
   brush: Brush | null;
   onBrush: (b: Brush | null) => void;
   onOpen: (id: string) => void;
+  logScale?: boolean;
 }): JSX.Element {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
@@ -31,14 +33,17 @@ export function Scatter(props: {
   const { traces } = props;
   const tMin = Math.min(...traces.map((t) => t.startTime));
   const tMax = Math.max(...traces.map((t) => t.startTime));
-  const dMax = Math.max(1, ...traces.map((t) => t.duration)) * 1.05;
+  const scale = durationScale(
+    props.logScale ? 'log' : 'linear',
+    traces.map((t) => t.duration),
+  );
   const tSpan = tMax - tMin || 1;
   const plotW = width - PAD.l - PAD.r;
   const plotH = H - PAD.t - PAD.b;
   const x = (t: number): number => PAD.l + ((t - tMin) / tSpan) * plotW;
-  const y = (d: number): number => PAD.t + plotH - (d / dMax) * plotH;
+  const y = (d: number): number => PAD.t + plotH - scale.toFrac(d) * plotH;
   const tAt = (px: number): number => tMin + ((px - PAD.l) / plotW) * tSpan;
-  const dAt = (py: number): number => ((PAD.t + plotH - py) / plotH) * dMax;
+  const dAt = (py: number): number => scale.fromFrac((PAD.t + plotH - py) / plotH);
 
   const local = (e: PointerEvent): { x: number; y: number } => {
     const r = (e.currentTarget as SVGSVGElement).getBoundingClientRect();
@@ -70,7 +75,7 @@ export function Scatter(props: {
     });
   };
 
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * dMax);
+  const yTicks = scale.ticks;
   const xTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => tMin + f * tSpan);
   const b = props.brush;
   return (

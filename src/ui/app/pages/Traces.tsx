@@ -257,9 +257,10 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
             brush={brush}
             onBrush={(b) => setParams({ brush: b ? formatBrush(b) : null }, { replace: true })}
             onOpen={(id) => navigate(`/trace/${id}`)}
+            logScale={params.get('scale') === 'log'}
           />
-          <div class="results-head" role="status">
-            <span>
+          <div class="results-head">
+            <span role="status">
               {shown.length === all.length
                 ? `${all.length} traces`
                 : `${shown.length} of ${all.length} traces in the selected region`}
@@ -275,6 +276,19 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
             ) : (
               <span class="hint">Drag on the plot to filter.</span>
             )}
+            <button
+              type="button"
+              class="small"
+              aria-pressed={params.get('scale') === 'log'}
+              onClick={() =>
+                setParams(
+                  { scale: params.get('scale') === 'log' ? null : 'log' },
+                  { replace: true },
+                )
+              }
+            >
+              Log duration axis
+            </button>
           </div>
           <VirtualList
             items={shown}
