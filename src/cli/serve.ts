@@ -3,8 +3,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Flag, FlagsService } from '../api';
-import { ensureFlagsFile, readFlagsFile, resolveFlagsPath, setFlag } from '../shop/flags/file';
+import { resolveFlagsPath } from '../shop/flags/file';
+import { watchSupervisor } from '../shop/parent-watch';
+import { createFlagsService } from './flags-service';
 import { startBackend } from './backend';
 import type { Backend } from './backend';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './io';
@@ -46,29 +47,6 @@ function port(name: string, raw: string): number {
 }
 
 class UsageError extends Error {}
-
-/** The shop's flagd file, as the lab API wants it. */
-export function fileFlagsService(file: string): FlagsService {
-  const list = async (): Promise<Flag[]> => {
-    ensureFlagsFile(file);
-    return Object.entries(readFlagsFile(file).flags).map(([name, f]) => ({
-      name,
-      description: f.description ?? '',
-      variants: f.variants,
-      defaultVariant: f.defaultVariant,
-      state: f.state,
-    }));
-  };
-  return {
-    list,
-    set: async (name, variant) => {
-      setFlag(file, name, variant);
-      const flag = (await list()).find((f) => f.name === name);
-      if (flag === undefined) throw new Error(`flag ${name} vanished from ${file}`);
-      return flag;
-    },
-  };
-}
 
 export async function runServe(
   argv: string[],
@@ -118,7 +96,7 @@ export async function runServe(
         maxBytes: parseSize(values['retention-size']),
       },
       corsOrigins: values['cors-origin'] ?? [],
-      flags: fileFlagsService(flagsFile),
+      flags: createFlagsService(flagsFile),
     };
     backend = await startBackend(options);
     const where = dataDir === ':memory:' ? 'in memory (lost on exit)' : dataDir;
@@ -164,5 +142,7 @@ export async function runServe(
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Under `otel-lab start`: close cleanly even when the supervisor was SIGKILLed.
+    watchSupervisor(() => stop('SIGTERM'), env);
   });
 }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureFlagsFile, resolveFlagsPath } from '../shop/flags/file';
-import { SUPERVISOR_PID_ENV } from '../shop/loadgen/parent-watch';
+import { SUPERVISOR_PID_ENV } from '../shop/parent-watch';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 import { serveModulePath } from './serve-seam';
 import {

@@ -33,7 +33,12 @@ export const COMMON_NODE_ARGS: readonly string[] = ['--max-semi-space-size=1'];
  * (~11 MB less RSS each, measured). Not for recommendation, checkout and
  * frontend, whose latency the scenario is about.
  */
-export const LEAF_NODE_ARGS: readonly string[] = [...COMMON_NODE_ARGS, '--lite-mode'];
+// --lite-mode turns off --expose-wasm and says so on every start unless asked for.
+export const LEAF_NODE_ARGS: readonly string[] = [
+  ...COMMON_NODE_ARGS,
+  '--lite-mode',
+  '--no-expose-wasm',
+];
 
 export const SHOP_SERVICES: readonly ShopService[] = [
   svc('product-catalog', 'PRODUCT_CATALOG', 3550, []),

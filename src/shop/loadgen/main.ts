@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startFileFlags } from '../flags/openfeature';
 import { createLogger } from '../telemetry/log';
 import { HttpFrontend } from './client';
-import { watchSupervisor } from './parent-watch';
+import { watchSupervisor } from '../parent-watch';
 import { LoadStats } from './stats';
 import { runUser } from './user';
 

@@ -3,6 +3,7 @@
 // hooks are in place. The service name is the folder of the main module
 // (dist/src/shop/services/<name>/main.js), or OTEL_LAB_SERVICE_NAME.
 import path from 'node:path';
+import { watchSupervisor } from '../parent-watch';
 import { startTelemetry, type Telemetry } from './sdk';
 
 function serviceName(): string {
@@ -27,3 +28,5 @@ export function shutdownAndExit(code = 0): void {
 
 process.on('SIGTERM', () => shutdownAndExit(0));
 process.on('SIGINT', () => shutdownAndExit(0));
+// Leave with the supervisor even when it was killed too hard to stop us.
+watchSupervisor(() => shutdownAndExit(0));
