@@ -108,25 +108,60 @@ async function serveExpectingFailure(
   return { ...exit, output: s.output() };
 }
 
-/** Starts serve and reports whether it came up (then stops it) or how it exited. */
+/**
+ * Starts serve and reports whether it came up or how it exited. When it comes
+ * up, `whenUp` (given the API's base URL) runs first; then serve is stopped.
+ */
 async function serveOutcome(
   dataDir: string,
-): Promise<{ ready: true } | { ready: false; code: number | null; output: string }> {
+  whenUp: (api: string) => Promise<string[]> = async () => [],
+): Promise<
+  | { ready: true; problems: string[]; exit: Exit; output: string }
+  | { ready: false; code: number | null; output: string }
+> {
   const s = spawnServe(dataDir);
   const guard = setTimeout(() => s.proc.kill('SIGKILL'), EXIT_WITHIN_MS);
-  let up = false;
-  const poll = setInterval(() => {
-    if (!up && s.output().includes('serve: ready')) {
-      up = true;
-      s.proc.kill('SIGTERM');
-    }
-  }, 50);
+  let gone = false;
+  void s.exited.then(() => (gone = true));
+  while (!gone && !/data\s+\S+\n/.test(s.output())) await new Promise((r) => setTimeout(r, 50));
+  if (!gone) {
+    const api = /lab UI\s+(http:\/\/\S+?)\/\n/.exec(s.output())?.[1] ?? '';
+    const problems = await whenUp(api);
+    if (s.proc.exitCode !== null || s.proc.signalCode !== null) problems.push('died while serving');
+    s.proc.kill('SIGTERM');
+    const exit = await s.exited;
+    clearTimeout(guard);
+    return { ready: true, problems, exit, output: s.output() };
+  }
   const exit = await s.exited;
   clearTimeout(guard);
-  clearInterval(poll);
-  if (up) return { ready: true };
   assert.equal(exit.signal, null, `serve neither started nor exited:\n${s.output()}`);
   return { ready: false, code: exit.code, output: s.output() };
+}
+
+/** Reads that touch every table; each must answer (200, or 500 with a message), none may kill serve. */
+async function readEverything(api: string, traceId: string): Promise<string[]> {
+  const problems: string[] = [];
+  const now = Date.now();
+  for (const url of [
+    `/jaeger/api/traces/${traceId}`,
+    `/api/trace-summaries?limit=50`,
+    `/api/logs?limit=50`,
+    `/prometheus/api/v1/query?query=${encodeURIComponent('count({__name__=~".+"})')}`,
+    `/api/dependencies?start=${(now - 3_600_000) * 1000}&end=${now * 1000}`,
+    `/metrics`,
+  ]) {
+    try {
+      const res = await fetch(`${api}${url}`);
+      const text = await res.text();
+      if (res.status !== 200 && !(res.status === 500 && text.length > 0)) {
+        problems.push(`${url}: ${res.status} ${text.slice(0, 200)}`);
+      }
+    } catch (e) {
+      problems.push(`${url}: ${String(e)}`);
+    }
+  }
+  return problems;
 }
 
 async function inParallel<T, R>(
@@ -246,11 +281,13 @@ async function spansOf(api: string, id: string): Promise<number> {
 }
 
 /** A store with one trace in it, closed cleanly. */
-async function storeWithData(dataDir: string): Promise<void> {
+/** A store with one trace in it (its id returned), closed cleanly. */
+async function storeWithData(dataDir: string): Promise<string> {
   const s = await startServe(dataDir);
   const t = traceRequest(20);
   assert.equal((await post(`${s.otlp}/v1/traces`, t.body)).status, 200);
   assert.equal((await stop(s)).code, 0, s.output());
+  return t.id;
 }
 
 describe('otel-lab serve on a damaged or unusable data directory', () => {
@@ -271,9 +308,9 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
     assert.deepEqual(fs.readdirSync(dataDir).sort(), [DB_FILE]);
   });
 
-  it('refuses a DuckDB file with any one damaged block as damaged, naming it, and leaves it as it was', async (t) => {
+  it('refuses a DuckDB file with any one damaged block read at open, naming it, leaving it as it was; damage read later gives error answers, not a dead process', async (t) => {
     const intact = path.join(root, 'intact');
-    await storeWithData(intact);
+    const traceId = await storeWithData(intact);
     const size = fs.statSync(path.join(intact, DB_FILE)).size;
     // DuckDB's three 4 KiB headers stay intact; 256 KiB blocks follow them. Which
     // block holds the schema or a table read at open depends on DuckDB, so each
@@ -294,8 +331,17 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
         const bytes = fs.readFileSync(path.join(intact, DB_FILE));
         bytes.fill(0x5a, HEADERS + b * BLOCK, Math.min(size, HEADERS + (b + 1) * BLOCK));
         fs.writeFileSync(file, bytes);
-        const r = await serveOutcome(dataDir);
-        if (r.ready) return { b, outcome: 'opens', problem: undefined };
+        const r = await serveOutcome(dataDir, (api) => readEverything(api, traceId));
+        if (r.ready) {
+          // Damage not read at open shows when read: an error answer, never a dead process.
+          const bad = [...r.problems];
+          if (r.exit.signal !== null) bad.push(`killed by ${r.exit.signal} on SIGTERM`);
+          return {
+            b,
+            outcome: `opens, exit ${String(r.exit.code)} on SIGTERM`,
+            problem: bad.length > 0 ? `block ${b}: ${bad.join('; ')}: ${r.output}` : undefined,
+          };
+        }
         refused.push(b);
         const wrong = [
           r.code === 1 ? '' : `exit ${String(r.code)}`,
