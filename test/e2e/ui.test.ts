@@ -924,6 +924,16 @@ function uiSuite(
       const region = page.getByRole('region', { name: 'Exemplar traces' });
       await region.getByRole('link', { name: /search traces in this window/i }).waitFor();
       if (fixture) assert.equal(await region.locator('.exemplar-list a').count(), 3);
+      // Without a mouse: the slowest exemplars of the whole range, from the keyboard.
+      await region.getByRole('button', { name: 'Close exemplars' }).click();
+      const slowest = page.getByRole('button', { name: 'Slowest exemplars of this range' });
+      await slowest.focus();
+      await page.keyboard.press('Enter');
+      const links = page
+        .getByRole('region', { name: 'Exemplar traces' })
+        .locator('.exemplar-list a');
+      await links.first().waitFor();
+      if (fixture) assert.equal(await links.count(), 20);
       await page.close();
     });
 

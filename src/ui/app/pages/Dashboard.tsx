@@ -191,11 +191,21 @@ function Panel(props: {
       ) : null}
       {def.exemplars && data && !empty ? (
         <p class="hint">
-          Click a moment to see the traces behind it; a ◆ exemplar opens its trace.
+          Click a moment to see the traces behind it; a ◆ exemplar opens its trace.{' '}
+          <button type="button" class="link-button" onClick={() => setClicked(-1)}>
+            Slowest exemplars of this range
+          </button>
         </p>
       ) : null}
       {clicked !== null ? (
-        <Exemplars service={service} time={clicked} step={step} onClose={() => setClicked(null)} />
+        <Exemplars
+          service={service}
+          // -1: the whole range (the keyboard way in, as the chart is mouse-only).
+          time={clicked < 0 ? (start + end) / 2 : clicked}
+          halfWindow={clicked < 0 ? (end - start) / 2 : undefined}
+          step={step}
+          onClose={() => setClicked(null)}
+        />
       ) : null}
       <QueryEditor def={def} exprs={exprs} />
     </article>

@@ -72,10 +72,12 @@ export function Exemplars(props: {
   service: string;
   time: number;
   step: number;
+  /** Half-width of the window in seconds; default a few steps around `time`. */
+  halfWindow?: number;
   onClose: () => void;
 }): JSX.Element {
   const { service, time, step } = props;
-  const half = Math.max(step * 2, 30);
+  const half = Math.round(props.halfWindow ?? Math.max(step * 2, 30));
   const start = time - half;
   const end = time + half;
   const query = `traces_span_metrics_duration_milliseconds_bucket{service_name="${promqlString(service)}"}`;
