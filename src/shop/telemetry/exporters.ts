@@ -3,15 +3,9 @@
 // http/protobuf (default), http/json or grpc. Endpoints, headers and timeouts
 // are read from the environment by the exporters themselves; when no endpoint
 // is set at all we point at the lab backend on 127.0.0.1.
-import { OTLPLogExporter as GrpcLogs } from '@opentelemetry/exporter-logs-otlp-grpc';
-import { OTLPLogExporter as JsonLogs } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as ProtoLogs } from '@opentelemetry/exporter-logs-otlp-proto';
-import { OTLPMetricExporter as GrpcMetrics } from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPMetricExporter as JsonMetrics } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtoMetrics } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPTraceExporter as GrpcTraces } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { OTLPTraceExporter as JsonTraces } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtoTraces } from '@opentelemetry/exporter-trace-otlp-proto';
+//
+// Each exporter package is required only when chosen: loading all nine costs
+// every service ~300 modules it never runs (measured in bench/RESULTS.md).
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -64,28 +58,59 @@ export function signalEnabled(signal: Signal, env: NodeJS.ProcessEnv): boolean {
 
 const cfg = (url: string | undefined) => (url === undefined ? {} : { url });
 
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy: see the top of this file */
+type TraceGrpc = typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+type TraceJson = typeof import('@opentelemetry/exporter-trace-otlp-http');
+type TraceProto = typeof import('@opentelemetry/exporter-trace-otlp-proto');
+type MetricGrpc = typeof import('@opentelemetry/exporter-metrics-otlp-grpc');
+type MetricJson = typeof import('@opentelemetry/exporter-metrics-otlp-http');
+type MetricProto = typeof import('@opentelemetry/exporter-metrics-otlp-proto');
+type LogGrpc = typeof import('@opentelemetry/exporter-logs-otlp-grpc');
+type LogJson = typeof import('@opentelemetry/exporter-logs-otlp-http');
+type LogProto = typeof import('@opentelemetry/exporter-logs-otlp-proto');
+
 export function traceExporter(env: NodeJS.ProcessEnv): SpanExporter {
   const p = protocolFor('traces', env);
   const c = cfg(defaultUrl('traces', p, env));
-  return p === 'grpc'
-    ? new GrpcTraces(c)
-    : p === 'http/json'
-      ? new JsonTraces(c)
-      : new ProtoTraces(c);
+  if (p === 'grpc') {
+    const m = require('@opentelemetry/exporter-trace-otlp-grpc') as TraceGrpc;
+    return new m.OTLPTraceExporter(c);
+  }
+  if (p === 'http/json') {
+    const m = require('@opentelemetry/exporter-trace-otlp-http') as TraceJson;
+    return new m.OTLPTraceExporter(c);
+  }
+  const m = require('@opentelemetry/exporter-trace-otlp-proto') as TraceProto;
+  return new m.OTLPTraceExporter(c);
 }
 
 export function metricExporter(env: NodeJS.ProcessEnv): PushMetricExporter {
   const p = protocolFor('metrics', env);
   const c = cfg(defaultUrl('metrics', p, env));
-  return p === 'grpc'
-    ? new GrpcMetrics(c)
-    : p === 'http/json'
-      ? new JsonMetrics(c)
-      : new ProtoMetrics(c);
+  if (p === 'grpc') {
+    const m = require('@opentelemetry/exporter-metrics-otlp-grpc') as MetricGrpc;
+    return new m.OTLPMetricExporter(c);
+  }
+  if (p === 'http/json') {
+    const m = require('@opentelemetry/exporter-metrics-otlp-http') as MetricJson;
+    return new m.OTLPMetricExporter(c);
+  }
+  const m = require('@opentelemetry/exporter-metrics-otlp-proto') as MetricProto;
+  return new m.OTLPMetricExporter(c);
 }
 
 export function logExporter(env: NodeJS.ProcessEnv): LogRecordExporter {
   const p = protocolFor('logs', env);
   const c = cfg(defaultUrl('logs', p, env));
-  return p === 'grpc' ? new GrpcLogs(c) : p === 'http/json' ? new JsonLogs(c) : new ProtoLogs(c);
+  if (p === 'grpc') {
+    const m = require('@opentelemetry/exporter-logs-otlp-grpc') as LogGrpc;
+    return new m.OTLPLogExporter(c);
+  }
+  if (p === 'http/json') {
+    const m = require('@opentelemetry/exporter-logs-otlp-http') as LogJson;
+    return new m.OTLPLogExporter(c);
+  }
+  const m = require('@opentelemetry/exporter-logs-otlp-proto') as LogProto;
+  return new m.OTLPLogExporter(c);
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
