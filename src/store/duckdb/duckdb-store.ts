@@ -39,7 +39,13 @@ import type {
 import { validateBatchInTurns } from '../validate';
 import { Catalog } from './catalog';
 import { asBig, asNum } from './codec';
-import { MEMORY, openDatabase, prepareConnection } from './open';
+import {
+  MEMORY,
+  StoreOpenError,
+  explainOpenFailure,
+  openDatabase,
+  prepareConnection,
+} from './open';
 import { read, runScript } from './params';
 import * as logs from './read-logs';
 import * as metrics from './read-metrics';
@@ -135,7 +141,7 @@ export class DuckDbStore implements TelemetryStore {
     } catch (err) {
       for (const c of conns) c.closeSync();
       opened.instance.closeSync();
-      throw err;
+      throw err instanceof StoreOpenError ? err : explainOpenFailure(opened.file, err);
     }
   }
 

@@ -2,7 +2,7 @@
 // Every failure becomes a StoreOpenError that names the path and what to do;
 // nothing here deletes or rewrites a user's file.
 
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -43,17 +43,21 @@ function prepareDir(dataDir: string): void {
   }
 }
 
-function explainOpenFailure(file: string, err: unknown): StoreOpenError {
+export function explainOpenFailure(file: string, err: unknown): StoreOpenError {
   const msg = (err as Error).message;
-  if (/lock/i.test(msg)) {
+  if (/\block\b/i.test(msg)) {
     return new StoreOpenError(
       `${file} is in use by another process (${msg}). Stop the other otel-lab, or use another --data-dir.`,
       { cause: err },
     );
   }
+  // DuckDB pairs a database with `<file>.wal`: move them together, or the next start discards the log.
+  const moveAside = existsSync(`${file}.wal`)
+    ? `move both aside (mv ${file} ${file}.broken && mv ${file}.wal ${file}.broken.wal)`
+    : `move it aside (mv ${file} ${file}.broken)`;
   return new StoreOpenError(
-    `cannot open the store ${file}: ${msg}. The file was left as it is. If it is damaged, move it aside ` +
-      `(mv ${file} ${file}.broken) and otel-lab starts a new store there, or use another --data-dir.`,
+    `cannot open the store ${file}: ${msg}. The files were left as they are. If they are damaged, ${moveAside} ` +
+      `and otel-lab starts a new store there, or use another --data-dir.`,
     { cause: err },
   );
 }
@@ -72,6 +76,13 @@ export async function openDatabase(o: OpenOptions): Promise<Opened> {
     threads: String(o.threads),
   };
   if (!inMemory) settings['temp_directory'] = path.join(o.dataDir, 'tmp');
+  if (!inMemory && !existsSync(file) && existsSync(`${file}.wal`)) {
+    // DuckDB would create a new database and delete this log, the only copy of what it holds.
+    throw new StoreOpenError(
+      `${file}.wal exists without ${file}: a new store would discard it. Put the database file back, ` +
+        `or move the log aside too (mv ${file}.wal ${file}.orphan.wal), or use another --data-dir.`,
+    );
+  }
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, settings);
