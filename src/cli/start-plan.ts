@@ -114,9 +114,13 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
       args: [...nodeArgsOf(s), path.join(paths.shopDir, s.entry)],
       env,
       readyPorts: [servicePort(s.name, parent)],
-      // Services a service calls come up first; the backend before all, so
-      // no early span is lost.
-      after: [...(opts.backend ? ['backend'] : []), ...s.calls],
+      // Every service starts at once, beside the backend: gRPC clients connect
+      // on first call, and nothing calls a service before the load generator
+      // runs. Their start-up telemetry (a log line, the first metrics) is not
+      // lost meanwhile: the OTLP exporters retry a refused connection with
+      // backoff. Waiting level by level (backend, leaves, checkout, frontend)
+      // cost several seconds of start-up on a busy machine.
+      after: [],
     });
   }
   if (opts.load) {
@@ -133,7 +137,8 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
       ],
       env,
       readyPorts: [],
-      after: SHOP_SERVICES.map((s) => s.name),
+      // The first request needs the whole shop and somewhere to send its spans.
+      after: [...(opts.backend ? ['backend'] : []), ...SHOP_SERVICES.map((s) => s.name)],
     });
   }
   return {

@@ -1,5 +1,5 @@
 // The shop's services: one Node process each. `otel-lab start` reads this list
-// to spawn them (in order, dependencies first); each service reads its own
+// to spawn them (all at once; gRPC clients connect on first call); each service reads its own
 // port and its peers' addresses from the environment variables named here,
 // with these defaults, as the upstream demo does.
 
