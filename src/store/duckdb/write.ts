@@ -14,7 +14,7 @@ import type {
 import { serviceOf } from '../span-match';
 import { encodeAttributes, encodeValue } from '../values';
 import type { Catalog, Staged } from './catalog';
-import { encodeExemplars, encodeSpanExtras, hexToBig } from './codec';
+import { encodeAttributesFast, encodeExemplars, encodeSpanExtras, hexToBig } from './codec';
 import { query } from './sql';
 
 const UBIGINT_LIST = LIST(UBIGINT);
@@ -56,9 +56,15 @@ const optVarchar = (a: DuckDBAppender, v: string | null): void =>
 const optDouble = (a: DuckDBAppender, v: number | undefined): void =>
   v === undefined ? a.appendNull() : a.appendDouble(v);
 
-function appendSpans(a: DuckDBAppender, spans: readonly Span[], st: Staged): void {
-  for (const s of spans) {
-    a.appendUHugeInt(hexToBig(s.traceId));
+/** One trace's spans; the trace id is converted once for the spans and the index row. */
+interface TraceGroup {
+  readonly id: bigint;
+  readonly spans: readonly Span[];
+}
+
+function appendSpans(a: DuckDBAppender, g: TraceGroup, st: Staged): void {
+  for (const s of g.spans) {
+    a.appendUHugeInt(g.id);
     a.appendUBigInt(hexToBig(s.spanId));
     if (s.parentSpanId === '') a.appendNull();
     else a.appendUBigInt(hexToBig(s.parentSpanId));
@@ -72,7 +78,7 @@ function appendSpans(a: DuckDBAppender, spans: readonly Span[], st: Staged): voi
     a.appendVarchar(service);
     a.appendUInteger(resourceId);
     a.appendUInteger(st.scopeId(s.scope));
-    a.appendVarchar(encodeAttributes(s.attributes));
+    a.appendVarchar(encodeAttributesFast(s.attributes));
     a.appendUTinyInt(s.status.code);
     a.appendUInteger(s.flags);
     optVarchar(a, encodeSpanExtras(s));
@@ -81,19 +87,21 @@ function appendSpans(a: DuckDBAppender, spans: readonly Span[], st: Staged): voi
 }
 
 /** The batch's spans per trace, traces in order of first appearance (which follows time). */
-function groupByTrace(spans: readonly Span[]): Span[][] {
+function groupByTrace(spans: readonly Span[]): TraceGroup[] {
   const byTrace = new Map<string, Span[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId);
     if (list === undefined) byTrace.set(s.traceId, [s]);
     else list.push(s);
   }
-  return [...byTrace.values()];
+  const groups: TraceGroup[] = [];
+  for (const [traceId, list] of byTrace) groups.push({ id: hexToBig(traceId), spans: list });
+  return groups;
 }
 
 /** One trace-index row per trace of this batch. */
-function appendTraceIndex(a: DuckDBAppender, groups: readonly (readonly Span[])[]): void {
-  for (const list of groups) {
+function appendTraceIndex(a: DuckDBAppender, groups: readonly TraceGroup[]): void {
+  for (const { id, spans: list } of groups) {
     let first = list[0]!;
     let root: Span | undefined;
     let startMax = first.startTimeUnixNano;
@@ -107,7 +115,7 @@ function appendTraceIndex(a: DuckDBAppender, groups: readonly (readonly Span[])[
       const isEarlierRoot = root === undefined || s.startTimeUnixNano < root.startTimeUnixNano;
       if (s.parentSpanId === '' && isEarlierRoot) root = s;
     }
-    a.appendUHugeInt(hexToBig(first.traceId));
+    a.appendUHugeInt(id);
     a.appendBigInt(first.startTimeUnixNano);
     a.appendBigInt(startMax);
     a.appendBigInt(endMax);
@@ -136,7 +144,7 @@ function appendLogs(a: DuckDBAppender, logs: readonly LogRecord[], st: Staged): 
     a.appendUTinyInt(l.severityNumber);
     a.appendVarchar(l.severityText);
     a.appendVarchar(encodeValue(l.body));
-    a.appendVarchar(encodeAttributes(l.attributes));
+    a.appendVarchar(encodeAttributesFast(l.attributes));
     a.appendUInteger(l.droppedAttributesCount);
     a.appendUInteger(l.flags);
     if (l.traceId === '') a.appendNull();
