@@ -16,6 +16,8 @@ export const processIo: CliIo = {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** sysexits' EX_CONFIG: the configuration (e.g. the data directory) is unusable; restarting will not help. */
+export const EXIT_CONFIG = 78;
 
 /** Lays out rows as left-aligned columns; the last column is not padded. */
 export function formatTable(rows: readonly (readonly string[])[]): string {

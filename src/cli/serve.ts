@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util';
 import { resolveFlagsPath } from '../shop/flags/file';
 import { watchSupervisor } from '../shop/parent-watch';
 import { createFlagsService } from './flags-service';
+import { StoreOpenError } from '../store/duckdb';
 import { startBackend } from './backend';
 import type { Backend } from './backend';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './io';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './io';
 import { parseDuration, parseSize } from './units';
 
 const usage = `usage: otel-lab serve [options]
@@ -123,7 +124,8 @@ export async function runServe(
       return EXIT_USAGE;
     }
     process.stderr.write(`otel-lab serve: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT_FAILURE;
+    // A store that cannot open will not open on a retry: tell a supervisor not to restart.
+    return e instanceof StoreOpenError ? EXIT_CONFIG : EXIT_FAILURE;
   }
 
   return new Promise<number>((resolve) => {

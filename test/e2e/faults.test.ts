@@ -16,6 +16,7 @@ import { Client, credentials, Metadata, status as grpcStatus } from '@grpc/grpc-
 import type { ServiceError } from '@grpc/grpc-js';
 import { encodeRequest } from '../../src/collector/otlp/testing/otlp-proto';
 import { decodeStatus } from '../../src/collector/testing/otlp-bodies';
+import { EXIT_CONFIG as EX_CONFIG } from '../../src/cli/io';
 
 const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 const DB_FILE = 'otel-lab.duckdb';
@@ -291,7 +292,7 @@ async function storeWithData(dataDir: string): Promise<string> {
 }
 
 describe('otel-lab serve on a damaged or unusable data directory', () => {
-  it('refuses a file that is not DuckDB: exits 1 naming it and what to do, leaves it as it was, same on retry', async () => {
+  it('refuses a file that is not DuckDB: exits 78 (EX_CONFIG) naming it and what to do, leaves it as it was, same on retry', async () => {
     const dataDir = path.join(root, 'garbage');
     fs.mkdirSync(dataDir);
     const file = path.join(dataDir, DB_FILE);
@@ -299,7 +300,7 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
     fs.writeFileSync(file, garbage);
     for (let attempt = 0; attempt < 2; attempt++) {
       const r = await serveExpectingFailure(dataDir);
-      assert.equal(r.code, 1, r.output);
+      assert.equal(r.code, EX_CONFIG, r.output);
       assert.ok(r.output.includes(file), `names the file: ${r.output}`);
       assert.match(r.output, /move it aside/);
       assert.doesNotMatch(r.output, /ready/);
@@ -344,7 +345,7 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
         }
         refused.push(b);
         const wrong = [
-          r.code === 1 ? '' : `exit ${String(r.code)}`,
+          r.code === EX_CONFIG ? '' : `exit ${String(r.code)}`,
           r.output.includes(file) ? '' : 'does not name the file',
           /move it aside/.test(r.output) ? '' : 'no advice',
           /in use by another process/.test(r.output) ? 'says "in use"' : '',
@@ -385,7 +386,7 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
     const before = { db: fs.readFileSync(file), wal: fs.readFileSync(wal) };
 
     const r = await serveExpectingFailure(dataDir);
-    assert.equal(r.code, 1, r.output);
+    assert.equal(r.code, EX_CONFIG, r.output);
     assert.ok(
       r.output.includes(wal),
       `names the WAL, where the damage and the data are: ${r.output}`,
@@ -435,7 +436,7 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
       ns === undefined ? undefined : fs.readFileSync(path.join(readOnly, DB_FILE));
     for (const { dataDir, wrap } of cases) {
       const r = await serveExpectingFailure(dataDir, wrap);
-      assert.equal(r.code, 1, r.output);
+      assert.equal(r.code, EX_CONFIG, r.output);
       assert.ok(r.output.includes(dataDir), `names ${dataDir}: ${r.output}`);
       assert.match(r.output, /--data-dir/);
     }
@@ -452,7 +453,7 @@ describe('otel-lab serve on a damaged or unusable data directory', () => {
       const t = traceRequest(5);
       assert.equal((await post(`${first.otlp}/v1/traces`, t.body)).status, 200);
       const r = await serveExpectingFailure(dataDir);
-      assert.equal(r.code, 1, r.output);
+      assert.equal(r.code, EX_CONFIG, r.output);
       assert.match(r.output, /in use by another process/);
       assert.ok(r.output.includes(path.join(dataDir, DB_FILE)), r.output);
       assert.equal(await spansOf(first.api, t.id), 5);

@@ -52,11 +52,12 @@ export function explainOpenFailure(file: string, err: unknown): StoreOpenError {
     );
   }
   // DuckDB pairs a database with `<file>.wal`: move them together, or the next start discards the log.
-  const moveAside = existsSync(`${file}.wal`)
-    ? `move both aside (mv ${file} ${file}.broken && mv ${file}.wal ${file}.broken.wal)`
-    : `move it aside (mv ${file} ${file}.broken)`;
+  const advice = existsSync(`${file}.wal`)
+    ? `The database and its log ${file}.wal were left as they are. If they are damaged, move both aside ` +
+      `(mv ${file} ${file}.broken && mv ${file}.wal ${file}.broken.wal)`
+    : `The file was left as it is. If it is damaged, move it aside (mv ${file} ${file}.broken)`;
   return new StoreOpenError(
-    `cannot open the store ${file}: ${msg}. The files were left as they are. If they are damaged, ${moveAside} ` +
+    `cannot open the store ${file}: ${msg.replace(/[.!]+$/, '')}. ${advice} ` +
       `and otel-lab starts a new store there, or use another --data-dir.`,
     { cause: err },
   );
