@@ -24,11 +24,29 @@ import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { logExporter, metricExporter, signalEnabled, traceExporter } from './exporters';
+import { startNodeSdk } from './node-sdk';
 import { packageVersion } from './package';
 import { registerProcessMetrics } from './process-metrics';
 
 export const SERVICE_NAMESPACE = 'opentelemetry-demo';
 export const DEFAULT_METRIC_INTERVAL_MS = 10_000;
+
+/**
+ * How the SDK is wired: 'providers' (default) builds the tracer, meter and
+ * logger providers here; 'node-sdk' hands the same parts to NodeSDK, which
+ * also loads every exporter and propagator it could configure. Chosen with
+ * OTEL_LAB_TELEMETRY_SDK; both are measured in bench/RESULTS.md.
+ */
+export type TelemetrySdk = 'providers' | 'node-sdk';
+
+export function telemetrySdk(env: NodeJS.ProcessEnv): TelemetrySdk {
+  const raw = env['OTEL_LAB_TELEMETRY_SDK']?.trim();
+  if (raw === undefined || raw === '' || raw === 'providers') return 'providers';
+  if (raw === 'node-sdk') return 'node-sdk';
+  throw new Error(
+    `OTEL_LAB_TELEMETRY_SDK='${raw.slice(0, 40)}' is not supported (use providers or node-sdk)`,
+  );
+}
 
 export interface Telemetry {
   readonly serviceName: string;
@@ -75,62 +93,62 @@ export function startTelemetry(
   const instanceId = randomUUID();
   const resource = serviceResource(serviceName, instanceId, env);
 
-  const tracerProvider = new NodeTracerProvider({
-    resource,
-    spanProcessors: signalEnabled('traces', env)
-      ? [new BatchSpanProcessor(traceExporter(env))]
-      : [],
-  });
-  // Registers the AsyncLocalStorage context manager and the W3C trace-context
-  // and baggage propagators.
-  tracerProvider.register();
-
+  const spanProcessors = signalEnabled('traces', env)
+    ? [new BatchSpanProcessor(traceExporter(env))]
+    : [];
   const interval = positiveInt(env, 'OTEL_METRIC_EXPORT_INTERVAL', DEFAULT_METRIC_INTERVAL_MS);
   const timeout = Math.min(interval, positiveInt(env, 'OTEL_METRIC_EXPORT_TIMEOUT', 30_000));
-  const meterProvider = new MeterProvider({
-    resource,
-    readers: signalEnabled('metrics', env)
-      ? [
-          new PeriodicExportingMetricReader({
-            exporter: metricExporter(env),
-            exportIntervalMillis: interval,
-            exportTimeoutMillis: timeout,
-          }),
-        ]
-      : [],
-  });
-  metrics.setGlobalMeterProvider(meterProvider);
+  const metricReaders = signalEnabled('metrics', env)
+    ? [
+        new PeriodicExportingMetricReader({
+          exporter: metricExporter(env),
+          exportIntervalMillis: interval,
+          exportTimeoutMillis: timeout,
+        }),
+      ]
+    : [];
+  const logRecordProcessors = signalEnabled('logs', env)
+    ? [new BatchLogRecordProcessor({ exporter: logExporter(env) })]
+    : [];
+  const instrumentations = [
+    new HttpInstrumentation(),
+    new GrpcInstrumentation(),
+    new RuntimeNodeInstrumentation(),
+  ];
 
-  const loggerProvider = new LoggerProvider({
-    resource,
-    processors: signalEnabled('logs', env)
-      ? [new BatchLogRecordProcessor({ exporter: logExporter(env) })]
-      : [],
-  });
-  logs.setGlobalLoggerProvider(loggerProvider);
-
-  const unregister = registerInstrumentations({
-    tracerProvider,
-    meterProvider,
-    instrumentations: [
-      new HttpInstrumentation(),
-      new GrpcInstrumentation(),
-      new RuntimeNodeInstrumentation(),
-    ],
-  });
-  registerProcessMetrics(metrics.getMeter('otel-lab.process'));
-
-  return {
-    serviceName,
-    instanceId,
-    resource,
-    shutdown: async () => {
+  let shutdown: () => Promise<void>;
+  if (telemetrySdk(env) === 'node-sdk') {
+    shutdown = startNodeSdk({
+      resource,
+      spanProcessors,
+      metricReaders,
+      logRecordProcessors,
+      instrumentations,
+    });
+  } else {
+    const tracerProvider = new NodeTracerProvider({ resource, spanProcessors });
+    // Registers the AsyncLocalStorage context manager and the W3C trace-context
+    // and baggage propagators.
+    tracerProvider.register();
+    const meterProvider = new MeterProvider({ resource, readers: metricReaders });
+    metrics.setGlobalMeterProvider(meterProvider);
+    const loggerProvider = new LoggerProvider({ resource, processors: logRecordProcessors });
+    logs.setGlobalLoggerProvider(loggerProvider);
+    const unregister = registerInstrumentations({
+      tracerProvider,
+      meterProvider,
+      instrumentations,
+    });
+    shutdown = async () => {
       unregister();
       await Promise.allSettled([
         tracerProvider.shutdown(),
         meterProvider.shutdown(),
         loggerProvider.shutdown(),
       ]);
-    },
-  };
+    };
+  }
+  registerProcessMetrics(metrics.getMeter('otel-lab.process'));
+
+  return { serviceName, instanceId, resource, shutdown };
 }

@@ -13,7 +13,7 @@ import {
   LoggerProvider,
   SimpleLogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
-import { defaultUrl, protocolFor, signalEnabled } from './exporters';
+import { defaultUrl, protocolFor, signalEnabled, traceExporter } from './exporters';
 import { createLogger } from './log';
 import { packageVersion } from './package';
 import { cpuUtilization, registerProcessMetrics } from './process-metrics';
@@ -122,4 +122,17 @@ test('log records carry the active span ids', async () => {
     logs.disable();
     await provider.shutdown();
   }
+});
+
+test('exporters: only the chosen protocol is loaded', () => {
+  const exporter = traceExporter({
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+  });
+  assert.equal(exporter.constructor.name, 'OTLPTraceExporter');
+  const loaded = Object.keys(require.cache);
+  assert.ok(loaded.some((f) => f.includes('/exporter-trace-otlp-http/')));
+  assert.ok(!loaded.some((f) => f.includes('/exporter-trace-otlp-grpc/')));
+  assert.ok(!loaded.some((f) => f.includes('/exporter-trace-otlp-proto/')));
+  void exporter.shutdown();
 });
