@@ -317,7 +317,7 @@ async function main(): Promise<void> {
   );
   const dir = mkdtempSync(join(tmpdir(), 'otel-lab-metrics-ingest-'));
   const results: SideResult[] = [];
-  let promVersion = '';
+  let promVersion: string;
   try {
     // (a) Prometheus with remote write on, no scrape targets.
     const promDir = join(dir, 'prom');
