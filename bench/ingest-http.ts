@@ -1,19 +1,56 @@
-// Ingest benchmark: concurrent clients POST OTLP/HTTP protobuf batches of 512
-// spans to the receiver, through the pipeline, into a store.
-// Usage: node dist/bench/ingest-http.js [--store duckdb|memory] [--dir DIR] [--seconds N] [--clients N]
-// The clients run in this process too (they cost CPU the server would have).
+// Ingest benchmark, issue 4's metrics in one command: concurrent clients POST
+// OTLP/HTTP protobuf batches of 512 spans to the receiver, through the
+// pipeline, into a store. Every request carries new traces (unique ids, time
+// moving forward), so the store grows as it would under real traffic.
+//
+//   node dist/bench/ingest-http.js [--store duckdb|memory] [--dir DIR] [--seconds 10]
+//     [--clients 4] [--decode-seconds 2] [--read-seconds 10] [--reads-per-second 20]
+//
+// Phases: (1) decode only, the ceiling; (2) ingest flat out for --seconds:
+// spans/s acknowledged, CPU, RSS over time, bytes per span on disk; (3) ingest
+// paced at half of (2)'s rate for --read-seconds while a reader alternates
+// trace-by-id and tag searches: their p50/p99. The clients run in this
+// process (they cost CPU the server would otherwise have).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startOtlpHttpReceiver } from '../src/collector/http/receiver';
+import { decodeRequest } from '../src/collector/otlp/decode';
+import { DEFAULT_LIMITS } from '../src/collector/otlp/limits';
 import { IngestPipeline } from '../src/collector/pipeline';
-import { createDuckDbStore } from '../src/store/duckdb';
+import { DB_FILE_NAME, createDuckDbStore } from '../src/store/duckdb';
 import { createMemoryStore } from '../src/store/memory';
 import type { TelemetryStore } from '../src/store/store';
-import { tracePayload } from './ingest-payload';
+import { FreshPayload } from './ingest-payload';
+
+const SEED = 1_000_000;
+const mib = (b: number): number => Math.round(b / 1048576);
+const load = (): number => Number(loadavg()[0]!.toFixed(1));
+
+function decodeOnly(payloads: readonly Buffer[], seconds: number): number {
+  for (let i = 0; i < 200; i++)
+    decodeRequest('traces', 'protobuf', payloads[i % payloads.length]!, DEFAULT_LIMITS);
+  let spans = 0;
+  const t0 = performance.now();
+  for (let i = 0; performance.now() - t0 < seconds * 1000; i++)
+    spans += decodeRequest(
+      'traces',
+      'protobuf',
+      payloads[i % payloads.length]!,
+      DEFAULT_LIMITS,
+    ).accepted;
+  return Math.round(spans / ((performance.now() - t0) / 1000));
+}
+
+function percentiles(ms: number[]): { n: number; p50: number; p99: number; max: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number): number =>
+    Number((s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0).toFixed(1));
+  return { n: s.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -22,25 +59,36 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       seconds: { type: 'string', default: '10' },
       clients: { type: 'string', default: '4' },
+      'decode-seconds': { type: 'string', default: '2' },
+      'read-seconds': { type: 'string', default: '10' },
+      'reads-per-second': { type: 'string', default: '20' },
     },
   });
   const seconds = Number(values.seconds);
   const clients = Number(values.clients);
-  const tmp =
-    values.dir === undefined && values.store === 'duckdb'
-      ? mkdtempSync(join(tmpdir(), 'otel-lab-bench-'))
-      : undefined;
+  const readSeconds = Number(values['read-seconds']);
+  const readsPerSecond = Number(values['reads-per-second']);
+  const loadBefore = load();
+
+  const templates = Array.from({ length: 64 }, (_, i) => new FreshPayload(i + 1));
+  const decodeRate = decodeOnly(
+    templates.map((t, i) => t.copy(i + 1)),
+    Number(values['decode-seconds']),
+  );
+
+  const dir =
+    values.dir ??
+    (values.store === 'duckdb' ? mkdtempSync(join(tmpdir(), 'otel-lab-bench-')) : undefined);
   const store: TelemetryStore =
-    values.store === 'memory'
-      ? createMemoryStore()
-      : await createDuckDbStore({ dataDir: values.dir ?? (tmp as string) });
+    values.store === 'memory' ? createMemoryStore() : await createDuckDbStore({ dataDir: dir! });
   const pipeline = new IngestPipeline({ store });
   const rx = await startOtlpHttpReceiver({ port: 0, pipeline });
-  const payloads = Array.from({ length: 64 }, (_, i) => Buffer.from(tracePayload(512, i + 1)));
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
+
+  let copies = 0;
+  const acked: number[] = []; // copy numbers acknowledged, most recent last
   let sent = 0;
   let refused = 0;
-  let n = 0;
   const post = (body: Buffer): Promise<number> =>
     new Promise((resolve, reject) => {
       const req = request(
@@ -60,53 +108,123 @@ async function main(): Promise<void> {
       req.on('error', reject);
       req.end(body);
     });
-  const t0 = Date.now();
+  /** `clients` loops posting new copies for `secs`; at most `rate` spans/s when given. */
+  const ingest = async (secs: number, rate?: number): Promise<number> => {
+    const t0 = Date.now();
+    const sent0 = sent;
+    let started = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (Date.now() - t0 < secs * 1000) {
+          if (rate !== undefined) {
+            const due = t0 + ((started * 512) / rate) * 1000;
+            if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+          }
+          started++;
+          const n = SEED + copies++;
+          const status = await post(templates[n % templates.length]!.copy(n));
+          if (status === 200) {
+            sent += 512;
+            acked.push(n);
+            if (acked.length > 4096) acked.splice(0, 2048);
+          } else if (status === 503) {
+            refused++;
+            await new Promise((r) => setTimeout(r, 50));
+          } else throw new Error(`unexpected HTTP ${status}`);
+        }
+      }),
+    );
+    return (sent - sent0) / ((Date.now() - t0) / 1000);
+  };
+
+  // Phase 2: flat out.
+  const rss: number[] = [];
+  const sampler = setInterval(
+    () => rss.push(process.memoryUsage().rss),
+    Math.max(200, (seconds * 1000) / 20),
+  );
   const cpu0 = process.cpuUsage();
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-  const progress = setInterval(
-    () =>
-      process.stderr.write(
-        `\r${sent} spans acknowledged, ${Math.round((Date.now() - t0) / 1000)} s`,
-      ),
-    1000,
-  );
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (Date.now() - t0 < seconds * 1000) {
-        const status = await post(payloads[n++ % payloads.length] as Buffer);
-        if (status === 200) sent += 512;
-        else if (status === 503) {
-          refused++;
-          await new Promise((r) => setTimeout(r, 50));
-        } else throw new Error(`unexpected HTTP ${status}`);
-      }
-    }),
-  );
-  const secs = (Date.now() - t0) / 1000;
+  const t0 = performance.now();
+  const rate = await ingest(seconds);
   const cpu = process.cpuUsage(cpu0);
+  const cpuSecs = (cpu.user + cpu.system) / 1e6;
+  const wall = (performance.now() - t0) / 1000;
   clearInterval(sampler);
-  clearInterval(progress);
-  process.stderr.write('\n');
+
+  // Phase 3: half the measured rate, with reads.
+  const getTraceMs: number[] = [];
+  const searchMs: number[] = [];
+  if (readSeconds > 0 && acked.length > 0) {
+    let stop = false;
+    const reader = (async () => {
+      for (let i = 0; !stop; i++) {
+        const n =
+          acked[acked.length - 1 - Math.floor(Math.random() * Math.min(acked.length, 1000))]!;
+        const tpl = templates[n % templates.length]!;
+        const r0 = performance.now();
+        if (i % 2 === 0) {
+          const head = tpl.traceHeads[i % tpl.traceHeads.length]!;
+          const spans = await store.getTrace(FreshPayload.traceId(head, n));
+          if (spans.length === 0) throw new Error(`acknowledged trace of copy ${n} not found`);
+          getTraceMs.push(performance.now() - r0);
+        } else {
+          const end = 1_700_000_000_000_000_000n + BigInt(n + 1) * 1_000_000_000n;
+          await store.searchTraces({
+            range: { start: end - 300n * 1_000_000_000n, end },
+            service: 'cart',
+            attributes: { 'app.product.id': `OLJCESPC7Z${i % 10}` },
+            limit: 20,
+          });
+          searchMs.push(performance.now() - r0);
+        }
+        await new Promise((r) => setTimeout(r, 1000 / readsPerSecond));
+      }
+    })();
+    await ingest(readSeconds, rate / 2);
+    stop = true;
+    await reader;
+  }
+
   await rx.close();
   await pipeline.close();
   const stats = await store.stats();
-  console.log(
-    JSON.stringify({
-      benchmark: `OTLP/HTTP protobuf ingest, ${clients} clients, 512 spans/request, ${values.store} store`,
-      spansPerSecond: Math.round(sent / secs),
-      spansAcknowledged: sent,
-      refused503: refused,
-      cpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / secs) * 100),
-      peakRssMiB: Math.round(peakRss / 1048576),
-      storeSpans: stats.spans,
-      bytesPerSpanOnDisk: stats.spans > 0 ? Math.round(stats.bytesOnDisk / stats.spans) : 0,
-      storeWrites: pipeline.stats().storeWrites,
-    }),
-  );
   await store.close();
   agent.destroy();
-  if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+  const file = dir === undefined ? undefined : join(dir, DB_FILE_NAME);
+  const fileBytes = file === undefined ? 0 : statSync(file).size;
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: `OTLP/HTTP protobuf ingest, ${clients} clients, 512 spans/request, ${values.store} store`,
+        decodeOnlySpansPerSecond: decodeRate,
+        spansPerSecond: Math.round(rate),
+        spansPerCpuSecond: Math.round((rate * wall) / cpuSecs),
+        cpuPercent: Math.round((cpuSecs / wall) * 100),
+        rssMiB: {
+          first: mib(rss[0] ?? 0),
+          peak: mib(Math.max(...rss)),
+          last: mib(rss.at(-1) ?? 0),
+        },
+        storeSpans: stats.spans,
+        bytesPerSpanOnDisk:
+          stats.spans > 0 && fileBytes > 0 ? Math.round(fileBytes / stats.spans) : null,
+        storeWrites: pipeline.stats().storeWrites,
+        refused503: refused,
+        readsAtHalfRate:
+          readSeconds > 0
+            ? {
+                ingestSpansPerSecond: Math.round(rate / 2),
+                getTraceMs: percentiles(getTraceMs),
+                tagSearchMs: percentiles(searchMs),
+              }
+            : null,
+        loadAverage: { before: loadBefore, after: load() },
+      },
+      null,
+      1,
+    ),
+  );
+  if (values.dir === undefined && dir !== undefined) rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((e: unknown) => {
