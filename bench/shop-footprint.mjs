@@ -4,6 +4,14 @@
 // to the first trace at an OTLP endpoint.
 //
 //   npm run build && node bench/shop-footprint.mjs [--seconds 60] [--users 5] [--speed 1] [--backend]
+//       [--sdk providers|node-sdk] [--memory-limit 256MB]
+//
+// RSS counts the pages of the node binary that every process shares once per
+// process (~35-45 MB each), so the sum of RSS overstates what the lab costs
+// the machine; PSS (from /proc/<pid>/smaps_rollup) splits shared pages among
+// their users and sums to the real figure. Both are printed.
+// --sdk runs every service with OTEL_LAB_TELEMETRY_SDK set (NodeSDK or our
+// own wiring of the providers); --memory-limit is passed to the backend.
 //
 // Default: the shop sends OTLP/JSON to a small sink in this script (so the
 // first trace and the services that sent spans are seen directly) and the
@@ -33,10 +41,24 @@ const { values } = parseArgs({
     users: { type: 'string', default: '5' },
     speed: { type: 'string', default: '1' },
     backend: { type: 'boolean', default: false },
+    sdk: { type: 'string', default: 'providers' },
+    'memory-limit': { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
 const MB = 1024 * 1024;
+
+/** Proportional set size in bytes (shared pages divided among their users). */
+function pssBytes(pid) {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
 async function freePort() {
   const srv = net.createServer();
@@ -96,6 +118,8 @@ async function main() {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-bench-'));
   const env = { ...process.env, OTEL_LAB_HOME: home, NO_COLOR: '1' };
   delete env.OTEL_LAB_FLAGS_FILE;
+  env.OTEL_LAB_TELEMETRY_SDK = values.sdk;
+  const loadAtStart = load();
   for (const s of SHOP_SERVICES) env[s.portEnv] = String(await freePort());
   const args = [
     path.join(root, 'dist/src/cli/main.js'),
@@ -111,6 +135,7 @@ async function main() {
     labHttpPort = await freePort();
     args.push('--http-port', String(labHttpPort), '--otlp-http-port', String(await freePort()));
     args.push('--otlp-grpc-port', String(await freePort()));
+    if (values['memory-limit']) args.push('--memory-limit', values['memory-limit']);
   } else {
     sink = startSink(t0);
     const port = await sink.listen();
@@ -148,17 +173,21 @@ async function main() {
   process.stderr.write(`lab up after ${upAt} ms; sampling for ${seconds} s\n`);
   const end = Date.now() + seconds * 1000;
   let last = new Map();
+  let lastPss = new Map();
   while (Date.now() < end) {
     last = new Map();
+    lastPss = new Map();
     for (const pid of [lab.pid, ...descendants(lab.pid)]) {
       const rss = rssBytes(pid);
       if (rss === undefined) continue;
       const name = nameOf(pid);
       last.set(name, (last.get(name) ?? 0) + rss);
+      lastPss.set(name, (lastPss.get(name) ?? 0) + (pssBytes(pid) ?? 0));
     }
     for (const [name, rss] of last) peak.set(name, Math.max(peak.get(name) ?? 0, rss));
     await new Promise((r) => setTimeout(r, 2000));
   }
+  const loadAtEnd = load();
   const tree = descendants(lab.pid);
   lab.kill('SIGINT');
   await exited;
@@ -167,19 +196,21 @@ async function main() {
   sink?.server.close();
   fs.rmSync(home, { recursive: true, force: true });
 
+  const mb = (b) => (b / MB).toFixed(0);
   const rows = [...last.keys()]
     .sort()
-    .map((n) => [n, (last.get(n) / MB).toFixed(0), (peak.get(n) / MB).toFixed(0)]);
-  const total = [...last.values()].reduce((a, b) => a + b, 0);
-  const totalPeak = [...peak.values()].reduce((a, b) => a + b, 0);
+    .map((n) => [n, mb(last.get(n)), mb(peak.get(n)), mb(lastPss.get(n) ?? 0)]);
+  const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
   const lines = [
-    `| process | RSS at end (MB) | peak RSS (MB) |`,
-    `| --- | ---: | ---: |`,
+    `| process | RSS at end (MB) | peak RSS (MB) | PSS at end (MB) |`,
+    `| --- | ---: | ---: | ---: |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
-    `| **total** | **${(total / MB).toFixed(0)}** | ${(totalPeak / MB).toFixed(0)} (sum of peaks) |`,
+    `| **total** | **${mb(sum(last))}** | ${mb(sum(peak))} (sum of peaks) | **${mb(sum(lastPss))}** |`,
     '',
+    `- telemetry wiring: ${values.sdk}; backend: ${values.backend ? `on${values['memory-limit'] ? `, --memory-limit ${values['memory-limit']}` : ''}` : 'off (sink in the script)'}; ${values.users} users, ${seconds} s sampled`,
+    `- load average (1, 5, 15 min) at launch: ${loadAtStart}; at the end: ${loadAtEnd} (2 cores)`,
     `- all processes up (\`otel-lab start\` banner): ${(upAt / 1000).toFixed(1)} s`,
-    `- first trace at the OTLP endpoint: ${firstTraceAt === undefined ? 'none seen' : `${(firstTraceAt / 1000).toFixed(1)} s`} after start`,
+    `- first trace ${sink ? 'at the sink' : 'at the lab backend (Jaeger API lists a service)'}: ${firstTraceAt === undefined ? 'none seen' : `${(firstTraceAt / 1000).toFixed(1)} s`} after launch`,
   ];
   if (sink) {
     lines.push(

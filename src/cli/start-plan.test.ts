@@ -161,6 +161,16 @@ describe('parseStartArgs', () => {
     assert.equal(r.notes.length, 1);
   });
 
+  it("passes --memory-limit to the backend's serve", () => {
+    const { options } = parse(['--memory-limit', '256MB']);
+    assert.equal(options.backendMemoryLimit, '256MB');
+    const plan = buildPlan(options, paths, {});
+    const args = plan.children.find((c) => c.name === 'backend')?.args ?? [];
+    assert.deepEqual(args.slice(args.indexOf('--memory-limit')), ['--memory-limit', '256MB']);
+    const dflt = buildPlan(parse([]).options, paths, {});
+    assert.ok(!(dflt.children[0]?.args ?? []).includes('--memory-limit'));
+  });
+
   it('answers --help', () => {
     assert.deepEqual(parseStartArgs(['--help'], {}, true), { help: true });
   });
@@ -175,6 +185,8 @@ describe('parseStartArgs', () => {
     [['--http-port', '70000'], /--http-port "70000" must be a port number/],
     [['--otlp-grpc-port', 'x'], /--otlp-grpc-port/],
     [['--otlp-endpoint', 'ftp://x'], /http:\/\/ or https:\/\//],
+    [['--memory-limit', 'lots'], /--memory-limit "lots" must be a size like 256MB/],
+    [['--memory-limit', '256MB; DROP'], /--memory-limit/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['extra'], /positional/],
   ];

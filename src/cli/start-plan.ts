@@ -45,6 +45,8 @@ export interface StartOptions {
   readonly users: number;
   readonly speed: number;
   readonly flagsFile: string;
+  /** DuckDB memory limit for the backend (`serve --memory-limit`); serve's default when absent. */
+  readonly backendMemoryLimit?: string;
 }
 
 export interface StartPaths {
@@ -101,6 +103,9 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
         String(opts.ports.otlpHttp),
         '--otlp-grpc-port',
         String(opts.ports.otlpGrpc),
+        ...(opts.backendMemoryLimit === undefined
+          ? []
+          : ['--memory-limit', opts.backendMemoryLimit]),
       ],
       env,
       readyPorts: [opts.ports.otlpHttp, opts.ports.otlpGrpc, opts.ports.http],

@@ -34,6 +34,7 @@ options:
   --http-port N          the backend's UI and API port (default 8080)
   --otlp-http-port N     the backend's OTLP/HTTP port (default 4318)
   --otlp-grpc-port N     the backend's OTLP/gRPC port (default 4317)
+  --memory-limit M       the backend's DuckDB memory limit (e.g. 256MB; default: serve's)
   --no-backend           do not start the backend; telemetry goes to
                          $OTEL_EXPORTER_OTLP_ENDPOINT or ${DEFAULT_OTLP_ENDPOINT}
   -h, --help             show this help
@@ -46,6 +47,9 @@ environment:
 `;
 
 export class UsageError extends Error {}
+
+/** What DuckDB's memory_limit accepts, kept to plain sizes. */
+const MEMORY_LIMIT = /^\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|KiB|MiB|GiB)$/i;
 
 /** Parses start's arguments; throws UsageError naming what was wrong. */
 export function parseStartArgs(
@@ -66,6 +70,7 @@ export function parseStartArgs(
         'http-port': { type: 'string' },
         'otlp-http-port': { type: 'string' },
         'otlp-grpc-port': { type: 'string' },
+        'memory-limit': { type: 'string' },
         users: { type: 'string' },
         speed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -108,6 +113,12 @@ export function parseStartArgs(
       portWhat,
     ),
   };
+  const memoryLimit = values['memory-limit'];
+  if (memoryLimit !== undefined && !MEMORY_LIMIT.test(memoryLimit)) {
+    throw new UsageError(
+      `--memory-limit ${JSON.stringify(memoryLimit.slice(0, 40))} must be a size like 256MB or 1GB`,
+    );
+  }
   const notes: string[] = [];
   let endpoint = values['otlp-endpoint'];
   if (endpoint !== undefined) {
@@ -150,6 +161,7 @@ export function parseStartArgs(
       users,
       speed,
       flagsFile: resolveFlagsPath(env),
+      ...(memoryLimit === undefined ? {} : { backendMemoryLimit: memoryLimit }),
     },
   };
 }
