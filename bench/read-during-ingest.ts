@@ -4,7 +4,7 @@
 // that rate: trace by id and a Jaeger tag search (service + tag + min
 // duration, limit 20), latency p50/p95/p99/max, idle first for comparison.
 //
-//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 15] [--seconds 30] [--idle-seconds 10] [--pool 1500]
+//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000]
 //
 // The capacity phase sends a pool of distinct batches encoded beforehand
 // (--pool, 512 spans each, ~160 KB); past its end it re-sends them (counted in
@@ -101,10 +101,10 @@ async function main(): Promise<void> {
     options: {
       reader: { type: 'boolean', default: false },
       clients: { type: 'string', default: '4' },
-      'capacity-seconds': { type: 'string', default: '15' },
+      'capacity-seconds': { type: 'string', default: '10' },
       seconds: { type: 'string', default: '30' },
       'idle-seconds': { type: 'string', default: '10' },
-      pool: { type: 'string', default: '1500' },
+      pool: { type: 'string', default: '2000' },
     },
   });
   if (values.reader) {
@@ -211,8 +211,9 @@ async function main(): Promise<void> {
     const busyUsage = busyWatch();
     const busy = await reads;
 
-    const row = (what: string, ms: number[]): string =>
-      `| ${what} | ${ms.length} | ${[0.5, 0.95, 0.99].map((q) => percentile(ms, q).toFixed(1)).join(' | ')} | ${Math.max(...ms).toFixed(1)} |`;
+    // Issue 4's goal applies to the reads during ingest: p99 under 50 ms.
+    const row = (what: string, ms: number[], goal: boolean): string =>
+      `| ${what} | ${ms.length} | ${[0.5, 0.95, 0.99].map((q) => percentile(ms, q).toFixed(1)).join(' | ')} | ${Math.max(...ms).toFixed(1)} | ${goal ? (percentile(ms, 0.99) < 50 ? 'yes' : 'no') : ''} |`;
     console.log(`\n## reads during ingest · ${machineLine()}`);
     console.log(
       `capacity: **${Math.round(capacity)} spans/s** (${clients} clients, 512-span batches, ${capSeconds} s, ${refused} refused with 503, ${reused} batches re-sent from the pool; backend CPU ${capUsage.cpuPercent.toFixed(0)} %, RSS peak ${capUsage.rssPeakMiB.toFixed(0)} MiB)`,
@@ -224,12 +225,12 @@ async function main(): Promise<void> {
     console.log(
       `search: ${JSON.stringify(SEARCH)} over the whole run (traces returned: min ${hits}); reads from a separate process, one at a time, 20 ms apart\n`,
     );
-    console.log('| read | n | p50 ms | p95 ms | p99 ms | max ms |');
-    console.log('|---|---:|---:|---:|---:|---:|');
-    console.log(row('trace by id, idle', idle.byId));
-    console.log(row('trace by id, during ingest', busy.byId));
-    console.log(row('search, idle', idle.search));
-    console.log(row('search, during ingest', busy.search));
+    console.log('| read | n | p50 ms | p95 ms | p99 ms | max ms | p99 < 50 ms |');
+    console.log('|---|---:|---:|---:|---:|---:|---|');
+    console.log(row('trace by id, idle', idle.byId, false));
+    console.log(row('trace by id, during ingest', busy.byId, true));
+    console.log(row('search, idle', idle.search, false));
+    console.log(row('search, during ingest', busy.search, true));
     const errors = [...idle.errors, ...busy.errors];
     if (errors.length) console.log(`\nread errors: ${errors.length}; first: ${errors[0]}`);
   } finally {
