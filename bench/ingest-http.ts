@@ -4,11 +4,11 @@
 // moving forward), so the store grows as it would under real traffic.
 //
 //   node dist/bench/ingest-http.js [--store duckdb|memory] [--dir DIR] [--seconds 10]
-//     [--clients 4] [--decode-seconds 2] [--read-seconds 10] [--reads-per-second 20]
+//     [--clients 4] [--decode-seconds 2] [--read-seconds 10] [--reads-per-second 20] [--read-load 0.5]
 //
 // Phases: (1) decode only, the ceiling; (2) ingest flat out for --seconds:
 // spans/s acknowledged, CPU, RSS over time, bytes per span on disk; (3) ingest
-// paced at half of (2)'s rate for --read-seconds while a reader alternates
+// paced at half of (2)'s rate (--read-load; 0 for reads alone) for --read-seconds while a reader alternates
 // trace-by-id and tag searches: their p50/p99. The clients run in this
 // process (they cost CPU the server would otherwise have).
 
@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startOtlpHttpReceiver } from '../src/collector/http/receiver';
 import { decodeRequest } from '../src/collector/otlp/decode';
@@ -62,12 +63,15 @@ async function main(): Promise<void> {
       'decode-seconds': { type: 'string', default: '2' },
       'read-seconds': { type: 'string', default: '10' },
       'reads-per-second': { type: 'string', default: '20' },
+      'read-load': { type: 'string', default: '0.5' },
     },
   });
   const seconds = Number(values.seconds);
   const clients = Number(values.clients);
   const readSeconds = Number(values['read-seconds']);
   const readsPerSecond = Number(values['reads-per-second']);
+  /** Ingest rate during the reads, as a fraction of the flat-out rate (0: reads alone, the baseline). */
+  const readLoad = Number(values['read-load']);
   const loadBefore = load();
 
   const templates = Array.from({ length: 64 }, (_, i) => new FreshPayload(i + 1));
@@ -154,7 +158,9 @@ async function main(): Promise<void> {
   // Phase 3: half the measured rate, with reads.
   const getTraceMs: number[] = [];
   const searchMs: number[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   if (readSeconds > 0 && acked.length > 0) {
+    loopDelay.enable();
     let stop = false;
     const reader = (async () => {
       for (let i = 0; !stop; i++) {
@@ -180,9 +186,11 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 1000 / readsPerSecond));
       }
     })();
-    await ingest(readSeconds, rate / 2);
+    if (readLoad > 0) await ingest(readSeconds, rate * readLoad);
+    else await new Promise((r) => setTimeout(r, readSeconds * 1000));
     stop = true;
     await reader;
+    loopDelay.disable();
   }
 
   await rx.close();
@@ -210,12 +218,17 @@ async function main(): Promise<void> {
           stats.spans > 0 && fileBytes > 0 ? Math.round(fileBytes / stats.spans) : null,
         storeWrites: pipeline.stats().storeWrites,
         refused503: refused,
-        readsAtHalfRate:
+        readsDuringIngest:
           readSeconds > 0
             ? {
-                ingestSpansPerSecond: Math.round(rate / 2),
+                ingestSpansPerSecond: Math.round(rate * readLoad),
                 getTraceMs: percentiles(getTraceMs),
                 tagSearchMs: percentiles(searchMs),
+                eventLoopDelayMs: {
+                  p50: Number((loopDelay.percentile(50) / 1e6).toFixed(1)),
+                  p99: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
+                  max: Number((loopDelay.max / 1e6).toFixed(1)),
+                },
               }
             : null,
         loadAverage: { before: loadBefore, after: load() },

@@ -1,5 +1,6 @@
 export {
   createDuckDbStore,
+  DEFAULT_CHECKPOINT_THRESHOLD,
   DuckDbStore,
   DEFAULT_MEMORY_LIMIT,
   DEFAULT_RETENTION,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import { DB_FILE_NAME, StoreOpenError, createDuckDbStore } from './index';
+import { openDatabase } from './open';
 
 const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-open-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -52,5 +53,27 @@ describe('opening the DuckDB store', () => {
       createDuckDbStore({ dataDir, threads: 1 }),
       rejectsNaming(file, /move it aside/),
     );
+  });
+});
+
+describe('DuckDB settings at open', () => {
+  it('sets the checkpoint threshold it is given', async () => {
+    const opened = await openDatabase({
+      dataDir: path.join(root, 'settings'),
+      memoryLimit: '256MB',
+      threads: 1,
+      checkpointThreshold: '64MB',
+    });
+    const conn = await opened.instance.connect();
+    try {
+      const rows = (
+        await conn.runAndReadAll("SELECT current_setting('checkpoint_threshold')")
+      ).getRows();
+      // DuckDB reports 64MB (10^6 bytes) in MiB; its own default would read 16.0 MiB.
+      assert.equal(rows[0]?.[0], '61.0 MiB');
+    } finally {
+      conn.closeSync();
+      opened.instance.closeSync();
+    }
   });
 });

@@ -20,6 +20,8 @@ export interface OpenOptions {
   readonly dataDir: string;
   readonly memoryLimit: string;
   readonly threads: number;
+  /** WAL size that triggers an automatic checkpoint, e.g. '64MB'. */
+  readonly checkpointThreshold?: string;
   readonly schemaVersion?: number;
 }
 
@@ -76,6 +78,7 @@ export async function openDatabase(o: OpenOptions): Promise<Opened> {
     memory_limit: o.memoryLimit,
     threads: String(o.threads),
   };
+  if (o.checkpointThreshold !== undefined) settings['checkpoint_threshold'] = o.checkpointThreshold;
   if (!inMemory) settings['temp_directory'] = path.join(o.dataDir, 'tmp');
   if (!inMemory && !existsSync(file) && existsSync(`${file}.wal`)) {
     // DuckDB would create a new database and delete this log, the only copy of what it holds.
