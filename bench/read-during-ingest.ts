@@ -4,7 +4,7 @@
 // that rate: trace by id and a Jaeger tag search (service + tag + min
 // duration, limit 20), latency p50/p95/p99/max, idle first for comparison.
 //
-//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000]
+//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000] [--read-gap-ms 200]
 //
 // The capacity phase sends a pool of distinct batches encoded beforehand
 // (--pool, 512 spans each, ~160 KB); past its end it re-sends them (counted in
@@ -43,6 +43,7 @@ interface ReaderJob {
   readonly seconds: number;
   readonly traceIds: string[];
   readonly fromMs: number;
+  readonly gapMs: number;
 }
 
 interface ReaderResult {
@@ -79,8 +80,9 @@ async function reader(job: ReaderJob): Promise<ReaderResult> {
       out.errors.push(String(e));
     }
     i++;
-    // A pause so that the reads sample the ingest rather than saturate a core.
-    await sleep(20);
+    // A pause so that the reads sample the ingest rather than compete with it
+    // (a search costs the backend tens of ms of CPU).
+    await sleep(job.gapMs);
   }
   return out;
 }
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '30' },
       'idle-seconds': { type: 'string', default: '10' },
       pool: { type: 'string', default: '2000' },
+      'read-gap-ms': { type: 'string', default: '200' },
     },
   });
   if (values.reader) {
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
   const capSeconds = Number(values['capacity-seconds']);
   const seconds = Number(values.seconds);
   const idleSeconds = Number(values['idle-seconds']);
+  const gapMs = Math.max(0, Number(values['read-gap-ms']));
   const run = Date.now() % 2 ** 31;
   const fromMs = Date.now() - 60_000;
   let next = 0;
@@ -170,7 +174,13 @@ async function main(): Promise<void> {
 
     // 2. Reads with no ingest.
     await sleep(2000);
-    const idle = await runReader({ api: backend.api, seconds: idleSeconds, traceIds: ids, fromMs });
+    const idle = await runReader({
+      api: backend.api,
+      seconds: idleSeconds,
+      traceIds: ids,
+      fromMs,
+      gapMs,
+    });
 
     // 3. Reads while fresh batches arrive at half the capacity, paced.
     const target = capacity / 2;
@@ -179,7 +189,7 @@ async function main(): Promise<void> {
     const refusedBefore = refused;
     const busyWatch = watchProcess(backend.pid);
     const i0 = performance.now();
-    const reads = runReader({ api: backend.api, seconds, traceIds: ids, fromMs });
+    const reads = runReader({ api: backend.api, seconds, traceIds: ids, fromMs, gapMs });
     const inflight = new Set<Promise<void>>();
     while (performance.now() - i0 < seconds * 1000) {
       const due = ((performance.now() - i0) / 1000) * target;
@@ -223,7 +233,7 @@ async function main(): Promise<void> {
     );
     const hits = busy.searchHits.length ? Math.min(...busy.searchHits) : 0;
     console.log(
-      `search: ${JSON.stringify(SEARCH)} over the whole run (traces returned: min ${hits}); reads from a separate process, one at a time, 20 ms apart\n`,
+      `search: ${JSON.stringify(SEARCH)} over the whole run (traces returned: min ${hits}); reads from a separate process, one at a time, ${gapMs} ms apart\n`,
     );
     console.log('| read | n | p50 ms | p95 ms | p99 ms | max ms | p99 < 50 ms |');
     console.log('|---|---:|---:|---:|---:|---:|---|');
