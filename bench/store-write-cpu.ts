@@ -3,9 +3,15 @@
 // payload) written into an in-memory DuckDB store with one thread, fastest
 // of several rounds (min filters out a shared machine's noise).
 //
-//   node dist/bench/store-write-cpu.js [rounds=8] [spansPerWrite=20480]
+//   node dist/bench/store-write-cpu.js [rounds=8] [spansPerWrite=20480] [file]
+//
+// With `file`, a file store in a temporary directory (threads 2, the
+// default): WAL writes, fsyncs and checkpoints then count too, and the CPU of
+// all threads per span is printed beside the wall time.
 
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 
 import type { Span } from '../src/model/telemetry';
 import { decodeRequest } from '../src/collector/otlp/decode';
@@ -21,27 +27,42 @@ async function main(): Promise<void> {
   for (let b = 0; b < 4; b++) {
     const spans: Span[] = [];
     for (let r = 0; r < requests; r++) {
-      const d = decodeRequest('traces', 'protobuf', tracePayload(512, b * 1000 + r + 1), DEFAULT_LIMITS);
+      const d = decodeRequest(
+        'traces',
+        'protobuf',
+        tracePayload(512, b * 1000 + r + 1),
+        DEFAULT_LIMITS,
+      );
       for (const s of d.batch.spans ?? []) spans.push(s);
     }
     batches.push(spans);
   }
-  const store = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
+  const dir =
+    process.argv[4] === 'file' ? mkdtempSync(path.join(tmpdir(), 'otel-lab-bench-')) : undefined;
+  const store = await createDuckDbStore(
+    dir === undefined ? { dataDir: ':memory:', threads: 1 } : { dataDir: dir },
+  );
   const perSpanUs: number[] = [];
+  const cpu0 = process.cpuUsage();
+  let written = 0;
   for (let i = 0; i < rounds; i++) {
     const spans = batches[i % batches.length]!;
     const t0 = performance.now();
     await store.write({ spans });
     perSpanUs.push(((performance.now() - t0) * 1000) / spans.length);
+    written += spans.length;
   }
+  const cpu = process.cpuUsage(cpu0);
   await store.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   perSpanUs.sort((a, b) => a - b);
   console.log(
     JSON.stringify({
-      benchmark: `store.write into :memory: DuckDB (threads 1), ${batches[0]!.length} spans per write`,
+      benchmark: `store.write into ${dir === undefined ? ':memory: DuckDB (threads 1)' : 'a DuckDB file'}, ${batches[0]!.length} spans per write`,
       usPerSpanMin: Number(perSpanUs[0]!.toFixed(2)),
       usPerSpanMedian: Number(perSpanUs[Math.floor(perSpanUs.length / 2)]!.toFixed(2)),
       spansPerSecondAtMin: Math.round(1e6 / perSpanUs[0]!),
+      cpuUsPerSpanAllThreads: Number(((cpu.user + cpu.system) / written).toFixed(2)),
       loadAverage: Number(loadavg()[0]!.toFixed(1)),
     }),
   );
