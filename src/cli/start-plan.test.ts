@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SHOP_SERVICES } from '../shop/registry';
-import { LOADGEN_NODE_ARGS, buildPlan, missingEntries, type StartOptions } from './start-plan';
+import {
+  BACKEND_NODE_ARGS,
+  LOADGEN_NODE_ARGS,
+  buildPlan,
+  missingEntries,
+  type StartOptions,
+} from './start-plan';
 import { parseStartArgs, UsageError } from './start';
 
 const opts: StartOptions = {
@@ -24,6 +30,7 @@ describe('buildPlan', () => {
     );
     const backend = plan.children[0];
     assert.deepEqual(backend?.args, [
+      ...BACKEND_NODE_ARGS,
       '/d/cli/main.js',
       'serve',
       '--http-port',
