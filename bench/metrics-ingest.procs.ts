@@ -217,3 +217,22 @@ export function machineLine(): string {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * Bounds a benchmark run: after `seconds` it says so, runs `cleanup` (e.g.
+ * removing its temporary directory) and exits 1; the exit hook above kills
+ * the children. The timer does not keep the process alive.
+ */
+export function watchdog(seconds: number, cleanup: () => void): void {
+  const timer = setTimeout(() => {
+    process.stderr.write(
+      `\nbenchmark still running after ${seconds} s: stopping (raise --timeout)\n`,
+    );
+    try {
+      cleanup();
+    } finally {
+      process.exit(1);
+    }
+  }, seconds * 1000);
+  timer.unref();
+}

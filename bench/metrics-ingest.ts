@@ -3,7 +3,7 @@
 // DuckDB store) and (b) as remote write to a real Prometheus 2.x, one after the
 // other on the same machine, with the same client concurrency.
 //
-//   npm run build && node dist/bench/metrics-ingest.js [--samples 1000000] [--clients 4] [--services 10]
+//   npm run build && node dist/bench/metrics-ingest.js [--samples 1000000] [--clients 4] [--services 10] [--timeout 900]
 //
 // Workload: each client is one instance of every service; per service 5 span
 // names x 2 status codes, each with a latency histogram (16 bounds) and a calls
@@ -33,6 +33,7 @@ import {
   startBackendProcess,
   stopChild,
   trackChild,
+  watchdog,
   watchProcess,
 } from './metrics-ingest.procs';
 
@@ -291,6 +292,7 @@ async function main(): Promise<void> {
       samples: { type: 'string', default: '1000000' },
       clients: { type: 'string', default: '4' },
       services: { type: 'string', default: '10' },
+      timeout: { type: 'string', default: '900' },
     },
   });
   const clients = Math.max(1, Number(values.clients));
@@ -316,6 +318,7 @@ async function main(): Promise<void> {
     `encoded ${clients} x ${rounds} requests in ${((performance.now() - g0) / 1000).toFixed(1)} s: OTLP ${(bytes('otlp') / 2 ** 20).toFixed(1)} MiB, remote write (snappy) ${(bytes('remoteWrite') / 2 ** 20).toFixed(1)} MiB`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'otel-lab-metrics-ingest-'));
+  watchdog(Number(values.timeout), () => rmSync(dir, { recursive: true, force: true }));
   const results: SideResult[] = [];
   let promVersion: string;
   try {

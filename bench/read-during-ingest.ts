@@ -4,7 +4,7 @@
 // that rate: trace by id and a Jaeger tag search (service + tag + min
 // duration, limit 20), latency p50/p95/p99/max, idle first for comparison.
 //
-//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000] [--read-gap-ms 200]
+//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000] [--read-gap-ms 200] [--timeout 600]
 //
 // The capacity phase sends a pool of distinct batches encoded beforehand
 // (--pool, 512 spans each, ~160 KB); past its end it re-sends them (counted in
@@ -31,6 +31,7 @@ import {
   startBackendProcess,
   stopChild,
   trackChild,
+  watchdog,
   watchProcess,
 } from './metrics-ingest.procs';
 import { SEARCH, searchPath, traceBatch, type TraceBatch } from './trace-search.shop';
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
       'idle-seconds': { type: 'string', default: '10' },
       pool: { type: 'string', default: '2000' },
       'read-gap-ms': { type: 'string', default: '200' },
+      timeout: { type: 'string', default: '600' },
     },
   });
   if (values.reader) {
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
   );
 
   const dir = mkdtempSync(join(tmpdir(), 'otel-lab-read-during-ingest-'));
+  watchdog(Number(values.timeout), () => rmSync(dir, { recursive: true, force: true }));
   const backend = await startBackendProcess(join(dir, 'data'));
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const send = async (b: TraceBatch): Promise<boolean> => {

@@ -3,7 +3,7 @@
 // the search service + tag + min duration, limit 20 (goals: p50 < 50 ms,
 // p99 < 200 ms) and trace by id (goal < 20 ms).
 //
-//   npm run build && node dist/bench/trace-search.js [--spans 1000000] [--runs 200] [--clients 4]
+//   npm run build && node dist/bench/trace-search.js [--spans 1000000] [--runs 200] [--clients 4] [--timeout S]
 //   node dist/bench/trace-search.js --spans 10000000 --dir /var/tmp/ts10m     # keeps the store
 //   node dist/bench/trace-search.js --spans 10000000 --dir /var/tmp/ts10m --skip-load
 //
@@ -26,6 +26,7 @@ import {
   post,
   sleep,
   startBackendProcess,
+  watchdog,
   watchProcess,
 } from './metrics-ingest.procs';
 import { SEARCH, SPANS_PER_TRACE, searchPath, traceBatch, traceIdHex } from './trace-search.shop';
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '4' },
       dir: { type: 'string' },
       'skip-load': { type: 'boolean', default: false },
+      timeout: { type: 'string' },
     },
   });
   const runs = Math.max(5, Number(values.runs));
@@ -139,6 +141,11 @@ async function main(): Promise<void> {
   const dir = values.dir !== undefined ? resolve(values.dir) : (tmp as string);
   const dataDir = join(dir, 'data');
   const infoFile = join(dir, 'trace-search.json');
+  // Default bound: 10 min plus the load at a slow 5,000 spans/s.
+  const spans = values['skip-load'] ? 0 : Number(values.spans);
+  watchdog(Number(values.timeout ?? 600 + spans / 5000), () => {
+    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+  });
   try {
     let info: LoadInfo;
     let loadRate: number | undefined;
