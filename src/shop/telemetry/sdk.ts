@@ -1,12 +1,13 @@
 // Starts OpenTelemetry for one shop service. Must run before the service uses
 // @grpc/grpc-js or node:http (see register.ts).
 //
-// Why not NodeSDK: @opentelemetry/sdk-node loads every exporter it could
-// configure (zipkin, prometheus, jaeger and b3 propagators...), which costs
-// 10-15 MB of RSS per process, and ten services share a 700 MB budget. This
-// wires the same official SDK components NodeSDK would (NodeTracerProvider,
-// MeterProvider, LoggerProvider, OTLP exporters), configured by the same
-// standard OTEL_* variables.
+// Why not NodeSDK by default: @opentelemetry/sdk-node loads every exporter and
+// propagator it could configure (zipkin, prometheus, b3, jaeger...), which
+// measured 3-4 MB more RSS and heap per process (bench/RESULTS.md), ~40 MB
+// across the lab's processes. This wires the same official SDK components
+// NodeSDK would (NodeTracerProvider, MeterProvider, LoggerProvider, OTLP
+// exporters), configured by the same standard OTEL_* variables;
+// OTEL_LAB_TELEMETRY_SDK=node-sdk runs the same parts through NodeSDK.
 import { randomUUID } from 'node:crypto';
 import { diag, DiagConsoleLogger, DiagLogLevel, metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
