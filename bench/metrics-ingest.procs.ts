@@ -86,6 +86,8 @@ export async function startBackendProcess(
     spawn(
       process.execPath,
       [
+        // e.g. BENCH_BACKEND_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the backend.
+        ...(process.env['BENCH_BACKEND_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''),
         join(repoRoot, 'dist', 'src', 'cli', 'main.js'),
         'serve',
         '--http-port',
