@@ -143,6 +143,20 @@ function trace(start: bigint): Span[] {
   ];
 }
 
+/** Bytes of the blocks in use (what retention's size limit counts). */
+async function usedBytes(file: string): Promise<number> {
+  const db = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
+  const conn = await db.connect();
+  const row = (
+    await conn.runAndReadAll(
+      'SELECT block_size * used_blocks FROM pragma_database_size() WHERE database_name = current_database()',
+    )
+  ).getRows()[0];
+  conn.closeSync();
+  db.closeSync();
+  return Number(row?.[0] ?? 0);
+}
+
 /** Bytes per column: each column copied alone into a fresh database file. */
 async function printStorage(file: string): Promise<void> {
   const db = await DuckDBInstance.create(file);
@@ -283,6 +297,10 @@ async function main(): Promise<void> {
   );
   console.log(`attributeDistribution(get_product_list): ${(performance.now() - d0).toFixed(1)} ms`);
   await reopened.close();
+  const used = await usedBytes(path.join(dir, DB_FILE_NAME));
+  console.log(
+    `blocks in use: ${used} bytes, ${(used / st.spans).toFixed(1)} bytes/span (the file also holds free blocks DuckDB reuses)`,
+  );
   if (process.env['STORAGE_INFO']) await printStorage(path.join(dir, DB_FILE_NAME));
   if (process.env['KEEP']) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
