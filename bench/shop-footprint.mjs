@@ -219,6 +219,14 @@ async function main() {
   }
   lines.push(`- processes left after Ctrl-C: ${orphans.length}`);
   console.log(lines.join('\n'));
+  // A run without a trace, or with a process missing, is not a measurement: show why.
+  if (firstTraceAt === undefined || (values.backend && !last.has('backend'))) {
+    const notable = out
+      .split('\n')
+      .filter((l) => /backend|!|✗|error|Error/.test(l))
+      .slice(-60);
+    console.error(`\nlab output (backend, restarts, errors):\n${notable.join('\n')}`);
+  }
 }
 
 async function jaegerHasTraces(port) {

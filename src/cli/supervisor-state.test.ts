@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  EX_CONFIG,
   backoffDelay,
   initialState,
   onExit,
@@ -95,6 +96,18 @@ describe('onExit', () => {
       assert.deepEqual(r.decision, { kind: 'restart', delayMs: 500 });
       s = onSpawned(onRestart(r.state), 1, now + 500);
     }
+  });
+
+  it('leaves a child down at once when it exits with EX_CONFIG (78)', () => {
+    const r = onExit(upAt(0), { code: EX_CONFIG, signal: null }, 5, false, policy);
+    assert.deepEqual(r.decision, { kind: 'give-up' });
+    assert.equal(r.state.phase, 'failed');
+    assert.equal(EX_CONFIG, 78);
+    // Any other code is still retried.
+    assert.equal(
+      onExit(upAt(0), { code: 77, signal: null }, 5, false, policy).decision.kind,
+      'restart',
+    );
   });
 
   it('leaves a child down while the lab stops', () => {

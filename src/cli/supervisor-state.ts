@@ -40,6 +40,12 @@ export interface ExitInfo {
   readonly signal: string | null;
 }
 
+/**
+ * sysexits' EX_CONFIG: the child says it cannot run as configured (serve when
+ * its store cannot open); restarting would fail the same way.
+ */
+export const EX_CONFIG = 78;
+
 export type ExitDecision =
   | { readonly kind: 'restart'; readonly delayMs: number }
   | { readonly kind: 'stay-stopped' }
@@ -75,7 +81,7 @@ export function onReady(s: ChildState): ChildState {
 /**
  * A child exited. While the lab is stopping it stays down; otherwise it is
  * restarted after a backoff that grows with the streak of quick deaths, and
- * left down once the streak passes `maxStreak`.
+ * left down once the streak passes `maxStreak`, or at once on EX_CONFIG.
  */
 export function onExit(
   s: ChildState,
@@ -88,6 +94,12 @@ export function onExit(
     return {
       state: { ...s, phase: 'stopped', pid: undefined, lastExit: exit },
       decision: { kind: 'stay-stopped' },
+    };
+  }
+  if (exit.code === EX_CONFIG) {
+    return {
+      state: { ...s, phase: 'failed', pid: undefined, streak: s.streak + 1, lastExit: exit },
+      decision: { kind: 'give-up' },
     };
   }
   const ranFor = s.startedAt === undefined ? 0 : now - s.startedAt;

@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import { groupAlive } from './proc';
 import {
   DEFAULT_BACKOFF,
+  EX_CONFIG,
   describeExit,
   initialState,
   onExit,
@@ -225,6 +226,14 @@ export class Supervisor {
       this.opts.policy ?? DEFAULT_BACKOFF,
     );
     child.state = state;
+    if (decision.kind === 'give-up' && exit.code === EX_CONFIG) {
+      this.print(
+        `! ${child.spec.name} ${describeExit(exit)} (cannot run as configured): ` +
+          'leaving it down (its output above says why; fix it and restart the lab)',
+      );
+      this.print(`status: ${statusLine(this.states())}`);
+      return;
+    }
     if (decision.kind === 'give-up') {
       this.print(
         `! ${child.spec.name} ${describeExit(exit)} again: ${state.streak} quick deaths in a row, ` +
