@@ -58,7 +58,11 @@ function pssBytes(pid) {
   }
 }
 
-const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 async function freePort() {
   const srv = net.createServer();

@@ -18,9 +18,9 @@ export interface NodeSdkParts {
 
 /** Starts NodeSDK with exactly these parts (no resource detection of its own); returns its shutdown. */
 export function startNodeSdk(parts: NodeSdkParts): () => Promise<void> {
+  type SdkNode = typeof import('@opentelemetry/sdk-node');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when chosen
-  const { NodeSDK } =
-    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as SdkNode;
   const sdk = new NodeSDK({ ...parts, autoDetectResources: false });
   sdk.start();
   return () => sdk.shutdown();
