@@ -213,6 +213,8 @@ async function main(): Promise<void> {
           peak: mib(Math.max(...rss)),
           last: mib(rss.at(-1) ?? 0),
         },
+        // Twenty samples over the flat-out run: flat once DuckDB's cache (memory_limit) is full?
+        rssMiBOverTime: rss.map(mib).join(' '),
         storeSpans: stats.spans,
         bytesPerSpanOnDisk:
           stats.spans > 0 && fileBytes > 0 ? Math.round(fileBytes / stats.spans) : null,
