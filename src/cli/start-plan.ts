@@ -20,6 +20,7 @@ export const LOADGEN_NODE_ARGS: readonly string[] = [
   '--lite-mode',
   // Lite mode turns WebAssembly off anyway; saying so spares a warning line.
   '--no-expose-wasm',
+  '--single-threaded-gc',
 ];
 
 /**
