@@ -83,6 +83,9 @@ async function main(): Promise<void> {
   const dir =
     values.dir ??
     (values.store === 'duckdb' ? mkdtempSync(join(tmpdir(), 'otel-lab-bench-')) : undefined);
+  // A temporary store goes away however the run ends (a failed check exits early).
+  if (values.dir === undefined && dir !== undefined)
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const store: TelemetryStore =
     values.store === 'memory' ? createMemoryStore() : await createDuckDbStore({ dataDir: dir! });
   const pipeline = new IngestPipeline({ store });
@@ -239,7 +242,6 @@ async function main(): Promise<void> {
       1,
     ),
   );
-  if (values.dir === undefined && dir !== undefined) rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((e: unknown) => {
