@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { EXIT_CONFIG } from './io';
 import {
-  EX_CONFIG,
   backoffDelay,
   initialState,
   onExit,
@@ -98,11 +98,11 @@ describe('onExit', () => {
     }
   });
 
-  it('leaves a child down at once when it exits with EX_CONFIG (78)', () => {
-    const r = onExit(upAt(0), { code: EX_CONFIG, signal: null }, 5, false, policy);
+  it('leaves a child down at once when it exits with EXIT_CONFIG (78)', () => {
+    const r = onExit(upAt(0), { code: EXIT_CONFIG, signal: null }, 5, false, policy);
     assert.deepEqual(r.decision, { kind: 'give-up' });
     assert.equal(r.state.phase, 'failed');
-    assert.equal(EX_CONFIG, 78);
+    assert.equal(EXIT_CONFIG, 78);
     // Any other code is still retried.
     assert.equal(
       onExit(upAt(0), { code: 77, signal: null }, 5, false, policy).decision.kind,

@@ -1,6 +1,8 @@
 // The supervisor's decisions as pure functions: what state a child is in,
 // when to restart it, what to print. The process plumbing is in supervisor.ts.
 
+import { EXIT_CONFIG } from './io';
+
 export interface BackoffPolicy {
   /** Delay before the first restart of a failing streak. */
   readonly initialMs: number;
@@ -40,12 +42,6 @@ export interface ExitInfo {
   readonly signal: string | null;
 }
 
-/**
- * sysexits' EX_CONFIG: the child says it cannot run as configured (serve when
- * its store cannot open); restarting would fail the same way.
- */
-export const EX_CONFIG = 78;
-
 export type ExitDecision =
   | { readonly kind: 'restart'; readonly delayMs: number }
   | { readonly kind: 'stay-stopped' }
@@ -81,7 +77,7 @@ export function onReady(s: ChildState): ChildState {
 /**
  * A child exited. While the lab is stopping it stays down; otherwise it is
  * restarted after a backoff that grows with the streak of quick deaths, and
- * left down once the streak passes `maxStreak`, or at once on EX_CONFIG.
+ * left down once the streak passes `maxStreak`, or at once on EXIT_CONFIG (78).
  */
 export function onExit(
   s: ChildState,
@@ -96,7 +92,9 @@ export function onExit(
       decision: { kind: 'stay-stopped' },
     };
   }
-  if (exit.code === EX_CONFIG) {
+  // The child says it cannot run as configured (serve when its store cannot
+  // open): restarting would fail the same way.
+  if (exit.code === EXIT_CONFIG) {
     return {
       state: { ...s, phase: 'failed', pid: undefined, streak: s.streak + 1, lastExit: exit },
       decision: { kind: 'give-up' },

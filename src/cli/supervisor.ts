@@ -4,10 +4,10 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
+import { EXIT_CONFIG } from './io';
 import { groupAlive } from './proc';
 import {
   DEFAULT_BACKOFF,
-  EX_CONFIG,
   describeExit,
   initialState,
   onExit,
@@ -226,7 +226,7 @@ export class Supervisor {
       this.opts.policy ?? DEFAULT_BACKOFF,
     );
     child.state = state;
-    if (decision.kind === 'give-up' && exit.code === EX_CONFIG) {
+    if (decision.kind === 'give-up' && exit.code === EXIT_CONFIG) {
       this.print(
         `! ${child.spec.name} ${describeExit(exit)} (cannot run as configured): ` +
           'leaving it down (its output above says why; fix it and restart the lab)',
