@@ -178,6 +178,35 @@ describe('Supervisor', () => {
     );
   });
 
+  it('leaves a child down at once when it exits with 78 (cannot run as configured)', async () => {
+    const lines: string[] = [];
+    const sup = quietSupervisor(
+      [
+        {
+          name: 'misconfigured',
+          command: process.execPath,
+          args: ['-e', 'console.log("store is locked"); process.exit(78)'],
+          env: process.env,
+          readyPorts: [await freePort()],
+        },
+      ],
+      lines,
+    );
+    await sup.start();
+    await waitFor(() => sup.states()[0]?.phase === 'failed');
+    await sup.stop();
+    assert.equal(sup.states()[0]?.phase, 'failed');
+    assert.equal(sup.states()[0]?.restarts, 0);
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith(
+          '! misconfigured exited with code 78 (cannot run as configured): leaving it down',
+        ),
+      ),
+      lines.join('\n'),
+    );
+  });
+
   it('kills a child that ignores SIGTERM after the grace period', async () => {
     const port = await freePort();
     const lines: string[] = [];
