@@ -48,6 +48,8 @@ environment:
 
 export class UsageError extends Error {}
 
+export const BANNER_SETTLE_MS = 100;
+
 /** What DuckDB's memory_limit accepts, kept to plain sizes. */
 const MEMORY_LIMIT = /^\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|KiB|MiB|GiB)$/i;
 
@@ -241,6 +243,9 @@ export async function runStart(argv: readonly string[], io: CliIo): Promise<numb
     await supervisor.stop();
     return EXIT_FAILURE;
   }
+  // A child's own first lines ("ready") come through a pipe and can trail its
+  // open port by a few ms; a short pause keeps the banner below them.
+  await new Promise((r) => setTimeout(r, BANNER_SETTLE_MS));
   if (signals === 0) {
     io.out(banner(options, plan.storefrontUrl));
     io.out(`status: ${statusLine(supervisor.states())}\n`);
