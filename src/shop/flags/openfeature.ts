@@ -119,7 +119,16 @@ export async function startFileFlags(
       return false;
     }
   };
-  fs.watchFile(file, { interval: opts.pollMs ?? FLAGS_POLL_MS, persistent: false }, () => check());
+  const pollMs = opts.pollMs ?? FLAGS_POLL_MS;
+  fs.watchFile(file, { interval: pollMs, persistent: false }, () => check());
+  // fs.watchFile compares against its first stat, taken asynchronously: a file
+  // that appears between our first read and that stat never shows as a
+  // change. Until the flags are loaded, look for the file on our own too.
+  const untilLoaded = setInterval(() => {
+    if (loaded) clearInterval(untilLoaded);
+    else if (connecting === undefined) check();
+  }, pollMs);
+  untilLoaded.unref();
   if (check()) await connect();
 
   const client = OpenFeature.getClient();
@@ -128,6 +137,7 @@ export async function startFileFlags(
     bool: (name, fallback, context) => client.getBooleanValue(name, fallback, context),
     number: (name, fallback, context) => client.getNumberValue(name, fallback, context),
     close: async () => {
+      clearInterval(untilLoaded);
       fs.unwatchFile(file);
       await connecting;
       await OpenFeature.close();

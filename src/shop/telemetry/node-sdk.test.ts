@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { startTelemetry, telemetrySdk } from './sdk';
 
-test('OTEL_LAB_TELEMETRY_SDK: providers by default, node-sdk on request, anything else refused', () => {
-  assert.equal(telemetrySdk({}), 'providers');
+test('OTEL_LAB_TELEMETRY_SDK: node-sdk by default, providers on request, anything else refused', () => {
+  assert.equal(telemetrySdk({}), 'node-sdk');
+  assert.equal(telemetrySdk({ OTEL_LAB_TELEMETRY_SDK: 'providers' }), 'providers');
   assert.equal(telemetrySdk({ OTEL_LAB_TELEMETRY_SDK: ' node-sdk ' }), 'node-sdk');
   assert.throws(
     () => telemetrySdk({ OTEL_LAB_TELEMETRY_SDK: 'auto' }),

@@ -1,7 +1,7 @@
-// The same telemetry as sdk.ts, started through @opentelemetry/sdk-node's
-// NodeSDK (what the issue names), for OTEL_LAB_TELEMETRY_SDK=node-sdk. Kept so
-// the cost of NodeSDK can be measured on the same service under the same load
-// (bench/RESULTS.md); sdk.ts requires this module only when it is chosen.
+// Starts the telemetry parts sdk.ts builds through @opentelemetry/sdk-node's
+// NodeSDK, the default (OTEL_LAB_TELEMETRY_SDK=node-sdk). sdk.ts requires this
+// module only when it is chosen, so OTEL_LAB_TELEMETRY_SDK=providers does not
+// load NodeSDK at all (bench/RESULTS.md compares the two).
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';

@@ -33,17 +33,18 @@ export const SERVICE_NAMESPACE = 'opentelemetry-demo';
 export const DEFAULT_METRIC_INTERVAL_MS = 10_000;
 
 /**
- * How the SDK is wired: 'providers' (default) builds the tracer, meter and
- * logger providers here; 'node-sdk' hands the same parts to NodeSDK, which
- * also loads every exporter and propagator it could configure. Chosen with
- * OTEL_LAB_TELEMETRY_SDK; both are measured in bench/RESULTS.md.
+ * How the SDK is wired: 'node-sdk' (default) hands the parts built here to
+ * @opentelemetry/sdk-node's NodeSDK, the official entry point; 'providers'
+ * registers the same tracer, meter and logger providers without NodeSDK,
+ * which saves 3-4.5 MB RSS per process (bench/RESULTS.md). Chosen with
+ * OTEL_LAB_TELEMETRY_SDK.
  */
 export type TelemetrySdk = 'providers' | 'node-sdk';
 
 export function telemetrySdk(env: NodeJS.ProcessEnv): TelemetrySdk {
   const raw = env['OTEL_LAB_TELEMETRY_SDK']?.trim();
-  if (raw === undefined || raw === '' || raw === 'providers') return 'providers';
-  if (raw === 'node-sdk') return 'node-sdk';
+  if (raw === undefined || raw === '' || raw === 'node-sdk') return 'node-sdk';
+  if (raw === 'providers') return 'providers';
   throw new Error(
     `OTEL_LAB_TELEMETRY_SDK='${raw.slice(0, 40)}' is not supported (use providers or node-sdk)`,
   );
