@@ -67,8 +67,10 @@ export async function startPrometheus(series: readonly SeriesSamples[]): Promise
   if (missing) throw new Error(missing);
   const dir = mkdtempSync(join(tmpdir(), 'otel-lab-prom-diff-'));
   let child: ChildProcess | undefined;
+  // Also when this process dies of an uncaught error before stop().
   const killOnExit = (): void => {
     child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   };
   const forget = (): void => {
     process.removeListener('exit', killOnExit);
@@ -78,7 +80,6 @@ export async function startPrometheus(series: readonly SeriesSamples[]): Promise
   const onSignal = (signal: NodeJS.Signals): void => {
     killOnExit();
     forget();
-    rmSync(dir, { recursive: true, force: true });
     process.kill(process.pid, signal);
   };
   try {
