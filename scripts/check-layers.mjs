@@ -37,7 +37,9 @@ for (const file of walk(src)) {
     if (!target.startsWith(src + sep)) continue;
     const targetLayer = relative(src, target).split(sep)[0];
     if (!ok.has(targetLayer)) {
-      problems.push(`${relative(root, file)} imports ${spec} (${layer}/ may not depend on ${targetLayer}/)`);
+      problems.push(
+        `${relative(root, file)} imports ${spec} (${layer}/ may not depend on ${targetLayer}/)`,
+      );
     }
   }
 }

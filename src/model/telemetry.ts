@@ -13,14 +13,7 @@ export type UnixNano = bigint;
 
 /** An OTLP AnyValue. A kvlist is a `KeyValueList`; bytes are a `Uint8Array`. */
 export type AnyValue =
-  | string
-  | boolean
-  | number
-  | bigint
-  | Uint8Array
-  | readonly AnyValue[]
-  | KeyValueList
-  | null;
+  string | boolean | number | bigint | Uint8Array | readonly AnyValue[] | KeyValueList | null;
 
 export interface KeyValueList {
   readonly kvlist: Attributes;
@@ -172,11 +165,7 @@ export interface SummaryPoint extends PointBase {
 }
 
 export type MetricPoint =
-  | GaugePoint
-  | SumPoint
-  | HistogramPoint
-  | ExponentialHistogramPoint
-  | SummaryPoint;
+  GaugePoint | SumPoint | HistogramPoint | ExponentialHistogramPoint | SummaryPoint;
 
 export interface LogRecord {
   readonly resource: Resource;
