@@ -10,7 +10,7 @@
 // process (~35-45 MB each), so the sum of RSS overstates what the lab costs
 // the machine; PSS (from /proc/<pid>/smaps_rollup) splits shared pages among
 // their users and sums to the real figure. Both are printed.
-// --sdk runs every service with OTEL_LAB_TELEMETRY_SDK set (NodeSDK or our
+// --sdk (default node-sdk, the lab's default) runs every service with OTEL_LAB_TELEMETRY_SDK set (NodeSDK or our
 // own wiring of the providers); --memory-limit is passed to the backend.
 //
 // Default: the shop sends OTLP/JSON to a small sink in this script (so the
@@ -41,7 +41,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '5' },
     speed: { type: 'string', default: '1' },
     backend: { type: 'boolean', default: false },
-    sdk: { type: 'string', default: 'providers' },
+    sdk: { type: 'string', default: 'node-sdk' },
     'memory-limit': { type: 'string' },
   },
 });
