@@ -10,6 +10,7 @@ import type { MakeStore } from './contract-fixtures';
 import { runLogsAndHousekeepingContract } from './contract-logs';
 import { runMetricsContract } from './contract-metrics';
 import type { TelemetryStore } from './store';
+import { MAX_TRACES_PER_READ } from './store';
 import { makeSpan, ms, spanIdOf, traceIdOf } from './testing';
 
 export type { MakeStore } from './contract-fixtures';
@@ -41,6 +42,21 @@ function runTracesContract(make: MakeStore): void {
       assert.deepEqual(
         got.map((x) => x.spanId),
         [spanIdOf(4), spanIdOf(5), spanIdOf(6)],
+      );
+    }));
+
+  it('reads several traces at once, each as getTrace gives it, leaving unknown ids out', () =>
+    withStore(make, async (s) => {
+      await shop(s);
+      const ids = [traceIdOf(2).toUpperCase(), traceIdOf(99), traceIdOf(1), 'not-a-trace-id'];
+      const got = await s.getTraces(ids);
+      assert.deepEqual([...got.keys()].sort(), [traceIdOf(1), traceIdOf(2)].sort());
+      assert.deepEqual(got.get(traceIdOf(2)), await s.getTrace(traceIdOf(2)));
+      assert.deepEqual(got.get(traceIdOf(1)), await s.getTrace(traceIdOf(1)));
+      assert.equal((await s.getTraces([])).size, 0);
+      await assert.rejects(
+        s.getTraces(new Array(MAX_TRACES_PER_READ + 1).fill(traceIdOf(1))),
+        /at most/,
       );
     }));
 

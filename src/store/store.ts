@@ -158,6 +158,9 @@ export interface RetentionPolicy {
   readonly maxBytes?: number;
 }
 
+/** Bound on the ids of one `getTraces` call. */
+export const MAX_TRACES_PER_READ = 1500;
+
 export interface TelemetryStore {
   /**
    * Resolves once the batch is durable (committed); rejects and stores nothing
@@ -169,6 +172,12 @@ export interface TelemetryStore {
   // Traces
   /** All spans of the trace (id in any case), by start time then span id; [] when unknown. */
   getTrace(traceId: string): Promise<Span[]>;
+  /**
+   * Several traces at once (what a search result needs): the spans of each
+   * known id, as `getTrace` gives them; unknown ids are left out. At most
+   * MAX_TRACES_PER_READ ids.
+   */
+  getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>>;
   /**
    * Traces with a span matching every criterion (start in range), summarized
    * over all their spans, sorted (default 'recent'; ties by trace id), at most `limit`.
@@ -212,4 +221,13 @@ export interface TelemetryStore {
   /** Oldest first; call periodically (the DuckDB store also compacts its trace index then). */
   applyRetention(policy: RetentionPolicy, now: UnixNano): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Refuses a `getTraces` call over the bound, naming it. */
+export function checkTraceIds(traceIds: readonly string[]): void {
+  if (traceIds.length > MAX_TRACES_PER_READ) {
+    throw new RangeError(
+      `getTraces: ${traceIds.length} trace ids, at most ${MAX_TRACES_PER_READ} per read`,
+    );
+  }
 }

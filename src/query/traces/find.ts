@@ -3,11 +3,11 @@
 // pull millions of spans into memory because each trace is huge.
 
 import type { Span } from '../../model/telemetry';
+import { MAX_TRACES_PER_READ } from '../../store/store';
 import type { TelemetryStore, TraceQuery } from '../../store/store';
 
 /** Default cap on the spans one search returns (the first trace is always kept). */
 export const MAX_SEARCH_SPANS = 100_000;
-const FETCH_CONCURRENCY = 8;
 
 export interface FoundTraces {
   /** In the order of the search, which the query's `sort` decides. */
@@ -32,18 +32,18 @@ export async function findTraces(
     kept++;
   }
   const ids = summaries.slice(0, kept).map((s) => s.traceId);
-  const out: ({ traceId: string; spans: Span[] } | undefined)[] = new Array(ids.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < ids.length) {
-      const i = next++;
-      const id = ids[i] ?? '';
-      const spans = await store.getTrace(id);
-      // A trace removed by retention between the two reads is skipped.
-      out[i] = spans.length > 0 ? { traceId: id, spans } : undefined;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, ids.length) }, worker));
+  // One read for all of them: a search shows up to `limit` traces, and one
+  // lookup per trace costs a round trip each.
+  const found = new Map<string, Span[]>();
+  for (let i = 0; i < ids.length; i += MAX_TRACES_PER_READ) {
+    const part = await store.getTraces(ids.slice(i, i + MAX_TRACES_PER_READ));
+    for (const [id, spans] of part) found.set(id, spans);
+  }
+  // A trace removed by retention between the two reads is skipped.
+  const out = ids.map((traceId) => {
+    const spans = found.get(traceId);
+    return spans === undefined ? undefined : { traceId, spans };
+  });
   return {
     traces: out.filter((t): t is { traceId: string; spans: Span[] } => t !== undefined),
     truncated: kept < summaries.length,

@@ -36,6 +36,7 @@ import type {
   TraceQuery,
   TraceSummary,
 } from '../store';
+import { checkTraceIds } from '../store';
 import { validateBatchInTurns } from '../validate';
 import { Catalog } from './catalog';
 import { asBig, asNum } from './codec';
@@ -188,6 +189,10 @@ export class DuckDbStore implements TelemetryStore {
 
   getTrace(traceId: string): Promise<Span[]> {
     return this.reading((c) => traces.getTrace(c, this.catalog, traceId));
+  }
+  async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    checkTraceIds(traceIds);
+    return this.reading((c) => traces.getTraces(c, this.catalog, traceIds));
   }
   searchTraces(q: TraceQuery): Promise<TraceSummary[]> {
     return this.reading((c) => searchTraces(c, q));

@@ -79,6 +79,51 @@ export async function getTrace(
   return rows.getRowObjects().map((r) => rowToSpan(r, catalog));
 }
 
+/** Windows wider than this are read trace by trace: one scan would cover too many row groups. */
+const MAX_JOINT_WINDOW_NS = 3_600n * 1_000_000_000n;
+
+export async function getTraces(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  traceIds: readonly string[],
+): Promise<Map<string, Span[]>> {
+  const ids = [...new Set(traceIds.map((t) => t.toLowerCase()).filter((t) => TRACE_ID.test(t)))];
+  const out = new Map<string, Span[]>();
+  if (ids.length === 0) return out;
+  const literals = ids.map((id) => `${hexToBig(id).toString()}::UHUGEINT`).join(', ');
+  const windows = (
+    await read(conn, query('trace-windows').replaceAll('{{trace_ids}}', literals))
+  ).getRowObjects();
+  if (windows.length === 0) return out;
+  let lo = asBig(windows[0]!['lo']!);
+  let hi = asBig(windows[0]!['hi']!);
+  for (const w of windows) {
+    const l = asBig(w['lo']!);
+    const h = asBig(w['hi']!);
+    if (l < lo) lo = l;
+    if (h > hi) hi = h;
+  }
+  if (hi - lo > MAX_JOINT_WINDOW_NS) {
+    for (const w of windows) {
+      const id = traceHex(w['trace_id']!);
+      const spans = await getTrace(conn, catalog, id);
+      if (spans.length > 0) out.set(id, spans);
+    }
+    return out;
+  }
+  const rows = await read(conn, query('traces-spans').replaceAll('{{trace_ids}}', literals), {
+    lo: big(lo),
+    hi: big(hi),
+  });
+  for (const r of rows.getRowObjects()) {
+    const span = rowToSpan(r, catalog);
+    const list = out.get(span.traceId);
+    if (list) list.push(span);
+    else out.set(span.traceId, [span]);
+  }
+  return out;
+}
+
 const ALL: TimeRange = { start: -(1n << 63n), end: (1n << 63n) - 1n };
 
 export async function services(conn: DuckDBConnection, range?: TimeRange): Promise<string[]> {

@@ -42,6 +42,7 @@ import {
   spanMatchesTags,
 } from '../span-match';
 import { validateBatch } from '../validate';
+import { checkTraceIds } from '../store';
 import { attributeText } from '../values';
 import { summarizeTraces } from './trace-summary';
 
@@ -101,6 +102,16 @@ class MemoryStore implements TelemetryStore {
     for (const e of batch.exemplars ?? [])
       this.seriesFor(e.seriesLabels).exemplars.push(...e.exemplars);
     for (const m of batch.metadata ?? []) this.meta.set(m.metric, m);
+  }
+
+  async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
+    checkTraceIds(traceIds);
+    const out = new Map<string, Span[]>();
+    for (const id of traceIds) {
+      const spans = await this.getTrace(id);
+      if (spans.length > 0) out.set(id.toLowerCase(), spans);
+    }
+    return out;
   }
 
   async getTrace(traceId: string): Promise<Span[]> {
