@@ -194,6 +194,66 @@ describe('the scenario on the real lab (otel-lab start + Chromium)', () => {
     await page.close();
   });
 
+  test('compare shows the hits and the misses side by side', async () => {
+    const q = (side: string, hit: boolean): string =>
+      `${side}.service=recommendation&${side}.operation=get_product_list&${side}.tags=${encodeURIComponent(`app.cache_hit=${hit}`)}`;
+    const page = await open(`/compare?${q('a', true)}&${q('b', false)}&range=15m`);
+    for (const side of ['a', 'b']) {
+      await page.locator(`[data-side="${side}"] .facts`).waitFor({ timeout: 30_000 });
+    }
+    await page.close();
+  });
+
+  test('an attribute holding HTML, sent over OTLP by anyone, is shown as text', async () => {
+    const xss = '<img src=x onerror=alert(1)>';
+    const traceId = '5ca1ab1e' + '0'.repeat(23) + '1';
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const res = await fetch('http://127.0.0.1:4318/v1/traces', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: {
+              attributes: [{ key: 'service.name', value: { stringValue: 'xss-probe' } }],
+            },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId: '00000000000000a1',
+                    name: 'probe',
+                    kind: 2,
+                    startTimeUnixNano: String(now - 1_000_000n),
+                    endTimeUnixNano: String(now),
+                    attributes: [{ key: 'user.comment', value: { stringValue: xss } }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    assert.equal(res.status, 200);
+    const dialogs: string[] = [];
+    const page = await open(`/trace/${traceId}`);
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.locator('.wf-row', { hasText: 'probe' }).first().click();
+    const row = page
+      .getByRole('region', { name: 'Span details' })
+      .locator('tr', { hasText: 'user.comment' });
+    await row.waitFor();
+    assert.ok(((await row.textContent()) ?? '').includes(xss));
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    assert.deepEqual(dialogs, []);
+    await page.close();
+  });
+
   test('trace search finds the misses and the waterfall shows app.cache_hit=false', async () => {
     const page = await open(
       '/traces?service=recommendation&tags=app.cache_hit%3Dfalse&sort=longest',
