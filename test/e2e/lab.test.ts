@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 const base = 'http://127.0.0.1:8080';
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 interface JaegerTag {
   key: string;
@@ -103,16 +103,7 @@ describe('the scenario on the real lab (otel-lab start + Chromium)', () => {
     userDir = mkdtempSync(path.join(tmpdir(), 'otel-lab-scenario-ui-'));
     context = await chromium.launchPersistentContext(userDir, {
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
       viewport: { width: 1400, height: 900 },
     });
   });

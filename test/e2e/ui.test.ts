@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser';
 import { startApiServer } from '../../src/api';
 import { IngestPipeline } from '../../src/collector/pipeline';
 import { PrometheusTranslator, SpanMetricsConnector } from '../../src/collector/derive';
@@ -28,7 +29,6 @@ import {
 } from '../../src/store/testing';
 
 const XSS = '<img src=x onerror=alert(1)>';
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 function repoRoot(): string {
   let dir = __dirname;
@@ -813,16 +813,7 @@ function uiSuite(
       userDir = mkdtempSync(path.join(tmpdir(), 'otel-lab-ui-'));
       context = await chromium.launchPersistentContext(userDir, {
         executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: [...CHROMIUM_ARGS],
         viewport: { width: 1400, height: 900 },
         colorScheme: 'light',
         ...(opts.fixedClock ? { timezoneId: 'UTC', locale: 'en-US' } : {}),
