@@ -22,10 +22,27 @@ export interface KeyValueList {
 /** Attribute keys are unique (the OTLP spec requires it; decoders keep the last). */
 export type Attributes = Readonly<Record<string, AnyValue>>;
 
+/**
+ * `EntityRef` (OTLP 1.9, development): names the resource attributes that
+ * identify (`idKeys`) and describe (`descriptionKeys`) one entity.
+ */
+export interface EntityRef {
+  readonly schemaUrl: string;
+  readonly type: string;
+  readonly idKeys: readonly string[];
+  readonly descriptionKeys: readonly string[];
+}
+
 export interface Resource {
   readonly attributes: Attributes;
   readonly droppedAttributesCount: number;
   readonly schemaUrl: string;
+  /**
+   * Absent when the resource has none, which is what every SDK sends today:
+   * decoders and stores leave it out then, so resources built without it
+   * compare equal to what a store gives back.
+   */
+  readonly entityRefs?: readonly EntityRef[];
 }
 
 export interface InstrumentationScope {

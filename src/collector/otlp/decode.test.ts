@@ -437,6 +437,49 @@ describe('limits', () => {
     }
   });
 
+  it('keeps at most maxAttributesPerItem entity refs and keys per list, truncated, in both encodings', () => {
+    const ref = {
+      schemaUrl: 'https://x',
+      type: 'service',
+      idKeys: ['service.name', 'service.namespace', 'service.instance.id'],
+      descriptionKeys: ['service.version'],
+    };
+    const req = spanRequest(
+      { traceId: idBytes(TRACE), spanId: idBytes(SPAN) },
+      { entityRefs: [ref, { type: 'host' }, { type: 'process' }] },
+    );
+    const type = requestType('traces');
+    const asJson = toOtlpJson(type.fullName.slice(1), type.toObject(type.fromObject(req)));
+    for (const [enc, body] of [
+      ['protobuf', encodeRequest('traces', req)],
+      ['json', json(asJson)],
+    ] as const) {
+      const s = decodeRequest('traces', enc, body, limits).batch.spans?.[0] as Span;
+      assert.deepEqual(
+        s.resource.entityRefs,
+        [
+          {
+            schemaUrl: 'http',
+            type: 'serv',
+            idKeys: ['serv', 'serv'],
+            descriptionKeys: ['serv'],
+          },
+          { schemaUrl: '', type: 'host', idKeys: [], descriptionKeys: [] },
+        ],
+        enc,
+      );
+    }
+  });
+
+  it('leaves entityRefs out of a resource that has none', () => {
+    const body = encodeRequest(
+      'traces',
+      spanRequest({ traceId: idBytes(TRACE), spanId: idBytes(SPAN) }, { attributes: [] }),
+    );
+    const s = decodeRequest('traces', 'protobuf', body, DEFAULT_LIMITS).batch.spans?.[0] as Span;
+    assert.equal('entityRefs' in s.resource, false);
+  });
+
   it('refuses more items than maxItemsPerRequest', () => {
     const spans = Array.from({ length: 4 }, () => ({
       traceId: idBytes(TRACE),

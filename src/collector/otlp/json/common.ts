@@ -3,6 +3,7 @@
 import type {
   AnyValue,
   Attributes,
+  EntityRef,
   InstrumentationScope,
   Resource,
 } from '../../../model/telemetry';
@@ -93,13 +94,46 @@ export function resource(c: Ctx, v: Json, schemaUrl: string): Resource {
   c.path.push('resource');
   const o = obj(c, v, '') ?? {};
   const a = attributes(c, o, 'attributes', 'attributes');
-  const r = {
+  const refs = entityRefs(c, get(o, 'entityRefs', 'entity_refs'));
+  const r: Resource = {
     attributes: a.values,
     droppedAttributesCount: droppedCount(c, o) + a.dropped,
     schemaUrl,
+    ...(refs.length > 0 ? { entityRefs: refs } : {}),
   };
   c.path.pop();
   return r;
+}
+
+/** As the protobuf decoder: at most maxAttributesPerItem refs, and keys per list. */
+function entityRefs(c: Ctx, v: Json): EntityRef[] {
+  const list = arr(c, v, 'entityRefs');
+  const max = c.limits.maxAttributesPerItem;
+  const out: EntityRef[] = [];
+  for (let i = 0; i < list.length && out.length < max; i++) {
+    c.path.push('entityRefs', i);
+    const o = obj(c, list[i], '') ?? {};
+    out.push({
+      schemaUrl: schemaUrl(c, o),
+      type: text(c, o['type'], 'type'),
+      idKeys: keys(c, get(o, 'idKeys', 'id_keys'), 'idKeys'),
+      descriptionKeys: keys(c, get(o, 'descriptionKeys', 'description_keys'), 'descriptionKeys'),
+    });
+    c.path.pop(true);
+  }
+  return out;
+}
+
+function keys(c: Ctx, v: Json, name: string): string[] {
+  const list = arr(c, v, name);
+  const n = Math.min(list.length, c.limits.maxAttributesPerItem);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    c.path.push(name, i);
+    out.push(text(c, list[i], ''));
+    c.path.pop(true);
+  }
+  return out;
 }
 
 export function scope(c: Ctx, v: Json, schemaUrl: string): InstrumentationScope {

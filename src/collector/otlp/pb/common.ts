@@ -1,6 +1,11 @@
 // common.proto and resource.proto: AnyValue, KeyValue, InstrumentationScope, Resource.
 
-import type { AnyValue, InstrumentationScope, Resource } from '../../../model/telemetry';
+import type {
+  AnyValue,
+  EntityRef,
+  InstrumentationScope,
+  Resource,
+} from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
 import { fields, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
 import type { Reader } from './reader';
@@ -11,6 +16,7 @@ const T2_VARINT = (2 << 3) | WIRE_VARINT;
 const T3_LEN = (3 << 3) | WIRE_LEN;
 const T3_VARINT = (3 << 3) | WIRE_VARINT;
 const T4_I64 = (4 << 3) | WIRE_I64;
+const T4_LEN = (4 << 3) | WIRE_LEN;
 const T4_VARINT = (4 << 3) | WIRE_VARINT;
 const T5_LEN = (5 << 3) | WIRE_LEN;
 const T6_LEN = (6 << 3) | WIRE_LEN;
@@ -21,6 +27,7 @@ const KV_FIELDS = fields(1, 2);
 const LIST_FIELDS = fields(1);
 const SCOPE_FIELDS = fields(1, 2, 3, 4);
 const RESOURCE_FIELDS = fields(1, 2, 3);
+const ENTITY_REF_FIELDS = fields(1, 2, 3, 4);
 
 /** An AnyValue message ending at `end`; an empty message is null (no value set). */
 export function readAnyValue(r: Reader, end: number, depth: number): AnyValue {
@@ -168,12 +175,16 @@ export function readScope(r: Reader, end: number, schemaUrl: string): Instrument
 export interface ResourceBody {
   attributes: Resource['attributes'];
   droppedAttributesCount: number;
+  /** Empty when none were sent. */
+  entityRefs: EntityRef[];
 }
 
 export function readResource(r: Reader, end: number): ResourceBody {
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
   let dropped = 0;
   let i = 0;
+  const refs: EntityRef[] = [];
+  let ri = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
@@ -183,21 +194,55 @@ export function readResource(r: Reader, end: number): ResourceBody {
       case T2_VARINT:
         dropped = r.varint32();
         break;
-      case T3_LEN:
-        // entity_refs (development in OTLP 1.9): the domain model has no place for them yet.
-        r.pos = r.lenEnd(end);
+      case T3_LEN: {
+        r.path.push('entityRefs', ri++);
+        const ref = readEntityRef(r, r.lenEnd(end));
+        r.path.pop(true);
+        // Bounded like attributes: a resource names a handful of entities.
+        if (refs.length < r.limits.maxAttributesPerItem) refs.push(ref);
         break;
+      }
       default:
         r.skip(tag, end, RESOURCE_FIELDS);
     }
   }
   r.expectEnd(end);
-  return { attributes: attrs.values, droppedAttributesCount: dropped + attrs.dropped };
+  return {
+    attributes: attrs.values,
+    droppedAttributesCount: dropped + attrs.dropped,
+    entityRefs: refs,
+  };
 }
 
-export const EMPTY_RESOURCE_BODY: ResourceBody = Object.freeze({
-  attributes: Object.freeze({}),
-  droppedAttributesCount: 0,
-});
-export const T_SCHEMA_URL = T3_LEN;
-export { T1_LEN, T2_LEN, T3_VARINT };
+function readEntityRef(r: Reader, end: number): EntityRef {
+  let schemaUrl = '';
+  let type = '';
+  const idKeys: string[] = [];
+  const descriptionKeys: string[] = [];
+  const max = r.limits.maxAttributesPerItem;
+  while (r.pos < end) {
+    const tag = r.varint32();
+    switch (tag) {
+      case T1_LEN:
+        schemaUrl = r.value(end);
+        break;
+      case T2_LEN:
+        type = r.value(end);
+        break;
+      case T3_LEN: {
+        const k = r.value(end);
+        if (idKeys.length < max) idKeys.push(k);
+        break;
+      }
+      case T4_LEN: {
+        const k = r.value(end);
+        if (descriptionKeys.length < max) descriptionKeys.push(k);
+        break;
+      }
+      default:
+        r.skip(tag, end, ENTITY_REF_FIELDS);
+    }
+  }
+  r.expectEnd(end);
+  return { schemaUrl, type, idKeys, descriptionKeys };
+}

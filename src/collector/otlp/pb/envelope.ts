@@ -62,6 +62,8 @@ function readResourceMessage(
         r.path.pop();
         resource.attributes = body.attributes;
         resource.droppedAttributesCount = body.droppedAttributesCount;
+        if (body.entityRefs.length > 0) resource.entityRefs = body.entityRefs;
+        else delete resource.entityRefs;
         break;
       }
       case T2:

@@ -59,8 +59,8 @@ export function decodeWithProtobufjs(typeName: string, bytes: Uint8Array): Recor
   >;
 }
 
-/** Fields the domain model deliberately has no place for (see ARCHITECTURE.md). */
-export const UNMAPPED_FIELDS = new Set(['Resource.entityRefs']);
+/** Fields the domain model deliberately has no place for (see ARCHITECTURE.md): none today. */
+export const UNMAPPED_FIELDS = new Set<string>();
 
 export interface FullFixture {
   readonly obj: Record<string, unknown>;
