@@ -32,6 +32,39 @@ function groupLabels(metric: Labels, grouping: readonly string[], without: boole
   return out;
 }
 
+interface GroupOf {
+  readonly key: string;
+  readonly labels: Labels;
+}
+
+// A range query aggregates the same input label objects at every step; the
+// group each one falls in is remembered per aggregation node, and each group's
+// label set is one object for the whole query, so the keys cached on it hit
+// downstream (histogram_quantile, the range query's output series).
+/** The items of groups whose operator does not look at them. */
+const unused: VSample[] = [];
+
+const groupCaches = new WeakMap<
+  Aggregate,
+  { byLabels: WeakMap<Labels, GroupOf>; byKey: Map<string, GroupOf> }
+>();
+const maxCanonicalGroups = 100_000;
+
+function groupOf(e: Aggregate, grouping: readonly string[], metric: Labels): GroupOf {
+  let cache = groupCaches.get(e);
+  if (!cache) groupCaches.set(e, (cache = { byLabels: new WeakMap(), byKey: new Map() }));
+  const hit = cache.byLabels.get(metric);
+  if (hit) return hit;
+  const key = e.without ? keyWithout(metric, grouping) : keyWith(metric, grouping);
+  let g = cache.byKey.get(key);
+  if (!g) {
+    g = { key, labels: groupLabels(metric, grouping, e.without) };
+    if (cache.byKey.size < maxCanonicalGroups) cache.byKey.set(key, g);
+  }
+  cache.byLabels.set(metric, g);
+  return g;
+}
+
 export function aggregate(
   e: Aggregate,
   param: EvalValue | undefined,
@@ -57,17 +90,26 @@ export function aggregate(
   const groups = new Map<string, Group>();
   const order: Group[] = [];
   for (const s of vec) {
-    let metric = s.labels;
-    if (op === 'count_values') metric = { ...metric, [valueLabel]: formatFloatPlain(s.v) };
-    const key = e.without ? keyWithout(metric, grouping) : keyWith(metric, grouping);
+    let info: GroupOf;
+    if (op === 'count_values') {
+      // A new label set per sample: nothing to remember.
+      const metric = { ...s.labels, [valueLabel]: formatFloatPlain(s.v) };
+      info = {
+        key: e.without ? keyWithout(metric, grouping) : keyWith(metric, grouping),
+        labels: groupLabels(metric, grouping, e.without),
+      };
+    } else {
+      info = groupOf(e, grouping, s.labels);
+    }
+    const key = info.key;
     let g = groups.get(key);
     if (!g) {
       g = {
-        labels: groupLabels(metric, grouping, e.without),
+        labels: info.labels,
         value: s.v,
         mean: s.v,
         count: 1,
-        items: [s],
+        items: op === 'topk' || op === 'bottomk' || op === 'quantile' ? [s] : unused,
       };
       if (op === 'stddev' || op === 'stdvar') g.value = 0;
       if (op === 'group') g.value = 1;

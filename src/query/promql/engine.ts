@@ -41,6 +41,8 @@ interface Ctx {
   readonly maxSamples: number;
   readonly data: Map<VectorSelector, SeriesSamples[]>;
   readonly memo: Map<Expr, Map<number, EvalValue>>;
+  /** Per selector and series, where the last step's window began and ended (see seekUpper). */
+  readonly cursors: Map<VectorSelector, Int32Array>;
   checks: number;
 }
 
@@ -147,6 +149,7 @@ async function prepare(
     maxSamples: opts.maxSamples ?? defaultMaxSamples,
     data: new Map(),
     memo: new Map(),
+    cursors: new Map(),
     checks: 0,
   };
   const wanted: Wanted[] = [];
@@ -252,32 +255,117 @@ function lowerBound(samples: SeriesSamples['samples'], t: number): number {
   return lo;
 }
 
+// Steps of a range query move forward by one step, so each window edge is
+// found by walking on from where it was at the previous step: O(1) per
+// series and step instead of a binary search. A walk backwards (subqueries,
+// @) or a long way forwards falls back to the search.
+const maxWalk = 8;
+
+/** upperBound, starting from the previous answer `hint`. */
+function seekUpper(samples: SeriesSamples['samples'], t: number, hint: number): number {
+  const n = samples.length;
+  let i = hint > n ? n : hint;
+  if (i > 0 && (samples[i - 1] as { t: number }).t > t) return upperBound(samples, t);
+  for (let k = 0; i < n && (samples[i] as { t: number }).t <= t; k++, i++) {
+    if (k === maxWalk) return upperBound(samples, t);
+  }
+  return i;
+}
+
+/** lowerBound, starting from the previous answer `hint`. */
+function seekLower(samples: SeriesSamples['samples'], t: number, hint: number): number {
+  const n = samples.length;
+  let i = hint > n ? n : hint;
+  if (i > 0 && (samples[i - 1] as { t: number }).t >= t) return lowerBound(samples, t);
+  for (let k = 0; i < n && (samples[i] as { t: number }).t < t; k++, i++) {
+    if (k === maxWalk) return lowerBound(samples, t);
+  }
+  return i;
+}
+
+/** Two cursors per series of a selector: [2i] window start, [2i+1] window end. */
+function cursorsOf(ctx: Ctx, sel: VectorSelector, series: number): Int32Array {
+  let c = ctx.cursors.get(sel);
+  if (!c) ctx.cursors.set(sel, (c = new Int32Array(series * 2)));
+  return c;
+}
+
 function selectVector(ctx: Ctx, sel: VectorSelector, ts: number): VSample[] {
   const ref = (atTime(ctx, sel.at) ?? ts) - sel.offset;
   const out: VSample[] = [];
-  for (const s of ctx.data.get(sel) ?? []) {
-    const i = upperBound(s.samples, ref) - 1;
-    const sample = s.samples[i];
-    if (!sample || sample.t < ref - ctx.lookback || isStaleNaN(sample.v)) continue;
+  const data = ctx.data.get(sel) ?? [];
+  const cursors = cursorsOf(ctx, sel, data.length);
+  const minT = ref - ctx.lookback;
+  for (let j = 0; j < data.length; j++) {
+    const s = data[j] as SeriesSamples;
+    const end = seekUpper(s.samples, ref, cursors[2 * j + 1] as number);
+    cursors[2 * j + 1] = end;
+    const sample = s.samples[end - 1];
+    if (!sample || sample.t < minT || isStaleNaN(sample.v)) continue;
     out.push({ labels: s.labels, v: sample.v, sampleT: sample.t });
   }
   if (out.length > ctx.maxSamples) throw tooManySamples();
   return out;
 }
 
-function selectMatrix(ctx: Ctx, m: MatrixSelector, ts: number): RangeSeries[] {
+/** Finds every series' window at one step (left in the cursors); returns the samples they hold. */
+function seekWindows(ctx: Ctx, m: MatrixSelector, ts: number): number {
   const ref = (atTime(ctx, m.selector.at) ?? ts) - m.selector.offset;
-  const out: RangeSeries[] = [];
+  const data = ctx.data.get(m.selector) ?? [];
+  const cursors = cursorsOf(ctx, m.selector, data.length);
   let total = 0;
-  for (const s of ctx.data.get(m.selector) ?? []) {
-    const from = lowerBound(s.samples, ref - m.range);
-    const to = upperBound(s.samples, ref);
-    if (to <= from) continue;
-    total += to - from;
-    out.push({ labels: s.labels, points: s.samples.slice(from, to) });
+  for (let j = 0; j < data.length; j++) {
+    const samples = (data[j] as SeriesSamples).samples;
+    const from = seekLower(samples, ref - m.range, cursors[2 * j] as number);
+    const to = seekUpper(samples, ref, cursors[2 * j + 1] as number);
+    cursors[2 * j] = from;
+    cursors[2 * j + 1] = to;
+    if (to > from) total += to - from;
   }
   if (total > ctx.maxSamples) throw tooManySamples();
+  return total;
+}
+
+function selectMatrix(ctx: Ctx, m: MatrixSelector, ts: number): RangeSeries[] {
+  seekWindows(ctx, m, ts);
+  const data = ctx.data.get(m.selector) ?? [];
+  const cursors = cursorsOf(ctx, m.selector, data.length);
+  const out: RangeSeries[] = [];
+  for (let j = 0; j < data.length; j++) {
+    const s = data[j] as SeriesSamples;
+    const from = cursors[2 * j] as number;
+    const to = cursors[2 * j + 1] as number;
+    if (to > from) out.push({ labels: s.labels, points: s.samples.slice(from, to) });
+  }
   return out;
+}
+
+const scratch: Point[] = [];
+
+/**
+ * selectMatrix for a caller that only reads each window while `each` runs
+ * (the range functions): no array or object per series and step. `points`
+ * is one array reused between calls, never to be kept.
+ */
+export function eachWindow(
+  ctx: Ctx,
+  m: MatrixSelector,
+  ts: number,
+  each: (labels: RangeSeries['labels'], points: readonly Point[]) => void,
+): void {
+  seekWindows(ctx, m, ts);
+  const data = ctx.data.get(m.selector) ?? [];
+  const cursors = cursorsOf(ctx, m.selector, data.length);
+  for (let j = 0; j < data.length; j++) {
+    const s = data[j] as SeriesSamples;
+    const from = cursors[2 * j] as number;
+    const to = cursors[2 * j + 1] as number;
+    if (to <= from) continue;
+    scratch.length = to - from;
+    for (let i = from; i < to; i++) scratch[i - from] = s.samples[i] as Point;
+    each(s.labels, scratch);
+  }
+  scratch.length = 0;
 }
 
 function evalSubquery(ctx: Ctx, sq: Subquery, ts: number): RangeSeries[] {

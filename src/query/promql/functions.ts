@@ -3,11 +3,11 @@
 import type { Labels } from '../../model/telemetry';
 import type { Call, Expr } from './ast';
 import type { EvalContext } from './engine';
-import { evalExpr, evalRange } from './engine';
+import { eachWindow, evalExpr, evalRange } from './engine';
 import { execution } from './errors';
 import { goDate, goInt64 } from './go-time';
 import { simpleFunctions, dateFunctions, rangeFunctions, type Window } from './function-table';
-import { bucketQuantile, type Bucket } from './quantile';
+import { bucketQuantileInPlace, type Bucket } from './quantile';
 import { compileAnchored } from './regex';
 import type { EvalValue, Point, VSample } from './values';
 import { dropName, labelsKey } from './values';
@@ -154,7 +154,7 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
         ),
       );
     case 'histogram_quantile':
-      return vec(histogramQuantile(scalarArg(ctx, args[0], ts), vectorArg(ctx, args[1], ts)));
+      return vec(histogramQuantile(e, scalarArg(ctx, args[0], ts), vectorArg(ctx, args[1], ts)));
     case 'histogram_count':
     case 'histogram_sum':
     case 'histogram_fraction':
@@ -186,8 +186,18 @@ function rangeFunction(
   const arg = e.args[index];
   if (!arg) throw execution(`function "${e.func}" needs a range vector`);
   const extra = e.args.filter((_, i) => i !== index).map((a) => scalarArg(ctx, a, ts));
-  const series = evalRange(ctx, arg, ts);
   const w = windowOf(ctx, unwrap(arg), ts);
+  const u = unwrap(arg);
+  if (u.kind === 'matrix' && e.func !== 'absent_over_time') {
+    const keepName = e.func === 'last_over_time';
+    const out: VSample[] = [];
+    eachWindow(ctx, u, ts, (labels, points) => {
+      const v = fn(points, w, extra);
+      if (v !== undefined) out.push({ labels: keepName ? labels : dropName(labels), v });
+    });
+    return vec(out);
+  }
+  const series = evalRange(ctx, arg, ts);
   if (e.func === 'absent_over_time') {
     return vec(
       series.some((s) => s.points.length > 0) ? [] : [{ labels: absentLabels(arg), v: 1 }],
@@ -295,26 +305,64 @@ function labelJoin(
   });
 }
 
-function histogramQuantile(q: number, vector: readonly VSample[]): VSample[] {
+interface BucketOf {
+  /** The group: all labels but `le`, with the metric name (as Prometheus keys it). */
+  readonly key: string;
+  /** The group's output labels: without `le` and the name. */
+  readonly labels: Labels;
+  readonly upperBound: number;
+}
+
+// What a bucket series contributes (its group and parsed `le`) depends on its
+// labels only; a range query sees the same label objects at every step, so
+// this is worked out once per series and call, and each group's output label
+// set is one object for the whole query.
+const bucketCaches = new WeakMap<
+  Call,
+  { byLabels: WeakMap<Labels, BucketOf | null>; byKey: Map<string, Labels> }
+>();
+const maxCanonicalGroups = 100_000;
+
+function bucketOf(e: Call, labels: Labels): BucketOf | undefined {
+  let cache = bucketCaches.get(e);
+  if (!cache) bucketCaches.set(e, (cache = { byLabels: new WeakMap(), byKey: new Map() }));
+  const hit = cache.byLabels.get(labels);
+  if (hit !== undefined) return hit ?? undefined;
+  const le = labels['le'];
+  const upperBound = le === undefined ? undefined : parseGoFloat(le);
+  if (upperBound === undefined) {
+    cache.byLabels.set(labels, null);
+    return undefined;
+  }
+  const rest: Record<string, string> = { ...labels };
+  delete rest['le'];
+  const key = labelsKey(rest);
+  let out = cache.byKey.get(key);
+  if (!out) {
+    // A new object: labelsKey has just cached its key on `rest`.
+    const labelsOut: Record<string, string> = { ...rest };
+    delete labelsOut['__name__'];
+    out = labelsOut;
+    if (cache.byKey.size < maxCanonicalGroups) cache.byKey.set(key, out);
+  }
+  const b: BucketOf = { key, labels: out, upperBound };
+  cache.byLabels.set(labels, b);
+  return b;
+}
+
+function histogramQuantile(e: Call, q: number, vector: readonly VSample[]): VSample[] {
   const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
   for (const s of vector) {
-    const le = s.labels['le'];
-    if (le === undefined) continue;
-    const upper = parseGoFloat(le);
-    if (upper === undefined) continue;
-    const rest: Record<string, string> = { ...s.labels };
-    delete rest['le'];
-    // Keyed with the metric name (as Prometheus does), labelled without it.
-    const key = labelsKey(rest);
-    let g = groups.get(key);
-    if (!g) {
-      const labels: Record<string, string> = { ...rest };
-      delete labels['__name__'];
-      groups.set(key, (g = { labels, buckets: [] }));
-    }
-    g.buckets.push({ upperBound: upper, count: s.v });
+    const b = bucketOf(e, s.labels);
+    if (!b) continue;
+    let g = groups.get(b.key);
+    if (!g) groups.set(b.key, (g = { labels: b.labels, buckets: [] }));
+    g.buckets.push({ upperBound: b.upperBound, count: s.v });
   }
-  return [...groups.values()].map((g) => ({ labels: g.labels, v: bucketQuantile(q, g.buckets) }));
+  const out: VSample[] = [];
+  for (const g of groups.values())
+    out.push({ labels: g.labels, v: bucketQuantileInPlace(q, g.buckets) });
+  return out;
 }
 
 /** strconv.ParseFloat for label values like "0.5", "+Inf", "1e3". */

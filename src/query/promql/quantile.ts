@@ -22,12 +22,18 @@ export function quantile(q: number, values: readonly number[]): number {
 }
 
 export function bucketQuantile(q: number, input: readonly Bucket[]): number {
+  return bucketQuantileInPlace(
+    q,
+    input.map((b) => ({ upperBound: b.upperBound, count: b.count })),
+  );
+}
+
+/** bucketQuantile that sorts and adjusts `input` itself (for a caller that built them). */
+export function bucketQuantileInPlace(q: number, input: Bucket[]): number {
   if (Number.isNaN(q)) return NaN;
   if (q < 0) return -Infinity;
   if (q > 1) return Infinity;
-  const sorted = input
-    .map((b) => ({ upperBound: b.upperBound, count: b.count }))
-    .sort((a, b) => a.upperBound - b.upperBound);
+  const sorted = input.sort(byUpperBound);
   const last = sorted[sorted.length - 1];
   if (!last || last.upperBound !== Infinity) return NaN;
   const buckets = coalesce(sorted);
@@ -51,6 +57,10 @@ export function bucketQuantile(q: number, input: readonly Bucket[]): number {
     rank -= prev.count;
   }
   return start + (bucket.upperBound - start) * (rank / count);
+}
+
+function byUpperBound(a: Bucket, b: Bucket): number {
+  return a.upperBound - b.upperBound;
 }
 
 function coalesce(buckets: Bucket[]): Bucket[] {

@@ -257,10 +257,18 @@ class MemoryStore implements TelemetryStore {
     const out: SeriesSamples[] = [];
     for (const s of this.sortedSeries()) {
       if (!labelsMatch(s.labels, matchers)) continue;
-      const samples = [...s.samples.entries()]
-        .filter(([t]) => t >= range.minT && t <= range.maxT)
-        .sort(([a], [b]) => a - b)
-        .map(([t, v]) => ({ t, v }));
+      // Samples usually arrive in time order (the Map keeps insertion order),
+      // so sort only when they did not.
+      const samples: { t: number; v: number }[] = [];
+      let sorted = true;
+      let last = -Infinity;
+      for (const [t, v] of s.samples) {
+        if (t < range.minT || t > range.maxT) continue;
+        if (t < last) sorted = false;
+        last = t;
+        samples.push({ t, v });
+      }
+      if (!sorted) samples.sort((a, b) => a.t - b.t);
       if (samples.length > 0) out.push({ labels: s.labels, samples });
     }
     return out;
