@@ -9,9 +9,10 @@ import { ALL_TIME, richSpan, shopSpans, withStore } from './contract-fixtures';
 import type { MakeStore } from './contract-fixtures';
 import { runLogsAndHousekeepingContract } from './contract-logs';
 import { runMetricsContract } from './contract-metrics';
+import type { EntityRef, Resource } from '../model/telemetry';
 import type { TelemetryStore } from './store';
 import { MAX_TRACES_PER_READ } from './store';
-import { makeSpan, ms, spanIdOf, traceIdOf } from './testing';
+import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from './testing';
 
 export type { MakeStore } from './contract-fixtures';
 
@@ -31,6 +32,41 @@ function runTracesContract(make: MakeStore): void {
       const span = richSpan();
       await s.write({ spans: [span] });
       assert.deepEqual(await s.getTrace(span.traceId), [span]);
+    }));
+
+  it("keeps a resource's entity refs, telling apart resources that differ only by them", () =>
+    withStore(make, async (s) => {
+      const service: EntityRef = {
+        schemaUrl: 'https://opentelemetry.io/schemas/1.30.0',
+        type: 'service',
+        idKeys: ['service.name', 'service.instance.id'],
+        descriptionKeys: ['service.version'],
+      };
+      const host: EntityRef = {
+        schemaUrl: '',
+        type: 'host',
+        idKeys: ['host.id'],
+        descriptionKeys: [],
+      };
+      const base = makeResource('cart', { 'service.instance.id': 'i-1', 'host.id': 'h' });
+      const resources: Resource[] = [
+        { ...base, entityRefs: [service, host] },
+        { ...base, entityRefs: [service] },
+        base,
+      ];
+      const spans = resources.map((resource, i) =>
+        makeSpan({
+          traceId: traceIdOf(7),
+          spanId: spanIdOf(i + 1),
+          startTimeUnixNano: ms(i + 1),
+          resource,
+        }),
+      );
+      await s.write({ spans: spans.slice(0, 2) });
+      await s.write({ spans: spans.slice(2) });
+      const got = await s.getTrace(traceIdOf(7));
+      assert.deepEqual(got, spans);
+      assert.equal('entityRefs' in got[2]!.resource, false);
     }));
 
   it('returns the spans of a trace ordered by start time, whatever the batches', () =>

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InstrumentationScope, Resource, Span } from '../../model/telemetry';
+import { createDuckDbStore } from '../../store/duckdb';
 import { toOtlpAnyValue, toOtlpTracesData } from './to-otlp-json';
 
 const T = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -165,4 +166,28 @@ test('schema URLs are kept on resource and scope groups', () => {
   const [rs] = data.resourceSpans;
   assert.equal(rs?.['schemaUrl'], 'https://r');
   assert.equal((rs?.['scopeSpans'] as { schemaUrl: string }[])[0]?.schemaUrl, 'https://s');
+});
+
+test('resource entity refs read back from the DuckDB store are written out, defaults left out', async () => {
+  const resource: Resource = {
+    ...res('cart'),
+    entityRefs: [
+      { schemaUrl: 'https://s', type: 'service', idKeys: ['service.name'], descriptionKeys: [] },
+      { schemaUrl: '', type: 'host', idKeys: ['host.id'], descriptionKeys: ['host.name'] },
+    ],
+  };
+  const store = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
+  try {
+    await store.write({ spans: [makeSpan({ resource })] });
+    const out = toOtlpTracesData(await store.getTrace(T));
+    assert.deepEqual(out.resourceSpans[0]?.['resource'], {
+      attributes: [{ key: 'service.name', value: { stringValue: 'cart' } }],
+      entityRefs: [
+        { schemaUrl: 'https://s', type: 'service', idKeys: ['service.name'] },
+        { type: 'host', idKeys: ['host.id'], descriptionKeys: ['host.name'] },
+      ],
+    });
+  } finally {
+    await store.close();
+  }
 });

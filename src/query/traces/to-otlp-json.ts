@@ -78,6 +78,14 @@ function resourceJson(r: Resource): OtlpJsonObject {
   return compact({
     attributes: toOtlpAttributes(r.attributes),
     droppedAttributesCount: r.droppedAttributesCount,
+    entityRefs: (r.entityRefs ?? []).map((e) =>
+      compact({
+        schemaUrl: e.schemaUrl,
+        type: e.type,
+        idKeys: e.idKeys,
+        descriptionKeys: e.descriptionKeys,
+      }),
+    ),
   });
 }
 

@@ -5,7 +5,7 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-import type { InstrumentationScope, Labels, Resource } from '../../model/telemetry';
+import type { EntityRef, InstrumentationScope, Labels, Resource } from '../../model/telemetry';
 import { normalizeLabels, seriesKey } from '../labels';
 import { serviceOf } from '../span-match';
 import { decodeAttributes, encodeAttributes } from '../values';
@@ -16,6 +16,8 @@ export interface NewResource {
   readonly id: number;
   readonly service: string;
   readonly attributes: string;
+  /** The `entity_refs` column: null when the resource has none. */
+  readonly entityRefs: string | null;
   readonly resource: Resource;
 }
 export interface NewScope {
@@ -30,8 +32,21 @@ export interface NewSeries {
   readonly labels: Labels;
 }
 
-const resourceKey = (r: Resource, attrs: string): string =>
-  JSON.stringify([attrs, r.droppedAttributesCount, r.schemaUrl]);
+const resourceKey = (r: Resource, attrs: string, refs: string | null): string =>
+  JSON.stringify([attrs, r.droppedAttributesCount, r.schemaUrl, refs ?? '']);
+
+/** Resource.entityRefs as stored (see migration 003); null for none. */
+export function encodeEntityRefs(refs: readonly EntityRef[] | undefined): string | null {
+  if (refs === undefined || refs.length === 0) return null;
+  return JSON.stringify(
+    refs.map((e) => ({ s: e.schemaUrl, t: e.type, i: e.idKeys, d: e.descriptionKeys })),
+  );
+}
+
+export function decodeEntityRefs(text: string): EntityRef[] {
+  const rows = JSON.parse(text) as { s: string; t: string; i: string[]; d: string[] }[];
+  return rows.map((e) => ({ schemaUrl: e.s, type: e.t, idKeys: e.i, descriptionKeys: e.d }));
+}
 const scopeKey = (s: InstrumentationScope, attrs: string): string =>
   JSON.stringify([s.name, s.version, attrs, s.droppedAttributesCount, s.schemaUrl]);
 
@@ -48,16 +63,18 @@ export class Catalog {
   async load(conn: DuckDBConnection): Promise<void> {
     this.resourceIds.clear();
     this.resources.clear();
-    for (const [id, attrs, dropped, schemaUrl] of (
-      await conn.runAndReadAll(query('load-resources'))
-    ).getRows()) {
+    for (const row of (await conn.runAndReadAll(query('load-resources'))).getRowObjects()) {
+      const refs = row['entity_refs'];
+      const refsText = refs === null || refs === undefined ? null : asStr(refs);
+      const attrs = asStr(row['attributes']!);
       const r: Resource = {
-        attributes: decodeAttributes(asStr(attrs!)),
-        droppedAttributesCount: asNum(dropped!),
-        schemaUrl: asStr(schemaUrl!),
+        attributes: decodeAttributes(attrs),
+        droppedAttributesCount: asNum(row['dropped_attributes_count']!),
+        schemaUrl: asStr(row['schema_url']!),
+        ...(refsText === null ? {} : { entityRefs: decodeEntityRefs(refsText) }),
       };
-      this.resources.set(asNum(id!), r);
-      this.resourceIds.set(resourceKey(r, asStr(attrs!)), asNum(id!));
+      this.resources.set(asNum(row['id']!), r);
+      this.resourceIds.set(resourceKey(r, attrs, refsText), asNum(row['id']!));
     }
     this.scopeIds.clear();
     this.scopes.clear();
@@ -105,7 +122,7 @@ export class Catalog {
   adopt(s: Staged): void {
     for (const r of s.newResources) {
       this.resources.set(r.id, r.resource);
-      this.resourceIds.set(resourceKey(r.resource, r.attributes), r.id);
+      this.resourceIds.set(resourceKey(r.resource, r.attributes, r.entityRefs), r.id);
     }
     for (const sc of s.newScopes) {
       this.scopes.set(sc.id, sc.scope);
@@ -175,7 +192,8 @@ export class Staged {
     const known = this.byResource.get(r);
     if (known !== undefined) return known;
     const attrs = encodeAttributes(r.attributes);
-    const key = resourceKey(r, attrs);
+    const refs = encodeEntityRefs(r.entityRefs);
+    const key = resourceKey(r, attrs, refs);
     let id = this.catalog.lookupResource(key) ?? this.stagedKeys.get(`r${key}`);
     if (id === undefined) {
       id = this.nextResource++;
@@ -184,6 +202,7 @@ export class Staged {
         id,
         service: serviceOf({ resource: r }),
         attributes: attrs,
+        entityRefs: refs,
         resource: r,
       });
     }

@@ -41,6 +41,7 @@ const REQUIRED = [
   'trace.v1.Span.Link',
   'trace.v1.Status',
   'resource.v1.Resource',
+  'common.v1.EntityRef',
   'common.v1.InstrumentationScope',
   'metrics.v1.NumberDataPoint',
   'metrics.v1.HistogramDataPoint',
@@ -61,6 +62,34 @@ describe('every OTLP field has a place to land', () => {
     assert.ok(dataPoints.length >= 4);
     for (const name of [...REQUIRED, ...dataPoints])
       assert.ok(OTLP_FIELD_MAP[name], `${name} has no mapping`);
+  });
+
+  it('maps every message a request can carry (found by walking the protos, not listed)', () => {
+    // AnyValue and its containers are the value encoding of attribute
+    // columns (src/store/values.ts); the *Data roots are the requests.
+    const valueTypes = ['AnyValue', 'ArrayValue', 'KeyValueList', 'KeyValue'].map(
+      (n) => `opentelemetry.proto.common.v1.${n}`,
+    );
+    const roots = ['trace.v1.TracesData', 'metrics.v1.MetricsData', 'logs.v1.LogsData'].map((n) =>
+      root.lookupType(`opentelemetry.proto.${n}`),
+    );
+    const seen = new Set<string>();
+    const walk = (t: protobuf.Type): void => {
+      if (seen.has(fullName(t))) return;
+      seen.add(fullName(t));
+      for (const f of t.fieldsArray) {
+        f.resolve();
+        if (f.resolvedType instanceof protobuf.Type) walk(f.resolvedType);
+      }
+    };
+    for (const r of roots) walk(r);
+    const unmapped = [...seen]
+      .filter((n) => !valueTypes.includes(n) && !roots.some((r) => fullName(r) === n))
+      .filter((n) => OTLP_FIELD_MAP[n] === undefined)
+      .sort();
+    assert.ok(seen.has('opentelemetry.proto.common.v1.EntityRef'));
+    assert.deepEqual(unmapped, [], 'messages with no mapping');
+    assert.deepEqual(OTLP_FIELD_GAPS, {}, 'fields listed as having no place');
   });
 
   for (const message of Object.keys(OTLP_FIELD_MAP)) {

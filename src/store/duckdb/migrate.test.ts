@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 import { ALL_TIME, shopSpans } from '../contract-fixtures';
-import { traceIdOf } from '../testing';
+import { makeResource, makeSpan, traceIdOf } from '../testing';
 import { encodeAttributes } from '../values';
 import { DB_FILE_NAME, StoreOpenError, createDuckDbStore } from './index';
 import { latestSchemaVersion } from './migrate';
@@ -19,14 +19,26 @@ after(() => rmSync(root, { recursive: true, force: true }));
 describe('schema migrations', () => {
   it('upgrades a version-1 store to the latest without losing data', async () => {
     const dataDir = path.join(root, 'v1');
-    // A store as version 1 of otel-lab left it: spans (same layout in v2)
-    // through the writer, and a metric point in v1's layout by hand.
+    // A store as version 1 of otel-lab left it: spans written by this code
+    // into a latest store and copied over in v1's layout (spans, trace index
+    // and scopes unchanged since; resources had five columns), and a metric
+    // point in v1's layout by hand.
+    const source = path.join(root, 'v1-source');
+    const latest = await createDuckDbStore({ dataDir: source, threads: 1 });
+    await latest.write({ spans: shopSpans() });
+    await latest.close();
     const old = await createDuckDbStore({ dataDir, threads: 1, schemaVersion: 1 });
     assert.equal(old.schemaVersion, 1);
-    await old.write({ spans: shopSpans() });
     await old.close();
     const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
     const conn = await db.connect();
+    await conn.run(`ATTACH '${path.join(source, DB_FILE_NAME)}' AS src (READ_ONLY)`);
+    for (const t of ['spans', 'trace_index', 'scopes'])
+      await conn.run(`INSERT INTO ${t} SELECT * FROM src.${t}`);
+    await conn.run(
+      'INSERT INTO resources SELECT id, service, attributes, dropped_attributes_count, schema_url FROM src.resources',
+    );
+    await conn.run('DETACH src');
     const attrs = encodeAttributes({ 'service.name': 'recommendation' });
     await conn.run(`INSERT INTO resources VALUES (100, 'recommendation', '${attrs}', 0, '')`);
     await conn.run(`INSERT INTO scopes VALUES (100, 'meter', '1', '{}', 0, '')`);
@@ -51,6 +63,16 @@ describe('schema migrations', () => {
       });
       assert.equal(point?.name, 'app_recommendations_counter');
       assert.equal(point?.type === 'gauge' ? point.value : undefined, 12.5);
+      // v3: resources gained entity refs; old ones have none, new ones keep theirs.
+      const refs = [
+        { schemaUrl: '', type: 'service', idKeys: ['service.name'], descriptionKeys: [] },
+      ];
+      const span = makeSpan({
+        traceId: traceIdOf(40),
+        resource: { ...makeResource('ad'), entityRefs: refs },
+      });
+      await store.write({ spans: [span] });
+      assert.deepEqual(await store.getTrace(traceIdOf(40)), [span]);
     } finally {
       await store.close();
     }
@@ -61,7 +83,7 @@ describe('schema migrations', () => {
       .map((r) => Number(r[0]));
     c.closeSync();
     check.closeSync();
-    assert.deepEqual(versions, [1, 2]);
+    assert.deepEqual(versions, [1, 2, 3]);
   });
 
   it('refuses a store written by a newer otel-lab and leaves it alone', async () => {

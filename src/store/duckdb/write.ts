@@ -345,6 +345,7 @@ export async function writeBatch(
         a.appendVarchar(r.attributes);
         a.appendUInteger(r.resource.droppedAttributesCount);
         a.appendVarchar(r.resource.schemaUrl);
+        optVarchar(a, r.entityRefs);
         a.endRow();
       }
     });

@@ -1,11 +1,6 @@
 // common.proto and resource.proto: AnyValue, KeyValue, InstrumentationScope, Resource.
 
-import type {
-  AnyValue,
-  EntityRef,
-  InstrumentationScope,
-  Resource,
-} from '../../../model/telemetry';
+import type { AnyValue, EntityRef, InstrumentationScope, Resource } from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
 import { fields, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
 import type { Reader } from './reader';

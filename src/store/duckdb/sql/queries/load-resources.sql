@@ -1,1 +1,3 @@
-SELECT id, attributes, dropped_attributes_count, schema_url FROM resources ORDER BY id;
+-- Every column, read by name: a store opened at an older schema version
+-- (tests do) has no entity_refs column yet.
+SELECT * FROM resources ORDER BY id;
