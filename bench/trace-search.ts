@@ -8,8 +8,11 @@
 //   node dist/bench/trace-search.js --spans 10000000 --dir /var/tmp/ts10m --skip-load
 //
 // Loading goes through `otel-lab serve` (OTLP/HTTP protobuf, 512-span batches,
-// durable DuckDB store), trace start times spread over the 30 minutes before
-// the load began. The backend is then restarted on the same directory, so
+// durable DuckDB store, the node flags `otel-lab start` gives it), trace
+// start times spread over the 30 minutes before the load began. While it
+// loads, bench/mem-probe.ts inside the backend samples RSS, V8 and DuckDB
+// memory every --probe-seconds; the table of memory against spans stored is
+// printed after the load and every sample kept in DIR/mem-probe.jsonl. The backend is then restarted on the same directory, so
 // the reads see a store as reopened, not the writer's warm state, and the
 // first runs are reported apart (cold). Without --dir the store lives in a
 // temporary directory that is removed at the end. Loopback only.
@@ -26,10 +29,14 @@ import {
   post,
   sleep,
   startBackendProcess,
+  type BackendProcess,
   watchdog,
   watchProcess,
 } from './metrics-ingest.procs';
 import { SEARCH, SPANS_PER_TRACE, searchPath, traceBatch, traceIdHex } from './trace-search.shop';
+import { BACKEND_NODE_ARGS } from '../src/cli/start-plan';
+import { readProbe } from './mem-probe';
+import type { ProbeSample } from './mem-probe';
 
 const TRACES_PER_BATCH = 64;
 const WINDOW_MS = 30 * 60_000;
@@ -42,28 +49,94 @@ interface LoadInfo {
   readonly loadStartMs: number;
 }
 
-async function load(
+/** The backend as `otel-lab start` runs it, with the memory probe writing to `probeFile`. */
+async function startProbedBackend(
   dataDir: string,
+  probeFile: string,
+  probeSeconds: number,
+): Promise<BackendProcess> {
+  const saved = process.env['BENCH_BACKEND_NODE_ARGS'];
+  process.env['BENCH_BACKEND_NODE_ARGS'] = [
+    ...BACKEND_NODE_ARGS,
+    '--require',
+    join(__dirname, 'mem-probe.js'),
+    saved ?? '',
+  ].join(' ');
+  process.env['OTEL_LAB_MEM_PROBE'] = probeFile;
+  process.env['OTEL_LAB_MEM_PROBE_MS'] = String(probeSeconds * 1000);
+  try {
+    return await startBackendProcess(dataDir, SERVE_ARGS);
+  } finally {
+    if (saved === undefined) delete process.env['BENCH_BACKEND_NODE_ARGS'];
+    else process.env['BENCH_BACKEND_NODE_ARGS'] = saved;
+    delete process.env['OTEL_LAB_MEM_PROBE'];
+  }
+}
+
+const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+
+/** Memory against spans acknowledged: about `rows` rows, evenly spaced in spans, plus the last. */
+function memTable(
+  samples: readonly ProbeSample[],
+  acked: readonly [number, number][],
+  rows = 16,
+): string {
+  const spansAt = (t: number): number => {
+    let n = 0;
+    for (const [at, done] of acked) if (at <= t) n = done;
+    return n;
+  };
+  const total = acked.at(-1)?.[1] ?? 0;
+  const lines = [
+    '| spans stored | RSS MiB | anon | file | V8 heap used / total | external | DuckDB memory (duckdb_memory) | top DuckDB tags MiB | anon - V8 - DuckDB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+  ];
+  let next = 0;
+  samples.forEach((s, i) => {
+    const n = spansAt(s.t);
+    if (n < next && i !== samples.length - 1) return;
+    next = n + total / rows;
+    const tags = Object.entries(s.duckdb)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${mib(v)}`)
+      .join(', ');
+    const rest = s.rssAnon - s.heapTotal - s.external - s.duckdbTotal;
+    lines.push(
+      `| ${n.toLocaleString('en-US')} | ${mib(s.rss)} | ${mib(s.rssAnon)} | ${mib(s.rssFile)} | ${mib(s.heapUsed)} / ${mib(s.heapTotal)} | ${mib(s.external)} | ${mib(s.duckdbTotal)} | ${tags} | ${mib(rest)} |`,
+    );
+  });
+  return lines.join('\n');
+}
+
+async function load(
+  dir: string,
   spans: number,
   clients: number,
+  probeSeconds: number,
+  settleSeconds: number,
 ): Promise<LoadInfo & { rate: number }> {
+  const dataDir = join(dir, 'data');
+  const probeFile = join(dir, 'mem-probe.jsonl');
+  rmSync(probeFile, { force: true });
   const run = Date.now() % 2 ** 31;
   const traces = Math.ceil(spans / SPANS_PER_TRACE);
   const loadStartMs = Date.now();
   const at = (n: number): number => loadStartMs - WINDOW_MS + Math.floor((n / traces) * WINDOW_MS);
-  const backend = await startBackendProcess(dataDir, SERVE_ARGS);
+  const backend = await startProbedBackend(dataDir, probeFile, probeSeconds);
+  const acked: [number, number][] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   let next = 0;
   let done = 0;
   const t0 = performance.now();
   const usage = watchProcess(backend.pid);
-  const progress = setInterval(
-    () =>
-      process.stderr.write(
-        `\rloaded ${done} spans, ${((performance.now() - t0) / 1000).toFixed(0)} s   `,
-      ),
-    2000,
-  );
+  const progress = setInterval(() => {
+    acked.push([Date.now(), done]);
+    const last = readProbe(probeFile).at(-1);
+    process.stderr.write(
+      `\rloaded ${done} spans, ${((performance.now() - t0) / 1000).toFixed(0)} s, backend RSS ${last ? mib(last.rss) : '?'} MiB   `,
+    );
+  }, 1000);
   try {
     await Promise.all(
       Array.from({ length: clients }, async () => {
@@ -91,10 +164,19 @@ async function load(
     agent.destroy();
   }
   const rate = done / ((performance.now() - t0) / 1000);
+  acked.push([Date.now(), done]);
   const u = usage();
   console.error(
-    `load: ${Math.round(rate)} spans/s, backend CPU ${u.cpuPercent.toFixed(0)} %, RSS peak ${u.rssPeakMiB.toFixed(0)} MiB`,
+    `load: ${Math.round(rate)} spans/s, backend CPU ${u.cpuPercent.toFixed(0)} %, RSS peak ${u.rssPeakMiB.toFixed(0)} MiB; idle ${settleSeconds} s`,
   );
+  // Idle after the load: does RSS come down once the writes stop?
+  await sleep(settleSeconds * 1000);
+  const samples = readProbe(probeFile);
+  console.log(`\n## backend memory while loading · ${machineLine()}`);
+  console.log(
+    `${done} spans over OTLP/HTTP at ${Math.round(rate)} spans/s (${clients} clients x 512 spans), then ${settleSeconds} s idle (last row); sampled every ${probeSeconds} s in the backend (bench/mem-probe.ts); peak RSS ${u.rssPeakMiB.toFixed(0)} MiB\n`,
+  );
+  console.log(memTable(samples, acked));
   await backend.stop();
   return { run, traces, loadStartMs, rate };
 }
@@ -133,6 +215,8 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       'skip-load': { type: 'boolean', default: false },
       timeout: { type: 'string' },
+      'probe-seconds': { type: 'string', default: '5' },
+      'settle-seconds': { type: 'string', default: '30' },
     },
   });
   const runs = Math.max(5, Number(values.runs));
@@ -155,7 +239,13 @@ async function main(): Promise<void> {
       info = JSON.parse(readFileSync(infoFile, 'utf8')) as LoadInfo;
     } else {
       mkdirSync(dir, { recursive: true });
-      const loaded = await load(dataDir, Number(values.spans), Math.max(1, Number(values.clients)));
+      const loaded = await load(
+        dir,
+        Number(values.spans),
+        Math.max(1, Number(values.clients)),
+        Number(values['probe-seconds']),
+        Number(values['settle-seconds']),
+      );
       info = { run: loaded.run, traces: loaded.traces, loadStartMs: loaded.loadStartMs };
       loadRate = loaded.rate;
       writeFileSync(infoFile, JSON.stringify(info));
@@ -163,7 +253,7 @@ async function main(): Promise<void> {
     const diskMiB =
       Number(execFileSync('du', ['-sk', dataDir], { encoding: 'utf8' }).split('\t')[0]) / 1024;
 
-    const backend = await startBackendProcess(dataDir, SERVE_ARGS);
+    const backend = await startProbedBackend(dataDir, join(dir, 'mem-probe.reads.jsonl'), 5);
     try {
       const fromMs = info.loadStartMs - WINDOW_MS - 60_000;
       const search = `${backend.api}${searchPath(fromMs, Date.now() + 60_000)}`;
