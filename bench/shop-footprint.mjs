@@ -58,6 +58,18 @@ function pssBytes(pid) {
   }
 }
 
+/** utime + stime of a process, in clock ticks (100 per second on Linux). */
+function cpuTicks(pid) {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return undefined;
+  }
+}
+const TICKS_PER_S = 100;
+
 const load = () =>
   os
     .loadavg()
@@ -178,18 +190,37 @@ async function main() {
   const end = Date.now() + seconds * 1000;
   let last = new Map();
   let lastPss = new Map();
+  // CPU over the sampled window: ticks at the first sample a pid was seen and at its last.
+  const cpuFirst = new Map();
+  const cpuLast = new Map();
+  const pidName = new Map();
+  const windowStart = Date.now();
+  let lastSampleAt = windowStart;
   while (Date.now() < end) {
+    lastSampleAt = Date.now();
     last = new Map();
     lastPss = new Map();
     for (const pid of [lab.pid, ...descendants(lab.pid)]) {
       const rss = rssBytes(pid);
       if (rss === undefined) continue;
       const name = nameOf(pid);
+      const ticks = cpuTicks(pid);
+      if (ticks !== undefined) {
+        if (!cpuFirst.has(pid)) cpuFirst.set(pid, ticks);
+        cpuLast.set(pid, ticks);
+        pidName.set(pid, name);
+      }
       last.set(name, (last.get(name) ?? 0) + rss);
       lastPss.set(name, (lastPss.get(name) ?? 0) + (pssBytes(pid) ?? 0));
     }
     for (const [name, rss] of last) peak.set(name, Math.max(peak.get(name) ?? 0, rss));
     await new Promise((r) => setTimeout(r, 2000));
+  }
+  const windowS = Math.max(1, lastSampleAt - windowStart) / 1000;
+  const cpuPct = new Map();
+  for (const [pid, name] of pidName) {
+    const used = (cpuLast.get(pid) - cpuFirst.get(pid)) / TICKS_PER_S;
+    cpuPct.set(name, (cpuPct.get(name) ?? 0) + (100 * used) / windowS);
   }
   const loadAtEnd = load();
   const tree = descendants(lab.pid);
@@ -203,13 +234,19 @@ async function main() {
   const mb = (b) => (b / MB).toFixed(0);
   const rows = [...last.keys()]
     .sort()
-    .map((n) => [n, mb(last.get(n)), mb(peak.get(n)), mb(lastPss.get(n) ?? 0)]);
+    .map((n) => [
+      n,
+      mb(last.get(n)),
+      mb(peak.get(n)),
+      mb(lastPss.get(n) ?? 0),
+      (cpuPct.get(n) ?? 0).toFixed(1),
+    ]);
   const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
   const lines = [
-    `| process | RSS at end (MB) | peak RSS (MB) | PSS at end (MB) |`,
-    `| --- | ---: | ---: | ---: |`,
+    `| process | RSS at end (MB) | peak RSS (MB) | PSS at end (MB) | CPU % (of one core) |`,
+    `| --- | ---: | ---: | ---: | ---: |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
-    `| **total** | **${mb(sum(last))}** | ${mb(sum(peak))} (sum of peaks) | **${mb(sum(lastPss))}** |`,
+    `| **total** | **${mb(sum(last))}** | ${mb(sum(peak))} (sum of peaks) | **${mb(sum(lastPss))}** | ${sum(cpuPct).toFixed(1)} |`,
     '',
     `- telemetry wiring: ${values.sdk}; backend: ${values.backend ? `on${values['memory-limit'] ? `, --memory-limit ${values['memory-limit']}` : ''}` : 'off (sink in the script)'}; ${values.users} users, ${seconds} s sampled`,
     `- load average (1, 5, 15 min) at launch: ${loadAtStart}; at the end: ${loadAtEnd} (2 cores)`,

@@ -9,13 +9,19 @@
 // sees the CLI's write-temp-then-rename (a new inode). Ours also validates
 // the file, so a corrupt file is reported clearly; flagd-core then keeps the
 // last good flags.
+//
+// Why lazily: OpenFeature and the flagd provider (with its JSON-logic engine)
+// are loaded on a process's first evaluation, not at start. currency and
+// shipping never evaluate a flag and a quiet shop evaluates none; the
+// provider costs ~1.5 MB of heap per process (bench/shop-footprint.md).
 import fs from 'node:fs';
 import path from 'node:path';
-import { FlagdProvider } from '@openfeature/flagd-provider';
-import {
-  OpenFeature,
-  type EvaluationContext,
-  type Logger as OfLogger,
+import type { FlagdProvider } from '@openfeature/flagd-provider';
+import type {
+  Client,
+  EvaluationContext,
+  Logger as OfLogger,
+  OpenFeatureAPI,
 } from '@openfeature/server-sdk';
 import { packageRoot } from '../telemetry/package';
 import { parseFlags } from './file';
@@ -63,29 +69,54 @@ function providerLogger(log: FlagsLogger): OfLogger {
   };
 }
 
+interface OpenFeatureParts {
+  readonly api: OpenFeatureAPI;
+  readonly Provider: typeof FlagdProvider;
+}
+
+function loadOpenFeature(): OpenFeatureParts {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first evaluation */
+  const { OpenFeature } =
+    require('@openfeature/server-sdk') as typeof import('@openfeature/server-sdk');
+  const { FlagdProvider: Provider } =
+    require('@openfeature/flagd-provider') as typeof import('@openfeature/flagd-provider');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { api: OpenFeature, Provider };
+}
+
 /**
- * Starts OpenFeature with the flagd provider on `file` and resolves once the
- * flags are loaded. One per process (OpenFeature's provider is global).
- * A missing or invalid file does not stop the service: every flag evaluates
- * to its default (off) and the file is loaded as soon as it becomes valid.
+ * Watches `file` and, on the first evaluation, starts OpenFeature with the
+ * flagd provider on it (that evaluation waits for the flags to load). One per
+ * process (OpenFeature's provider is global). A missing or invalid file does
+ * not stop the service: every flag evaluates to its default (off) and the
+ * file is loaded as soon as it becomes valid. Whether or not anything was
+ * evaluated yet, a broken file is reported in the log.
  */
 export async function startFileFlags(
   opts: { file?: string; pollMs?: number; logger?: FlagsLogger } = {},
 ): Promise<FileFlags> {
   const file = path.resolve(opts.file ?? flagsFilePath());
   const log = opts.logger ?? consoleLogger;
+  let openFeature: OpenFeatureParts | undefined;
+  let client: Client | undefined;
+  let wanted = false;
   let loaded = false;
+  let seenValid = false;
   let connecting: Promise<void> | undefined;
   let lastProblem: string | undefined;
 
-  const connect = (): Promise<void> =>
-    (connecting ??= OpenFeature.setProviderAndWait(
-      new FlagdProvider(
-        { resolverType: 'in-process', offlineFlagSourcePath: file },
-        providerLogger(log),
-      ),
-    )
+  const connect = (): Promise<void> => {
+    if (connecting) return connecting;
+    const of = (openFeature ??= loadOpenFeature());
+    connecting = of.api
+      .setProviderAndWait(
+        new of.Provider(
+          { resolverType: 'in-process', offlineFlagSourcePath: file },
+          providerLogger(log),
+        ),
+      )
       .then(() => {
+        client = of.api.getClient();
         loaded = true;
         log.info(`flags loaded from ${file}`);
       })
@@ -97,14 +128,17 @@ export async function startFileFlags(
       })
       .finally(() => {
         connecting = undefined;
-      }));
+      });
+    return connecting;
+  };
 
   const check = (): boolean => {
     try {
       parseFlags(fs.readFileSync(file, 'utf8'), file);
       if (lastProblem !== undefined) log.info(`flags file ${file} is valid again`);
       lastProblem = undefined;
-      if (!loaded) void connect();
+      seenValid = true;
+      if (wanted && !loaded) void connect();
       return true;
     } catch (err) {
       const problem = err instanceof Error ? err.message : String(err);
@@ -123,24 +157,34 @@ export async function startFileFlags(
   fs.watchFile(file, { interval: pollMs, persistent: false }, () => check());
   // fs.watchFile compares against its first stat, taken asynchronously: a file
   // that appears between our first read and that stat never shows as a
-  // change. Until the flags are loaded, look for the file on our own too.
-  const untilLoaded = setInterval(() => {
-    if (loaded) clearInterval(untilLoaded);
+  // change. Until we have read the file once, look for it on our own too.
+  const untilSeen = setInterval(() => {
+    if (seenValid || loaded) clearInterval(untilSeen);
     else if (connecting === undefined) check();
   }, pollMs);
-  untilLoaded.unref();
-  if (check()) await connect();
+  untilSeen.unref();
+  check();
 
-  const client = OpenFeature.getClient();
+  /** The client once the flags are loaded; undefined means "use the fallback". */
+  const ready = async (): Promise<Client | undefined> => {
+    if (!loaded) {
+      wanted = true;
+      if (connecting === undefined) check();
+      await connecting;
+    }
+    return client;
+  };
   return {
     file,
-    bool: (name, fallback, context) => client.getBooleanValue(name, fallback, context),
-    number: (name, fallback, context) => client.getNumberValue(name, fallback, context),
+    bool: async (name, fallback, context) =>
+      (await ready())?.getBooleanValue(name, fallback, context) ?? fallback,
+    number: async (name, fallback, context) =>
+      (await ready())?.getNumberValue(name, fallback, context) ?? fallback,
     close: async () => {
-      clearInterval(untilLoaded);
+      clearInterval(untilSeen);
       fs.unwatchFile(file);
       await connecting;
-      await OpenFeature.close();
+      if (openFeature) await openFeature.api.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
+import { NODE_SDK_MODULE, nodeSdkClass } from './node-sdk';
 import { startTelemetry, telemetrySdk } from './sdk';
 
 test('OTEL_LAB_TELEMETRY_SDK: node-sdk by default, providers on request, anything else refused', () => {
@@ -46,7 +47,17 @@ test('the node-sdk variant exports spans with the service resource', async () =>
     assert.match(all, /"stringValue":"node-sdk-probe"/);
     const loaded = Object.keys(require.cache);
     assert.ok(loaded.some((f) => f.includes('@opentelemetry/sdk-node/')));
+    // The package index (and with it the YAML-based file configuration) stays unloaded.
+    assert.ok(!loaded.some((f) => f.includes('@opentelemetry/configuration/')));
+    assert.ok(!loaded.some((f) => /[/\\]yaml[/\\]/.test(f)));
   } finally {
     await new Promise((r) => sink.close(r));
   }
+});
+
+test('the NodeSDK required from its own module is the class the package exports', () => {
+  assert.match(require.resolve(NODE_SDK_MODULE), /sdk-node[/\\]build[/\\]src[/\\]sdk\.js$/);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the index on purpose, last
+  const index = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  assert.equal(nodeSdkClass(), index.NodeSDK);
 });
