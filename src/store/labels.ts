@@ -1,28 +1,588 @@
 // Prometheus label rules shared by every store: matcher semantics (a missing
-// label equals the empty string; regexes are fully anchored) and the
+// label equals the empty string; regexes are RE2, fully anchored) and the
 // canonical key that identifies a series.
+//
+// Prometheus 2.42 compiles a matcher's regex as Go's regexp.Compile("^(?:" +
+// v + ")$"). JavaScript's RegExp differs in what it accepts (backreferences,
+// lookaround) and what it means (`\s`, `.` and newline, scoped `(?i)`,
+// `\Q..\E`, `[[:^alpha:]]`, `\pL`), so the pattern is parsed here the way Go
+// parses it, rejected with Go's error for what RE2 rejects, and rewritten
+// into an equivalent JavaScript (`u` mode) source.
 
 import type { Labels } from '../model/telemetry';
 import type { LabelMatcher } from './store';
 
-const regexCache = new Map<string, RegExp>();
-const REGEX_CACHE_MAX = 1000;
+/** Patterns are attacker-controlled text: longer ones are refused before parsing. */
+export const maxRegexLength = 64 * 1024;
 
-export function anchoredRegex(source: string): RegExp {
-  let re = regexCache.get(source);
-  if (re === undefined) {
-    try {
-      re = new RegExp(`^(?:${source})$`, 's');
-    } catch (err) {
-      throw new Error(
-        `invalid regular expression in label matcher: ${JSON.stringify(source)} (${(err as Error).message})`,
-        { cause: err },
-      );
-    }
-    if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();
-    regexCache.set(source, re);
+/** A pattern RE2 rejects; the message is Go's (`error parsing regexp: <what>: \`<where>\``). */
+export class Re2SyntaxError extends Error {
+  constructor(
+    readonly code: string,
+    readonly expr: string,
+  ) {
+    super(`error parsing regexp: ${code}: \`${expr}\``);
+    this.name = 'Re2SyntaxError';
   }
-  return re;
+}
+
+type Range = readonly [number, number];
+type ClassItem = { readonly r: Range } | { readonly esc: string };
+type Token =
+  | { readonly t: 'raw'; readonly s: string }
+  | { readonly t: 'lit'; readonly cp: number; readonly fold: boolean }
+  | {
+      readonly t: 'cls';
+      readonly neg: boolean;
+      readonly items: readonly ClassItem[];
+      readonly fold: boolean;
+    };
+
+interface Flags {
+  readonly fold: boolean;
+  readonly oneLine: boolean;
+  readonly dotNL: boolean;
+}
+
+const maxCodePoint = 0x10ffff;
+/** Ranges spelled as pairs of characters: '09AZ' is 0-9 and A-Z. */
+function pairs(spec: string): Range[] {
+  const out: Range[] = [];
+  for (let i = 0; i + 1 < spec.length; i += 2)
+    out.push([spec.charCodeAt(i), spec.charCodeAt(i + 1)]);
+  return out;
+}
+const perl: Readonly<Record<string, readonly Range[]>> = {
+  d: pairs('09'),
+  s: pairs('\t\n\f\r  '),
+  w: pairs('09AZ__az'),
+};
+// RE2's POSIX classes are ASCII only.
+const posix: Readonly<Record<string, readonly Range[]>> = {
+  alnum: pairs('09AZaz'),
+  alpha: pairs('AZaz'),
+  ascii: pairs('\x00\x7f'),
+  blank: pairs('\t\t  '),
+  cntrl: pairs('\x00\x1f\x7f\x7f'),
+  digit: pairs('09'),
+  graph: pairs('!~'),
+  lower: pairs('az'),
+  print: pairs(' ~'),
+  punct: pairs('!/:@[`{~'),
+  space: pairs('\t\r  '),
+  upper: pairs('AZ'),
+  word: pairs('09AZ__az'),
+  xdigit: pairs('09AFaf'),
+};
+// Go's unicode.Categories; anything else after \p must be a script name.
+const categories = new Set(
+  'C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(
+    ' ',
+  ),
+);
+
+function complement(ranges: readonly Range[]): Range[] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: Range[] = [];
+  let next = 0;
+  for (const [lo, hi] of sorted) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = Math.max(next, hi + 1);
+  }
+  if (next <= maxCodePoint) out.push([next, maxCodePoint]);
+  return out;
+}
+
+const isOctal = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '7';
+const hexValue = (c: string | undefined): number =>
+  c !== undefined && /^[0-9a-fA-F]$/.test(c) ? parseInt(c, 16) : -1;
+
+/** Go's regexp/syntax parser over the anchored pattern, producing JavaScript tokens. */
+class Parser {
+  private readonly cps: string[];
+  private i = 0;
+  private flags: Flags = { fold: false, oneLine: true, dotNL: false };
+  private readonly stack: { flags: Flags; tok: number }[] = [];
+  readonly toks: Token[] = [];
+  // Token index where the last repeatable item starts; -1 after `(`, `|` or at the start.
+  private atom = -1;
+  // Code-point index where the previous item's repetition operator started (a** is an error).
+  private lastRepeat = -1;
+
+  constructor(private readonly whole: string) {
+    this.cps = Array.from(whole);
+  }
+
+  private text(from: number, to: number): string {
+    return this.cps.slice(from, to).join('');
+  }
+
+  private fail(code: string, from: number, to = this.cps.length): never {
+    throw new Re2SyntaxError(code, this.text(from, to));
+  }
+
+  private push(tok: Token): void {
+    this.atom = this.toks.length;
+    this.toks.push(tok);
+  }
+
+  parse(): void {
+    const cps = this.cps;
+    while (this.i < cps.length) {
+      const c = cps[this.i] as string;
+      let repeatAt = -1;
+      switch (c) {
+        case '(':
+          this.openGroup();
+          break;
+        case '|':
+          this.toks.push({ t: 'raw', s: '|' });
+          this.atom = -1;
+          this.i++;
+          break;
+        case ')': {
+          const open = this.stack.pop();
+          if (!open) this.fail('unexpected )', 0);
+          this.flags = open.flags;
+          this.toks.push({ t: 'raw', s: ')' });
+          this.atom = open.tok;
+          this.i++;
+          break;
+        }
+        case '^':
+          this.push({ t: 'raw', s: this.flags.oneLine ? '(?:^)' : '(?:^|(?<=\\n))' });
+          this.i++;
+          break;
+        case '$':
+          this.push({ t: 'raw', s: this.flags.oneLine ? '(?:$)' : '(?:$|(?=\\n))' });
+          this.i++;
+          break;
+        case '.':
+          this.push({ t: 'raw', s: this.flags.dotNL ? '[\\s\\S]' : '[^\\n]' });
+          this.i++;
+          break;
+        case '[':
+          this.push(this.parseClass());
+          break;
+        case '*':
+        case '+':
+        case '?':
+          repeatAt = this.i;
+          this.repeat(c, this.i + 1);
+          break;
+        case '{': {
+          const m = /^\{(\d+)(,(\d*))?\}/.exec(this.text(this.i, this.i + 40));
+          if (!m) {
+            this.push({ t: 'lit', cp: 0x7b, fold: false });
+            this.i++;
+            break;
+          }
+          const end = this.i + m[0].length;
+          const min = Number(m[1]);
+          const max = m[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
+          if (min > 1000 || max > 1000 || (max >= 0 && min > max)) {
+            this.fail('invalid repeat count', this.i, end);
+          }
+          repeatAt = this.i;
+          this.repeat(m[0], end);
+          break;
+        }
+        case '\\':
+          this.parseBackslash();
+          break;
+        default:
+          this.push({ t: 'lit', cp: c.codePointAt(0) ?? 0, fold: this.flags.fold });
+          this.i++;
+      }
+      this.lastRepeat = repeatAt;
+    }
+    if (this.stack.length > 0) this.fail('missing closing )', 0);
+  }
+
+  private repeat(op: string, after: number): void {
+    let end = after;
+    if (this.cps[end] === '?') end++;
+    if (this.lastRepeat !== -1)
+      this.fail('invalid nested repetition operator', this.lastRepeat, end);
+    if (this.atom === -1) this.fail('missing argument to repetition operator', this.i, end);
+    this.toks.push({ t: 'raw', s: op + (end > after ? '?' : '') });
+    this.i = end;
+  }
+
+  private openGroup(): void {
+    const start = this.i;
+    const saved = this.flags;
+    if (this.cps[start + 1] !== '?') {
+      this.stack.push({ flags: saved, tok: this.toks.length });
+      this.toks.push({ t: 'raw', s: '(?:' });
+      this.atom = -1;
+      this.i++;
+      return;
+    }
+    if (this.text(start, start + 4) === '(?P<') {
+      const close = this.cps.indexOf('>', start + 4);
+      if (close === -1) this.fail('invalid named capture', start);
+      if (!/^[0-9A-Za-z_]+$/.test(this.text(start + 4, close)))
+        this.fail('invalid named capture', start, close + 1);
+      this.stack.push({ flags: saved, tok: this.toks.length });
+      this.toks.push({ t: 'raw', s: '(?:' });
+      this.atom = -1;
+      this.i = close + 1;
+      return;
+    }
+    let f = { ...saved };
+    let negate = false;
+    let sawFlag = false;
+    for (let j = start + 2; j < this.cps.length; j++) {
+      const c = this.cps[j];
+      if (c === 'i') f.fold = !negate;
+      else if (c === 'm') f.oneLine = negate;
+      else if (c === 's') f.dotNL = !negate;
+      else if (c === 'U') {
+        // Ungreedy: changes which match is found, never whether one is (all matches are anchored).
+      } else if (c === '-' && !negate) {
+        negate = true;
+        sawFlag = false;
+        continue;
+      } else if ((c === ')' || c === ':') && !(negate && !sawFlag)) {
+        if (c === ':') {
+          this.stack.push({ flags: saved, tok: this.toks.length });
+          this.toks.push({ t: 'raw', s: '(?:' });
+          this.atom = -1;
+        }
+        this.flags = f;
+        this.i = j + 1;
+        return;
+      } else {
+        this.fail('invalid or unsupported Perl syntax', start, j + 1);
+      }
+      sawFlag = true;
+      f = { ...f };
+    }
+    this.fail('invalid or unsupported Perl syntax', start);
+  }
+
+  private parseBackslash(): void {
+    const start = this.i;
+    const c = this.cps[start + 1];
+    const assertion: Readonly<Record<string, string>> = {
+      A: '(?:^)',
+      z: '(?:$)',
+      b: '(?:\\b)',
+      B: '(?:\\B)',
+    };
+    if (c !== undefined && assertion[c] !== undefined) {
+      this.push({ t: 'raw', s: assertion[c] ?? '' });
+      this.i += 2;
+      return;
+    }
+    if (c === 'Q') {
+      let end = this.cps.length;
+      for (let j = start + 2; j + 1 < this.cps.length; j++) {
+        if (this.cps[j] === '\\' && this.cps[j + 1] === 'E') {
+          end = j;
+          break;
+        }
+      }
+      for (let j = start + 2; j < end; j++) {
+        this.push({ t: 'lit', cp: this.cps[j]?.codePointAt(0) ?? 0, fold: this.flags.fold });
+      }
+      this.i = end === this.cps.length ? end : end + 2;
+      return;
+    }
+    const group = this.classEscape();
+    if (group) {
+      this.push({ t: 'cls', neg: false, items: group, fold: this.flags.fold });
+      return;
+    }
+    this.push({ t: 'lit', cp: this.escape(), fold: this.flags.fold });
+  }
+
+  /** `\d \s \w \pL \p{Greek}` and their negations at this.i, or undefined. */
+  private classEscape(): ClassItem[] | undefined {
+    const start = this.i;
+    const c = this.cps[start + 1] ?? '';
+    const lower = c.toLowerCase();
+    if ('dsw'.includes(lower) && c !== '') {
+      this.i += 2;
+      const ranges = perl[lower] ?? [];
+      // JavaScript's \w \W \d \D are RE2's, also under case folding; its \s is Unicode's.
+      if (lower === 's') return (c === 'S' ? complement(ranges) : ranges).map((r) => ({ r }));
+      return [{ esc: `\\${c}` }];
+    }
+    if (c !== 'p' && c !== 'P') return undefined;
+    let name: string;
+    let end: number;
+    if (this.cps[start + 2] === '{') {
+      const close = this.cps.indexOf('}', start + 3);
+      if (close === -1) this.fail('invalid character class range', start);
+      name = this.text(start + 3, close);
+      end = close + 1;
+    } else {
+      name = this.cps[start + 2] ?? '';
+      end = start + 3;
+    }
+    let negated = c === 'P';
+    if (name.startsWith('^')) {
+      negated = !negated;
+      name = name.slice(1);
+    }
+    let prop: string | undefined;
+    if (name === 'Any' || categories.has(name)) prop = name;
+    else if (/^[A-Z][a-z]+(_[A-Z][a-z]+)*$/.test(name)) {
+      try {
+        new RegExp(`\\p{Script=${name}}`, 'u');
+        prop = `Script=${name}`;
+      } catch {
+        prop = undefined;
+      }
+    }
+    if (prop === undefined) this.fail('invalid character class range', start, end);
+    this.i = end;
+    return [{ esc: `\\${negated ? 'P' : 'p'}{${prop}}` }];
+  }
+
+  /** One escaped character at this.i (Go's parseEscape). */
+  private escape(): number {
+    const start = this.i;
+    const c = this.cps[start + 1] ?? '';
+    let j = start + 2;
+    const bad = (): never => this.fail('invalid escape sequence', start, j);
+    if (c.length === 1 && c < '\x80' && !/[0-9A-Za-z]/.test(c)) {
+      this.i = j;
+      return c.charCodeAt(0);
+    }
+    const simple: Readonly<Record<string, number>> = { a: 7, f: 12, n: 10, r: 13, t: 9, v: 11 };
+    if (simple[c] !== undefined) {
+      this.i = j;
+      return simple[c] ?? 0;
+    }
+    if (c === '0' || (c >= '1' && c <= '7' && isOctal(this.cps[j]))) {
+      let v = Number(c);
+      for (let k = 0; k < 2 && isOctal(this.cps[j]); k++) v = v * 8 + Number(this.cps[j++]);
+      this.i = j;
+      return v;
+    }
+    if (c === 'x') {
+      if (this.cps[j] === '{') {
+        j++;
+        let v = 0;
+        let digits = 0;
+        for (;;) {
+          const d = this.cps[j++];
+          if (d === undefined) return bad();
+          if (d === '}') break;
+          const h = hexValue(d);
+          if (h < 0) return bad();
+          v = v * 16 + h;
+          if (v > maxCodePoint) return bad();
+          digits++;
+        }
+        if (digits === 0) return bad();
+        this.i = j;
+        return v;
+      }
+      const x = hexValue(this.cps[j++]);
+      const y = hexValue(this.cps[j++]);
+      if (x < 0 || y < 0) return bad();
+      this.i = j;
+      return x * 16 + y;
+    }
+    return bad();
+  }
+
+  private classChar(): number {
+    if (this.cps[this.i] === '\\') return this.escape();
+    const c = this.cps[this.i++] ?? '';
+    return c.codePointAt(0) ?? 0;
+  }
+
+  private parseClass(): Token {
+    const start = this.i;
+    this.i++;
+    const neg = this.cps[this.i] === '^';
+    if (neg) this.i++;
+    const items: ClassItem[] = [];
+    let first = true;
+    while (this.i < this.cps.length && (this.cps[this.i] !== ']' || first)) {
+      first = false;
+      const at = this.i;
+      if (this.cps[at] === '[' && this.cps[at + 1] === ':') {
+        const close = this.text(at, this.cps.length).indexOf(':]', 2);
+        if (close !== -1) {
+          const name = Array.from(this.text(at, this.cps.length).slice(0, close + 2));
+          const spelled = name.join('');
+          const neg = spelled[2] === '^';
+          const ranges = posix[spelled.slice(neg ? 3 : 2, -2)];
+          if (!ranges) this.fail('invalid character class range', at, at + name.length);
+          items.push(...(neg ? complement(ranges) : ranges).map((r) => ({ r })));
+          this.i = at + name.length;
+          continue;
+        }
+      }
+      const group = this.cps[at] === '\\' ? this.classEscape() : undefined;
+      if (group) {
+        items.push(...group);
+        continue;
+      }
+      const lo = this.classChar();
+      let hi = lo;
+      if (
+        this.cps[this.i] === '-' &&
+        this.cps[this.i + 1] !== ']' &&
+        this.i + 1 < this.cps.length
+      ) {
+        this.i++;
+        hi = this.classChar();
+        if (hi < lo) this.fail('invalid character class range', at, this.i);
+      }
+      items.push({ r: [lo, hi] });
+    }
+    if (this.i >= this.cps.length) this.fail('missing closing ]', start);
+    this.i++;
+    return { t: 'cls', neg, items, fold: this.flags.fold };
+  }
+}
+
+const hex = (cp: number): string => `\\u{${cp.toString(16)}}`;
+const plain = (cp: number): string =>
+  (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)
+    ? String.fromCodePoint(cp)
+    : hex(cp);
+
+function caseSensitive(tok: Token): boolean {
+  if (tok.t === 'cls') return true;
+  if (tok.t !== 'lit') return false;
+  const s = String.fromCodePoint(tok.cp);
+  return s.toLowerCase() !== s || s.toUpperCase() !== s;
+}
+
+let reverseCase: Map<number, number[]> | undefined;
+
+function single(s: string): number | undefined {
+  const c = s.codePointAt(0);
+  return c !== undefined && String.fromCodePoint(c) === s ? c : undefined;
+}
+
+/** Code points equal to cp under simple case folding. */
+function foldOrbit(cp: number): number[] {
+  if (!reverseCase) {
+    // Built once, only for patterns that mix (?i) and case-sensitive parts.
+    reverseCase = new Map();
+    for (let c = 0; c < 0x20000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const s = String.fromCodePoint(c);
+      for (const m of [single(s.toLowerCase()), single(s.toUpperCase())]) {
+        if (m !== undefined && m !== c) reverseCase.set(m, [...(reverseCase.get(m) ?? []), c]);
+      }
+    }
+  }
+  const out = new Set<number>([cp]);
+  const todo = [cp];
+  for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
+    const s = String.fromCodePoint(c);
+    for (const m of [
+      single(s.toLowerCase()),
+      single(s.toUpperCase()),
+      ...(reverseCase.get(c) ?? []),
+    ]) {
+      if (m !== undefined && !out.has(m)) {
+        out.add(m);
+        todo.push(m);
+      }
+    }
+  }
+  // JavaScript's iu matching is Unicode simple case folding, as RE2's: it drops Turkic dotless i and such.
+  const same = new RegExp(`^${hex(cp)}$`, 'iu');
+  return [...out].filter((c) => same.test(String.fromCodePoint(c)));
+}
+
+/** The ranges plus the case variants of their members (ranges of up to 4096 code points). */
+function folded(ranges: readonly Range[]): Range[] {
+  const out = [...ranges];
+  for (const [lo, hi] of ranges) {
+    if (hi - lo >= 4096) continue;
+    for (let c = lo; c <= hi; c++) {
+      for (const o of foldOrbit(c)) if (o < lo || o > hi) out.push([o, o]);
+    }
+  }
+  return out;
+}
+
+const spell = ([lo, hi]: Range): string => (lo === hi ? plain(lo) : `${plain(lo)}-${plain(hi)}`);
+
+function render(tok: Token, expandFold: boolean): string {
+  if (tok.t === 'raw') return tok.s;
+  // Scoped (?i) has no JavaScript spelling: case variants are spelled out.
+  const fold = expandFold && tok.fold;
+  if (tok.t === 'lit') {
+    const orbit = fold ? foldOrbit(tok.cp) : [tok.cp];
+    return orbit.length === 1 ? plain(tok.cp) : `[${orbit.map(plain).join('')}]`;
+  }
+  const parts: string[] = [];
+  for (const item of tok.items) {
+    if ('r' in item) {
+      parts.push(...(fold ? folded([item.r]) : [item.r]).map(spell));
+      continue;
+    }
+    const ascii = perl[item.esc.slice(1).toLowerCase()];
+    if (fold && ascii && item.esc.length === 2) {
+      // RE2 folds \w first and then negates it for \W.
+      const set = folded(ascii);
+      parts.push(...(item.esc === item.esc.toLowerCase() ? set : complement(set)).map(spell));
+    } else {
+      parts.push(item.esc);
+    }
+  }
+  return `[${tok.neg ? '^' : ''}${parts.join('')}]`;
+}
+
+/** The JavaScript equivalent of Go's regexp.Compile("^(?:" + pattern + ")$"). */
+export function re2ToJs(pattern: string): { source: string; flags: string } {
+  if (pattern.length > maxRegexLength) {
+    throw new Re2SyntaxError('expression too large', `${pattern.slice(0, 40)}...`);
+  }
+  const p = new Parser(`^(?:${pattern})$`);
+  p.parse();
+  const relevant = p.toks.filter(caseSensitive);
+  const folded = relevant.filter((t) => t.t !== 'raw' && t.fold).length;
+  // When every case-sensitive item is under (?i), JavaScript's own i flag folds exactly as RE2 does.
+  const global = folded > 0 && folded === relevant.length;
+  const source = p.toks.map((t) => render(t, !global)).join('');
+  return { source, flags: global ? 'iu' : 'u' };
+}
+
+type Test = (value: string) => boolean;
+const compiled = new Map<string, Test>();
+const cacheMax = 1000;
+
+/** A cached test for the fully anchored RE2 pattern; throws Re2SyntaxError for what RE2 rejects. */
+export function re2Matcher(pattern: string): Test {
+  let test = compiled.get(pattern);
+  if (test === undefined) {
+    if (/^[0-9A-Za-z_:,\- ]*$/.test(pattern)) {
+      test = (v) => v === pattern;
+    } else {
+      const { source, flags } = re2ToJs(pattern);
+      const re = new RegExp(source, flags);
+      test = (v) => re.test(v);
+    }
+    // Oldest first out: a stream of distinct patterns cannot grow memory.
+    if (compiled.size >= cacheMax) compiled.delete(compiled.keys().next().value ?? '');
+    compiled.set(pattern, test);
+  }
+  return test;
+}
+
+function regexTest(pattern: string): Test {
+  try {
+    return re2Matcher(pattern);
+  } catch (err) {
+    throw new Error(
+      `invalid regular expression in label matcher: ${JSON.stringify(pattern.slice(0, 200))} (${(err as Error).message})`,
+      { cause: err },
+    );
+  }
 }
 
 export function matcherMatches(m: LabelMatcher, value: string): boolean {
@@ -32,9 +592,9 @@ export function matcherMatches(m: LabelMatcher, value: string): boolean {
     case '!=':
       return value !== m.value;
     case '=~':
-      return anchoredRegex(m.value).test(value);
+      return regexTest(m.value)(value);
     case '!~':
-      return !anchoredRegex(m.value).test(value);
+      return !regexTest(m.value)(value);
     default:
       throw new Error(`unknown label matcher operator ${JSON.stringify(m.op as string)}`);
   }

@@ -13,11 +13,11 @@ import type { EngineOptions, SeriesSource } from '../../query/promql/engine';
 import { instantQuery, maxPointsPerSeries, rangeQuery } from '../../query/promql/engine';
 import { badData, PromQLError } from '../../query/promql/errors';
 import { formatValue } from '../../query/promql/lexical';
-import { toJsMatchers } from '../../query/promql/regex';
 import { compareLabels } from '../../query/promql/values';
 import { parseExpr } from '../../query/promql/parse';
 import type { LabelMatcher, TelemetryStore } from '../../store/store';
 import {
+  checkRegexes,
   maxTime,
   minTime,
   parseDurationParam,
@@ -141,8 +141,8 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
   const now = deps.now ?? Date.now;
   const defaultTimeout = deps.queryTimeoutMs ?? 120_000;
   const source: SeriesSource = {
-    select: (matchers, minT, maxT) =>
-      deps.store.selectSeries(toJsMatchers(matchers), { minT, maxT }),
+    // Regex matchers stay RE2: the store matches them with RE2's semantics (store/labels.ts).
+    select: (matchers, minT, maxT) => deps.store.selectSeries(matchers, { minT, maxT }),
   };
 
   function engineOptions(p: Params): EngineOptions {
@@ -171,6 +171,7 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
       let expr: Expr;
       try {
         expr = parseExpr(p.get('query') ?? '');
+        checkRegexes(selectorsOf(expr));
       } catch (err) {
         throw err instanceof PromQLError
           ? badData(`invalid parameter "query": ${err.message}`)
@@ -206,6 +207,7 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
       }
       const opts = engineOptions(p);
       const expr = parseExpr(p.get('query') ?? '');
+      checkRegexes(selectorsOf(expr));
       const result = await withTimeout(
         rangeQuery(source, expr, start, end, step, opts),
         opts.timeoutMs ?? defaultTimeout,
@@ -267,7 +269,7 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
       const p = await Params.of(c);
       const r = range(p);
       if (r.maxT < r.minT) throw badData('end timestamp must not be before start timestamp');
-      const sets = selectorsOf(parseExpr(p.get('query') ?? '')).map(toJsMatchers);
+      const sets = checkRegexes(selectorsOf(parseExpr(p.get('query') ?? '')));
       if (sets.length === 0) return ok(c, null);
       const found = await deps.store.exemplars(sets, r);
       return ok(

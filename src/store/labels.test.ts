@@ -1,0 +1,165 @@
+// Regex matchers follow RE2 as Prometheus 2.42 compiles them (Go's
+// regexp.Compile("^(?:" + v + ")$")). The expected answers and error texts
+// were read from a real Prometheus 2.42; test/compat/prom-diff checks the
+// same cases against it end to end.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  labelsMatch,
+  matcherMatches,
+  maxRegexLength,
+  re2Matcher,
+  re2ToJs,
+  Re2SyntaxError,
+} from './labels';
+
+const values = [
+  'a',
+  'A',
+  'abc',
+  'a\nb',
+  'line1\n',
+  'é',
+  'É',
+  '😀',
+  'x.y',
+  ' ',
+  '\t',
+  '\v',
+  '\u00a0',
+  'k',
+  'K',
+  '\u212a', // Kelvin sign
+  's',
+  'S',
+  '\u017f', // long s
+  'ı', // dotless i
+  'i',
+  'Ω',
+  'ω',
+  '_',
+  '-',
+  '0',
+];
+
+function matching(pattern: string): string[] {
+  const test = re2Matcher(pattern);
+  return values.filter((v) => test(v));
+}
+
+describe('RE2 regex matchers', () => {
+  const cases: [string, string[]][] = [
+    ['a', ['a']],
+    ['(?i)a', ['a', 'A']],
+    ['(?i:a)bc', ['abc']],
+    ['(?i)k', ['k', 'K', '\u212a']],
+    ['(?i)s', ['s', 'S', '\u017f']],
+    ['(?i)i', ['i']],
+    // (?i) scoped to part of the pattern: case variants spelled out.
+    ['0|(?i)s', ['s', 'S', '\u017f', '0']],
+    ['0|(?i)K', ['k', 'K', '\u212a', '0']],
+    ['0|(?i)\\w', ['a', 'A', 'k', 'K', '\u212a', 's', 'S', '\u017f', 'i', '_', '0']],
+    ['0|(?i)i', ['i', '0']],
+    ['(?i)é', ['é', 'É']],
+    ['\\Qx.y\\E', ['x.y']],
+    ['\\Qx\\E.y', ['x.y']],
+    ['[[:alpha:]]', ['a', 'A', 'k', 'K', 's', 'S', 'i']],
+    [
+      '[[:^alpha:]]',
+      ['é', 'É', '😀', ' ', '\t', '\v', '\u00a0', '\u212a', '\u017f', 'ı', 'Ω', 'ω', '_', '-', '0'],
+    ],
+    ['\\p{Greek}', ['Ω', 'ω']],
+    ['\\PL', ['😀', ' ', '\t', '\v', '\u00a0', '_', '-', '0']],
+    ['\\pZ', [' ', '\u00a0']],
+    ['[^\\PL]', ['a', 'A', 'é', 'É', 'k', 'K', '\u212a', 's', 'S', '\u017f', 'ı', 'i', 'Ω', 'ω']],
+    // `.` does not match a newline; (?s) makes it.
+    ['a.b', []],
+    ['(?s)a.b', ['a\nb']],
+    ['.', values.filter((v) => [...v].length === 1 && v !== '\n')],
+    // `$` is the end of the text, not before a final newline; (?m) makes ^ and $ match at lines.
+    ['line1$', []],
+    ['line1\\n', ['line1\n']],
+    ['(?m)line1$\\n', ['line1\n']],
+    ['a(?m)$\\n^b', ['a\nb']],
+    // RE2's \s is ASCII and has no \v; \w and \d are ASCII.
+    ['\\s', [' ', '\t']],
+    ['\\S', values.filter((v) => [...v].length === 1 && !' \t\n'.includes(v))],
+    ['\\w', ['a', 'A', 'k', 'K', 's', 'S', 'i', '_', '0']],
+    ['\\x{1F600}', ['😀']],
+    ['\\101|\\x41', ['A']],
+    ['[]a]', ['a']],
+    ['[a-]', ['a', '-']],
+    ['a{,2}', []],
+    ['', []],
+    ['.*', values.filter((v) => !v.includes('\n'))],
+  ];
+  for (const [pattern, want] of cases) {
+    it(`${JSON.stringify(pattern)} matches ${want.length} values`, () => {
+      assert.deepEqual(matching(pattern).sort(), [...want].sort());
+    });
+  }
+
+  const errors: [string, string][] = [
+    ['(a)\\1', 'invalid escape sequence: `\\1`'],
+    ['(?=a)a', 'invalid or unsupported Perl syntax: `(?=`'],
+    ['(?<!a)b', 'invalid or unsupported Perl syntax: `(?<`'],
+    ['(?<n>a)', 'invalid or unsupported Perl syntax: `(?<`'],
+    ['(?x)a', 'invalid or unsupported Perl syntax: `(?x`'],
+    ['(?P=n)', 'invalid or unsupported Perl syntax: `(?P`'],
+    ['a**', 'invalid nested repetition operator: `**`'],
+    ['a{2}{3}', 'invalid nested repetition operator: `{2}{3}`'],
+    ['a{1001}', 'invalid repeat count: `{1001}`'],
+    ['{2}', 'missing argument to repetition operator: `{2}`'],
+    ['\\Qx.y', 'missing closing ): `^(?:\\Qx.y)$`'],
+    ['(', 'missing closing ): `^(?:()$`'],
+    [')', 'unexpected ): `^(?:))$`'],
+    ['[', 'missing closing ]: `[)$`'],
+    ['[z-a]', 'invalid character class range: `z-a`'],
+    ['[[:foo:]]', 'invalid character class range: `[:foo:]`'],
+    ['\\p{Foo}', 'invalid character class range: `\\p{Foo}`'],
+    ['\\Z', 'invalid escape sequence: `\\Z`'],
+    ['\\x4', 'invalid escape sequence: `\\x4)`'],
+    ['\\x{110000}', 'invalid escape sequence: `\\x{110000`'],
+  ];
+  for (const [pattern, message] of errors) {
+    it(`rejects ${JSON.stringify(pattern)} as RE2 does`, () => {
+      assert.throws(
+        () => re2Matcher(pattern),
+        (err: unknown) =>
+          err instanceof Re2SyntaxError && err.message === `error parsing regexp: ${message}`,
+      );
+    });
+  }
+
+  it('refuses patterns longer than the bound before parsing them', () => {
+    assert.throws(() => re2ToJs('a'.repeat(maxRegexLength + 1)), Re2SyntaxError);
+  });
+
+  it('uses JavaScript case folding when the whole pattern is case-insensitive', () => {
+    assert.equal(re2ToJs('(?i)abc').flags, 'iu');
+    assert.equal(re2ToJs('abc').flags, 'u');
+    assert.equal(re2ToJs('a(?i)bc').flags, 'u');
+  });
+});
+
+describe('label matchers', () => {
+  it('treats a missing label as the empty string', () => {
+    assert.ok(labelsMatch({ a: 'x' }, [{ name: 'b', op: '=~', value: '' }]));
+    assert.ok(!labelsMatch({ a: 'x' }, [{ name: 'b', op: '!=', value: '' }]));
+  });
+
+  it('names the matcher when a regex is invalid', () => {
+    assert.throws(
+      () => matcherMatches({ name: 'a', op: '=~', value: '(' }, 'x'),
+      /invalid regular expression in label matcher: "\(" \(error parsing regexp: missing closing \)/,
+    );
+  });
+
+  it('keeps answering after more distinct patterns than the cache holds', () => {
+    for (let i = 0; i < 2500; i++) {
+      assert.ok(matcherMatches({ name: 'a', op: '=~', value: `x${i}|y+` }, 'yy'));
+    }
+    assert.ok(matcherMatches({ name: 'a', op: '!~', value: 'x0|y+' }, 'x1'));
+  });
+});
