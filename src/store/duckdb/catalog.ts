@@ -3,13 +3,16 @@
 // label set from an id. New entries are staged per write and only become
 // visible when the write commits.
 
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 
 import type { EntityRef, InstrumentationScope, Labels, Resource } from '../../model/telemetry';
 import { normalizeLabels, seriesKey } from '../labels';
 import { serviceOf } from '../span-match';
 import { decodeAttributes, encodeAttributes } from '../values';
 import { asNum, asStr } from './codec';
+import { Interned } from './interned';
+import type { IdCache } from './interned';
+import { limitParam, read } from './params';
 import { query } from './sql';
 
 export interface NewResource {
@@ -50,46 +53,66 @@ export function decodeEntityRefs(text: string): EntityRef[] {
 const scopeKey = (s: InstrumentationScope, attrs: string): string =>
   JSON.stringify([s.name, s.version, attrs, s.droppedAttributesCount, s.schemaUrl]);
 
+type Row = Record<string, DuckDBValue>;
+
+function resourceOf(row: Row): { key: string; resource: Resource } {
+  const refs = row['entity_refs'];
+  const refsText = refs === null || refs === undefined ? null : asStr(refs);
+  const attrs = asStr(row['attributes']!);
+  const resource: Resource = {
+    attributes: decodeAttributes(attrs),
+    droppedAttributesCount: asNum(row['dropped_attributes_count']!),
+    schemaUrl: asStr(row['schema_url']!),
+    ...(refsText === null ? {} : { entityRefs: decodeEntityRefs(refsText) }),
+  };
+  return { key: resourceKey(resource, attrs, refsText), resource };
+}
+
+function scopeOf(row: Row): { key: string; scope: InstrumentationScope } {
+  const attrs = asStr(row['attributes']!);
+  const scope: InstrumentationScope = {
+    name: asStr(row['name']!),
+    version: asStr(row['version']!),
+    attributes: decodeAttributes(attrs),
+    droppedAttributesCount: asNum(row['dropped_attributes_count']!),
+    schemaUrl: asStr(row['schema_url']!),
+  };
+  return { key: scopeKey(scope, attrs), scope };
+}
+
 export class Catalog {
-  private readonly resourceIds = new Map<string, number>();
-  readonly resources = new Map<number, Resource>();
-  private readonly scopeIds = new Map<string, number>();
-  readonly scopes = new Map<number, InstrumentationScope>();
+  private readonly resourceTable: Interned<Resource>;
+  private readonly scopeTable: Interned<InstrumentationScope>;
+  /** id -> Resource, a bounded cache (see interned.ts): a miss is noted for loadMissing. */
+  readonly resources: IdCache<Resource>;
+  readonly scopes: IdCache<InstrumentationScope>;
   private readonly seriesIds = new Map<string, number>();
   readonly series = new Map<number, { readonly key: string; readonly labels: Labels }>();
   /** Services that have spans: the Jaeger UI asks for this list all the time. */
   readonly spanServices = new Set<string>();
 
+  /** `maxEntries` bounds each resource and scope map (tests set it low). */
+  constructor(maxEntries?: number) {
+    this.resourceTable = new Interned(maxEntries);
+    this.scopeTable = new Interned(maxEntries);
+    this.resources = this.resourceTable.values;
+    this.scopes = this.scopeTable.values;
+  }
+
   async load(conn: DuckDBConnection): Promise<void> {
-    this.resourceIds.clear();
-    this.resources.clear();
-    for (const row of (await conn.runAndReadAll(query('load-resources'))).getRowObjects()) {
-      const refs = row['entity_refs'];
-      const refsText = refs === null || refs === undefined ? null : asStr(refs);
-      const attrs = asStr(row['attributes']!);
-      const r: Resource = {
-        attributes: decodeAttributes(attrs),
-        droppedAttributesCount: asNum(row['dropped_attributes_count']!),
-        schemaUrl: asStr(row['schema_url']!),
-        ...(refsText === null ? {} : { entityRefs: decodeEntityRefs(refsText) }),
-      };
-      this.resources.set(asNum(row['id']!), r);
-      this.resourceIds.set(resourceKey(r, attrs, refsText), asNum(row['id']!));
+    const limit = { limit: limitParam(this.resourceTable.max) };
+    this.resourceTable.clear();
+    const resources = (await read(conn, query('load-resources'), limit)).getRowObjects();
+    // Newest first from the query; added oldest first, so the newest are trimmed last.
+    for (const row of resources.reverse()) {
+      const { key, resource } = resourceOf(row);
+      this.resourceTable.add(asNum(row['id']!), key, resource);
     }
-    this.scopeIds.clear();
-    this.scopes.clear();
-    for (const [id, name, version, attrs, dropped, schemaUrl] of (
-      await conn.runAndReadAll(query('load-scopes'))
-    ).getRows()) {
-      const s: InstrumentationScope = {
-        name: asStr(name!),
-        version: asStr(version!),
-        attributes: decodeAttributes(asStr(attrs!)),
-        droppedAttributesCount: asNum(dropped!),
-        schemaUrl: asStr(schemaUrl!),
-      };
-      this.scopes.set(asNum(id!), s);
-      this.scopeIds.set(scopeKey(s, asStr(attrs!)), asNum(id!));
+    this.scopeTable.clear();
+    const scopes = (await read(conn, query('load-scopes'), limit)).getRowObjects();
+    for (const row of scopes.reverse()) {
+      const { key, scope } = scopeOf(row);
+      this.scopeTable.add(asNum(row['id']!), key, scope);
     }
     await this.loadSeries(conn);
     await this.loadSpanServices(conn);
@@ -120,14 +143,10 @@ export class Catalog {
 
   /** Called by Staged.commit once the transaction committed. */
   adopt(s: Staged): void {
-    for (const r of s.newResources) {
-      this.resources.set(r.id, r.resource);
-      this.resourceIds.set(resourceKey(r.resource, r.attributes, r.entityRefs), r.id);
-    }
-    for (const sc of s.newScopes) {
-      this.scopes.set(sc.id, sc.scope);
-      this.scopeIds.set(scopeKey(sc.scope, sc.attributes), sc.id);
-    }
+    for (const r of s.newResources)
+      this.resourceTable.add(r.id, resourceKey(r.resource, r.attributes, r.entityRefs), r.resource);
+    for (const sc of s.newScopes)
+      this.scopeTable.add(sc.id, scopeKey(sc.scope, sc.attributes), sc.scope);
     for (const se of s.newSeries) {
       this.series.set(se.id, { key: se.key, labels: se.labels });
       this.seriesIds.set(se.key, se.id);
@@ -143,10 +162,72 @@ export class Catalog {
   }
 
   lookupResource(key: string): number | undefined {
-    return this.resourceIds.get(key);
+    return this.resourceTable.idOf(key);
   }
   lookupScope(key: string): number | undefined {
-    return this.scopeIds.get(key);
+    return this.scopeTable.idOf(key);
+  }
+
+  /**
+   * Deletes the resources and scopes no row refers to any more (run after
+   * retention, inside the writer's turn so no write is staged meanwhile).
+   */
+  async dropUnused(conn: DuckDBConnection): Promise<{ resources: number; scopes: number }> {
+    const ids = async (name: string): Promise<number[]> =>
+      (await read(conn, query(name))).getRows().map(([id]) => asNum(id!));
+    await conn.run('BEGIN TRANSACTION');
+    let resources: number[];
+    let scopes: number[];
+    try {
+      resources = await ids('unused-resources');
+      scopes = await ids('unused-scopes');
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    this.resourceTable.retire(resources);
+    this.scopeTable.retire(scopes);
+    return { resources: resources.length, scopes: scopes.length };
+  }
+
+  /**
+   * Loads the rows reads missed in the caches, with the ids around each (a
+   * read's rows were mostly interned at about the same time, and a read stops
+   * at its first miss); true when it found any (the read is worth running again).
+   */
+  async loadMissing(conn: DuckDBConnection): Promise<boolean> {
+    const load = async <V>(
+      table: Interned<V>,
+      name: string,
+      build: (row: Row) => V,
+    ): Promise<boolean> => {
+      const missed = table.takeMisses();
+      if (missed.length === 0) return false;
+      const half = Math.max(1, Math.min(128, Math.floor(table.max / 8)));
+      const ranges = missed.map((id) => `id BETWEEN ${id - half} AND ${id + half}`).join(' OR ');
+      const rows = (await read(conn, query(name).replaceAll('{{ranges}}', ranges))).getRowObjects();
+      const wanted = new Set(missed);
+      // The missed rows go in last, so the bound trims neighbours first.
+      rows.sort(
+        (a, b) => Number(wanted.has(asNum(a['id']!))) - Number(wanted.has(asNum(b['id']!))),
+      );
+      for (const row of rows) table.cache(asNum(row['id']!), build(row));
+      return rows.some((row) => wanted.has(asNum(row['id']!)));
+    };
+    const r = await load(this.resourceTable, 'resources-by-id', (row) => resourceOf(row).resource);
+    const s = await load(this.scopeTable, 'scopes-by-id', (row) => scopeOf(row).scope);
+    return r || s;
+  }
+
+  /** Entries held in memory, for health and tests. */
+  sizes(): { resourceKeys: number; resources: number; scopeKeys: number; scopes: number } {
+    return {
+      resourceKeys: this.resourceTable.keys,
+      resources: this.resources.size,
+      scopeKeys: this.scopeTable.keys,
+      scopes: this.scopes.size,
+    };
   }
   lookupSeries(key: string): number | undefined {
     return this.seriesIds.get(key);

@@ -79,6 +79,8 @@ export interface DuckDbStoreOptions {
   readonly checkpointThreshold?: string;
   /** Tests only: stop migrating at this schema version. */
   readonly schemaVersion?: number;
+  /** Resources (and scopes) kept in memory; default DEFAULT_INTERNED_ENTRIES. */
+  readonly catalogEntries?: number;
 }
 
 /** Runs tasks one at a time, in order; a failure does not block the next. */
@@ -138,7 +140,7 @@ export class DuckDbStore implements TelemetryStore {
         conns.push(c);
         await prepareConnection(c);
       }
-      const catalog = new Catalog();
+      const catalog = new Catalog(o.catalogEntries);
       await catalog.load(conns[0]!);
       const store = new DuckDbStore(
         opened.instance,
@@ -187,12 +189,29 @@ export class DuckDbStore implements TelemetryStore {
     });
   }
 
+  /**
+   * A read that rebuilds resources and scopes: run again while the catalog's
+   * caches missed some and loading them found rows (a few rounds at most;
+   * only past `catalogEntries` distinct resources does it happen at all).
+   */
+  private readingRows<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.reading(async (c) => {
+      for (let round = 0; ; round++) {
+        try {
+          return await task(c);
+        } catch (err) {
+          if (round >= 8 || !(await this.catalog.loadMissing(c))) throw err;
+        }
+      }
+    });
+  }
+
   getTrace(traceId: string): Promise<Span[]> {
-    return this.reading((c) => traces.getTrace(c, this.catalog, traceId));
+    return this.readingRows((c) => traces.getTrace(c, this.catalog, traceId));
   }
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
     checkTraceIds(traceIds);
-    return this.reading((c) => traces.getTraces(c, this.catalog, traceIds));
+    return this.readingRows((c) => traces.getTraces(c, this.catalog, traceIds));
   }
   searchTraces(q: TraceQuery): Promise<TraceSummary[]> {
     return this.reading((c) => searchTraces(c, q));
@@ -218,7 +237,7 @@ export class DuckDbStore implements TelemetryStore {
     return this.reading((c) => traces.attributeDistribution(c, filter, maxValuesPerKey));
   }
   searchMetricPoints(q: MetricPointQuery): Promise<MetricPoint[]> {
-    return this.reading((c) => logs.searchMetricPoints(c, this.catalog, q));
+    return this.readingRows((c) => logs.searchMetricPoints(c, this.catalog, q));
   }
   selectSeries(matchers: readonly LabelMatcher[], range: MsRange): Promise<SeriesSamples[]> {
     return this.reading((c) => metrics.selectSeries(c, this.catalog, matchers, range));
@@ -239,7 +258,7 @@ export class DuckDbStore implements TelemetryStore {
     return this.reading((c) => metrics.metadata(c, metric));
   }
   searchLogs(q: LogQuery): Promise<LogRecord[]> {
-    return this.reading((c) => logs.searchLogs(c, this.catalog, q));
+    return this.readingRows((c) => logs.searchLogs(c, this.catalog, q));
   }
 
   async stats(): Promise<StoreStats> {
@@ -283,7 +302,13 @@ export class DuckDbStore implements TelemetryStore {
       if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
       if (policy.maxBytes !== undefined && this.file !== MEMORY)
         await this.shrinkTo(policy.maxBytes);
+      await this.catalog.dropUnused(this.writer);
     });
+  }
+
+  /** Resource and scope entries held in memory (bounded by `catalogEntries`). */
+  catalogSizes(): ReturnType<Catalog['sizes']> {
+    return this.catalog.sizes();
   }
 
   private async compactTraceIndex(before: bigint): Promise<void> {
