@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 // Issue 5's PromQL benchmark: the dashboard's range queries over one hour at
-// a 15 s step, on span metrics of 10 services, against our engine (memory
-// store behind our /prometheus API) and a real Prometheus 2.x holding the
-// same samples (promtool blocks). Both are asked over loopback HTTP, one
-// query at a time; answers are compared first, so a fast wrong answer shows.
+// a 15 s step, on span metrics of 10 services, against our engine (behind
+// our /prometheus API, over the memory store and over the DuckDB store on a
+// file, the lab's real path) and a real Prometheus 2.x holding the same
+// samples (promtool blocks). All are asked over loopback HTTP, one query at a
+// time, in turns; answers are compared first, so a fast wrong answer shows.
 //
-//   npm run build && node bench/promql-vs-prometheus.mjs [--runs 10] [--hours 3] [--services 10]
+//   npm run build && node bench/promql-vs-prometheus.mjs [--runs 10] [--hours 3] [--services 10] [--store both|memory|duckdb]
 //
 // Ours runs in this process (the client shares its event loop); Prometheus
-// is its own process. Needs /usr/bin/prometheus and /usr/bin/promtool
+// is its own process. Takes about 10 s at 10 runs; removes its temp dirs. Needs /usr/bin/prometheus and /usr/bin/promtool
 // (apt-get install prometheus) or PROMETHEUS_BIN / PROMTOOL_BIN.
 
 import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +25,7 @@ const { generate } = dist('test/compat/prom-diff/data.js');
 const { startPrometheus, missingPrometheus } = dist('test/compat/prom-diff/prometheus.js');
 const { diffAnswers } = dist('test/compat/prom-diff/compare.js');
 const { createMemoryStore } = dist('src/store/memory/index.js');
+const { createDuckDbStore } = dist('src/store/duckdb/index.js');
 const { createPrometheusApi } = dist('src/api/prometheus/index.js');
 const { serve } = require('@hono/node-server');
 
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '10' },
     hours: { type: 'string', default: '3' },
     services: { type: 'string', default: '10' },
+    store: { type: 'string', default: 'both' },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -84,15 +88,41 @@ console.error(
 let t1 = performance.now();
 const prom = await startPrometheus(data.series);
 const promLoadMs = performance.now() - t1;
-t1 = performance.now();
-const store = createMemoryStore();
-await store.write({ samples: data.series });
-const oursLoadMs = performance.now() - t1;
-const app = createPrometheusApi({ store });
-const server = await new Promise((resolve) => {
-  const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-});
-const ours = `http://127.0.0.1:${server.address().port}`;
+
+const kinds = values.store === 'both' ? ['memory', 'duckdb'] : [values.store];
+const sides = [{ name: 'Prometheus', base: prom.base, close: async () => {} }];
+const loads = [];
+let tmp;
+try {
+  for (const kind of kinds) {
+    t1 = performance.now();
+    let store;
+    if (kind === 'memory') store = createMemoryStore();
+    else if (kind === 'duckdb') {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'promql-bench-'));
+      store = await createDuckDbStore({ dataDir: tmp });
+    } else throw new Error(`--store: memory, duckdb or both, not ${kind}`);
+    await store.write({ samples: data.series });
+    loads.push(`${kind} ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    const app = createPrometheusApi({ store });
+    const server = await new Promise((resolve) => {
+      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    });
+    sides.push({
+      name: kind,
+      base: `http://127.0.0.1:${server.address().port}`,
+      close: async () => {
+        server.close();
+        await store.close();
+      },
+    });
+  }
+} catch (err) {
+  for (const s of sides) await s.close();
+  await prom.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  throw err;
+}
 
 const end = data.endMs / 1000;
 const range = `&start=${end - 3600}&end=${end}&step=15`;
@@ -100,42 +130,50 @@ const rows = [];
 try {
   for (const q of queries) {
     const path = `/api/v1/query_range?query=${encodeURIComponent(q)}${range}`;
-    const p0 = await timed(prom.base + path);
-    const o0 = await timed(ours + path);
-    const diff = diffAnswers(q, p0.answer, o0.answer, true);
-    const series = p0.answer.body.data?.result?.length ?? 0;
-    const pm = [];
-    const om = [];
-    // Alternate sides so that background load hits both alike.
-    for (let i = 0; i < runs; i++) {
-      pm.push((await timed(prom.base + path)).ms);
-      om.push((await timed(ours + path)).ms);
+    const first = [];
+    for (const s of sides) first.push(await timed(s.base + path));
+    let agree = true;
+    for (let i = 1; i < sides.length; i++) {
+      const diff = diffAnswers(q, first[0].answer, first[i].answer, true);
+      if (diff) {
+        agree = false;
+        console.error(`answers differ for ${q} (${sides[i].name}):\n${diff}`);
+      }
     }
-    rows.push({ q, series, agree: diff === undefined, prom: stats(pm), ours: stats(om) });
-    if (diff) console.error(`answers differ for ${q}:\n${diff}`);
+    const series = first[0].answer.body.data?.result?.length ?? 0;
+    const ms = sides.map(() => []);
+    // Take turns so that background load hits all sides alike.
+    for (let r = 0; r < runs; r++)
+      for (let i = 0; i < sides.length; i++) ms[i].push((await timed(sides[i].base + path)).ms);
+    rows.push({ q, series, agree, stats: ms.map(stats) });
   }
 } finally {
-  server.close();
+  for (const s of sides) await s.close();
   await prom.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-const f = (x) => x.toFixed(1).padStart(8);
+const f = (x) => x.toFixed(1);
 console.log(
-  `\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · ${prom.version}`,
+  `\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · ${prom.version} · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
 );
 console.log(
-  `${services.length} services, ${data.series.length} series, ${data.sampleCount} samples over ${values.hours} h; loading: Prometheus ${(promLoadMs / 1000).toFixed(1)} s (promtool blocks + start), ours ${(oursLoadMs / 1000).toFixed(1)} s (memory store write)`,
+  `${services.length} services, ${data.series.length} series, ${data.sampleCount} samples over ${values.hours} h; loading: Prometheus ${(promLoadMs / 1000).toFixed(1)} s (promtool blocks + start), ours: ${loads.join(', ')}`,
 );
 console.log(
-  `range queries over 1 h at 15 s step (241 points); ${runs} runs each; ms: min / median / p90\n`,
+  `range queries over 1 h at 15 s step (241 points); ${runs} runs each; ms: min / median / p90; ratio = ours median / Prometheus median\n`,
 );
+const ours = sides.slice(1);
 console.log(
-  '| query | series | agree | Prometheus (ms) | ours (ms) | ours / Prometheus (median) |',
+  `| query | series | agree | Prometheus (ms) | ${ours.map((s) => `${s.name} (ms) | ${s.name} / Prom`).join(' | ')} |`,
 );
-console.log('|---|---|---|---|---|---|');
+console.log(`|---|---|---|---|${ours.map(() => '---|---|').join('')}`);
 for (const r of rows) {
-  const ratio = r.ours.median / r.prom.median;
+  const p = r.stats[0];
+  const cells = r.stats
+    .slice(1)
+    .map((o) => `${f(o.min)} / ${f(o.median)} / ${f(o.p90)} | ${(o.median / p.median).toFixed(2)}×`);
   console.log(
-    `| \`${r.q}\` | ${r.series} | ${r.agree ? 'yes' : 'NO'} | ${f(r.prom.min)} /${f(r.prom.median)} /${f(r.prom.p90)} | ${f(r.ours.min)} /${f(r.ours.median)} /${f(r.ours.p90)} | ${ratio.toFixed(2)}× |`,
+    `| \`${r.q}\` | ${r.series} | ${r.agree ? 'yes' : 'NO'} | ${f(p.min)} / ${f(p.median)} / ${f(p.p90)} | ${cells.join(' | ')} |`,
   );
 }

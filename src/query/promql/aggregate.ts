@@ -35,34 +35,69 @@ function groupLabels(metric: Labels, grouping: readonly string[], without: boole
 interface GroupOf {
   readonly key: string;
   readonly labels: Labels;
+  /** Index of the group among this node's groups, or -1 past maxCanonicalGroups. */
+  readonly slot: number;
 }
 
-// A range query aggregates the same input label objects at every step; the
-// group each one falls in is remembered per aggregation node, and each group's
-// label set is one object for the whole query, so the keys cached on it hit
-// downstream (histogram_quantile, the range query's output series).
 /** The items of groups whose operator does not look at them. */
 const unused: VSample[] = [];
 
-const groupCaches = new WeakMap<
-  Aggregate,
-  { byLabels: WeakMap<Labels, GroupOf>; byKey: Map<string, GroupOf> }
->();
+// A range query aggregates the same input label objects, mostly in the same
+// order, at every step. The group each one falls in is remembered per
+// aggregation node (first by position, as at the last step, then by object),
+// groups are numbered so that a step finds them in an array, and each group's
+// label set is one object for the whole query, so the keys cached on it hit
+// downstream (histogram_quantile, the range query's output series).
+interface GroupCache {
+  readonly byLabels: WeakMap<Labels, GroupOf>;
+  readonly byKey: Map<string, GroupOf>;
+  lastLabels: readonly Labels[];
+  lastGroups: readonly GroupOf[];
+}
+const groupCaches = new WeakMap<Aggregate, GroupCache>();
 const maxCanonicalGroups = 100_000;
 
-function groupOf(e: Aggregate, grouping: readonly string[], metric: Labels): GroupOf {
-  let cache = groupCaches.get(e);
-  if (!cache) groupCaches.set(e, (cache = { byLabels: new WeakMap(), byKey: new Map() }));
+function groupOf(
+  cache: GroupCache,
+  e: Aggregate,
+  grouping: readonly string[],
+  metric: Labels,
+): GroupOf {
   const hit = cache.byLabels.get(metric);
   if (hit) return hit;
   const key = e.without ? keyWithout(metric, grouping) : keyWith(metric, grouping);
   let g = cache.byKey.get(key);
   if (!g) {
-    g = { key, labels: groupLabels(metric, grouping, e.without) };
-    if (cache.byKey.size < maxCanonicalGroups) cache.byKey.set(key, g);
+    const canonical = cache.byKey.size < maxCanonicalGroups;
+    g = {
+      key,
+      labels: groupLabels(metric, grouping, e.without),
+      slot: canonical ? cache.byKey.size : -1,
+    };
+    if (canonical) cache.byKey.set(key, g);
   }
   cache.byLabels.set(metric, g);
   return g;
+}
+
+/** The group of each sample, in order. */
+function groupsOf(e: Aggregate, grouping: readonly string[], vec: readonly VSample[]): GroupOf[] {
+  let cache = groupCaches.get(e);
+  if (!cache) {
+    cache = { byLabels: new WeakMap(), byKey: new Map(), lastLabels: [], lastGroups: [] };
+    groupCaches.set(e, cache);
+  }
+  const { lastLabels, lastGroups } = cache;
+  const labels: Labels[] = new Array<Labels>(vec.length);
+  const out: GroupOf[] = new Array<GroupOf>(vec.length);
+  for (let i = 0; i < vec.length; i++) {
+    const l = (vec[i] as VSample).labels;
+    labels[i] = l;
+    out[i] = lastLabels[i] === l ? (lastGroups[i] as GroupOf) : groupOf(cache, e, grouping, l);
+  }
+  cache.lastLabels = labels;
+  cache.lastGroups = out;
+  return out;
 }
 
 export function aggregate(
@@ -87,22 +122,25 @@ export function aggregate(
     if (!labelNamePattern.test(valueLabel)) throw execution(`invalid label name "${valueLabel}"`);
     if (!e.without) grouping = [...grouping, valueLabel];
   }
-  const groups = new Map<string, Group>();
+  const infos =
+    op === 'count_values'
+      ? vec.map((s): GroupOf => {
+          // A new label set per sample: nothing to remember.
+          const metric = { ...s.labels, [valueLabel]: formatFloatPlain(s.v) };
+          return {
+            key: e.without ? keyWithout(metric, grouping) : keyWith(metric, grouping),
+            labels: groupLabels(metric, grouping, e.without),
+            slot: -1,
+          };
+        })
+      : groupsOf(e, grouping, vec);
+  const bySlot: (Group | undefined)[] = [];
+  const byKey = new Map<string, Group>();
   const order: Group[] = [];
-  for (const s of vec) {
-    let info: GroupOf;
-    if (op === 'count_values') {
-      // A new label set per sample: nothing to remember.
-      const metric = { ...s.labels, [valueLabel]: formatFloatPlain(s.v) };
-      info = {
-        key: e.without ? keyWithout(metric, grouping) : keyWith(metric, grouping),
-        labels: groupLabels(metric, grouping, e.without),
-      };
-    } else {
-      info = groupOf(e, grouping, s.labels);
-    }
-    const key = info.key;
-    let g = groups.get(key);
+  for (let i = 0; i < vec.length; i++) {
+    const s = vec[i] as VSample;
+    const info = infos[i] as GroupOf;
+    let g = info.slot >= 0 ? bySlot[info.slot] : byKey.get(info.key);
     if (!g) {
       g = {
         labels: info.labels,
@@ -113,7 +151,8 @@ export function aggregate(
       };
       if (op === 'stddev' || op === 'stdvar') g.value = 0;
       if (op === 'group') g.value = 1;
-      groups.set(key, g);
+      if (info.slot >= 0) bySlot[info.slot] = g;
+      else byKey.set(info.key, g);
       order.push(g);
       continue;
     }

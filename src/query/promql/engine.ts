@@ -5,7 +5,7 @@
 // absolute multiples of their step either way) and keeps this file small.
 // Series are fetched once per selector for the whole window the query needs.
 
-import type { SeriesSamples } from '../../model/telemetry';
+import type { Labels, SeriesSamples } from '../../model/telemetry';
 import type { LabelMatcher } from '../../store/store';
 import type { Expr, MatrixSelector, Subquery, VectorSelector } from './ast';
 import { aggregate } from './aggregate';
@@ -43,6 +43,10 @@ interface Ctx {
   readonly memo: Map<Expr, Map<number, EvalValue>>;
   /** Per selector and series, where the last step's window began and ended (see seekUpper). */
   readonly cursors: Map<VectorSelector, Int32Array>;
+  /** Per function call, the label sets of an output found unique (see assertUniqueLabelsets). */
+  readonly unique: Map<Expr, readonly Labels[]>;
+  /** Reusable window arrays for range functions, by length (see eachWindow). */
+  readonly scratch: (Point[] | undefined)[];
   checks: number;
 }
 
@@ -150,6 +154,8 @@ async function prepare(
     data: new Map(),
     memo: new Map(),
     cursors: new Map(),
+    scratch: [],
+    unique: new Map(),
     checks: 0,
   };
   const wanted: Wanted[] = [];
@@ -340,7 +346,8 @@ function selectMatrix(ctx: Ctx, m: MatrixSelector, ts: number): RangeSeries[] {
   return out;
 }
 
-const scratch: Point[] = [];
+/** Windows longer than this are sliced for range functions. */
+const maxScratch = 256;
 
 /**
  * selectMatrix for a caller that only reads each window while `each` runs
@@ -361,11 +368,17 @@ export function eachWindow(
     const from = cursors[2 * j] as number;
     const to = cursors[2 * j + 1] as number;
     if (to <= from) continue;
-    scratch.length = to - from;
-    for (let i = from; i < to; i++) scratch[i - from] = s.samples[i] as Point;
-    each(s.labels, scratch);
+    const n = to - from;
+    if (n >= maxScratch) {
+      each(s.labels, s.samples.slice(from, to));
+      continue;
+    }
+    // One array per length, so that its length never changes.
+    let points = ctx.scratch[n];
+    if (!points) ctx.scratch[n] = points = new Array<Point>(n);
+    for (let i = 0; i < n; i++) points[i] = s.samples[from + i] as Point;
+    each(s.labels, points);
   }
-  scratch.length = 0;
 }
 
 function evalSubquery(ctx: Ctx, sq: Subquery, ts: number): RangeSeries[] {
@@ -444,7 +457,7 @@ export function evalExpr(ctx: Ctx, e: Expr, ts: number): EvalValue {
       const lhs = evalExpr(ctx, e.lhs, ts);
       const rhs = evalExpr(ctx, e.rhs, ts);
       const out = binary(e, lhs, rhs);
-      if (out.type === 'vector') assertUniqueLabelsets(out.samples);
+      if (out.type === 'vector') assertUniqueLabelsets(out.samples, ctx, e);
       return out;
     }
     case 'aggregate': {
@@ -455,7 +468,7 @@ export function evalExpr(ctx: Ctx, e: Expr, ts: number): EvalValue {
     }
     case 'call': {
       const out = callFunction(ctx, e, ts);
-      if (out.type === 'vector') assertUniqueLabelsets(out.samples);
+      if (out.type === 'vector') assertUniqueLabelsets(out.samples, ctx, e);
       return out;
     }
   }
@@ -465,12 +478,23 @@ function tooManySamples(): PromQLError {
   return execution('query processing would load too many samples into memory in query execution');
 }
 
-function assertUniqueLabelsets(samples: readonly VSample[]): void {
+function assertUniqueLabelsets(samples: readonly VSample[], ctx?: Ctx, at?: Expr): void {
   if (samples.length < 2) return;
+  // Label sets are immutable: the same objects in the same order as at an
+  // earlier step of this node were unique then and are now. Most steps of a
+  // range query see exactly that, and comparing objects is cheap.
+  const last = at && ctx?.unique.get(at);
+  if (last && last.length === samples.length) {
+    let same = true;
+    for (let i = 0; i < samples.length && same; i++)
+      same = last[i] === (samples[i] as VSample).labels;
+    if (same) return;
+  }
   const seen = new Set<string>();
   for (const s of samples) {
     const k = labelsKey(s.labels);
     if (seen.has(k)) throw execution('vector cannot contain metrics with the same labelset');
     seen.add(k);
   }
+  if (at && ctx) ctx.unique.set(at, samples.map((s) => s.labels));
 }

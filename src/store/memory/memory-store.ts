@@ -9,6 +9,7 @@ import type {
   PromExemplar,
   PromMetadata,
   SeriesExemplars,
+  Sample,
   SeriesSamples,
   Span,
   SpanKind,
@@ -50,6 +51,8 @@ interface MemSeries {
   readonly labels: Labels;
   readonly samples: Map<number, number>;
   readonly exemplars: PromExemplar[];
+  /** The samples in time order, built at the first read after a change. */
+  sorted: Sample[] | undefined;
 }
 
 const inRange = (t: UnixNano, r: TimeRange): boolean => t >= r.start && t < r.end;
@@ -83,7 +86,7 @@ class MemoryStore implements TelemetryStore {
     const key = seriesKey(labels);
     let s = this.seriesByKey.get(key);
     if (s === undefined) {
-      s = { labels: normalizeLabels(labels), samples: new Map(), exemplars: [] };
+      s = { labels: normalizeLabels(labels), samples: new Map(), exemplars: [], sorted: undefined };
       this.seriesByKey.set(key, s);
     }
     return s;
@@ -98,6 +101,7 @@ class MemoryStore implements TelemetryStore {
     for (const s of batch.samples ?? []) {
       const ser = this.seriesFor(s.labels);
       for (const smp of s.samples) ser.samples.set(smp.t, smp.v);
+      ser.sorted = undefined;
     }
     for (const e of batch.exemplars ?? [])
       this.seriesFor(e.seriesLabels).exemplars.push(...e.exemplars);
@@ -257,18 +261,8 @@ class MemoryStore implements TelemetryStore {
     const out: SeriesSamples[] = [];
     for (const s of this.sortedSeries()) {
       if (!labelsMatch(s.labels, matchers)) continue;
-      // Samples usually arrive in time order (the Map keeps insertion order),
-      // so sort only when they did not.
-      const samples: { t: number; v: number }[] = [];
-      let sorted = true;
-      let last = -Infinity;
-      for (const [t, v] of s.samples) {
-        if (t < range.minT || t > range.maxT) continue;
-        if (t < last) sorted = false;
-        last = t;
-        samples.push({ t, v });
-      }
-      if (!sorted) samples.sort((a, b) => a.t - b.t);
+      const all = sortedSamples(s);
+      const samples = all.slice(firstAtOrAfter(all, range.minT), firstAfter(all, range.maxT));
       if (samples.length > 0) out.push({ labels: s.labels, samples });
     }
     return out;
@@ -375,6 +369,7 @@ class MemoryStore implements TelemetryStore {
     this.points = this.points.filter((p) => p.timeUnixNano >= cutoff);
     for (const [key, s] of this.seriesByKey) {
       for (const t of [...s.samples.keys()]) if (t < cutoffMs) s.samples.delete(t);
+      s.sorted = undefined;
       const kept = s.exemplars.filter((e) => e.t >= cutoffMs);
       s.exemplars.splice(0, s.exemplars.length, ...kept);
       if (s.samples.size === 0 && s.exemplars.length === 0) this.seriesByKey.delete(key);
@@ -384,6 +379,41 @@ class MemoryStore implements TelemetryStore {
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+function sortedSamples(s: MemSeries): Sample[] {
+  if (s.sorted) return s.sorted;
+  const out: Sample[] = [];
+  for (const [t, v] of s.samples) out.push({ t, v });
+  // Samples usually arrive in time order (a Map keeps insertion order).
+  let ordered = true;
+  for (let i = 1; i < out.length && ordered; i++)
+    ordered = (out[i - 1] as Sample).t < (out[i] as Sample).t;
+  if (!ordered) out.sort((a, b) => a.t - b.t);
+  s.sorted = out;
+  return out;
+}
+
+function firstAtOrAfter(samples: readonly Sample[], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((samples[mid] as Sample).t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function firstAfter(samples: readonly Sample[], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((samples[mid] as Sample).t <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function cmpBig(a: bigint, b: bigint): number {
