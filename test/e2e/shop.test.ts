@@ -4,20 +4,28 @@
 // parented by client spans of another process (W3C trace context on every hop).
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as protobuf from 'protobufjs';
 import { createClient } from '../../src/shop/grpc/client';
 import { SHOP_SERVICES } from '../../src/shop/registry';
+import {
+  SHOP_DIST,
+  freePort,
+  listening,
+  startShopProcesses,
+  stopChild,
+  until,
+  type ShopProcesses,
+} from '../../src/shop/shop-processes';
 import { packageRoot } from '../../src/shop/telemetry/package';
 
 const ROOT = packageRoot();
-const SHOP_DIST = path.join(ROOT, 'dist', 'src', 'shop');
 
 interface CapturedSpan {
   service: string;
@@ -115,38 +123,8 @@ async function startCapture(): Promise<{
   return { server, port: (server.address() as net.AddressInfo).port, spans };
 }
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-}
-
-async function until<T>(
-  what: string,
-  ms: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const children: ChildProcess[] = [];
-const output = new Map<string, string>();
+let shop: ShopProcesses | undefined;
+const extraChildren: ReturnType<typeof spawn>[] = [];
 let capture: Awaited<ReturnType<typeof startCapture>>;
 let frontend = '';
 let flagsFile = '';
@@ -157,53 +135,18 @@ before(async () => {
   capture = await startCapture();
   flagsFile = path.join(tmp, 'flags.json');
   fs.copyFileSync(path.join(ROOT, 'src', 'shop', 'flags', 'demo.flagd.json'), flagsFile);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  shop = await startShopProcesses({
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${capture.port}`,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     OTEL_BSP_SCHEDULE_DELAY: '200',
     OTEL_LAB_FLAGS_FILE: flagsFile,
-  };
-  const ports = new Map<string, number>();
-  for (const s of SHOP_SERVICES) {
-    const port = await freePort();
-    ports.set(s.name, port);
-    env[s.portEnv] = String(port);
-    env[s.addrEnv] = `127.0.0.1:${port}`;
-  }
-  for (const s of SHOP_SERVICES) {
-    const child = spawn(process.execPath, [...s.nodeArgs, path.join(SHOP_DIST, s.entry)], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    output.set(s.name, '');
-    const keep = (d: Buffer) => output.set(s.name, (output.get(s.name) ?? '') + d.toString());
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    children.push(child);
-  }
-  for (const s of SHOP_SERVICES) {
-    const port = ports.get(s.name) ?? 0;
-    await until(`${s.name} on port ${port}\n${output.get(s.name)}`, 60_000, async () =>
-      (await listening(port)) ? true : undefined,
-    );
-  }
-  frontend = `http://127.0.0.1:${ports.get('frontend')}`;
-  sharedEnv = env;
+  });
+  frontend = `http://127.0.0.1:${shop.port('frontend')}`;
+  sharedEnv = shop.env;
 });
 
 after(async () => {
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
-          c.once('exit', () => (clearTimeout(timer), resolve()));
-          c.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all([shop?.stop(), ...extraChildren.map((c) => stopChild(c))]);
   await new Promise((r) => capture.server.close(r));
   fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -374,7 +317,7 @@ test('the recommendation cache leak is real: with the flag on the list grows unt
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  children.push(child);
+  extraChildren.push(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<number | string>((resolve) =>

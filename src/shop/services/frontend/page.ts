@@ -101,8 +101,13 @@ export const CLIENT_JS = String.raw`'use strict';
   async function cart() {
     const c = await api('/api/cart?sessionId=' + session + '&currencyCode=' + currency);
     if (c.items.length === 0) return show(el('h2', { text: 'Your cart is empty' }), el('a', { href: '/', text: 'Browse products' }));
+    // Summed in nanos, as money travels (units + nanos), so cents do not drift.
+    const nanos = c.items.reduce((sum, i) =>
+      sum + (i.product.priceUsd.units * 1e9 + i.product.priceUsd.nanos) * i.quantity, 0);
+    const code = c.items[0].product.priceUsd.currencyCode;
     show(el('h2', { text: 'Cart' }), el('ul', {}, c.items.map((i) =>
       el('li', { text: i.quantity + ' x ' + i.product.name + ' (' + money(i.product.priceUsd) + ')' }))),
+      el('p', { class: 'total', text: 'Total: ' + (nanos / 1e9).toFixed(2) + ' ' + code }),
       el('button', { text: 'Empty cart', onclick: async () => {
         try { await api('/api/cart', { method: 'DELETE', headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ userId: session }) }); cart().catch(fail); } catch (e) { fail(e); } } }),
