@@ -2,7 +2,7 @@
 // copy of the series table (small), with the same rules as the in-memory
 // store (src/store/labels.ts); only samples and exemplars are read from SQL.
 
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { LIST, UINTEGER, listValue } from '@duckdb/node-api';
 
 import type {
@@ -10,6 +10,7 @@ import type {
   PromExemplar,
   PromMetadata,
   PromMetricType,
+  Sample,
   SeriesExemplars,
   SeriesSamples,
 } from '../../model/telemetry';
@@ -17,7 +18,7 @@ import { labelsMatch, labelsMatchAny } from '../labels';
 import type { LabelMatcher, MsRange } from '../store';
 import type { Catalog } from './catalog';
 import { asNum, asStr } from './codec';
-import { big, read, text } from './params';
+import { big, read, text, type Params } from './params';
 import { query } from './sql';
 
 interface SeriesRef {
@@ -48,17 +49,50 @@ export async function selectSeries(
 ): Promise<SeriesSamples[]> {
   const refs = sortedRefs(catalog, (l) => labelsMatch(l, matchers));
   if (refs.length === 0) return [];
-  const rows = await read(conn, query('samples'), { series_ids: idList(refs), ...msParams(range) });
-  const byId = new Map<number, { t: number; v: number }[]>();
-  for (const [id, t, v] of rows.getRows()) {
-    const sid = asNum(id!);
-    let list = byId.get(sid);
-    if (list === undefined) byId.set(sid, (list = []));
-    list.push({ t: asNum(t!), v: asNum(v!) });
+  const params: Params = { series_ids: idList(refs), ...msParams(range) };
+  const values: Record<string, DuckDBValue> = {};
+  const types: Record<string, DuckDBType> = {};
+  for (const [k, [v, t]] of Object.entries(params)) {
+    values[k] = v;
+    types[k] = t;
   }
-  return refs
-    .filter((r) => byId.has(r.id))
-    .map((r) => ({ labels: r.labels, samples: byId.get(r.id)! }));
+  // Column by column from each chunk: a PromQL query reads tens of thousands
+  // of samples, and building a row array of DuckDB values for each costs
+  // more than the query itself.
+  const result = await conn.run(query('samples'), values, types);
+  const byId = new Map<number, Sample[]>();
+  let list: Sample[] = [];
+  let listId = -1;
+  for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
+    const n = chunk.rowCount;
+    if (n === 0) break;
+    const ids = chunk.getColumnVector(0);
+    const ts = chunk.getColumnVector(1);
+    const vs = chunk.getColumnVector(2);
+    for (let i = 0; i < n; i++) {
+      const sid = asNum(ids.getItem(i));
+      // Rows come ordered by series, so the list changes rarely.
+      if (sid !== listId) {
+        const known = byId.get(sid);
+        if (known) list = known;
+        else byId.set(sid, (list = []));
+        listId = sid;
+      }
+      const t = asNum(ts.getItem(i));
+      const v = asNum(vs.getItem(i));
+      // A timestamp written twice keeps the last value: samples.sql does that already; this
+      // keeps it true for a query that returns both rows in write order instead.
+      if (list.length > 0 && (list[list.length - 1] as Sample).t === t)
+        list[list.length - 1] = { t, v };
+      else list.push({ t, v });
+    }
+  }
+  const out: SeriesSamples[] = [];
+  for (const r of refs) {
+    const samples = byId.get(r.id);
+    if (samples) out.push({ labels: r.labels, samples });
+  }
+  return out;
 }
 
 async function activeRefs(
