@@ -271,3 +271,144 @@ export function toOpenMetrics(series: readonly SeriesSamples[]): string {
   lines.push('# EOF');
   return lines.join('\n') + '\n';
 }
+
+/** 2023-11-14T22:13:20Z: the classic set's first scrape; its queries use absolute times from here. */
+export const classicStartMs = 1_700_000_000_000;
+const classicScrapes = 240;
+
+/**
+ * A second, smaller set an hour long, 2.2 years before the scenario set (so
+ * neither is within the other's lookback): request counters with a reset,
+ * a growing memory gauge, classic histograms in seconds, a target that goes
+ * away for 20 minutes, a gauge with NaN, and `regex_probe` series whose label
+ * values are the corner cases of RE2 against JavaScript regexes.
+ */
+export function classicSeries(seed = 42): SeriesSamples[] {
+  const r = rng(seed);
+  const out: SeriesSamples[] = [];
+  const times = Array.from({ length: classicScrapes }, (_, i) => classicStartMs + i * scrapeMs);
+  for (const [service, code, perScrape] of [
+    ['cart', '200', 12],
+    ['cart', '500', 1],
+    ['checkout', '200', 7],
+  ] as const) {
+    let v = 0;
+    out.push({
+      labels: { __name__: 'app_requests_total', service, code },
+      samples: times.map((t, i) => {
+        // checkout restarts half way: a counter reset.
+        if (service === 'checkout' && i === 120) v = 0;
+        v += Math.round(perScrape * (0.5 + r()));
+        return { t, v };
+      }),
+    });
+  }
+  let mem = 200e6;
+  out.push({
+    labels: { __name__: 'process_memory_bytes', service: 'recommendation' },
+    samples: times.map((t) => ({ t, v: (mem += 50_000 + Math.round(r() * 20_000)) })),
+  });
+  out.push({
+    labels: { __name__: 'process_memory_bytes', service: 'cart' },
+    samples: times.map((t) => ({ t, v: 120e6 + Math.round(r() * 1e6) })),
+  });
+  const bounds = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '+Inf'];
+  for (const service of ['cart', 'checkout']) {
+    const counts = bounds.map(() => 0);
+    let sum = 0;
+    const perBucket: Sample[][] = bounds.map(() => []);
+    const sums: Sample[] = [];
+    for (const t of times) {
+      for (let k = 0; k < 5; k++) {
+        const latency = service === 'cart' ? r() * 0.08 : r() * r() * 0.9;
+        sum += latency;
+        bounds.forEach((b, j) => {
+          if (b === '+Inf' || latency <= Number(b)) counts[j] = (counts[j] ?? 0) + 1;
+        });
+      }
+      bounds.forEach((_, j) => perBucket[j]?.push({ t, v: counts[j] ?? 0 }));
+      sums.push({ t, v: sum });
+    }
+    bounds.forEach((le, j) =>
+      out.push({
+        labels: { __name__: 'rpc_duration_seconds_bucket', service, le },
+        samples: perBucket[j] ?? [],
+      }),
+    );
+    out.push({ labels: { __name__: 'rpc_duration_seconds_sum', service }, samples: sums });
+    out.push({
+      labels: { __name__: 'rpc_duration_seconds_count', service },
+      samples: (perBucket[bounds.length - 1] ?? []).map((p) => ({ ...p })),
+    });
+  }
+  out.push({
+    labels: { __name__: 'up', service: 'cart', instance: 'cart:7070' },
+    samples: times.map((t) => ({ t, v: 1 })),
+  });
+  out.push({
+    labels: { __name__: 'up', service: 'ad', instance: 'ad:9555' },
+    // ad goes away for 20 minutes: longer than the lookback.
+    samples: times.filter((_, i) => i < 80 || i >= 160).map((t) => ({ t, v: 1 })),
+  });
+  out.push({
+    labels: { __name__: 'queue_depth', service: 'kafka' },
+    samples: times.map((t, i) => ({ t, v: i % 37 === 5 ? NaN : Math.round(r() * 40) - 10 })),
+  });
+  const every4m = times.filter((_, i) => i % 16 === 0);
+  for (const [i, v] of regexProbeValues.entries()) {
+    out.push({
+      labels: { __name__: 'regex_probe', v, i: String(i) },
+      samples: every4m.map((t) => ({ t, v: i })),
+    });
+  }
+  return out;
+}
+
+/**
+ * Label values where RE2 and JavaScript regexes part: newlines (`.`, `$`,
+ * `(?m)`), Unicode and ASCII classes, case folding beyond ASCII (Kelvin
+ * sign, long s, dotless i), astral code points, regex metacharacters.
+ */
+export const regexProbeValues: readonly string[] = [
+  'a',
+  'A',
+  'abc',
+  'ABC',
+  'a\nb',
+  'line1\n',
+  '\nline2',
+  'é',
+  'É',
+  '日本',
+  '😀',
+  'x.y',
+  'ab1',
+  ' ',
+  '\t',
+  '\v',
+  '\u00a0',
+  'k',
+  'K',
+  '\u212a',
+  's',
+  'S',
+  '\u017f',
+  'i',
+  'ı',
+  'Ω',
+  'ω',
+  'foo bar',
+  'a\\b',
+  '[x]',
+  '{2}',
+  'aa',
+  '_',
+  '-',
+  '0',
+  '7',
+];
+
+/** Everything the differential suite loads: the scenario set and the classic set. */
+export function suiteData(): { scenario: DataSet; classic: SeriesSamples[] } {
+  return { scenario: generate(), classic: classicSeries() };
+}

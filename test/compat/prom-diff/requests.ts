@@ -69,3 +69,34 @@ export function apiPaths(startS: number, endS: number): string[] {
     `/api/v1/series`,
   ];
 }
+
+/** API requests over the classic set (t0S: its first scrape), regex matchers in match[] among them. */
+export function classicApiPaths(t0S: number): string[] {
+  return [
+    '/api/v1/labels',
+    `/api/v1/labels?start=${t0S}&end=${t0S + 60}&match[]=up`,
+    '/api/v1/label/service/values',
+    '/api/v1/label/__name__/values',
+    `/api/v1/label/code/values?match[]=${enc('app_requests_total{service="cart"}')}`,
+    `/api/v1/series?match[]=up&match[]=${enc('{__name__=~"process_.*"}')}`,
+    '/api/v1/series',
+    `/api/v1/series?match[]=${enc('{a=""}')}`,
+    '/api/v1/label/a-b/values',
+    '/api/v1/query?query=up&time=abc',
+    '/api/v1/query?query=up&time=1e30',
+    '/api/v1/query?query=up&timeout=abc',
+    `/api/v1/query?query=up&time=${t0S + 60}&timeout=1m`,
+    `/api/v1/query?query=up&time=2023-11-14T22:15:00.000Z`,
+    `/api/v1/query?query=up&time=2023-11-14T23:15:00%2B01:00`,
+    '/api/v1/query_range?query=up&start=0&end=100000000&step=1',
+    '/api/v1/query_range?query=up&start=abc&end=1&step=1',
+    '/api/v1/query_range?query=up&start=0&end=1',
+    '/api/v1/query_range?query=sum(&start=0&end=1&step=1',
+    `/api/v1/series?match[]=${enc('regex_probe{v=~"(?i)k|\\\\pZ"}')}&start=${t0S}&end=${t0S + 3600}`,
+    `/api/v1/series?match[]=${enc('{v=~"(a)\\\\1"}')}`,
+    `/api/v1/series?match[]=${enc('{v=~"[^[:alpha:]]{2,}"}')}&start=${t0S}&end=${t0S + 3600}`,
+    `/api/v1/label/v/values?match[]=${enc('{v=~"(?s).*\\n.*"}')}`,
+    `/api/v1/labels?match[]=${enc('{v=~"(?<=a)b"}')}`,
+    `/api/v1/query_range?query=${enc('regex_probe{v=~"(?!a)."}')}&start=${t0S}&end=${t0S + 600}&step=60`,
+  ];
+}

@@ -1,9 +1,14 @@
-// Queries run against both the real Prometheus 2.42 and our API. Times are
-// offsets from t0 in seconds; each instant query runs at every listed time.
+// The classic set's corpus (data.ts classicSeries, 2023-11-14T22:13:20Z for
+// an hour): expressions run as instant queries at every classic time,
+// syntax corners and regex cases at one time, and range queries over their
+// own windows. Times are offsets in seconds from the set's first scrape.
 
-export const instantTimes = [0, 600, 1799.5, 3585, 3660, 3900];
+/** Instant times: the first scrape, mid-data, off the grid, near the end, after the lookback. */
+export const classicTimes = [0, 600, 1799.5, 3585, 3660, 3900];
+/** Where syntax corners and regex cases run: mid-data, every series present. */
+export const classicMidTime = 1800;
 
-export const instantQueries: readonly string[] = [
+export const classicQueries: readonly string[] = [
   // selectors, lookback, offset, @
   'up',
   'up{service=~"c.*"}',
@@ -196,7 +201,7 @@ export const instantQueries: readonly string[] = [
 ];
 
 /** Syntax corners where lezer's grammar and Prometheus's parser could disagree; run at one time. */
-export const syntaxQueries: readonly string[] = [
+export const classicSyntax: readonly string[] = [
   'on{a="b"}',
   'sum{a="b"}',
   'rate{a="b"}',
@@ -278,7 +283,7 @@ export const syntaxQueries: readonly string[] = [
 ];
 
 /** Range queries: [query, start offset s, end offset s, step]. */
-export const rangeQueries: readonly (readonly [string, number, number, string])[] = [
+export const classicRanges: readonly (readonly [string, number, number, string])[] = [
   ['up', 0, 3600, '60'],
   ['rate(app_requests_total[5m])', 0, 3600, '1m'],
   ['sum by (service) (rate(app_requests_total[2m]))', 300, 3300, '37s'],
