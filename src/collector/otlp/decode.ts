@@ -6,6 +6,7 @@ import { decodeLogsJson } from './json/logs';
 import { decodeMetricsJson } from './json/metrics';
 import { decodeTracesJson } from './json/traces';
 import type { OtlpLimits } from './limits';
+import type { Decoded } from './validate';
 import { decodeLogsProto } from './pb/logs';
 import { decodeMetricsProto } from './pb/metrics';
 import { decodeTracesProto } from './pb/traces';
@@ -31,42 +32,27 @@ export function decodeRequest(
   body: Uint8Array,
   limits: OtlpLimits,
 ): DecodedRequest {
-  let root: unknown;
-  if (encoding === 'json') root = parseJson(body);
+  const json = encoding === 'json';
+  const root: unknown = json ? parseJson(body) : undefined;
   switch (signal) {
     case 'traces': {
-      const d =
-        encoding === 'json' ? decodeTracesJson(root, limits) : decodeTracesProto(body, limits);
-      return {
-        signal,
-        batch: { spans: d.spans },
-        accepted: d.spans.length,
-        rejected: d.rejected,
-        rejectReason: d.rejectReason,
-      };
+      const d = json ? decodeTracesJson(root, limits) : decodeTracesProto(body, limits);
+      return request(signal, { spans: d.items }, d);
     }
     case 'metrics': {
-      const d =
-        encoding === 'json' ? decodeMetricsJson(root, limits) : decodeMetricsProto(body, limits);
-      return {
-        signal,
-        batch: { metrics: d.points },
-        accepted: d.points.length,
-        rejected: d.rejected,
-        rejectReason: d.rejectReason,
-      };
+      const d = json ? decodeMetricsJson(root, limits) : decodeMetricsProto(body, limits);
+      return request(signal, { metrics: d.items }, d);
     }
     case 'logs': {
-      const d = encoding === 'json' ? decodeLogsJson(root, limits) : decodeLogsProto(body, limits);
-      return {
-        signal,
-        batch: { logs: d.logs },
-        accepted: d.logs.length,
-        rejected: d.rejected,
-        rejectReason: d.rejectReason,
-      };
+      const d = json ? decodeLogsJson(root, limits) : decodeLogsProto(body, limits);
+      return request(signal, { logs: d.items }, d);
     }
   }
+}
+
+function request(signal: Signal, batch: TelemetryBatch, d: Decoded<unknown>): DecodedRequest {
+  const { items, rejected, rejectReason } = d;
+  return { signal, batch, accepted: items.length, rejected, rejectReason };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -6,6 +6,15 @@
 
 import type { LogRecord, MetricPoint, Span } from '../../model/telemetry';
 
+/** What a decoder keeps of a request: the items that passed, and what it refused. */
+export interface Decoded<T> {
+  readonly items: T[];
+  /** Items refused one by one (partial success). */
+  readonly rejected: number;
+  /** Why the first refused item was refused, with its path; '' when none. */
+  readonly rejectReason: string;
+}
+
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 const MAX_INT64 = (1n << 63n) - 1n;

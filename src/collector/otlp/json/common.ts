@@ -8,6 +8,9 @@ import type {
   Resource,
 } from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
+import { FieldPath } from '../errors';
+import type { OtlpLimits } from '../limits';
+import type { Decoded } from '../validate';
 import { arr, base64, bool, double, get, int64, obj, str, text, uint32 } from './values';
 import type { Ctx, Json, JsonObject } from './values';
 
@@ -155,43 +158,57 @@ export function schemaUrl(c: Ctx, o: JsonObject): string {
   return text(c, get(o, 'schemaUrl', 'schema_url'), 'schemaUrl');
 }
 
-/** Walks `resourceX[].scopeX[].items[]`, calling `item` for each with its resource and scope. */
-export function envelope(
-  c: Ctx,
+type Names = readonly [resources: string, scopes: string, items: string];
+
+const snake = (camel: string): string => camel.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
+
+/**
+ * Decodes a request: walks `resourceX[].scopeX[].items[]` (camelCase names;
+ * the proto's snake_case accepted too) and hands each item
+ * object to `item` with its resource and scope; `item` pushes what it keeps
+ * to `out` (see keep), so each signal only decodes its own records.
+ */
+export function decodeJson<T>(
   root: Json,
-  names: readonly [
-    camel: string,
-    snake: string,
-    scopeCamel: string,
-    scopeSnake: string,
-    itemCamel: string,
-    itemSnake: string,
-  ],
-  item: (o: JsonObject, res: Resource, sc: InstrumentationScope) => void,
-): void {
+  limits: OtlpLimits,
+  names: Names,
+  item: (c: Ctx, o: JsonObject, res: Resource, sc: InstrumentationScope, out: T[]) => void,
+): Decoded<T> {
+  const c: Ctx = { path: new FieldPath(), limits, items: 0, rejected: 0, rejectReason: '' };
+  const out: T[] = [];
+  const [rName, sName, iName] = names;
+  const [rSnake, sSnake, iSnake] = names.map(snake) as [string, string, string];
   const top = obj(c, root, '');
   if (top === undefined)
     throw c.path.error(`expected an object, got ${root === null ? 'null' : 'nothing'}`);
-  const rs = arr(c, get(top, names[0], names[1]), names[0]);
+  const rs = arr(c, get(top, rName, rSnake), rName);
   for (let i = 0; i < rs.length; i++) {
-    c.path.push(names[0], i);
+    c.path.push(rName, i);
     const ro = obj(c, rs[i], '') ?? {};
     const res = resource(c, ro['resource'], schemaUrl(c, ro));
-    const ss = arr(c, get(ro, names[2], names[3]), names[2]);
+    const ss = arr(c, get(ro, sName, sSnake), sName);
     for (let j = 0; j < ss.length; j++) {
-      c.path.push(names[2], j);
+      c.path.push(sName, j);
       const so = obj(c, ss[j], '') ?? {};
       const sc = scope(c, so['scope'], schemaUrl(c, so));
-      const items = arr(c, get(so, names[4], names[5]), names[4]);
+      const items = arr(c, get(so, iName, iSnake), iName);
       for (let k = 0; k < items.length; k++) {
-        c.path.push(names[4], k);
-        item(obj(c, items[k], '') ?? {}, res, sc);
+        c.path.push(iName, k);
+        item(c, obj(c, items[k], '') ?? {}, res, sc, out);
         c.path.pop(true);
       }
       c.path.pop(true);
     }
     c.path.pop(true);
   }
+  return { items: out, rejected: c.rejected, rejectReason: c.rejectReason };
+}
+
+/** Keeps a decoded item, or counts it as refused (partial success) with the reason. */
+export function keep<T>(c: Ctx, item: T, problem: (item: T) => string, out: T[]): void {
+  const bad = problem(item);
+  if (bad === '') out.push(item);
+  else reject(c, bad);
 }
 
 export function countItem(c: Ctx): void {

@@ -1,58 +1,49 @@
 // OTLP/JSON ExportLogsServiceRequest -> LogRecord[].
 
 import type { LogRecord } from '../../../model/telemetry';
-import { FieldPath } from '../errors';
 import type { OtlpLimits } from '../limits';
-import type { DecodedLogs } from '../pb/logs';
 import { logProblem } from '../validate';
-import { anyValue, attributes, countItem, droppedCount, envelope, reject } from './common';
+import type { Decoded } from '../validate';
+import { anyValue, attributes, countItem, decodeJson, droppedCount, keep } from './common';
 import { get, hexId, int32, text, uint32, uint64 } from './values';
 import type { Ctx, Json } from './values';
 
-export function decodeLogsJson(root: Json, limits: OtlpLimits): DecodedLogs {
-  const c: Ctx = { path: new FieldPath(), limits, items: 0, rejected: 0, rejectReason: '' };
-  const logs: LogRecord[] = [];
-  envelope(
-    c,
-    root,
-    ['resourceLogs', 'resource_logs', 'scopeLogs', 'scope_logs', 'logRecords', 'log_records'],
-    (o, resource, scope) => {
-      countItem(c);
-      const a = attributes(c, o, 'attributes', 'attributes');
-      c.path.push('body');
-      const body = anyValue(c, o['body'], 0);
-      c.path.pop();
-      const sev = get(o, 'severityNumber', 'severity_number');
-      const log: LogRecord = {
-        resource,
-        scope,
-        timeUnixNano: uint64(c, get(o, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
-        observedTimeUnixNano: uint64(
-          c,
-          get(o, 'observedTimeUnixNano', 'observed_time_unix_nano'),
-          'observedTimeUnixNano',
-        ),
-        severityNumber:
-          typeof sev === 'string' && sev.startsWith('SEVERITY_NUMBER_')
-            ? severityFromName(c, sev)
-            : sev === undefined
-              ? 0
-              : int32(c, sev, 'severityNumber'),
-        severityText: text(c, get(o, 'severityText', 'severity_text'), 'severityText'),
-        body,
-        attributes: a.values,
-        droppedAttributesCount: droppedCount(c, o) + a.dropped,
-        flags: uint32(c, o['flags'], 'flags'),
-        traceId: hexId(c, get(o, 'traceId', 'trace_id'), 'traceId', 16),
-        spanId: hexId(c, get(o, 'spanId', 'span_id'), 'spanId', 8),
-        eventName: text(c, get(o, 'eventName', 'event_name'), 'eventName'),
-      };
-      const bad = logProblem(log);
-      if (bad === '') logs.push(log);
-      else reject(c, bad);
-    },
-  );
-  return { logs, rejected: c.rejected, rejectReason: c.rejectReason };
+const NAMES = ['resourceLogs', 'scopeLogs', 'logRecords'] as const;
+
+export function decodeLogsJson(root: Json, limits: OtlpLimits): Decoded<LogRecord> {
+  return decodeJson<LogRecord>(root, limits, NAMES, (c, o, resource, scope, out) => {
+    countItem(c);
+    const a = attributes(c, o, 'attributes', 'attributes');
+    c.path.push('body');
+    const body = anyValue(c, o['body'], 0);
+    c.path.pop();
+    const sev = get(o, 'severityNumber', 'severity_number');
+    const log: LogRecord = {
+      resource,
+      scope,
+      timeUnixNano: uint64(c, get(o, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
+      observedTimeUnixNano: uint64(
+        c,
+        get(o, 'observedTimeUnixNano', 'observed_time_unix_nano'),
+        'observedTimeUnixNano',
+      ),
+      severityNumber:
+        typeof sev === 'string' && sev.startsWith('SEVERITY_NUMBER_')
+          ? severityFromName(c, sev)
+          : sev === undefined
+            ? 0
+            : int32(c, sev, 'severityNumber'),
+      severityText: text(c, get(o, 'severityText', 'severity_text'), 'severityText'),
+      body,
+      attributes: a.values,
+      droppedAttributesCount: droppedCount(c, o) + a.dropped,
+      flags: uint32(c, o['flags'], 'flags'),
+      traceId: hexId(c, get(o, 'traceId', 'trace_id'), 'traceId', 16),
+      spanId: hexId(c, get(o, 'spanId', 'span_id'), 'spanId', 8),
+      eventName: text(c, get(o, 'eventName', 'event_name'), 'eventName'),
+    };
+    keep(c, log, logProblem, out);
+  });
 }
 
 const SEVERITY_BASE: Record<string, number> = {

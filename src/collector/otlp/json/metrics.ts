@@ -8,11 +8,10 @@ import type {
   MetricPoint,
   Resource,
 } from '../../../model/telemetry';
-import { FieldPath } from '../errors';
 import type { OtlpLimits } from '../limits';
-import type { DecodedMetrics } from '../pb/metrics';
 import { pointProblem } from '../validate';
-import { attributes, countItem, envelope, reject } from './common';
+import type { Decoded } from '../validate';
+import { attributes, countItem, decodeJson, keep } from './common';
 import {
   arr,
   bool,
@@ -43,18 +42,10 @@ const KINDS = [
   ['summary', 'summary'],
 ] as const;
 
-export function decodeMetricsJson(root: Json, limits: OtlpLimits): DecodedMetrics {
-  const c: Ctx = { path: new FieldPath(), limits, items: 0, rejected: 0, rejectReason: '' };
-  const points: MetricPoint[] = [];
-  envelope(
-    c,
-    root,
-    ['resourceMetrics', 'resource_metrics', 'scopeMetrics', 'scope_metrics', 'metrics', 'metrics'],
-    (o, res, sc) => {
-      metric(c, o, res, sc, points);
-    },
-  );
-  return { points, rejected: c.rejected, rejectReason: c.rejectReason };
+const NAMES = ['resourceMetrics', 'scopeMetrics', 'metrics'] as const;
+
+export function decodeMetricsJson(root: Json, limits: OtlpLimits): Decoded<MetricPoint> {
+  return decodeJson(root, limits, NAMES, metric);
 }
 
 function metric(
@@ -100,10 +91,7 @@ function metric(
         flags: uint32(c, p['flags'], 'flags'),
         exemplars: exemplars(c, p['exemplars']),
       };
-      const point = build(c, camel, p, base, temporality, isMonotonic);
-      const bad = pointProblem(point);
-      if (bad === '') out.push(point);
-      else reject(c, bad);
+      keep(c, build(c, camel, p, base, temporality, isMonotonic), pointProblem, out);
       c.path.pop(true);
     }
     c.path.pop();

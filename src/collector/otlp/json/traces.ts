@@ -1,11 +1,10 @@
 // OTLP/JSON ExportTraceServiceRequest -> Span[].
 
 import type { Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../../../model/telemetry';
-import { FieldPath } from '../errors';
 import type { OtlpLimits } from '../limits';
-import type { DecodedTraces } from '../pb/traces';
 import { spanProblem } from '../validate';
-import { attributes, countItem, droppedCount, envelope, reject } from './common';
+import type { Decoded } from '../validate';
+import { attributes, countItem, decodeJson, droppedCount, keep } from './common';
 import { arr, enumValue, get, hexId, obj, text, uint32, uint64 } from './values';
 import type { Ctx, Json, JsonObject } from './values';
 
@@ -19,58 +18,50 @@ const KINDS = [
 ];
 const CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
-export function decodeTracesJson(root: Json, limits: OtlpLimits): DecodedTraces {
-  const c: Ctx = { path: new FieldPath(), limits, items: 0, rejected: 0, rejectReason: '' };
-  const spans: Span[] = [];
-  envelope(
-    c,
-    root,
-    ['resourceSpans', 'resource_spans', 'scopeSpans', 'scope_spans', 'spans', 'spans'],
-    (o, resource, scope) => {
-      countItem(c);
-      const a = attributes(c, o, 'attributes', 'attributes');
-      const span: Span = {
-        traceId: hexId(c, get(o, 'traceId', 'trace_id'), 'traceId', 16),
-        spanId: hexId(c, get(o, 'spanId', 'span_id'), 'spanId', 8),
-        parentSpanId: hexId(c, get(o, 'parentSpanId', 'parent_span_id'), 'parentSpanId', 8),
-        traceState: text(c, get(o, 'traceState', 'trace_state'), 'traceState'),
-        flags: uint32(c, o['flags'], 'flags'),
-        name: text(c, o['name'], 'name'),
-        kind: enumValue(c, o['kind'], 'kind', KINDS) as SpanKind,
-        startTimeUnixNano: uint64(
-          c,
-          get(o, 'startTimeUnixNano', 'start_time_unix_nano'),
-          'startTimeUnixNano',
-        ),
-        endTimeUnixNano: uint64(
-          c,
-          get(o, 'endTimeUnixNano', 'end_time_unix_nano'),
-          'endTimeUnixNano',
-        ),
-        attributes: a.values,
-        droppedAttributesCount: droppedCount(c, o) + a.dropped,
-        events: events(c, get(o, 'events', 'events')),
-        droppedEventsCount: uint32(
-          c,
-          get(o, 'droppedEventsCount', 'dropped_events_count'),
-          'droppedEventsCount',
-        ),
-        links: links(c, get(o, 'links', 'links')),
-        droppedLinksCount: uint32(
-          c,
-          get(o, 'droppedLinksCount', 'dropped_links_count'),
-          'droppedLinksCount',
-        ),
-        status: status(c, o['status']),
-        resource,
-        scope,
-      };
-      const bad = spanProblem(span);
-      if (bad === '') spans.push(span);
-      else reject(c, bad);
-    },
-  );
-  return { spans, rejected: c.rejected, rejectReason: c.rejectReason };
+const NAMES = ['resourceSpans', 'scopeSpans', 'spans'] as const;
+
+export function decodeTracesJson(root: Json, limits: OtlpLimits): Decoded<Span> {
+  return decodeJson<Span>(root, limits, NAMES, (c, o, resource, scope, out) => {
+    countItem(c);
+    const a = attributes(c, o, 'attributes', 'attributes');
+    const span: Span = {
+      traceId: hexId(c, get(o, 'traceId', 'trace_id'), 'traceId', 16),
+      spanId: hexId(c, get(o, 'spanId', 'span_id'), 'spanId', 8),
+      parentSpanId: hexId(c, get(o, 'parentSpanId', 'parent_span_id'), 'parentSpanId', 8),
+      traceState: text(c, get(o, 'traceState', 'trace_state'), 'traceState'),
+      flags: uint32(c, o['flags'], 'flags'),
+      name: text(c, o['name'], 'name'),
+      kind: enumValue(c, o['kind'], 'kind', KINDS) as SpanKind,
+      startTimeUnixNano: uint64(
+        c,
+        get(o, 'startTimeUnixNano', 'start_time_unix_nano'),
+        'startTimeUnixNano',
+      ),
+      endTimeUnixNano: uint64(
+        c,
+        get(o, 'endTimeUnixNano', 'end_time_unix_nano'),
+        'endTimeUnixNano',
+      ),
+      attributes: a.values,
+      droppedAttributesCount: droppedCount(c, o) + a.dropped,
+      events: events(c, get(o, 'events', 'events')),
+      droppedEventsCount: uint32(
+        c,
+        get(o, 'droppedEventsCount', 'dropped_events_count'),
+        'droppedEventsCount',
+      ),
+      links: links(c, get(o, 'links', 'links')),
+      droppedLinksCount: uint32(
+        c,
+        get(o, 'droppedLinksCount', 'dropped_links_count'),
+        'droppedLinksCount',
+      ),
+      status: status(c, o['status']),
+      resource,
+      scope,
+    };
+    keep(c, span, spanProblem, out);
+  });
 }
 
 function events(c: Ctx, v: Json): SpanEvent[] {

@@ -3,9 +3,10 @@
 // because schema_url follows the items on the wire yet every item shares them.
 
 import type { InstrumentationScope, Resource } from '../../../model/telemetry';
+import type { OtlpLimits } from '../limits';
+import type { Decoded } from '../validate';
 import { readResource, readScope } from './common';
-import { fields, WIRE_LEN } from './reader';
-import type { Reader } from './reader';
+import { fields, Reader, WIRE_LEN } from './reader';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -13,6 +14,35 @@ const T1 = (1 << 3) | WIRE_LEN;
 const T2 = (2 << 3) | WIRE_LEN;
 const T3 = (3 << 3) | WIRE_LEN;
 const ENVELOPE_FIELDS = fields(1, 2, 3);
+
+type Names = readonly [resources: string, scopes: string, items: string];
+
+/** Keeps a decoded item, or counts it as refused (partial success) with the reason. */
+export function keep<T>(r: Reader, item: T, problem: (item: T) => string, out: T[]): void {
+  const bad = problem(item);
+  if (bad === '') out.push(item);
+  else r.reject(bad);
+}
+
+/**
+ * A request whose scope messages hold one item per element (spans, log
+ * records): the signal only reads its item, this does the rest.
+ */
+export function decodeItems<T>(
+  bytes: Uint8Array,
+  limits: OtlpLimits,
+  names: Names,
+  readItem: (r: Reader, end: number, resource: Resource, scope: InstrumentationScope) => T,
+  problem: (item: T) => string,
+): Decoded<T> {
+  const r = new Reader(bytes, limits);
+  const items: T[] = [];
+  readEnvelope(r, names, (rr, end, resource, scope) => {
+    rr.countItem();
+    keep(rr, readItem(rr, end, resource, scope), problem, items);
+  });
+  return { items, rejected: r.rejected, rejectReason: r.rejectReason };
+}
 
 /** Decodes the items of one scope message; `end` is that message's end. */
 export type ItemsReader = (
@@ -26,11 +56,7 @@ export type ItemsReader = (
  * Reads a request: `repeated Resource* = 1`, each `{resource = 1, repeated Scope* = 2, schema_url = 3}`,
  * each scope message `{scope = 1, repeated items = 2, schema_url = 3}`.
  */
-export function readEnvelope(
-  r: Reader,
-  names: readonly [string, string, string],
-  readItem: ItemsReader,
-): void {
+export function readEnvelope(r: Reader, names: Names, readItem: ItemsReader): void {
   const end = r.buf.length;
   let ri = 0;
   while (r.pos < end) {
@@ -45,12 +71,7 @@ export function readEnvelope(
   }
 }
 
-function readResourceMessage(
-  r: Reader,
-  end: number,
-  names: readonly [string, string, string],
-  readItem: ItemsReader,
-): void {
+function readResourceMessage(r: Reader, end: number, names: Names, readItem: ItemsReader): void {
   const resource: Mutable<Resource> = { attributes: {}, droppedAttributesCount: 0, schemaUrl: '' };
   let si = 0;
   while (r.pos < end) {

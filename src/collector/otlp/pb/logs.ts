@@ -4,30 +4,19 @@ import type { AnyValue, InstrumentationScope, LogRecord, Resource } from '../../
 import { AttrSet } from '../attributes';
 import type { OtlpLimits } from '../limits';
 import { logProblem } from '../validate';
+import type { Decoded } from '../validate';
 import { readAnyValue, readAttribute } from './common';
-import { readEnvelope } from './envelope';
-import { fields, Reader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
+import { decodeItems } from './envelope';
+import { fields, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
+import type { Reader } from './reader';
 
 const t = (n: number, w: number): number => (n << 3) | w;
 const LOG_FIELDS = fields(1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12);
 
-export interface DecodedLogs {
-  logs: LogRecord[];
-  rejected: number;
-  rejectReason: string;
-}
+const NAMES = ['resourceLogs', 'scopeLogs', 'logRecords'] as const;
 
-export function decodeLogsProto(bytes: Uint8Array, limits: OtlpLimits): DecodedLogs {
-  const r = new Reader(bytes, limits);
-  const logs: LogRecord[] = [];
-  readEnvelope(r, ['resourceLogs', 'scopeLogs', 'logRecords'], (rr, end, resource, scope) => {
-    rr.countItem();
-    const log = readLog(rr, end, resource, scope);
-    const bad = logProblem(log);
-    if (bad === '') logs.push(log);
-    else rr.reject(bad);
-  });
-  return { logs, rejected: r.rejected, rejectReason: r.rejectReason };
+export function decodeLogsProto(bytes: Uint8Array, limits: OtlpLimits): Decoded<LogRecord> {
+  return decodeItems(bytes, limits, NAMES, readLog, logProblem);
 }
 
 function readLog(
@@ -78,14 +67,10 @@ function readLog(
         flags = r.fixed32();
         break;
       case t(9, WIRE_LEN):
-        r.path.push('traceId');
-        traceId = r.id(end, 16);
-        r.path.pop();
+        traceId = r.idField('traceId', end, 16);
         break;
       case t(10, WIRE_LEN):
-        r.path.push('spanId');
-        spanId = r.id(end, 8);
-        r.path.pop();
+        spanId = r.idField('spanId', end, 8);
         break;
       case t(12, WIRE_LEN):
         eventName = r.value(end);

@@ -16,8 +16,9 @@ import type {
 import { AttrSet } from '../attributes';
 import type { OtlpLimits } from '../limits';
 import { pointProblem } from '../validate';
+import type { Decoded } from '../validate';
 import { readAttribute } from './common';
-import { readEnvelope } from './envelope';
+import { keep, readEnvelope } from './envelope';
 import { fields, Reader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
 
 const t = (n: number, w: number): number => (n << 3) | w;
@@ -45,19 +46,14 @@ interface MetricHeader {
   isMonotonic: boolean;
 }
 
-export interface DecodedMetrics {
-  points: MetricPoint[];
-  rejected: number;
-  rejectReason: string;
-}
-
-export function decodeMetricsProto(bytes: Uint8Array, limits: OtlpLimits): DecodedMetrics {
+/** A Metric holds many points, so this signal walks the envelope itself. */
+export function decodeMetricsProto(bytes: Uint8Array, limits: OtlpLimits): Decoded<MetricPoint> {
   const r = new Reader(bytes, limits);
-  const points: MetricPoint[] = [];
+  const items: MetricPoint[] = [];
   readEnvelope(r, ['resourceMetrics', 'scopeMetrics', 'metrics'], (rr, end, resource, scope) => {
-    readMetric(rr, end, resource, scope, points);
+    readMetric(rr, end, resource, scope, items);
   });
-  return { points, rejected: r.rejected, rejectReason: r.rejectReason };
+  return { items, rejected: r.rejected, rejectReason: r.rejectReason };
 }
 
 function readMetric(
@@ -148,10 +144,7 @@ function readData(r: Reader, kind: number, end: number, h: MetricHeader, out: Me
     const pEnd = ranges[i + 1] as number;
     r.path.push('dataPoints', i / 2);
     r.countItem();
-    const p = readPoint(r, kind, pEnd, h);
-    const bad = pointProblem(p);
-    if (bad === '') out.push(p);
-    else r.reject(bad);
+    keep(r, readPoint(r, kind, pEnd, h), pointProblem, out);
     r.path.pop(true);
   }
   r.pos = end;
@@ -430,10 +423,10 @@ function readExemplar(r: Reader, end: number): Exemplar {
         value = r.sfixed64();
         break;
       case t(4, WIRE_LEN):
-        spanId = withPath(r, 'spanId', () => r.id(end, 8));
+        spanId = r.idField('spanId', end, 8);
         break;
       case t(5, WIRE_LEN):
-        traceId = withPath(r, 'traceId', () => r.id(end, 16));
+        traceId = r.idField('traceId', end, 16);
         break;
       default:
         r.skip(tag, end, fields(2, 3, 4, 5, 6, 7));

@@ -211,6 +211,14 @@ export class Reader {
     return s;
   }
 
+  /** `id` under the field's name in the path, so an error names the field. */
+  idField(name: string, limit: number, size: 8 | 16): string {
+    this.path.push(name);
+    const id = this.id(limit, size);
+    this.path.pop();
+    return id;
+  }
+
   /**
    * Skips a field the decoder does not use. `known` has bit N set for each
    * field number N the message defines: such a field arriving here had the

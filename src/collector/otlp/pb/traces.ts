@@ -12,9 +12,11 @@ import type {
 import { AttrSet } from '../attributes';
 import type { OtlpLimits } from '../limits';
 import { spanProblem } from '../validate';
+import type { Decoded } from '../validate';
 import { readAttribute } from './common';
-import { readEnvelope } from './envelope';
-import { fields, Reader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
+import { decodeItems } from './envelope';
+import { fields, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
+import type { Reader } from './reader';
 
 const t = (n: number, w: number): number => (n << 3) | w;
 const SPAN_FIELDS = fields(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
@@ -22,23 +24,10 @@ const EVENT_FIELDS = fields(1, 2, 3, 4);
 const LINK_FIELDS = fields(1, 2, 3, 4, 5, 6);
 const STATUS_FIELDS = fields(2, 3);
 
-export interface DecodedTraces {
-  spans: Span[];
-  rejected: number;
-  rejectReason: string;
-}
+const NAMES = ['resourceSpans', 'scopeSpans', 'spans'] as const;
 
-export function decodeTracesProto(bytes: Uint8Array, limits: OtlpLimits): DecodedTraces {
-  const r = new Reader(bytes, limits);
-  const spans: Span[] = [];
-  readEnvelope(r, ['resourceSpans', 'scopeSpans', 'spans'], (rr, end, resource, scope) => {
-    rr.countItem();
-    const span = readSpan(rr, end, resource, scope);
-    const bad = spanProblem(span);
-    if (bad === '') spans.push(span);
-    else rr.reject(bad);
-  });
-  return { spans, rejected: r.rejected, rejectReason: r.rejectReason };
+export function decodeTracesProto(bytes: Uint8Array, limits: OtlpLimits): Decoded<Span> {
+  return decodeItems(bytes, limits, NAMES, readSpan, spanProblem);
 }
 
 function readSpan(r: Reader, end: number, resource: Resource, scope: InstrumentationScope): Span {
@@ -63,22 +52,16 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
     const tag = r.varint32();
     switch (tag) {
       case t(1, WIRE_LEN):
-        r.path.push('traceId');
-        traceId = r.id(end, 16);
-        r.path.pop();
+        traceId = r.idField('traceId', end, 16);
         break;
       case t(2, WIRE_LEN):
-        r.path.push('spanId');
-        spanId = r.id(end, 8);
-        r.path.pop();
+        spanId = r.idField('spanId', end, 8);
         break;
       case t(3, WIRE_LEN):
         traceState = r.value(end);
         break;
       case t(4, WIRE_LEN):
-        r.path.push('parentSpanId');
-        parentSpanId = r.id(end, 8);
-        r.path.pop();
+        parentSpanId = r.idField('parentSpanId', end, 8);
         break;
       case t(16, WIRE_I32):
         flags = r.fixed32();
@@ -199,14 +182,10 @@ function readLink(r: Reader, end: number): SpanLink {
     const tag = r.varint32();
     switch (tag) {
       case t(1, WIRE_LEN):
-        r.path.push('traceId');
-        traceId = r.id(end, 16);
-        r.path.pop();
+        traceId = r.idField('traceId', end, 16);
         break;
       case t(2, WIRE_LEN):
-        r.path.push('spanId');
-        spanId = r.id(end, 8);
-        r.path.pop();
+        spanId = r.idField('spanId', end, 8);
         break;
       case t(3, WIRE_LEN):
         traceState = r.value(end);
