@@ -7,6 +7,8 @@
 // do; the request is still accepted. Nesting deeper than `maxAnyValueDepth`
 // or more than `maxItemsPerRequest` items refuses the whole request.
 
+import type { FieldPath } from './errors';
+
 export interface OtlpLimits {
   /** Request body after decompression, in bytes (HTTP 413 / gRPC RESOURCE_EXHAUSTED). */
   readonly maxBodyBytes: number;
@@ -35,4 +37,18 @@ export function resolveLimits(partial?: Partial<OtlpLimits>): OtlpLimits {
       throw new RangeError(`OTLP limit ${k} must be a positive integer, got ${String(v)}`);
   }
   return l;
+}
+
+/** Refuses an AnyValue array or kvlist nested past maxAnyValueDepth (both decoders). */
+export function checkAnyValueDepth(
+  at: { readonly path: FieldPath; readonly limits: OtlpLimits },
+  depth: number,
+): void {
+  if (depth > at.limits.maxAnyValueDepth) {
+    throw at.path.error(
+      `AnyValue nested deeper than ${at.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`,
+      // Deep nesting is refused like malformed input (400), not as too large.
+      'malformed',
+    );
+  }
 }

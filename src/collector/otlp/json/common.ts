@@ -9,6 +9,7 @@ import type {
 } from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
 import { FieldPath } from '../errors';
+import { checkAnyValueDepth } from '../limits';
 import type { OtlpLimits } from '../limits';
 import type { Decoded } from '../validate';
 import { arr, base64, bool, double, get, int64, obj, str, text, uint32 } from './values';
@@ -24,7 +25,7 @@ export function anyValue(c: Ctx, v: Json, depth: number): AnyValue {
   if ((x = get(o, 'doubleValue', 'double_value')) !== undefined) return double(c, x, 'doubleValue');
   if ((x = get(o, 'bytesValue', 'bytes_value')) !== undefined) return base64(c, x, 'bytesValue');
   if ((x = get(o, 'arrayValue', 'array_value')) !== undefined) {
-    checkDepth(c, depth + 1);
+    checkAnyValueDepth(c, depth + 1);
     c.path.push('arrayValue');
     const list = obj(c, x, 'arrayValue') ?? {};
     const values = arr(c, list['values'], 'values');
@@ -38,7 +39,7 @@ export function anyValue(c: Ctx, v: Json, depth: number): AnyValue {
     return out;
   }
   if ((x = get(o, 'kvlistValue', 'kvlist_value')) !== undefined) {
-    checkDepth(c, depth + 1);
+    checkAnyValueDepth(c, depth + 1);
     c.path.push('kvlistValue');
     const list = obj(c, x, 'kvlistValue') ?? {};
     const set = new AttrSet(c.limits.maxAttributesPerItem);
@@ -47,16 +48,6 @@ export function anyValue(c: Ctx, v: Json, depth: number): AnyValue {
     return { kvlist: set.values };
   }
   return null;
-}
-
-function checkDepth(c: Ctx, depth: number): void {
-  if (depth > c.limits.maxAnyValueDepth) {
-    throw c.path.error(
-      `AnyValue nested deeper than ${c.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`,
-      // Deep nesting is refused like malformed input (400), not as too large.
-      'malformed',
-    );
-  }
 }
 
 export function keyValues(c: Ctx, v: Json, name: string, set: AttrSet, depth = 0): void {

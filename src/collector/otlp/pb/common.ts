@@ -2,6 +2,7 @@
 
 import type { AnyValue, EntityRef, InstrumentationScope, Resource } from '../../../model/telemetry';
 import { AttrSet } from '../attributes';
+import { checkAnyValueDepth } from '../limits';
 import { fields, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './reader';
 import type { Reader } from './reader';
 
@@ -59,18 +60,8 @@ export function readAnyValue(r: Reader, end: number, depth: number): AnyValue {
   return v;
 }
 
-function checkDepth(r: Reader, depth: number): void {
-  if (depth > r.limits.maxAnyValueDepth) {
-    throw r.path.error(
-      `AnyValue nested deeper than ${r.limits.maxAnyValueDepth} levels (limit maxAnyValueDepth)`,
-      // Deep nesting is refused like malformed input (400), not as too large.
-      'malformed',
-    );
-  }
-}
-
 function readArray(r: Reader, end: number, depth: number): AnyValue[] {
-  checkDepth(r, depth);
+  checkAnyValueDepth(r, depth);
   const out: AnyValue[] = [];
   while (r.pos < end) {
     const tag = r.varint32();
@@ -87,7 +78,7 @@ function readArray(r: Reader, end: number, depth: number): AnyValue[] {
 }
 
 function readKvList(r: Reader, end: number, depth: number): Record<string, AnyValue> {
-  checkDepth(r, depth);
+  checkAnyValueDepth(r, depth);
   const set = new AttrSet(r.limits.maxAttributesPerItem);
   let i = 0;
   while (r.pos < end) {
