@@ -134,6 +134,10 @@ export function aggregate(
           };
         })
       : groupsOf(e, grouping, vec);
+  if (op === 'sum') {
+    const sums = sumBySlot(vec, infos);
+    if (sums) return sums;
+  }
   const bySlot: (Group | undefined)[] = [];
   const byKey = new Map<string, Group>();
   const order: Group[] = [];
@@ -234,6 +238,28 @@ export function aggregate(
     }
     out.push({ labels: g.labels, v: g.value });
   }
+  return out;
+}
+
+/** sum, the dashboards' aggregation, without a Group per group; undefined past maxCanonicalGroups. */
+function sumBySlot(vec: readonly VSample[], infos: readonly GroupOf[]): VSample[] | undefined {
+  const at: number[] = [];
+  const sums: number[] = [];
+  const labels: Labels[] = [];
+  for (let i = 0; i < vec.length; i++) {
+    const info = infos[i] as GroupOf;
+    if (info.slot < 0) return undefined;
+    const v = (vec[i] as VSample).v;
+    const p = at[info.slot];
+    if (p === undefined) {
+      at[info.slot] = sums.length;
+      sums.push(v);
+      labels.push(info.labels);
+    } else sums[p] = (sums[p] as number) + v;
+  }
+  const out: VSample[] = new Array<VSample>(sums.length);
+  for (let i = 0; i < sums.length; i++)
+    out[i] = { labels: labels[i] as Labels, v: sums[i] as number };
   return out;
 }
 
