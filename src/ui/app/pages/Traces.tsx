@@ -64,6 +64,74 @@ export async function searchTraces(
   return sortSummaries((r.data ?? []).map(summarizeTrace), q.sort);
 }
 
+/** A select whose current value stays listed while the choices load or after it disappears from them. */
+function SelectField(props: {
+  label: string;
+  value: string;
+  /** [value, text] pairs. */
+  choices: readonly (readonly [string, string])[];
+  /** Text of the leading empty-value option, if any. */
+  empty?: string;
+  hint?: string | undefined;
+  disabled?: boolean;
+  onChange: (value: string) => void;
+}): JSX.Element {
+  const { value, choices } = props;
+  const listed =
+    value && !choices.some(([v]) => v === value) ? [[value, value] as const, ...choices] : choices;
+  return (
+    <Field label={props.label} hint={props.hint}>
+      <select
+        value={value}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}
+        disabled={props.disabled}
+      >
+        {props.empty !== undefined ? <option value="">{props.empty}</option> : null}
+        {listed.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+type TextKey = 'tags' | 'minDuration' | 'maxDuration' | 'limit';
+
+/** One text or number input of the search form, bound to a field of the draft query. */
+function InputField(props: {
+  label: string;
+  name: TextKey;
+  q: SearchQuery;
+  set: (patch: Partial<SearchQuery>) => void;
+  placeholder?: string;
+  hint?: string;
+  wide?: boolean;
+  size?: number;
+  number?: { min: number; max: number };
+}): JSX.Element {
+  const { name } = props;
+  const common = {
+    name,
+    value: props.q[name],
+    placeholder: props.placeholder,
+    size: props.size,
+    onInput: (e: Event) => props.set({ [name]: (e.target as HTMLInputElement).value }),
+  };
+  return (
+    <Field label={props.label} hint={props.hint} wide={props.wide}>
+      {props.number ? (
+        <input type="number" min={props.number.min} max={props.number.max} {...common} />
+      ) : (
+        <input type="text" spellcheck={false} {...common} />
+      )}
+    </Field>
+  );
+}
+
+const pairsOf = (xs: readonly string[]): [string, string][] => xs.map((x) => [x, x]);
+
 export function ServiceOperationFields(props: {
   q: SearchQuery;
   set: (patch: Partial<SearchQuery>) => void;
@@ -87,41 +155,24 @@ export function ServiceOperationFields(props: {
       : null,
     [q.service],
   );
-  const svcList = dataOf(services) ?? [];
-  const opList = dataOf(ops) ?? [];
   return (
     <>
-      <Field label="Service" hint={services.state === 'error' ? services.error : undefined}>
-        <select
-          value={q.service}
-          onChange={(e) => set({ service: (e.target as HTMLSelectElement).value, operation: '' })}
-        >
-          <option value="">{services.state === 'loading' ? 'loading…' : 'all services'}</option>
-          {(q.service && !svcList.includes(q.service) ? [q.service, ...svcList] : svcList).map(
-            (s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ),
-          )}
-        </select>
-      </Field>
-      <Field label="Operation">
-        <select
-          value={q.operation}
-          onChange={(e) => set({ operation: (e.target as HTMLSelectElement).value })}
-          disabled={!q.service}
-        >
-          <option value="">all operations</option>
-          {(q.operation && !opList.includes(q.operation) ? [q.operation, ...opList] : opList).map(
-            (s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ),
-          )}
-        </select>
-      </Field>
+      <SelectField
+        label="Service"
+        hint={services.state === 'error' ? services.error : undefined}
+        value={q.service}
+        choices={pairsOf(dataOf(services) ?? [])}
+        empty={services.state === 'loading' ? 'loading…' : 'all services'}
+        onChange={(service) => set({ service, operation: '' })}
+      />
+      <SelectField
+        label="Operation"
+        value={q.operation}
+        choices={pairsOf(dataOf(ops) ?? [])}
+        empty="all operations"
+        disabled={!q.service}
+        onChange={(operation) => set({ operation })}
+      />
     </>
   );
 }
@@ -177,59 +228,45 @@ export function Traces(props: { params: URLSearchParams }): JSX.Element {
       </div>
       <form class="search-form" onSubmit={submit} aria-label="Trace search">
         <ServiceOperationFields q={draft} set={set} />
-        <Field label="Tags (logfmt)" hint="e.g. app.cache_hit=false" wide>
-          <input
-            type="text"
-            name="tags"
-            value={draft.tags}
-            placeholder="app.cache_hit=false http.status_code=500"
-            spellcheck={false}
-            onInput={(e) => set({ tags: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
-        <Field label="Min duration">
-          <input
-            type="text"
-            name="minDuration"
-            value={draft.minDuration}
-            placeholder="100ms"
-            size={7}
-            onInput={(e) => set({ minDuration: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
-        <Field label="Max duration">
-          <input
-            type="text"
-            name="maxDuration"
-            value={draft.maxDuration}
-            placeholder="5s"
-            size={7}
-            onInput={(e) => set({ maxDuration: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
-        <Field label="Limit">
-          <input
-            type="number"
-            name="limit"
-            min={1}
-            max={MAX_LIMIT}
-            value={draft.limit}
-            size={5}
-            onInput={(e) => set({ limit: (e.target as HTMLInputElement).value })}
-          />
-        </Field>
-        <Field label="Sort">
-          <select
-            value={draft.sort}
-            onChange={(e) => set({ sort: (e.target as HTMLSelectElement).value })}
-          >
-            {Object.entries(SORTS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <InputField
+          label="Tags (logfmt)"
+          name="tags"
+          q={draft}
+          set={set}
+          hint="e.g. app.cache_hit=false"
+          wide
+          placeholder="app.cache_hit=false http.status_code=500"
+        />
+        <InputField
+          label="Min duration"
+          name="minDuration"
+          q={draft}
+          set={set}
+          placeholder="100ms"
+          size={7}
+        />
+        <InputField
+          label="Max duration"
+          name="maxDuration"
+          q={draft}
+          set={set}
+          placeholder="5s"
+          size={7}
+        />
+        <InputField
+          label="Limit"
+          name="limit"
+          q={draft}
+          set={set}
+          size={5}
+          number={{ min: 1, max: MAX_LIMIT }}
+        />
+        <SelectField
+          label="Sort"
+          value={draft.sort}
+          choices={Object.entries(SORTS)}
+          onChange={(sort) => set({ sort })}
+        />
         <TimeRangePicker params={params} resolved={resolved} />
         <button type="submit" class="primary">
           Find traces
