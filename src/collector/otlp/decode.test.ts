@@ -471,6 +471,15 @@ describe('limits', () => {
     }
   });
 
+  it('names an entity ref field with the wrong wire type (protobuf)', () => {
+    // resourceSpans[0].resource.entityRefs[0] = { id_keys (3) as a varint }
+    const body = Uint8Array.from([0x0a, 0x06, 0x0a, 0x04, 0x1a, 0x02, 0x18, 0x01]);
+    assert.throws(() => decodeRequest('traces', 'protobuf', body, DEFAULT_LIMITS), {
+      name: 'DecodeError',
+      message: 'resourceSpans[0].resource.entityRefs[0]: field 3 has wrong wire type 0',
+    });
+  });
+
   it('leaves entityRefs out of a resource that has none', () => {
     const body = encodeRequest(
       'traces',
@@ -811,6 +820,39 @@ describe('OTLP/JSON', () => {
       });
     });
   }
+
+  it('names the malformed entity ref field', () => {
+    const withRefs = (entityRefs: unknown): Uint8Array =>
+      json({ resourceSpans: [{ resource: { entityRefs }, scopeSpans: [{ spans: [span] }] }] });
+    const cases: [unknown, string][] = [
+      [
+        'service',
+        'resourceSpans[0].resource.entityRefs: expected an array, got a string ("service")',
+      ],
+      [
+        [{ idKeys: 'service.name' }],
+        'resourceSpans[0].resource.entityRefs[0].idKeys: expected an array',
+      ],
+      [
+        [{ descriptionKeys: [1] }],
+        'resourceSpans[0].resource.entityRefs[0].descriptionKeys[0]: expected a string, got a number (1)',
+      ],
+      [
+        [{ type: {} }],
+        'resourceSpans[0].resource.entityRefs[0].type: expected a string, got an object',
+      ],
+    ];
+    for (const [refs, message] of cases) {
+      assert.throws(
+        () => decodeRequest('traces', 'json', withRefs(refs), DEFAULT_LIMITS),
+        (e: unknown) => {
+          assert.ok(e instanceof DecodeError);
+          assert.ok(e.message.startsWith(message), e.message);
+          return true;
+        },
+      );
+    }
+  });
 
   it('reports invalid JSON and a non-object root', () => {
     assert.throws(
