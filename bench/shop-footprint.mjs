@@ -48,11 +48,13 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const MB = 1024 * 1024;
 
-/** Proportional set size in bytes (shared pages divided among their users). */
-function pssBytes(pid) {
+/** From /proc/<pid>/smaps_rollup: PSS (shared pages divided among their users) and anonymous memory, bytes. */
+function rollup(pid) {
   try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
+    const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (key) =>
+      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+    return { pss: kb('Pss'), anon: kb('Anonymous') };
   } catch {
     return undefined;
   }
@@ -190,6 +192,7 @@ async function main() {
   const end = Date.now() + seconds * 1000;
   let last = new Map();
   let lastPss = new Map();
+  let lastAnon = new Map();
   // CPU over the sampled window: ticks at the first sample a pid was seen and at its last.
   const cpuFirst = new Map();
   const cpuLast = new Map();
@@ -200,6 +203,7 @@ async function main() {
     lastSampleAt = Date.now();
     last = new Map();
     lastPss = new Map();
+    lastAnon = new Map();
     for (const pid of [lab.pid, ...descendants(lab.pid)]) {
       const rss = rssBytes(pid);
       if (rss === undefined) continue;
@@ -211,7 +215,9 @@ async function main() {
         pidName.set(pid, name);
       }
       last.set(name, (last.get(name) ?? 0) + rss);
-      lastPss.set(name, (lastPss.get(name) ?? 0) + (pssBytes(pid) ?? 0));
+      const r = rollup(pid);
+      lastPss.set(name, (lastPss.get(name) ?? 0) + (r?.pss ?? 0));
+      lastAnon.set(name, (lastAnon.get(name) ?? 0) + (r?.anon ?? 0));
     }
     for (const [name, rss] of last) peak.set(name, Math.max(peak.get(name) ?? 0, rss));
     await new Promise((r) => setTimeout(r, 2000));
@@ -239,15 +245,19 @@ async function main() {
       mb(last.get(n)),
       mb(peak.get(n)),
       mb(lastPss.get(n) ?? 0),
+      mb(lastAnon.get(n) ?? 0),
       (cpuPct.get(n) ?? 0).toFixed(1),
     ]);
   const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
+  const shopNames = new Set([...SHOP_SERVICES.map((x) => x.name), 'load-generator']);
+  const shopOnly = (m) => sum(new Map([...m].filter(([n]) => shopNames.has(n))));
   const lines = [
-    `| process | RSS at end (MB) | peak RSS (MB) | PSS at end (MB) | CPU % (of one core) |`,
-    `| --- | ---: | ---: | ---: | ---: |`,
+    `| process | RSS at end (MB) | peak RSS (MB) | PSS at end (MB) | anonymous (MB) | CPU % (of one core) |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
-    `| **total** | **${mb(sum(last))}** | ${mb(sum(peak))} (sum of peaks) | **${mb(sum(lastPss))}** | ${sum(cpuPct).toFixed(1)} |`,
+    `| **total** | **${mb(sum(last))}** | ${mb(sum(peak))} (sum of peaks) | **${mb(sum(lastPss))}** | ${mb(sum(lastAnon))} | ${sum(cpuPct).toFixed(1)} |`,
     '',
+    `- the shop's processes alone (services + load generator): RSS ${mb(shopOnly(last))} MB, PSS ${mb(shopOnly(lastPss))} MB`,
     `- telemetry wiring: ${values.sdk}; backend: ${values.backend ? `on${values['memory-limit'] ? `, --memory-limit ${values['memory-limit']}` : ''}` : 'off (sink in the script)'}; ${values.users} users, ${seconds} s sampled`,
     `- load average (1, 5, 15 min) at launch: ${loadAtStart}; at the end: ${loadAtEnd} (2 cores)`,
     `- all processes up (\`otel-lab start\` banner): ${(upAt / 1000).toFixed(1)} s`,
