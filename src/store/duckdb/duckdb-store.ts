@@ -51,7 +51,7 @@ import { read, runScript } from './params';
 import * as logs from './read-logs';
 import * as metrics from './read-metrics';
 import * as traces from './read-traces';
-import { searchTraces } from './search';
+import { SearchedSpans, searchTraces } from './search';
 import { query } from './sql';
 import { CHUNK, writeBatch } from './write';
 
@@ -65,6 +65,8 @@ export const DEFAULT_THREADS = 2;
  * of WAL to replay on open after a crash.
  */
 export const DEFAULT_CHECKPOINT_THRESHOLD = '64MB';
+/** Spans of recent search results kept for the trace reads that follow a search. */
+const SEARCHED_SPANS_KEPT = 20_000;
 const DAY_NS = 86_400n * 1_000_000_000n;
 /** Laptop defaults the CLI wires: a week, 2 GiB. */
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAge: 7n * DAY_NS, maxBytes: 2 * 1024 ** 3 };
@@ -94,14 +96,17 @@ class Serial {
 }
 
 class Pool {
-  private i = 0;
-  private readonly lanes: { conn: DuckDBConnection; serial: Serial }[];
+  private readonly lanes: { conn: DuckDBConnection; serial: Serial; queued: number }[];
   constructor(conns: DuckDBConnection[]) {
-    this.lanes = conns.map((conn) => ({ conn, serial: new Serial() }));
+    this.lanes = conns.map((conn) => ({ conn, serial: new Serial(), queued: 0 }));
   }
+  /** On the lane with the fewest reads queued: a trace by id must not wait behind a search. */
   run<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    const lane = this.lanes[this.i++ % this.lanes.length]!;
-    return lane.serial.run(() => task(lane.conn));
+    let lane = this.lanes[0]!;
+    for (const l of this.lanes) if (l.queued < lane.queued) lane = l;
+    lane.queued++;
+    const chosen = lane;
+    return chosen.serial.run(() => task(chosen.conn)).finally(() => chosen.queued--);
   }
   /** Waits for every queued read, then closes the connections. */
   async close(): Promise<void> {
@@ -114,6 +119,9 @@ export class DuckDbStore implements TelemetryStore {
   private closed = false;
   private readonly writes = new Serial();
   private readonly metadataCache = new Map<string, PromMetadata>();
+  /** The latest span start committed (or later): where a recent-first search starts looking. */
+  private newestSpanStart = -(1n << 63n);
+  private readonly searched = new SearchedSpans(SEARCHED_SPANS_KEPT);
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -151,6 +159,8 @@ export class DuckDbStore implements TelemetryStore {
         opened.version,
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
+      const hi = (await read(conns[0]!, query('time-bounds'))).getRows()[0]?.[1];
+      if (hi !== null && hi !== undefined) store.newestSpanStart = asBig(hi);
       return store;
     } catch (err) {
       for (const c of conns) c.closeSync();
@@ -171,20 +181,30 @@ export class DuckDbStore implements TelemetryStore {
   async write(batch: TelemetryBatch): Promise<void> {
     this.guard();
     await validateBatchInTurns(batch, CHUNK);
+    const traceIds = new Set<string>();
+    let newest = this.newestSpanStart;
+    for (const s of batch.spans ?? []) {
+      traceIds.add(s.traceId);
+      if (s.startTimeUnixNano > newest) newest = s.startTimeUnixNano;
+    }
     await this.writes.run(async () => {
       this.guard();
-      await this.writer.run('BEGIN TRANSACTION');
+      if (traceIds.size > 0) this.searched.writeStarted(traceIds);
       try {
+        await this.writer.run('BEGIN TRANSACTION');
         const staged = await writeBatch(this.writer, batch, this.catalog, this.metadataCache);
         await this.writer.run('COMMIT');
         staged.commit();
         for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
+        if (newest > this.newestSpanStart) this.newestSpanStart = newest;
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw new Error(
           `write failed and was rolled back, nothing of this batch was stored: ${(err as Error).message}${advice(this.file, err)}`,
           { cause: err },
         );
+      } finally {
+        if (traceIds.size > 0) this.searched.writeEnded();
       }
     });
   }
@@ -211,10 +231,24 @@ export class DuckDbStore implements TelemetryStore {
   }
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
     checkTraceIds(traceIds);
-    return this.readingRows((c) => traces.getTraces(c, this.catalog, traceIds));
+    const { found, missing } = this.searched.take(traceIds);
+    if (missing.length === 0) return found;
+    const read = await this.readingRows((c) => traces.getTraces(c, this.catalog, missing));
+    for (const [id, spans] of read) found.set(id, spans);
+    return found;
   }
-  searchTraces(q: TraceQuery): Promise<TraceSummary[]> {
-    return this.reading((c) => searchTraces(c, q));
+  async searchTraces(q: TraceQuery): Promise<TraceSummary[]> {
+    const token = this.searched.searchStarted();
+    let spans: ReadonlyMap<string, Span[]> | undefined;
+    try {
+      const result = await this.readingRows((c) =>
+        searchTraces(c, this.catalog, q, this.newestSpanStart),
+      );
+      spans = result.spans;
+      return result.summaries;
+    } finally {
+      this.searched.searchEnded(token, spans);
+    }
   }
   services(range?: TimeRange): Promise<string[]> {
     if (range === undefined && !this.closed)

@@ -82,39 +82,74 @@ export async function getTrace(
 /** Windows wider than this are read trace by trace: one scan would cover too many row groups. */
 const MAX_JOINT_WINDOW_NS = 3_600n * 1_000_000_000n;
 
-export async function getTraces(
+/** Where a trace's spans start: from its trace-index rows. */
+export interface TraceWindow {
+  readonly id: string;
+  readonly lo: bigint;
+  readonly hi: bigint;
+}
+
+/** Valid, distinct, lowercase ids, as they are stored. */
+function normalIds(traceIds: readonly string[]): string[] {
+  return [...new Set(traceIds.map((t) => t.toLowerCase()).filter((t) => TRACE_ID.test(t)))];
+}
+
+/** The time windows of the given traces (found ones only), through the trace index. */
+export async function traceWindows(
+  conn: DuckDBConnection,
+  traceIds: readonly string[],
+): Promise<TraceWindow[]> {
+  const ids = normalIds(traceIds);
+  if (ids.length === 0) return [];
+  const literals = ids.map((id) => `${hexToBig(id).toString()}::UHUGEINT`).join(', ');
+  const rows = await read(conn, query('trace-windows').replaceAll('{{trace_ids}}', literals));
+  return rows.getRowObjects().map((w) => ({
+    id: traceHex(w['trace_id']!),
+    lo: asBig(w['lo']!),
+    hi: asBig(w['hi']!),
+  }));
+}
+
+/**
+ * The spans of the traces whose windows are given, in one scan of their
+ * joint window when it is narrow enough. With `maxSpans`, gives up (returns
+ * undefined) once more spans than that come back: the caller wanted them
+ * only if they are few.
+ */
+export async function spansInWindows(
   conn: DuckDBConnection,
   catalog: Catalog,
-  traceIds: readonly string[],
-): Promise<Map<string, Span[]>> {
-  const ids = [...new Set(traceIds.map((t) => t.toLowerCase()).filter((t) => TRACE_ID.test(t)))];
+  windows: readonly TraceWindow[],
+  maxSpans = Number.POSITIVE_INFINITY,
+): Promise<Map<string, Span[]> | undefined> {
   const out = new Map<string, Span[]>();
-  if (ids.length === 0) return out;
-  const literals = ids.map((id) => `${hexToBig(id).toString()}::UHUGEINT`).join(', ');
-  const windows = (
-    await read(conn, query('trace-windows').replaceAll('{{trace_ids}}', literals))
-  ).getRowObjects();
   if (windows.length === 0) return out;
-  let lo = asBig(windows[0]!['lo']!);
-  let hi = asBig(windows[0]!['hi']!);
+  let lo = windows[0]!.lo;
+  let hi = windows[0]!.hi;
   for (const w of windows) {
-    const l = asBig(w['lo']!);
-    const h = asBig(w['hi']!);
-    if (l < lo) lo = l;
-    if (h > hi) hi = h;
+    if (w.lo < lo) lo = w.lo;
+    if (w.hi > hi) hi = w.hi;
   }
   if (hi - lo > MAX_JOINT_WINDOW_NS) {
+    let n = 0;
     for (const w of windows) {
-      const id = traceHex(w['trace_id']!);
-      const spans = await getTrace(conn, catalog, id);
-      if (spans.length > 0) out.set(id, spans);
+      const spans = await getTrace(conn, catalog, w.id);
+      n += spans.length;
+      if (n > maxSpans) return undefined;
+      if (spans.length > 0) out.set(w.id, spans);
     }
     return out;
   }
-  const rows = await read(conn, query('traces-spans').replaceAll('{{trace_ids}}', literals), {
-    lo: big(lo),
-    hi: big(hi),
-  });
+  const literals = windows.map((w) => `${hexToBig(w.id).toString()}::UHUGEINT`).join(', ');
+  const sql = query('traces-spans').replaceAll('{{trace_ids}}', literals);
+  const bounds = { lo: big(lo), hi: big(hi) };
+  const values = { lo: bounds.lo[0], hi: bounds.hi[0] };
+  const types = { lo: bounds.lo[1], hi: bounds.hi[1] };
+  const rows =
+    maxSpans === Number.POSITIVE_INFINITY
+      ? await conn.runAndReadAll(sql, values, types)
+      : await conn.runAndReadUntil(sql, maxSpans + 1, values, types);
+  if (!rows.done || rows.currentRowCount > maxSpans) return undefined;
   for (const r of rows.getRowObjects()) {
     const span = rowToSpan(r, catalog);
     const list = out.get(span.traceId);
@@ -122,6 +157,15 @@ export async function getTraces(
     else out.set(span.traceId, [span]);
   }
   return out;
+}
+
+export async function getTraces(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  traceIds: readonly string[],
+): Promise<Map<string, Span[]>> {
+  const windows = await traceWindows(conn, traceIds);
+  return (await spansInWindows(conn, catalog, windows)) ?? new Map<string, Span[]>();
 }
 
 const ALL: TimeRange = { start: -(1n << 63n), end: (1n << 63n) - 1n };

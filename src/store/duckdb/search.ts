@@ -1,32 +1,72 @@
-// Trace search. Summaries come from the trace index; for the default sort
-// (most recent) only the traces of the latest matching spans are summarized,
-// widening until the answer is provably the same as summarizing them all.
+// Trace search. For the default sort (most recent) only the traces of the
+// latest matching spans are candidates, found in a time window that widens
+// from the newest data back; the candidates are ranked through the trace
+// index and the few returned traces are summarized from their spans, which
+// the caller usually fetches next (see `SearchResult.spans`). The other sorts
+// summarize every matching trace from the trace index.
 
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { INTEGER, LIST, UHUGEINT, listValue } from '@duckdb/node-api';
 
+import type { Span } from '../../model/telemetry';
+import { summarizeTrace } from '../memory/trace-summary';
 import type { TraceQuery, TraceSummary } from '../store';
+import type { Catalog } from './catalog';
 import { asBig, asNum, asStr, traceHex } from './codec';
 import { big, filterParams, limitParam, read, text, tiny } from './params';
 import type { Params } from './params';
+import { spansInWindows, traceWindows } from './read-traces';
+import type { TraceWindow } from './read-traces';
 import { query } from './sql';
 
 type Row = Record<string, DuckDBValue>;
 
 /** Beyond this many candidate spans the shortcut gives up and summarizes every match. */
 const MAX_CANDIDATES = 100_000;
+/** Candidates ranked through the trace index (ids inlined as literals); more go through a scan. */
+const MAX_INDEXED_CANDIDATES = 2_048;
+/** The first window back from the newest span; it grows eightfold while it holds too few matches. */
+const FIRST_WINDOW_NS = 2n * 1_000_000_000n;
+/** Windows tried before the whole range (2 s, 16 s, 128 s, 17 min). */
+const WINDOWS = 4;
+/** Spans of the returned traces read to summarize them; bigger traces are summarized in SQL. */
+const MAX_SUMMARY_SPANS = 20_000;
 
-export async function searchTraces(conn: DuckDBConnection, q: TraceQuery): Promise<TraceSummary[]> {
-  if (!(q.limit >= 1)) return [];
+export interface SearchResult {
+  readonly summaries: TraceSummary[];
+  /** The spans of the returned traces when the search read them (the recent sort, small traces). */
+  readonly spans?: ReadonlyMap<string, Span[]>;
+}
+
+/**
+ * `newestStartNs` is the latest span start the store has committed (or
+ * later): where the recent sort's window starts looking back from. Any value
+ * gives the same answer; a good one saves scanning old row groups.
+ */
+export async function searchTraces(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  q: TraceQuery,
+  newestStartNs: bigint,
+): Promise<SearchResult> {
+  if (!(q.limit >= 1)) return { summaries: [] };
   const filter: Params = { ...filterParams(q), kind: tiny(q.spanKind) };
-  const limit = limitParam(q.limit);
-  const rows =
-    (q.sort ?? 'recent') === 'recent'
-      ? await searchRecent(conn, filter, Number(limit[0]))
-      : (
-          await read(conn, query('search-traces'), { ...filter, sort: text(q.sort), limit })
-        ).getRowObjects();
-  return withServices(conn, rows);
+  const limit = Number(limitParam(q.limit)[0]);
+  if ((q.sort ?? 'recent') !== 'recent') {
+    const rows = await read(conn, query('search-traces'), {
+      ...filter,
+      sort: text(q.sort),
+      limit: limitParam(limit),
+    });
+    return { summaries: await withServices(conn, rows.getRowObjects()) };
+  }
+  return searchRecent(conn, catalog, q, filter, limit, newestStartNs);
+}
+
+interface Candidate {
+  readonly id: string;
+  readonly start: bigint;
+  readonly window?: TraceWindow;
 }
 
 /**
@@ -35,33 +75,121 @@ export async function searchTraces(conn: DuckDBConnection, q: TraceQuery): Promi
  * than the K-th latest matching span, no other matching trace can start
  * later, so the answer is exact. Otherwise K doubles.
  */
-async function searchRecent(conn: DuckDBConnection, filter: Params, limit: number): Promise<Row[]> {
+async function searchRecent(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  q: TraceQuery,
+  filter: Params,
+  limit: number,
+  newestStartNs: bigint,
+): Promise<SearchResult> {
   for (let k = Math.max(64, limit * 4); ; k *= 2) {
     if (k > MAX_CANDIDATES) {
-      return (
-        await read(conn, query('search-traces'), {
-          ...filter,
-          sort: text('recent'),
-          limit: limitParam(limit),
-        })
-      ).getRowObjects();
-    }
-    const spans = (
-      await read(conn, query('latest-matching-spans'), { ...filter, k: [k, INTEGER] })
-    ).getRows();
-    if (spans.length === 0) return [];
-    const ids = [...new Set(spans.map(([id]) => asBig(id!)))];
-    const rows = (
-      await read(conn, query('trace-summaries'), {
-        trace_ids: [listValue(ids), LIST(UHUGEINT)],
+      const rows = await read(conn, query('search-traces'), {
+        ...filter,
+        sort: text('recent'),
         limit: limitParam(limit),
-      })
-    ).getRowObjects();
-    const everyMatch = spans.length < k;
+      });
+      return { summaries: await withServices(conn, rows.getRowObjects()) };
+    }
+    const { spans, everyMatch } = await latestMatchingSpans(conn, q, filter, k, newestStartNs);
+    if (spans.length === 0) return { summaries: [] };
+    const ids = [...new Set(spans.map(([id]) => traceHex(id!)))];
+    const ranked = await rankByStart(conn, ids, limit);
     const oldestCandidateSpan = asBig(spans[spans.length - 1]![1]!);
-    const lastStart = rows.length >= limit ? asBig(rows[limit - 1]!['start_ns']!) : undefined;
-    if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan)) return rows;
+    const lastStart = ranked.length >= limit ? ranked[limit - 1]!.start : undefined;
+    if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan))
+      return summarize(conn, catalog, ranked.slice(0, limit));
   }
+}
+
+/**
+ * The K latest matching spans: first among the newest few seconds of data,
+ * then a window eight times wider, until it holds K of them; the fifth try
+ * covers the query's whole range. Spans are stored in arrival order, which follows time, so
+ * the zone maps on start_ns skip the row groups before the window.
+ */
+async function latestMatchingSpans(
+  conn: DuckDBConnection,
+  q: TraceQuery,
+  filter: Params,
+  k: number,
+  newestStartNs: bigint,
+): Promise<{ spans: DuckDBValue[][]; everyMatch: boolean }> {
+  const anchor = newestStartNs < q.range.end ? newestStartNs + 1n : q.range.end;
+  for (let i = 0, width = FIRST_WINDOW_NS; ; i++, width *= 8n) {
+    const from = anchor - width;
+    const whole = i >= WINDOWS || from <= q.range.start;
+    const spans = (
+      await read(conn, query('latest-matching-spans'), {
+        ...filter,
+        start: big(whole ? q.range.start : from),
+        k: [k, INTEGER],
+      })
+    ).getRows();
+    if (spans.length >= k || whole) return { spans, everyMatch: spans.length < k };
+  }
+}
+
+/** The traces' start times, latest first (ties by id), at least the first `limit`. */
+async function rankByStart(
+  conn: DuckDBConnection,
+  ids: readonly string[],
+  limit: number,
+): Promise<Candidate[]> {
+  let out: Candidate[];
+  if (ids.length <= MAX_INDEXED_CANDIDATES) {
+    out = (await traceWindows(conn, ids)).map((w) => ({ id: w.id, start: w.lo, window: w }));
+  } else {
+    const rows = await read(conn, query('trace-summaries'), {
+      trace_ids: [listValue(ids.map((id) => BigInt(`0x${id}`))), LIST(UHUGEINT)],
+      limit: limitParam(limit),
+    });
+    out = rows.getRowObjects().map((r) => ({
+      id: traceHex(r['trace_id']!),
+      start: asBig(r['start_ns']!),
+    }));
+  }
+  return out.sort((a, b) =>
+    a.start !== b.start ? (a.start > b.start ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+}
+
+/**
+ * Summaries from the traces' own spans (the caller shows or fetches them
+ * next, so they are returned too); traces too big to read whole are
+ * summarized in SQL from the trace index instead.
+ */
+async function summarize(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  top: readonly Candidate[],
+): Promise<SearchResult> {
+  const known = top.flatMap((c) => (c.window === undefined ? [] : [c.window]));
+  const windows =
+    known.length === top.length
+      ? known
+      : await traceWindows(
+          conn,
+          top.map((c) => c.id),
+        );
+  const spans = await spansInWindows(conn, catalog, windows, MAX_SUMMARY_SPANS);
+  if (spans === undefined) {
+    const rows = await read(conn, query('trace-summaries'), {
+      trace_ids: [listValue(top.map((c) => BigInt(`0x${c.id}`))), LIST(UHUGEINT)],
+      limit: limitParam(top.length),
+    });
+    return { summaries: await withServices(conn, rows.getRowObjects()) };
+  }
+  const summaries: TraceSummary[] = [];
+  for (const c of top) {
+    const list = spans.get(c.id);
+    // A trace removed by retention since it was ranked is left out.
+    if (list === undefined) continue;
+    const s = summarizeTrace(c.id, list);
+    summaries.push({ ...s, services: sortKeys(s.services) });
+  }
+  return { summaries, spans };
 }
 
 async function withServices(conn: DuckDBConnection, rows: readonly Row[]): Promise<TraceSummary[]> {
@@ -104,4 +232,122 @@ async function withServices(conn: DuckDBConnection, rows: readonly Row[]): Promi
 
 function sortKeys(m: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A write's traces, or every trace (retention). */
+type Touched = ReadonlySet<string> | 'all';
+
+/**
+ * The spans the latest searches read, kept for the getTraces that usually
+ * follows a search (Jaeger's search answers whole traces): that read then
+ * costs no query. Never stale: a write drops the traces it touches, and a
+ * search does not keep a trace that a write overlapping it touched (its
+ * snapshot may predate that write).
+ */
+export class SearchedSpans {
+  private readonly byTrace = new Map<string, Span[]>();
+  private held = 0;
+  /** Writes started so far; the log holds the recent ones while searches run. */
+  private seq = 0;
+  private current: { seq: number; ids: Touched } | undefined;
+  private readonly log: { seq: number; ids: Touched }[] = [];
+  private logged = 0;
+  /** Searches whose token is below this cannot tell what they overlapped. */
+  private forgotten = 0;
+  private searches = 0;
+
+  constructor(
+    private readonly maxSpans: number,
+    private readonly maxLoggedIds = 100_000,
+  ) {}
+
+  /** Returns the token to give `searchEnded`: writes after it may be missing from the search. */
+  searchStarted(): number {
+    this.searches++;
+    const w = this.current;
+    if (w === undefined) return this.seq;
+    if (this.log[this.log.length - 1] !== w) this.remember(w);
+    return w.seq - 1;
+  }
+
+  /** `found`: the spans the search read, if any. */
+  searchEnded(token: number, found: ReadonlyMap<string, Span[]> | undefined): void {
+    this.searches--;
+    if (found !== undefined && token >= this.forgotten) {
+      const touched = new Set<string>();
+      let all = false;
+      for (const e of this.log) {
+        if (e.seq <= token) continue;
+        if (e.ids === 'all') all = true;
+        else for (const id of e.ids) touched.add(id);
+      }
+      if (!all) for (const [id, spans] of found) if (!touched.has(id)) this.put(id, spans);
+    }
+    if (this.searches === 0 && this.current === undefined) this.forget();
+  }
+
+  /** Before a write of these traces (or 'all': retention) begins. */
+  writeStarted(ids: Touched): void {
+    this.current = { seq: ++this.seq, ids };
+    if (ids === 'all') {
+      this.byTrace.clear();
+      this.held = 0;
+    } else {
+      for (const id of ids) this.drop(id);
+    }
+    if (this.searches > 0) this.remember(this.current);
+  }
+
+  writeEnded(): void {
+    this.current = undefined;
+    if (this.searches === 0) this.forget();
+  }
+
+  private remember(w: { seq: number; ids: Touched }): void {
+    this.log.push(w);
+    this.logged += w.ids === 'all' ? 1 : w.ids.size;
+    while (this.logged > this.maxLoggedIds && this.log.length > 0) {
+      const old = this.log.shift()!;
+      this.logged -= old.ids === 'all' ? 1 : old.ids.size;
+      this.forgotten = old.seq;
+    }
+  }
+
+  private forget(): void {
+    this.log.length = 0;
+    this.logged = 0;
+  }
+
+  /** The cached traces among `ids` (copies), and the ids left to read. */
+  take(ids: readonly string[]): { found: Map<string, Span[]>; missing: string[] } {
+    const found = new Map<string, Span[]>();
+    const missing: string[] = [];
+    for (const raw of ids) {
+      const id = raw.toLowerCase();
+      const spans = this.byTrace.get(id);
+      if (spans === undefined) missing.push(raw);
+      else found.set(id, [...spans]);
+    }
+    return { found, missing };
+  }
+
+  private put(id: string, spans: Span[]): void {
+    if (spans.length > this.maxSpans) return;
+    this.drop(id);
+    this.byTrace.set(id, spans);
+    this.held += spans.length;
+    // Oldest first out (a Map iterates in insertion order).
+    for (const [old, list] of this.byTrace) {
+      if (this.held <= this.maxSpans) break;
+      this.byTrace.delete(old);
+      this.held -= list.length;
+    }
+  }
+
+  private drop(id: string): void {
+    const spans = this.byTrace.get(id);
+    if (spans === undefined) return;
+    this.byTrace.delete(id);
+    this.held -= spans.length;
+  }
 }

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { Span } from '../../model/telemetry';
+import { ALL_TIME } from '../contract-fixtures';
+import { createMemoryStore } from '../memory';
+import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
+import { createDuckDbStore } from './index';
+import { SearchedSpans } from './search';
+
+const span = (trace: number, id: number, atMs: number, attributes = {}): Span =>
+  makeSpan({
+    traceId: traceIdOf(trace),
+    spanId: spanIdOf(id),
+    resource: makeResource('recommendation'),
+    startTimeUnixNano: ms(atMs),
+    endTimeUnixNano: ms(atMs + 5),
+    attributes,
+  });
+
+const found = (...traces: number[]): Map<string, Span[]> =>
+  new Map(traces.map((t) => [traceIdOf(t), [span(t, t, 0)]]));
+const cached = (c: SearchedSpans, trace: number): boolean =>
+  c.take([traceIdOf(trace)]).found.has(traceIdOf(trace));
+
+describe('SearchedSpans', () => {
+  it('keeps what a search read and answers it as a copy', () => {
+    const c = new SearchedSpans(100);
+    c.searchEnded(c.searchStarted(), found(1));
+    const a = c.take([traceIdOf(1), traceIdOf(2)]);
+    assert.equal(a.found.get(traceIdOf(1))?.length, 1);
+    assert.deepEqual(a.missing, [traceIdOf(2)]);
+    a.found.get(traceIdOf(1))!.pop();
+    assert.equal(c.take([traceIdOf(1)]).found.get(traceIdOf(1))?.length, 1);
+  });
+
+  it('drops a trace a write touches', () => {
+    const c = new SearchedSpans(100);
+    c.searchEnded(c.searchStarted(), found(1, 2));
+    c.writeStarted(new Set([traceIdOf(1)]));
+    c.writeEnded();
+    assert.equal(cached(c, 1), false);
+    assert.equal(cached(c, 2), true);
+  });
+
+  it('does not keep a trace written while the search ran', () => {
+    const c = new SearchedSpans(100);
+    const token = c.searchStarted();
+    c.writeStarted(new Set([traceIdOf(1)]));
+    c.writeEnded();
+    c.searchEnded(token, found(1, 2));
+    assert.equal(cached(c, 1), false);
+    assert.equal(cached(c, 2), true);
+  });
+
+  it('does not keep a trace whose write was under way when the search started', () => {
+    const c = new SearchedSpans(100);
+    c.writeStarted(new Set([traceIdOf(1)]));
+    const token = c.searchStarted();
+    c.writeEnded();
+    c.searchEnded(token, found(1, 2));
+    assert.equal(cached(c, 1), false);
+    assert.equal(cached(c, 2), true);
+  });
+
+  it('keeps nothing of a search that overlapped retention, and retention empties it', () => {
+    const c = new SearchedSpans(100);
+    c.searchEnded(c.searchStarted(), found(3));
+    const token = c.searchStarted();
+    c.writeStarted('all');
+    c.writeEnded();
+    c.searchEnded(token, found(1));
+    assert.equal(cached(c, 1), false);
+    assert.equal(cached(c, 3), false);
+  });
+
+  it('keeps nothing of a search that overlapped more writes than it remembers', () => {
+    const c = new SearchedSpans(100, 2);
+    const token = c.searchStarted();
+    for (const t of [5, 6, 7]) {
+      c.writeStarted(new Set([traceIdOf(t)]));
+      c.writeEnded();
+    }
+    c.searchEnded(token, found(1));
+    assert.equal(cached(c, 1), false);
+    c.searchEnded(c.searchStarted(), found(1));
+    assert.equal(cached(c, 1), true);
+  });
+
+  it('holds at most maxSpans spans, oldest out first', () => {
+    const c = new SearchedSpans(2);
+    c.searchEnded(c.searchStarted(), found(1, 2));
+    c.searchEnded(c.searchStarted(), found(3));
+    assert.deepEqual(
+      [1, 2, 3].map((t) => cached(c, t)),
+      [false, true, true],
+    );
+  });
+});
+
+describe('DuckDB recent-first search', () => {
+  it('finds old matches behind much newer data, as the memory store does', async () => {
+    const duck = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
+    const mem = createMemoryStore();
+    try {
+      // Matches an hour before a minute of newer spans that do not match:
+      // the search widens its window back to them.
+      const old = Array.from({ length: 30 }, (_, i) =>
+        span(i + 1, i + 1, 1_000_000 + i * 1000, { hit: 'yes' }),
+      );
+      const recent = Array.from({ length: 600 }, (_, i) =>
+        span(1000 + i, 1000 + i, 4_600_000 + i * 100),
+      );
+      for (const s of [duck, mem]) {
+        await s.write({ spans: old });
+        await s.write({ spans: recent });
+      }
+      const q = { range: ALL_TIME, limit: 5, attributes: { hit: 'yes' } };
+      const got = await duck.searchTraces(q);
+      assert.deepEqual(got, await mem.searchTraces(q));
+      assert.deepEqual(
+        got.map((x) => x.traceId),
+        [30, 29, 28, 27, 26].map(traceIdOf),
+      );
+    } finally {
+      await duck.close();
+    }
+  });
+
+  it('reads a searched trace again once a write added to it', async () => {
+    const store = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
+    try {
+      await store.write({ spans: [span(1, 1, 1000, { hit: 'yes' })] });
+      const [s] = await store.searchTraces({
+        range: ALL_TIME,
+        limit: 1,
+        attributes: { hit: 'yes' },
+      });
+      assert.equal(s?.spanCount, 1);
+      assert.equal((await store.getTraces([traceIdOf(1)])).get(traceIdOf(1))?.length, 1);
+      await store.write({ spans: [span(1, 2, 1001)] });
+      assert.equal((await store.getTraces([traceIdOf(1)])).get(traceIdOf(1))?.length, 2);
+    } finally {
+      await store.close();
+    }
+  });
+});
