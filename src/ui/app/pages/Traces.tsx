@@ -124,7 +124,8 @@ function InputField(props: {
       {props.number ? (
         <input type="number" min={props.number.min} max={props.number.max} {...common} />
       ) : (
-        <input type="text" spellcheck={false} {...common} />
+        // logfmt tags are not prose: no spelling marks.
+        <input type="text" spellcheck={name === 'tags' ? false : undefined} {...common} />
       )}
     </Field>
   );
