@@ -6,9 +6,19 @@ import type { AnyValue } from '../../model/telemetry';
 export class AttrSet {
   readonly values: Record<string, AnyValue> = {};
   private n = 0;
+  /** Dropped here, by the limit. */
   dropped = 0;
+  /** Elements of the repeated field read so far: the index an error path names. */
+  index = 0;
+  /** The item's `dropped_attributes_count` as the sender sent it. */
+  sentDropped = 0;
 
   constructor(private readonly max: number) {}
+
+  /** What the item reports: dropped by the sender plus dropped here. */
+  get droppedCount(): number {
+    return this.sentDropped + this.dropped;
+  }
 
   put(key: string, value: AnyValue): void {
     const values = this.values;

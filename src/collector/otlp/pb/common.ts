@@ -80,11 +80,10 @@ function readArray(r: Reader, end: number, depth: number): AnyValue[] {
 function readKvList(r: Reader, end: number, depth: number): Record<string, AnyValue> {
   checkAnyValueDepth(r, depth);
   const set = new AttrSet(r.limits.maxAttributesPerItem);
-  let i = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     if (tag === T1_LEN) {
-      r.path.push('values', i++);
+      r.path.push('values', set.index++);
       readKeyValue(r, r.lenEnd(end), set, depth);
       r.path.pop(true);
     } else {
@@ -109,15 +108,9 @@ export function readKeyValue(r: Reader, end: number, set: AttrSet, depth = 0): v
   set.put(key, value);
 }
 
-/** A repeated KeyValue field element (`attributes[i]`), tracking the path. */
-export function readAttribute(
-  r: Reader,
-  end: number,
-  set: AttrSet,
-  name: string,
-  index: number,
-): void {
-  r.path.push(name, index);
+/** One element of a repeated KeyValue field (`attributes[i]` unless named), tracking the path. */
+export function readAttribute(r: Reader, end: number, set: AttrSet, name = 'attributes'): void {
+  r.path.push(name, set.index++);
   readKeyValue(r, r.lenEnd(end), set);
   r.path.pop(true);
 }
@@ -126,8 +119,6 @@ export function readScope(r: Reader, end: number, schemaUrl: string): Instrument
   let name = '';
   let version = '';
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
-  let dropped = 0;
-  let i = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
@@ -138,10 +129,10 @@ export function readScope(r: Reader, end: number, schemaUrl: string): Instrument
         version = r.value(end);
         break;
       case T3_LEN:
-        readAttribute(r, end, attrs, 'attributes', i++);
+        readAttribute(r, end, attrs);
         break;
       case T4_VARINT:
-        dropped = r.varint32();
+        attrs.sentDropped = r.varint32();
         break;
       default:
         r.skip(tag, end, SCOPE_FIELDS);
@@ -152,7 +143,7 @@ export function readScope(r: Reader, end: number, schemaUrl: string): Instrument
     name,
     version,
     attributes: attrs.values,
-    droppedAttributesCount: dropped + attrs.dropped,
+    droppedAttributesCount: attrs.droppedCount,
     schemaUrl,
   };
 }
@@ -167,18 +158,16 @@ export interface ResourceBody {
 
 export function readResource(r: Reader, end: number): ResourceBody {
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
-  let dropped = 0;
-  let i = 0;
   const refs: EntityRef[] = [];
   let ri = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
       case T1_LEN:
-        readAttribute(r, end, attrs, 'attributes', i++);
+        readAttribute(r, end, attrs);
         break;
       case T2_VARINT:
-        dropped = r.varint32();
+        attrs.sentDropped = r.varint32();
         break;
       case T3_LEN: {
         r.path.push('entityRefs', ri++);
@@ -195,7 +184,7 @@ export function readResource(r: Reader, end: number): ResourceBody {
   r.expectEnd(end);
   return {
     attributes: attrs.values,
-    droppedAttributesCount: dropped + attrs.dropped,
+    droppedAttributesCount: attrs.droppedCount,
     entityRefs: refs,
   };
 }

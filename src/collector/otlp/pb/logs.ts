@@ -31,12 +31,10 @@ function readLog(
   let severityText = '';
   let body: AnyValue = null;
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
-  let dropped = 0;
   let flags = 0;
   let traceId = '';
   let spanId = '';
   let eventName = '';
-  let ai = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
@@ -58,10 +56,10 @@ function readLog(
         r.path.pop();
         break;
       case t(6, WIRE_LEN):
-        readAttribute(r, end, attrs, 'attributes', ai++);
+        readAttribute(r, end, attrs);
         break;
       case t(7, WIRE_VARINT):
-        dropped = r.varint32();
+        attrs.sentDropped = r.varint32();
         break;
       case t(8, WIRE_I32):
         flags = r.fixed32();
@@ -89,7 +87,7 @@ function readLog(
     severityText,
     body,
     attributes: attrs.values,
-    droppedAttributesCount: dropped + attrs.dropped,
+    droppedAttributesCount: attrs.droppedCount,
     flags,
     traceId,
     spanId,

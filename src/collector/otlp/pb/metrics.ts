@@ -77,7 +77,6 @@ function readMetric(
   let dataField = 0;
   let dataStart = 0;
   let dataEnd = 0;
-  let mi = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
@@ -101,7 +100,7 @@ function readMetric(
         r.pos = dataEnd;
         break;
       case t(12, WIRE_LEN):
-        readAttribute(r, end, meta, 'metadata', mi++);
+        readAttribute(r, end, meta, 'metadata');
         break;
       default:
         r.skip(tag, end, METRIC_FIELDS);
@@ -206,13 +205,11 @@ function readPoint(r: Reader, kind: number, end: number, h: MetricHeader): Metri
     negative: NO_BUCKETS,
     quantiles: [],
   };
-  let ai = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     const field = tag >>> 3;
     const wire = tag & 7;
-    if (field === layout.attrs && wire === WIRE_LEN)
-      readAttribute(r, end, attrs, 'attributes', ai++);
+    if (field === layout.attrs && wire === WIRE_LEN) readAttribute(r, end, attrs);
     else if (field === layout.exemplars && wire === WIRE_LEN) {
       r.path.push('exemplars', f.exemplars.length);
       f.exemplars.push(readExemplar(r, r.lenEnd(end)));
@@ -406,12 +403,11 @@ function readExemplar(r: Reader, end: number): Exemplar {
   let value: number | bigint = 0;
   let spanId = '';
   let traceId = '';
-  let ai = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
       case t(7, WIRE_LEN):
-        readAttribute(r, end, attrs, 'filteredAttributes', ai++);
+        readAttribute(r, end, attrs, 'filteredAttributes');
         break;
       case t(2, WIRE_I64):
         time = r.fixed64();

@@ -41,13 +41,11 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
   let start = 0n;
   let endTime = 0n;
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
-  let dropped = 0;
   const events: SpanEvent[] = [];
   let droppedEvents = 0;
   const links: SpanLink[] = [];
   let droppedLinks = 0;
   let status: Span['status'] = NO_STATUS;
-  let ai = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
@@ -79,10 +77,10 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
         endTime = r.fixed64();
         break;
       case t(9, WIRE_LEN):
-        readAttribute(r, end, attrs, 'attributes', ai++);
+        readAttribute(r, end, attrs);
         break;
       case t(10, WIRE_VARINT):
-        dropped = r.varint32();
+        attrs.sentDropped = r.varint32();
         break;
       case t(11, WIRE_LEN):
         r.path.push('events', events.length);
@@ -123,7 +121,7 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
     startTimeUnixNano: start,
     endTimeUnixNano: endTime,
     attributes: attrs.values,
-    droppedAttributesCount: dropped + attrs.dropped,
+    droppedAttributesCount: attrs.droppedCount,
     events,
     droppedEventsCount: droppedEvents,
     links,
@@ -140,8 +138,6 @@ function readEvent(r: Reader, end: number): SpanEvent {
   let time = 0n;
   let name = '';
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
-  let dropped = 0;
-  let ai = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
@@ -152,10 +148,10 @@ function readEvent(r: Reader, end: number): SpanEvent {
         name = r.value(end);
         break;
       case t(3, WIRE_LEN):
-        readAttribute(r, end, attrs, 'attributes', ai++);
+        readAttribute(r, end, attrs);
         break;
       case t(4, WIRE_VARINT):
-        dropped = r.varint32();
+        attrs.sentDropped = r.varint32();
         break;
       default:
         r.skip(tag, end, EVENT_FIELDS);
@@ -166,7 +162,7 @@ function readEvent(r: Reader, end: number): SpanEvent {
     timeUnixNano: time,
     name,
     attributes: attrs.values,
-    droppedAttributesCount: dropped + attrs.dropped,
+    droppedAttributesCount: attrs.droppedCount,
   };
 }
 
@@ -175,9 +171,7 @@ function readLink(r: Reader, end: number): SpanLink {
   let spanId = '';
   let traceState = '';
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
-  let dropped = 0;
   let flags = 0;
-  let ai = 0;
   while (r.pos < end) {
     const tag = r.varint32();
     switch (tag) {
@@ -191,10 +185,10 @@ function readLink(r: Reader, end: number): SpanLink {
         traceState = r.value(end);
         break;
       case t(4, WIRE_LEN):
-        readAttribute(r, end, attrs, 'attributes', ai++);
+        readAttribute(r, end, attrs);
         break;
       case t(5, WIRE_VARINT):
-        dropped = r.varint32();
+        attrs.sentDropped = r.varint32();
         break;
       case t(6, WIRE_I32):
         flags = r.fixed32();
@@ -209,7 +203,7 @@ function readLink(r: Reader, end: number): SpanLink {
     spanId,
     traceState,
     attributes: attrs.values,
-    droppedAttributesCount: dropped + attrs.dropped,
+    droppedAttributesCount: attrs.droppedCount,
     flags,
   };
 }
