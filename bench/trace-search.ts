@@ -4,6 +4,7 @@
 // p99 < 200 ms) and trace by id (goal < 20 ms).
 //
 //   npm run build && node dist/bench/trace-search.js [--spans 1000000] [--runs 200] [--clients 4] [--timeout S]
+//     [--memory-limit 512MB] [--probe-seconds 5] [--settle-seconds 30]
 //   node dist/bench/trace-search.js --spans 10000000 --dir /var/tmp/ts10m     # keeps the store
 //   node dist/bench/trace-search.js --spans 10000000 --dir /var/tmp/ts10m --skip-load
 //
@@ -41,6 +42,7 @@ import type { ProbeSample } from './mem-probe';
 const TRACES_PER_BATCH = 64;
 const WINDOW_MS = 30 * 60_000;
 // 10M spans is over a GB: the default 2GB size retention must not trim the store mid-run.
+// --memory-limit M adds serve's own option (DuckDB memory_limit; default 512MB).
 const SERVE_ARGS = ['--retention-size', '100GB'];
 
 interface LoadInfo {
@@ -217,8 +219,11 @@ async function main(): Promise<void> {
       timeout: { type: 'string' },
       'probe-seconds': { type: 'string', default: '5' },
       'settle-seconds': { type: 'string', default: '30' },
+      'memory-limit': { type: 'string' },
     },
   });
+  if (values['memory-limit'] !== undefined)
+    SERVE_ARGS.push('--memory-limit', values['memory-limit']);
   const runs = Math.max(5, Number(values.runs));
   const tmp =
     values.dir === undefined ? mkdtempSync(join(tmpdir(), 'otel-lab-trace-search-')) : undefined;
