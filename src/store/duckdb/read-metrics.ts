@@ -2,7 +2,12 @@
 // copy of the series table (small), with the same rules as the in-memory
 // store (src/store/labels.ts); only samples and exemplars are read from SQL.
 
-import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBPreparedStatement,
+  DuckDBType,
+  DuckDBValue,
+} from '@duckdb/node-api';
 import { LIST, UINTEGER, listValue } from '@duckdb/node-api';
 
 import type {
@@ -41,6 +46,21 @@ const msParams = (r: MsRange) => ({
 const idList = (refs: readonly SeriesRef[]) =>
   [listValue(refs.map((r) => r.id)), LIST(UINTEGER)] as const;
 
+// Every PromQL selector runs the samples query; preparing it once per reader
+// connection saves its parse and plan each time. A connection runs one task
+// at a time (the store's pool), so its statement is never bound twice at once.
+const samplesStatements = new WeakMap<DuckDBConnection, Promise<DuckDBPreparedStatement>>();
+
+function samplesStatement(conn: DuckDBConnection): Promise<DuckDBPreparedStatement> {
+  let stmt = samplesStatements.get(conn);
+  if (!stmt) {
+    stmt = conn.prepare(query('samples'));
+    samplesStatements.set(conn, stmt);
+    stmt.catch(() => samplesStatements.delete(conn));
+  }
+  return stmt;
+}
+
 export async function selectSeries(
   conn: DuckDBConnection,
   catalog: Catalog,
@@ -59,7 +79,9 @@ export async function selectSeries(
   // Column by column from each chunk: a PromQL query reads tens of thousands
   // of samples, and building a row array of DuckDB values for each costs
   // more than the query itself.
-  const result = await conn.run(query('samples'), values, types);
+  const stmt = await samplesStatement(conn);
+  stmt.bind(values, types);
+  const result = await stmt.run();
   const byId = new Map<number, Sample[]>();
   let list: Sample[] = [];
   let listId = -1;
