@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SHOP_SERVICES } from '../shop/registry';
 import {
+  BACKEND_MALLOC_ARENA_MAX,
   BACKEND_NODE_ARGS,
   LOADGEN_NODE_ARGS,
   buildPlan,
@@ -46,6 +47,15 @@ describe('buildPlan', () => {
       for (const dep of c.after ?? []) assert.ok(names.indexOf(dep) < i, `${c.name} after ${dep}`);
     }
     assert.equal(backend?.stopLast, true);
+  });
+
+  it('limits the backend to two malloc arenas unless the environment says otherwise', () => {
+    const env = (parent: NodeJS.ProcessEnv, name: string) =>
+      buildPlan(opts, paths, parent).children.find((c) => c.name === name)?.env;
+    assert.equal(BACKEND_MALLOC_ARENA_MAX, '2');
+    assert.equal(env({}, 'backend')?.['MALLOC_ARENA_MAX'], '2');
+    assert.equal(env({}, 'frontend')?.['MALLOC_ARENA_MAX'], undefined);
+    assert.equal(env({ MALLOC_ARENA_MAX: '4' }, 'backend')?.['MALLOC_ARENA_MAX'], '4');
   });
 
   it('gives every child the flags file, the OTLP endpoint and every address', () => {

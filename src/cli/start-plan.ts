@@ -25,10 +25,19 @@ export const LOADGEN_NODE_ARGS: readonly string[] = [
 
 /**
  * The backend allocates briskly while it decodes OTLP, and Node's default
- * 16 MB semi-spaces let its young generation stay tens of MB resident; 4 MB
- * keeps scavenges cheap at the lab's ingest rate (measured in bench/RESULTS.md).
+ * 16 MB semi-spaces let its young generation stay tens of MB resident; at the
+ * lab's ingest rate 2 MB costs no measurable CPU (bench/shop-footprint.md).
  */
-export const BACKEND_NODE_ARGS: readonly string[] = ['--max-semi-space-size=4'];
+export const BACKEND_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2'];
+
+/**
+ * glibc gives each thread that mallocs its own arena (up to 8 per core), and
+ * DuckDB's threads each keep theirs partly resident. Two arenas with the
+ * semi-spaces above: the backend ended 60 s runs at 139-150 MB RSS instead of
+ * 164-167 (3 runs vs 4, bench/shop-footprint.md). A value in the
+ * environment wins.
+ */
+export const BACKEND_MALLOC_ARENA_MAX = '2';
 
 export interface BackendPorts {
   readonly http: number;
@@ -116,7 +125,7 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
           ? []
           : ['--memory-limit', opts.backendMemoryLimit]),
       ],
-      env,
+      env: { MALLOC_ARENA_MAX: BACKEND_MALLOC_ARENA_MAX, ...env },
       readyPorts: [opts.ports.otlpHttp, opts.ports.otlpGrpc, opts.ports.http],
       stopLast: true,
     });
