@@ -8,11 +8,10 @@
 // opened a dialog.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser';
 import { FIXED_NOW_MS } from './ui-canned';
 import { startFixture, type Backend, type Fixture } from './ui-fixture';
@@ -31,6 +30,15 @@ function repoRoot(): string {
 const root = repoRoot();
 const shots = path.join(root, 'docs', 'screenshots');
 const real = process.env['OTEL_LAB_URL'];
+
+// One Chromium per test file, one context per suite: a launch costs about a
+// second on a loaded machine, a context a few milliseconds.
+let browser: Promise<Browser> | undefined;
+let closeRegistered = false;
+function sharedBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+  return browser;
+}
 
 export interface SuiteOptions {
   /** Checks that need the fixture's canned data (the 10,000-span trace). */
@@ -58,7 +66,6 @@ class Session implements UiSession {
   base = '';
   fixture: Fixture | undefined;
   backend: Backend | undefined;
-  userDir = '';
   ctx: BrowserContext | undefined;
   readonly dialogs: string[] = [];
   readonly pageErrors: string[] = [];
@@ -151,10 +158,9 @@ function uiSuite(
       s.fixture = s.backend.fixture;
       s.base = s.backend.url;
       if (opts.shotsDir) mkdirSync(opts.shotsDir, { recursive: true });
-      s.userDir = mkdtempSync(path.join(tmpdir(), 'otel-lab-ui-'));
-      s.ctx = await chromium.launchPersistentContext(s.userDir, {
-        executablePath: CHROMIUM,
-        args: [...CHROMIUM_ARGS],
+      s.ctx = await (
+        await sharedBrowser()
+      ).newContext({
         viewport: { width: 1400, height: 900 },
         colorScheme: 'light',
         ...(opts.fixedClock ? { timezoneId: 'UTC', locale: 'en-US' } : {}),
@@ -165,7 +171,6 @@ function uiSuite(
     after(async () => {
       await s.ctx?.close();
       await s.backend?.close();
-      if (s.userDir) rmSync(s.userDir, { recursive: true, force: true });
     });
 
     register(s, opts);
@@ -179,6 +184,13 @@ function uiSuite(
 
 /** Registers a page's checks on every backend this run tests (see the header). */
 export function uiSuites(page: string, register: Register): void {
+  if (!closeRegistered) {
+    closeRegistered = true;
+    // At the file's top level: runs after every suite of the file.
+    after(async () => {
+      await (await browser)?.close();
+    });
+  }
   if (real) {
     uiSuite(
       `${page} in Chromium against ${real}`,
