@@ -85,9 +85,11 @@ export async function selectSeries(
   const byId = new Map<number, Sample[]>();
   let list: Sample[] = [];
   let listId = -1;
-  for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
+  // A materialized result hands out its chunks synchronously: no round trip
+  // to DuckDB's threads per chunk.
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
     const n = chunk.rowCount;
-    if (n === 0) break;
     const ids = chunk.getColumnVector(0);
     const ts = chunk.getColumnVector(1);
     const vs = chunk.getColumnVector(2);
