@@ -155,7 +155,10 @@ try {
 
 const f = (x) => x.toFixed(1);
 console.log(
-  `\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · ${prom.version} · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  `\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · ${prom.version} · load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
 );
 console.log(
   `${services.length} services, ${data.series.length} series, ${data.sampleCount} samples over ${values.hours} h; loading: Prometheus ${(promLoadMs / 1000).toFixed(1)} s (promtool blocks + start), ours: ${loads.join(', ')}`,
@@ -172,7 +175,9 @@ for (const r of rows) {
   const p = r.stats[0];
   const cells = r.stats
     .slice(1)
-    .map((o) => `${f(o.min)} / ${f(o.median)} / ${f(o.p90)} | ${(o.median / p.median).toFixed(2)}×`);
+    .map(
+      (o) => `${f(o.min)} / ${f(o.median)} / ${f(o.p90)} | ${(o.median / p.median).toFixed(2)}×`,
+    );
   console.log(
     `| \`${r.q}\` | ${r.series} | ${r.agree ? 'yes' : 'NO'} | ${f(p.min)} / ${f(p.median)} / ${f(p.p90)} | ${cells.join(' | ')} |`,
   );

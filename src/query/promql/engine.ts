@@ -496,5 +496,9 @@ function assertUniqueLabelsets(samples: readonly VSample[], ctx?: Ctx, at?: Expr
     if (seen.has(k)) throw execution('vector cannot contain metrics with the same labelset');
     seen.add(k);
   }
-  if (at && ctx) ctx.unique.set(at, samples.map((s) => s.labels));
+  if (at && ctx)
+    ctx.unique.set(
+      at,
+      samples.map((s) => s.labels),
+    );
 }
