@@ -43,7 +43,7 @@ interface Ctx {
   readonly memo: Map<Expr, Map<number, EvalValue>>;
   /** Per selector and series, where the last step's window began and ended (see seekUpper). */
   readonly cursors: Map<VectorSelector, Int32Array>;
-  /** Per function call, the label sets of an output found unique (see assertUniqueLabelsets). */
+  /** Per call or binary operation, the label sets of an output found unique (see assertUniqueLabelsets). */
   readonly unique: Map<Expr, readonly Labels[]>;
   /** Reusable window arrays for range functions, by length (see eachWindow). */
   readonly scratch: (Point[] | undefined)[];
@@ -314,8 +314,8 @@ function selectVector(ctx: Ctx, sel: VectorSelector, ts: number): VSample[] {
   return out;
 }
 
-/** Finds every series' window at one step (left in the cursors); returns the samples they hold. */
-function seekWindows(ctx: Ctx, m: MatrixSelector, ts: number): number {
+/** Finds every series' window at one step and leaves it in the cursors. */
+function seekWindows(ctx: Ctx, m: MatrixSelector, ts: number): void {
   const ref = (atTime(ctx, m.selector.at) ?? ts) - m.selector.offset;
   const data = ctx.data.get(m.selector) ?? [];
   const cursors = cursorsOf(ctx, m.selector, data.length);
@@ -329,7 +329,6 @@ function seekWindows(ctx: Ctx, m: MatrixSelector, ts: number): number {
     if (to > from) total += to - from;
   }
   if (total > ctx.maxSamples) throw tooManySamples();
-  return total;
 }
 
 function selectMatrix(ctx: Ctx, m: MatrixSelector, ts: number): RangeSeries[] {
