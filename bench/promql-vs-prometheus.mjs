@@ -38,6 +38,10 @@ const { values } = parseArgs({
   },
 });
 const runs = Math.max(1, Number(values.runs));
+if (!['both', 'memory', 'duckdb'].includes(values.store)) {
+  console.error(`--store: both, memory or duckdb, not ${JSON.stringify(values.store)}`);
+  process.exit(2);
+}
 const services = [
   'recommendation',
   'cart',
@@ -98,10 +102,10 @@ try {
     t1 = performance.now();
     let store;
     if (kind === 'memory') store = createMemoryStore();
-    else if (kind === 'duckdb') {
+    else {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'promql-bench-'));
       store = await createDuckDbStore({ dataDir: tmp });
-    } else throw new Error(`--store: memory, duckdb or both, not ${kind}`);
+    }
     await store.write({ samples: data.series });
     loads.push(`${kind} ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const app = createPrometheusApi({ store });
