@@ -227,6 +227,9 @@ export class DuckDbStore implements TelemetryStore {
   }
 
   getTrace(traceId: string): Promise<Span[]> {
+    // The trace a search just listed is the one a user opens next.
+    const cached = this.searched.take([traceId]).found.values().next();
+    if (!cached.done) return Promise.resolve(cached.value);
     return this.readingRows((c) => traces.getTrace(c, this.catalog, traceId));
   }
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {

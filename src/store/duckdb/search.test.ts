@@ -138,8 +138,10 @@ describe('DuckDB recent-first search', () => {
       });
       assert.equal(s?.spanCount, 1);
       assert.equal((await store.getTraces([traceIdOf(1)])).get(traceIdOf(1))?.length, 1);
+      assert.equal((await store.getTrace(traceIdOf(1))).length, 1);
       await store.write({ spans: [span(1, 2, 1001)] });
       assert.equal((await store.getTraces([traceIdOf(1)])).get(traceIdOf(1))?.length, 2);
+      assert.equal((await store.getTrace(traceIdOf(1).toUpperCase())).length, 2);
     } finally {
       await store.close();
     }
