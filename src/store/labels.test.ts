@@ -121,6 +121,10 @@ describe('RE2 regex matchers', () => {
     ['\\Z', 'invalid escape sequence: `\\Z`'],
     ['\\x4', 'invalid escape sequence: `\\x4)`'],
     ['\\x{110000}', 'invalid escape sequence: `\\x{110000`'],
+    // Go's limits on nested counted repeats (at most 1000 copies of the innermost thing).
+    ['(a{10}){101}', 'invalid repeat count: `{101}`'],
+    ['((a{2}){2}){251}', 'invalid repeat count: `{251}`'],
+    ['(a{0,3}){334}', 'invalid repeat count: `{334}`'],
   ];
   for (const [pattern, message] of errors) {
     it(`rejects ${JSON.stringify(pattern)} as RE2 does`, () => {
@@ -131,6 +135,43 @@ describe('RE2 regex matchers', () => {
       );
     });
   }
+
+  it("accepts nested counted repeats within Go's budget", () => {
+    assert.ok(re2Matcher('(a{10}){100}')('a'.repeat(1000)));
+    assert.ok(re2Matcher('((a{2}){2}){250}')('a'.repeat(1000)));
+  });
+
+  it("rejects nesting deeper than Go's parse tree allows (the whole pattern in the error)", () => {
+    const deep = (d: number): string => '('.repeat(d) + 'a' + ')'.repeat(d);
+    assert.ok(re2Matcher(deep(998))('a'));
+    assert.throws(
+      () => re2Matcher(deep(999)),
+      (err: unknown) =>
+        err instanceof Re2SyntaxError &&
+        err.code === 'expression nests too deeply' &&
+        err.expr === `^(?:${deep(999)})$`,
+    );
+    // Non-capturing groups are no nodes in Go's tree.
+    assert.ok(re2Matcher(`${'(?:'.repeat(2000)}a${')'.repeat(2000)}`)('a'));
+  });
+
+  it("rejects programs larger than Go's budget as Go 1.19 does", () => {
+    assert.ok(re2Matcher('a{1000}'.repeat(3355)));
+    assert.throws(
+      () => re2Matcher('a{1000}'.repeat(3356)),
+      (err: unknown) =>
+        err instanceof Re2SyntaxError && err.code === 'regexp/syntax: internal error',
+    );
+  });
+
+  it('answers the common shapes without a regex: literals, alternatives of literals, .* and .+', () => {
+    assert.deepEqual(matching('a|abc|0'), ['a', 'abc', '0']);
+    assert.deepEqual(matching('x.y'), ['x.y']);
+    assert.ok(!re2Matcher('a|abc')('a|abc'));
+    assert.ok(re2Matcher('.*')(''));
+    assert.ok(!re2Matcher('.+')(''));
+    assert.ok(!re2Matcher('.+')('a\nb'));
+  });
 
   it('refuses patterns longer than the bound before parsing them', () => {
     assert.throws(() => re2ToJs('a'.repeat(maxRegexLength + 1)), Re2SyntaxError);

@@ -97,12 +97,85 @@ const isOctal = (c: string | undefined): boolean => c !== undefined && c >= '0' 
 const hexValue = (c: string | undefined): number =>
   c !== undefined && /^[0-9a-fA-F]$/.test(c) ? parseInt(c, 16) : -1;
 
+// Go's parse tree, kept only for the limits Go enforces on it (nesting
+// height, program size, nested repeat counts): each node knows its height and
+// size, computed as regexp/syntax computes them.
+interface Node {
+  readonly op: 'lit' | 'leaf' | 'cap' | 'star' | 'plus' | 'quest' | 'rep' | 'cat' | 'alt';
+  readonly h: number;
+  readonly size: number;
+  readonly subs: readonly Node[];
+  readonly min?: number;
+  readonly max?: number;
+}
+const maxHeight = 1000;
+// regexp/syntax's budget: 128 MB of 40-byte instructions.
+const maxSize = Math.floor((128 << 20) / 40);
+const leaf: Node = { op: 'leaf', h: 1, size: 1, subs: [] };
+const lit: Node = { op: 'lit', h: 1, size: 1, subs: [] };
+
+function node(op: Node['op'], subs: readonly Node[], size: number, rep?: [number, number]): Node {
+  const h = 1 + Math.max(0, ...subs.map((n) => n.h));
+  return { op, h, size: Math.max(1, size), subs, ...(rep ? { min: rep[0], max: rep[1] } : {}) };
+}
+
+/** Concatenation as Go builds it: nested concatenations flattened, adjacent literals one string. */
+function concat(items: readonly Node[]): Node {
+  const flat: Node[] = [];
+  for (const n of items.flatMap((x) => (x.op === 'cat' ? x.subs : [x]))) {
+    const last = flat[flat.length - 1];
+    if (n.op === 'lit' && last?.op === 'lit')
+      flat[flat.length - 1] = { ...last, size: last.size + n.size };
+    else flat.push(n);
+  }
+  if (flat.length === 0) return leaf;
+  if (flat.length === 1) return flat[0] ?? leaf;
+  return node(
+    'cat',
+    flat,
+    flat.reduce((a, n) => a + n.size, 0),
+  );
+}
+
+function alternate(alts: readonly Node[]): Node {
+  const flat = alts.flatMap((x) => (x.op === 'alt' ? x.subs : [x]));
+  if (flat.length === 1) return flat[0] ?? leaf;
+  return node('alt', flat, flat.reduce((a, n) => a + n.size, 0) + flat.length - 1);
+}
+
+function repeated(sub: Node, op: string): Node {
+  if (op === '*') return node('star', [sub], 2 + sub.size);
+  if (op === '+') return node('plus', [sub], 1 + sub.size);
+  if (op === '?') return node('quest', [sub], 1 + sub.size);
+  const m = /^\{(\d+)(,(\d*))?\}/.exec(op);
+  const min = Number(m?.[1]);
+  const max = m?.[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
+  const size =
+    max === -1 ? (min === 0 ? 2 + sub.size : 1 + min * sub.size) : max * sub.size + max - min;
+  return node('rep', [sub], size, [min, max]);
+}
+
+/** Go's repeatIsValid: nested {n,m} counts multiply to at most n copies of the innermost thing. */
+function repeatIsValid(n: Node, budget: number): boolean {
+  let left = budget;
+  if (n.op === 'rep') {
+    let m = n.max ?? 0;
+    if (m === 0) return true;
+    if (m < 0) m = n.min ?? 0;
+    if (m > left) return false;
+    if (m > 0) left = Math.floor(left / m);
+  }
+  return n.subs.every((s) => repeatIsValid(s, left));
+}
+
 /** Go's regexp/syntax parser over the anchored pattern, producing JavaScript tokens. */
 class Parser {
   private readonly cps: string[];
   private i = 0;
   private flags: Flags = { fold: false, oneLine: true, dotNL: false };
-  private readonly stack: { flags: Flags; tok: number }[] = [];
+  private readonly stack: { flags: Flags; tok: number; capture: boolean }[] = [];
+  // Go's tree of the group being parsed: finished alternatives and the current one's items.
+  private frames: { alts: Node[]; items: Node[] }[] = [{ alts: [], items: [] }];
   readonly toks: Token[] = [];
   // Token index where the last repeatable item starts; -1 after `(`, `|` or at the start.
   private atom = -1;
@@ -124,6 +197,31 @@ class Parser {
   private push(tok: Token): void {
     this.atom = this.toks.length;
     this.toks.push(tok);
+    this.items().push(tok.t === 'lit' ? lit : leaf);
+  }
+
+  private items(): Node[] {
+    return this.frames[this.frames.length - 1]?.items ?? [];
+  }
+
+  private openFrame(capture: boolean, saved: Flags): void {
+    this.stack.push({ flags: saved, tok: this.toks.length, capture });
+    this.toks.push({ t: 'raw', s: '(?:' });
+    this.frames.push({ alts: [], items: [] });
+    this.atom = -1;
+  }
+
+  private checkLimits(n: Node): Node {
+    if (n.h > maxHeight) this.fail('expression nests too deeply', 0);
+    // Go 1.19 reports its program-size limit as an internal error.
+    if (n.size > maxSize) this.fail('regexp/syntax: internal error', 0);
+    return n;
+  }
+
+  /** The tree of the whole pattern, checked against Go's limits; call after parse(). */
+  tree(): Node {
+    const f = this.frames[0] ?? { alts: [], items: [] };
+    return this.checkLimits(alternate([...f.alts, concat(f.items)]));
   }
 
   parse(): void {
@@ -138,6 +236,10 @@ class Parser {
         case '|':
           this.toks.push({ t: 'raw', s: '|' });
           this.atom = -1;
+          {
+            const f = this.frames[this.frames.length - 1];
+            f?.alts.push(concat(f.items.splice(0)));
+          }
           this.i++;
           break;
         case ')': {
@@ -146,6 +248,11 @@ class Parser {
           this.flags = open.flags;
           this.toks.push({ t: 'raw', s: ')' });
           this.atom = open.tok;
+          const f = this.frames.pop() ?? { alts: [], items: [] };
+          const inner = alternate([...f.alts, concat(f.items)]);
+          this.items().push(
+            this.checkLimits(open.capture ? node('cap', [inner], 2 + inner.size) : inner),
+          );
           this.i++;
           break;
         }
@@ -206,6 +313,11 @@ class Parser {
       this.fail('invalid nested repetition operator', this.lastRepeat, end);
     if (this.atom === -1) this.fail('missing argument to repetition operator', this.i, end);
     this.toks.push({ t: 'raw', s: op + (end > after ? '?' : '') });
+    const items = this.items();
+    const n = this.checkLimits(repeated(items.pop() ?? leaf, op));
+    items.push(n);
+    if (n.op === 'rep' && ((n.min ?? 0) >= 2 || (n.max ?? 0) >= 2) && !repeatIsValid(n, 1000))
+      this.fail('invalid repeat count', this.i, end);
     this.i = end;
   }
 
@@ -213,9 +325,7 @@ class Parser {
     const start = this.i;
     const saved = this.flags;
     if (this.cps[start + 1] !== '?') {
-      this.stack.push({ flags: saved, tok: this.toks.length });
-      this.toks.push({ t: 'raw', s: '(?:' });
-      this.atom = -1;
+      this.openFrame(true, saved);
       this.i++;
       return;
     }
@@ -224,9 +334,7 @@ class Parser {
       if (close === -1) this.fail('invalid named capture', start);
       if (!/^[0-9A-Za-z_]+$/.test(this.text(start + 4, close)))
         this.fail('invalid named capture', start, close + 1);
-      this.stack.push({ flags: saved, tok: this.toks.length });
-      this.toks.push({ t: 'raw', s: '(?:' });
-      this.atom = -1;
+      this.openFrame(true, saved);
       this.i = close + 1;
       return;
     }
@@ -245,11 +353,7 @@ class Parser {
         sawFlag = false;
         continue;
       } else if ((c === ')' || c === ':') && !(negate && !sawFlag)) {
-        if (c === ':') {
-          this.stack.push({ flags: saved, tok: this.toks.length });
-          this.toks.push({ t: 'raw', s: '(?:' });
-          this.atom = -1;
-        }
+        if (c === ':') this.openFrame(false, saved);
         this.flags = f;
         this.i = j + 1;
         return;
@@ -544,6 +648,7 @@ export function re2ToJs(pattern: string): { source: string; flags: string } {
   }
   const p = new Parser(`^(?:${pattern})$`);
   p.parse();
+  p.tree();
   const relevant = p.toks.filter(caseSensitive);
   const folded = relevant.filter((t) => t.t !== 'raw' && t.fold).length;
   // When every case-sensitive item is under (?i), JavaScript's own i flag folds exactly as RE2 does.
@@ -556,13 +661,28 @@ type Test = (value: string) => boolean;
 const compiled = new Map<string, Test>();
 const cacheMax = 1000;
 
+const word = '[0-9A-Za-z_:,\\- ]+';
+const literals = new RegExp(`^${word}(?:\\|${word})*$`);
+
+/** Tests for the shapes dashboards send most, without a RegExp: `a|b|c`, `.*`, `.+`. */
+function fastPath(pattern: string): Test | undefined {
+  if (pattern === '') return (v) => v === '';
+  if (literals.test(pattern)) {
+    const set = new Set(pattern.split('|'));
+    return (v) => set.has(v);
+  }
+  // `.` is anything but a newline.
+  if (pattern === '.*') return (v) => !v.includes('\n');
+  if (pattern === '.+') return (v) => v !== '' && !v.includes('\n');
+  return undefined;
+}
+
 /** A cached test for the fully anchored RE2 pattern; throws Re2SyntaxError for what RE2 rejects. */
 export function re2Matcher(pattern: string): Test {
   let test = compiled.get(pattern);
   if (test === undefined) {
-    if (/^[0-9A-Za-z_:,\- ]*$/.test(pattern)) {
-      test = (v) => v === pattern;
-    } else {
+    test = fastPath(pattern);
+    if (!test) {
       const { source, flags } = re2ToJs(pattern);
       const re = new RegExp(source, flags);
       test = (v) => re.test(v);

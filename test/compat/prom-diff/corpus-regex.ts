@@ -181,8 +181,17 @@ export const regexPatterns: readonly string[] = [
   'k|(?i)[^\\w]',
 ];
 
+// Go's limits: nested counted repeats (at most 1000 copies), nesting height.
+const limits: readonly string[] = [
+  '(a{10}){100}',
+  '(a{10}){101}',
+  '((a{2}){2}){251}',
+  '(a{0,3}){334}',
+  `${'('.repeat(200)}a${')'.repeat(200)}`,
+];
+
 export const regexCorpus: readonly string[] = [
-  ...regexPatterns.map((p) => `regex_probe{v=~\`${p}\`}`),
+  ...[...regexPatterns, ...limits].map((p) => `regex_probe{v=~\`${p}\`}`),
   // Negated, in a double-quoted PromQL string, as a series selector name, and in functions.
   `regex_probe{v!~"(?i)[a-z]+"}`,
   `regex_probe{v!~"(a)\\\\1"}`,
