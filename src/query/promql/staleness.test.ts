@@ -138,6 +138,20 @@ for (const [name, open] of stores) {
       );
     });
 
+    it('a range selector answered as a matrix leaves the marker out', async () => {
+      const r = await instantQuery(source, 'x[1m]', 45 * s);
+      assert.equal(r.resultType, 'matrix');
+      if (r.resultType !== 'matrix') return;
+      assert.deepEqual(
+        r.series[0]?.points.map((p) => [p.t / s, p.v]),
+        [
+          [0, 1],
+          [10, 2],
+          [40, 5],
+        ],
+      );
+    });
+
     it('subqueries never see the marker', async () => {
       const r = await rangeQuery(source, 'max_over_time(x[30s:5s])', 0, 50 * s, 5 * s);
       assert.equal(r.resultType, 'matrix');
