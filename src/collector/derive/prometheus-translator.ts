@@ -19,8 +19,9 @@ import type {
   SumPoint,
 } from '../../model/telemetry';
 import { AggregationTemporality } from '../../model/telemetry';
-import { attributesKey, labelsKey, seriesLabels, targetInfoLabels } from './labels';
-import { formatFloat, metadataUnit, metricName, type NameKind } from './prom-names';
+import { attributesKey } from './labels';
+import { metadataUnit, type NameKind } from './prom-names';
+import { type SeriesFamily, SeriesLabelCache } from './series-labels';
 import {
   addExponential,
   addHistogram,
@@ -39,6 +40,8 @@ export interface PrometheusTranslatorOptions {
   readonly maxSeries?: number;
   /** A stream with no point for this long (point time, ms) is forgotten (default 1 h). */
   readonly idleTimeoutMs?: number;
+  /** Cap on label sets kept for reuse across batches (default 200_000; past it they are built again). */
+  readonly maxLabelSets?: number;
 }
 
 export interface TranslateResult {
@@ -59,9 +62,10 @@ export interface TranslatorStats {
 
 type Labels = Record<string, string>;
 
+// Keyed by label object: the label cache hands out one object per label set.
 interface Batch {
-  readonly series: Map<string, { labels: Labels; samples: Sample[] }>;
-  readonly exemplars: Map<string, { labels: Labels; exemplars: PromExemplar[] }>;
+  readonly series: Map<Labels, { labels: Labels; samples: Sample[] }>;
+  readonly exemplars: Map<Labels, { labels: Labels; exemplars: PromExemplar[] }>;
   readonly metadata: Map<string, PromMetadata>;
   readonly targets: Map<Resource, number>;
 }
@@ -73,6 +77,7 @@ export class PrometheusTranslator {
   private readonly targetInfo: boolean;
   private readonly states: StreamStates;
   private readonly resourceKeys = new WeakMap<Resource, string>();
+  private readonly labels: SeriesLabelCache;
   private dropped = 0;
 
   constructor(opts: PrometheusTranslatorOptions = {}) {
@@ -84,6 +89,7 @@ export class PrometheusTranslator {
       opts.maxSeries ?? 100_000,
       BigInt(Math.round(idleMs)) * NS_PER_MS,
     );
+    this.labels = new SeriesLabelCache(opts.maxLabelSets ?? 200_000, this.suffixes);
   }
 
   get stats(): TranslatorStats {
@@ -91,6 +97,7 @@ export class PrometheusTranslator {
   }
 
   translate(points: readonly MetricPoint[]): TranslateResult {
+    this.labels.trim();
     const batch: Batch = {
       series: new Map(),
       exemplars: new Map(),
@@ -121,47 +128,46 @@ export class PrometheusTranslator {
     const t = toMs(p.timeUnixNano);
     const prev = batch.targets.get(p.resource);
     if (prev === undefined || t > prev) batch.targets.set(p.resource, t);
-    const base = seriesLabels(p.attributes, p.scope, p.resource);
+    const attrs = attributesKey(p.attributes);
     switch (p.type) {
       case 'gauge': {
-        const name = this.name(batch, p, 'gauge', 'gauge');
-        const labels = { ...base, __name__: name };
-        this.emit(batch, labels, t, isNoRecordedValue(p.flags) ? STALE_NAN : num(p.value));
-        this.exemplars(batch, labels, p.exemplars);
+        const f = this.family(batch, p, attrs, 'gauge', 'gauge');
+        this.emit(batch, f.plain, t, isNoRecordedValue(p.flags) ? STALE_NAN : num(p.value));
+        this.exemplars(batch, f.plain, p.exemplars);
         return;
       }
       case 'sum':
-        return this.sum(batch, p, base, t);
+        return this.sum(batch, p, attrs, t);
       case 'histogram':
-        return this.histogram(batch, p, base, t);
+        return this.histogram(batch, p, attrs, t);
       case 'exponential_histogram':
-        return this.exponential(batch, p, base, t);
+        return this.exponential(batch, p, attrs, t);
       case 'summary': {
-        const name = this.name(batch, p, 'summary', 'summary');
+        const f = this.family(batch, p, attrs, 'summary', 'summary');
         const stale = isNoRecordedValue(p.flags);
         for (const q of p.quantileValues) {
-          const labels = { ...base, __name__: name, quantile: formatFloat(q.quantile) };
-          this.emit(batch, labels, t, stale ? STALE_NAN : q.value);
+          this.emit(batch, f.quantile(q.quantile), t, stale ? STALE_NAN : q.value);
         }
-        this.emit(batch, { ...base, __name__: `${name}_sum` }, t, stale ? STALE_NAN : p.sum);
-        this.emit(
-          batch,
-          { ...base, __name__: `${name}_count` },
-          t,
-          stale ? STALE_NAN : Number(p.count),
-        );
+        this.emit(batch, f.suffixed('_sum'), t, stale ? STALE_NAN : p.sum);
+        this.emit(batch, f.suffixed('_count'), t, stale ? STALE_NAN : Number(p.count));
         return;
       }
     }
   }
 
-  private sum(batch: Batch, p: SumPoint, base: Labels, t: number): void {
+  private sum(batch: Batch, p: SumPoint, attrs: string, t: number): void {
     const counter = p.isMonotonic;
     // A non-monotonic sum is a gauge to Prometheus, but not a "gauge" for the
     // `_ratio` rule, which the exporters apply to OTLP gauges only.
-    const name = this.name(batch, p, counter ? 'counter' : 'other', counter ? 'counter' : 'gauge');
-    const labels = { ...base, __name__: name };
-    const key = this.streamKey(p);
+    const f = this.family(
+      batch,
+      p,
+      attrs,
+      counter ? 'counter' : 'other',
+      counter ? 'counter' : 'gauge',
+    );
+    const labels = f.plain;
+    const key = this.streamKey(p, attrs);
     if (isNoRecordedValue(p.flags)) {
       this.states.delete(key);
       this.emit(batch, labels, t, STALE_NAN);
@@ -197,13 +203,13 @@ export class PrometheusTranslator {
     this.exemplars(batch, labels, p.exemplars);
   }
 
-  private histogram(batch: Batch, p: HistogramPoint, base: Labels, t: number): void {
+  private histogram(batch: Batch, p: HistogramPoint, attrs: string, t: number): void {
     if (p.bucketCounts.length !== 0 && p.bucketCounts.length !== p.explicitBounds.length + 1) {
       this.dropped++;
       return;
     }
-    const name = this.name(batch, p, 'histogram', 'histogram');
-    const key = this.streamKey(p);
+    const f = this.family(batch, p, attrs, 'histogram', 'histogram');
+    const key = this.streamKey(p, attrs);
     const incoming: HistogramAcc = {
       count: Number(p.count),
       sum: p.sum,
@@ -214,8 +220,7 @@ export class PrometheusTranslator {
       this.states.delete(key);
       this.emitHistogram(
         batch,
-        name,
-        base,
+        f,
         t,
         incoming.bounds,
         incoming.buckets.map(() => STALE_NAN),
@@ -260,8 +265,7 @@ export class PrometheusTranslator {
         const zeros = acc.buckets.map(() => 0);
         this.emitHistogram(
           batch,
-          name,
-          base,
+          f,
           restart,
           acc.bounds,
           running(zeros),
@@ -276,8 +280,7 @@ export class PrometheusTranslator {
     }
     this.emitHistogram(
       batch,
-      name,
-      base,
+      f,
       t,
       acc.bounds,
       running(acc.buckets),
@@ -287,13 +290,13 @@ export class PrometheusTranslator {
     );
   }
 
-  private exponential(batch: Batch, p: ExponentialHistogramPoint, base: Labels, t: number): void {
-    const name = this.name(batch, p, 'histogram', 'histogram');
-    const key = this.streamKey(p);
+  private exponential(batch: Batch, p: ExponentialHistogramPoint, attrs: string, t: number): void {
+    const f = this.family(batch, p, attrs, 'histogram', 'histogram');
+    const key = this.streamKey(p, attrs);
     const incoming = expAcc(p);
     if (isNoRecordedValue(p.flags)) {
       this.states.delete(key);
-      this.emit(batch, { ...base, __name__: `${name}_count` }, t, STALE_NAN);
+      this.emit(batch, f.suffixed('_count'), t, STALE_NAN);
       return;
     }
     let acc = incoming;
@@ -323,13 +326,13 @@ export class PrometheusTranslator {
       if (restart !== undefined) {
         const zeros = bounds.map(() => 0);
         const zeroSum = acc.sum === undefined ? undefined : 0;
-        this.emitHistogram(batch, name, base, restart, bounds, zeros, 0, zeroSum, []);
+        this.emitHistogram(batch, f, restart, bounds, zeros, 0, zeroSum, []);
       }
     } else if (p.temporality !== AggregationTemporality.DELTA) {
       this.dropped++;
       return;
     }
-    this.emitHistogram(batch, name, base, t, bounds, cumulative, acc.count, acc.sum, p.exemplars);
+    this.emitHistogram(batch, f, t, bounds, cumulative, acc.count, acc.sum, p.exemplars);
   }
 
   /**
@@ -364,8 +367,7 @@ export class PrometheusTranslator {
 
   private emitHistogram(
     batch: Batch,
-    name: string,
-    base: Labels,
+    f: SeriesFamily,
     t: number,
     bounds: readonly number[],
     cumulative: readonly number[],
@@ -373,24 +375,27 @@ export class PrometheusTranslator {
     sum: number | undefined,
     exemplars: MetricPoint['exemplars'],
   ): void {
-    const bucketLabels = (le: string): Labels => ({ ...base, __name__: `${name}_bucket`, le });
     for (let i = 0; i < bounds.length; i++) {
-      this.emit(batch, bucketLabels(formatFloat(bounds[i] ?? Infinity)), t, cumulative[i] ?? count);
+      this.emit(batch, f.bucket(bounds[i] ?? Infinity), t, cumulative[i] ?? count);
     }
-    this.emit(batch, bucketLabels('+Inf'), t, count);
-    if (sum !== undefined) this.emit(batch, { ...base, __name__: `${name}_sum` }, t, sum);
-    this.emit(batch, { ...base, __name__: `${name}_count` }, t, count);
+    this.emit(batch, f.bucket(Infinity), t, count);
+    if (sum !== undefined) this.emit(batch, f.suffixed('_sum'), t, sum);
+    this.emit(batch, f.suffixed('_count'), t, count);
     for (const e of exemplars) {
       const v = num(e.value);
       const at = bounds.findIndex((b) => v <= b);
-      this.exemplars(batch, bucketLabels(at < 0 ? '+Inf' : formatFloat(bounds[at] ?? Infinity)), [
-        e,
-      ]);
+      this.exemplars(batch, f.bucket(at < 0 ? Infinity : (bounds[at] ?? Infinity)), [e]);
     }
   }
 
-  private name(batch: Batch, p: MetricPoint, kind: NameKind, type: PromMetricType): string {
-    const name = metricName(p.name, p.unit, kind, this.suffixes);
+  private family(
+    batch: Batch,
+    p: MetricPoint,
+    attrs: string,
+    kind: NameKind,
+    type: PromMetricType,
+  ): SeriesFamily {
+    const name = this.labels.metricName(p, kind);
     if (!batch.metadata.has(name)) {
       batch.metadata.set(name, {
         metric: name,
@@ -399,23 +404,21 @@ export class PrometheusTranslator {
         unit: metadataUnit(p.unit, kind),
       });
     }
-    return name;
+    return this.labels.family(p, attrs, name);
   }
 
   private emit(batch: Batch, labels: Labels, t: number, v: number): void {
-    const key = labelsKey(labels);
-    const series = batch.series.get(key);
+    const series = batch.series.get(labels);
     if (series) series.samples.push({ t, v });
-    else batch.series.set(key, { labels, samples: [{ t, v }] });
+    else batch.series.set(labels, { labels, samples: [{ t, v }] });
   }
 
   private exemplars(batch: Batch, labels: Labels, exemplars: MetricPoint['exemplars']): void {
     if (exemplars.length === 0) return;
-    const key = labelsKey(labels);
-    let entry = batch.exemplars.get(key);
+    let entry = batch.exemplars.get(labels);
     if (!entry) {
       entry = { labels, exemplars: [] };
-      batch.exemplars.set(key, entry);
+      batch.exemplars.set(labels, entry);
     }
     for (const e of exemplars) {
       entry.exemplars.push({ labels: exemplarLabels(e), t: toMs(e.timeUnixNano), v: num(e.value) });
@@ -424,9 +427,9 @@ export class PrometheusTranslator {
 
   private targetInfoSeries(batch: Batch): void {
     for (const [resource, t] of batch.targets) {
-      const labels = targetInfoLabels(resource);
+      const labels = this.labels.targetInfo(resource);
       if (labels === undefined) continue;
-      this.emit(batch, { ...labels }, t, 1);
+      this.emit(batch, labels, t, 1);
       if (!batch.metadata.has('target_info')) {
         batch.metadata.set('target_info', {
           metric: 'target_info',
@@ -438,13 +441,13 @@ export class PrometheusTranslator {
     }
   }
 
-  private streamKey(p: MetricPoint): string {
+  private streamKey(p: MetricPoint, attrs: string): string {
     let rk = this.resourceKeys.get(p.resource);
     if (rk === undefined) {
       // Hashed: resource attribute sets run to kilobytes, and each stream holds one.
       rk = createHash('sha256').update(attributesKey(p.resource.attributes)).digest('base64');
       this.resourceKeys.set(p.resource, rk);
     }
-    return `${rk}\u0002${scopeKey(p.scope)}\u0002${p.type}\u0002${p.name}\u0002${attributesKey(p.attributes)}`;
+    return `${rk}\u0002${scopeKey(p.scope)}\u0002${p.type}\u0002${p.name}\u0002${attrs}`;
   }
 }

@@ -35,6 +35,20 @@ export interface NewSeries {
   readonly labels: Labels;
 }
 
+// The translator hands out one frozen object per label set and reuses it
+// batch after batch: its key is computed once. Only frozen objects, whose
+// labels cannot change after the key was taken.
+const frozenKeys = new WeakMap<Labels, string>();
+function keyOf(labels: Labels): string {
+  if (!Object.isFrozen(labels)) return seriesKey(labels);
+  let key = frozenKeys.get(labels);
+  if (key === undefined) {
+    key = seriesKey(labels);
+    frozenKeys.set(labels, key);
+  }
+  return key;
+}
+
 const resourceKey = (r: Resource, attrs: string, refs: string | null): string =>
   JSON.stringify([attrs, r.droppedAttributesCount, r.schemaUrl, refs ?? '']);
 
@@ -87,6 +101,8 @@ export class Catalog {
   readonly resources: IdCache<Resource>;
   readonly scopes: IdCache<InstrumentationScope>;
   private readonly seriesIds = new Map<string, number>();
+  /** Ids of frozen label objects seen before (see keyOf); renewed when ids can change. */
+  private idsByObject = new WeakMap<Labels, number>();
   readonly series = new Map<number, { readonly key: string; readonly labels: Labels }>();
   /** Services that have spans: the Jaeger UI asks for this list all the time. */
   readonly spanServices = new Set<string>();
@@ -128,6 +144,7 @@ export class Catalog {
   async loadSeries(conn: DuckDBConnection): Promise<void> {
     this.seriesIds.clear();
     this.series.clear();
+    this.idsByObject = new WeakMap();
     for (const [id, labels] of (await conn.runAndReadAll(query('load-series'))).getRows()) {
       const pairs = JSON.parse(asStr(labels!)) as [string, string][];
       const l: Labels = Object.fromEntries(pairs);
@@ -232,6 +249,14 @@ export class Catalog {
   lookupSeries(key: string): number | undefined {
     return this.seriesIds.get(key);
   }
+  /** The committed id of a label object, when it is frozen and was looked up before. */
+  seriesIdOf(labels: Labels): number | undefined {
+    return this.idsByObject.get(labels);
+  }
+  /** Remembers a committed id for a frozen label object. */
+  noteSeriesObject(labels: Labels, id: number): void {
+    if (Object.isFrozen(labels)) this.idsByObject.set(labels, id);
+  }
   /** The next free id of each table (ids are never reused while the store is open). */
   nextIds(): { resource: number; scope: number; series: number } {
     return { resource: this.maxResource + 1, scope: this.maxScope + 1, series: this.maxSeries + 1 };
@@ -308,8 +333,15 @@ export class Staged {
   }
 
   seriesId(labels: Labels): number {
-    const key = seriesKey(labels);
-    let id = this.catalog.lookupSeries(key) ?? this.stagedKeys.get(`x${key}`);
+    const known = this.catalog.seriesIdOf(labels);
+    if (known !== undefined) return known;
+    const key = keyOf(labels);
+    const committed = this.catalog.lookupSeries(key);
+    if (committed !== undefined) {
+      this.catalog.noteSeriesObject(labels, committed);
+      return committed;
+    }
+    let id = this.stagedKeys.get(`x${key}`);
     if (id === undefined) {
       id = this.nextSeries++;
       this.stagedKeys.set(`x${key}`, id);

@@ -309,12 +309,19 @@ export async function writeBatch(
   const samples = batch.samples ?? [];
   const exemplars = batch.exemplars ?? [];
   if (samples.length > 0) {
+    // Series of one batch mostly share their timestamps: one bigint per run of equal times.
+    let lastT = NaN;
+    let lastBig = 0n;
     await appendChunked(conn, 'samples', samples, (a, chunk) => {
       for (const s of chunk) {
         const id = st.seriesId(s.labels);
         for (const p of s.samples) {
+          if (p.t !== lastT) {
+            lastT = p.t;
+            lastBig = BigInt(p.t);
+          }
           a.appendUInteger(id);
-          a.appendBigInt(BigInt(p.t));
+          a.appendBigInt(lastBig);
           a.appendDouble(p.v);
           a.endRow();
         }
