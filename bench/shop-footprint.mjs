@@ -5,6 +5,12 @@
 //
 //   npm run build && node bench/shop-footprint.mjs [--seconds 60] [--users 5] [--speed 1] [--backend]
 //       [--sdk providers|node-sdk] [--memory-limit 256MB]
+//   node bench/shop-footprint.mjs --one currency [--seconds 5] [--node-args=--jitless] [--runs 3]
+//
+// --one starts that service alone (its registry node flags, plus --node-args),
+// idle, telemetry to a sink, and prints after --seconds where its memory is:
+// RSS, PSS, the node binary's resident pages, anonymous memory, V8 heap and
+// modules loaded, --runs times (the service is stopped after each run).
 //
 // RSS counts the pages of the node binary that every process shares once per
 // process (~35-45 MB each), so the sum of RSS overstates what the lab costs
@@ -43,6 +49,9 @@ const { values } = parseArgs({
     backend: { type: 'boolean', default: false },
     sdk: { type: 'string', default: 'node-sdk' },
     'memory-limit': { type: 'string' },
+    one: { type: 'string' },
+    'node-args': { type: 'string', default: '' },
+    runs: { type: 'string', default: '1' },
   },
 });
 const seconds = Number(values.seconds);
@@ -290,7 +299,72 @@ async function jaegerHasTraces(port) {
   }
 }
 
-main().catch((err) => {
+/** Resident kB per mapping name in /proc/<pid>/smaps ('[anon]' for unnamed mappings). */
+function residentByMapping(pid) {
+  const by = new Map();
+  let name = '';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) name = head[1] || '[anon]';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) by.set(name, (by.get(name) ?? 0) + Number(rss[1]));
+  }
+  return by;
+}
+
+/** One service alone, idle: where its memory is. */
+async function one(service) {
+  const svc = SHOP_SERVICES.find((s) => s.name === service);
+  if (!svc)
+    throw new Error(
+      `--one ${service}: not a shop service (${SHOP_SERVICES.map((s) => s.name).join(', ')})`,
+    );
+  const sink = startSink(Date.now());
+  const sinkPort = await sink.listen();
+  const env = {
+    ...process.env,
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_LAB_FLAGS_FILE: path.join(root, 'src/shop/flags/demo.flagd.json'),
+    // Prints heap and module counts from inside the service just before we sample.
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(root, 'bench/shop-footprint.probe.cjs')}`,
+    OTEL_LAB_PROBE_AT_MS: String(Math.max(500, seconds * 1000 - 1000)),
+  };
+  for (const s of SHOP_SERVICES) {
+    const port = await freePort();
+    env[s.portEnv] = String(port);
+    env[s.addrEnv] = `127.0.0.1:${port}`;
+  }
+  const extra = values['node-args'].split(/\s+/).filter(Boolean);
+  const args = [...svc.nodeArgs, ...extra, path.join(root, 'dist/src/shop', svc.entry)];
+  console.log(
+    `${service}: node ${args.slice(0, -1).join(' ')} (idle ${seconds} s, load ${load()})`,
+  );
+  console.log('| run | RSS | PSS | node binary | anonymous | V8 heap used | CJS modules |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (let run = 1; run <= Number(values.runs); run++) {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const roll = fs.readFileSync(`/proc/${child.pid}/smaps_rollup`, 'utf8');
+    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(roll)?.[1] ?? 0);
+    const binary = [...residentByMapping(child.pid)]
+      .filter(([n]) => n === process.execPath || n.endsWith('/node'))
+      .reduce((a, [, v]) => a + v, 0);
+    const probe = /OTEL_LAB_PROBE heap=(\S+) modules=(\d+)/.exec(err);
+    const f = (k) => (k / 1024).toFixed(1);
+    console.log(
+      `| ${run} | ${f(kb('Rss'))} | ${f(kb('Pss'))} | ${f(binary)} | ${f(kb('Anonymous'))} | ${probe?.[1] ?? '?'} | ${probe?.[2] ?? '?'} |`,
+    );
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await gone;
+  }
+  sink.server.close();
+}
+
+(values.one ? one(values.one) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -165,11 +165,16 @@ export async function startFileFlags(
   untilSeen.unref();
   check();
 
+  // While the file is broken, evaluations read it again at most once a poll.
+  let lastTry = 0;
   /** The client once the flags are loaded; undefined means "use the fallback". */
   const ready = async (): Promise<Client | undefined> => {
     if (!loaded) {
       wanted = true;
-      if (connecting === undefined) check();
+      if (connecting === undefined && Date.now() - lastTry >= pollMs) {
+        lastTry = Date.now();
+        check();
+      }
       await connecting;
     }
     return client;
