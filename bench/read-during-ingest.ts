@@ -4,7 +4,12 @@
 // that rate: trace by id and a Jaeger tag search (service + tag + min
 // duration, limit 20), latency p50/p95/p99/max, idle first for comparison.
 //
-//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000] [--read-gap-ms 200] [--timeout 600]
+//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000] [--read-gap-ms 200] [--timeout 600] [--probe]
+//
+// --probe loads this file into the backend too (node --require), where it
+// times, per phase, the store calls, each SQL statement, the event loop's
+// delay and its stalls with what ran during them (decode, appender flushes,
+// GC), and prints that after the latencies (`installProbe` below).
 //
 // The capacity phase sends a pool of distinct batches encoded beforehand
 // (--pool, 512 spans each, ~160 KB); past its end it re-sends them (counted in
@@ -18,7 +23,7 @@
 // them. Loopback only; the backend and its directory are removed at the end.
 
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +40,11 @@ import {
   watchProcess,
 } from './metrics-ingest.procs';
 import { SEARCH, searchPath, traceBatch, type TraceBatch } from './trace-search.shop';
+import * as duckdb from '@duckdb/node-api';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
+import * as decode from '../src/collector/otlp/decode';
+import { DuckDbStore } from '../src/store/duckdb/duckdb-store';
 
 const TRACES_PER_BATCH = 64; // 512 spans
 const HEADERS = { 'Content-Type': 'application/x-protobuf' };
@@ -99,6 +109,148 @@ function runReader(job: ReaderJob): Promise<ReaderResult> {
   });
 }
 
+// ---- --probe: runs inside the backend (loaded with --require) ----
+
+const PROBE_ENV = 'OTEL_LAB_READ_PROBE_OUT';
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+interface Stat {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  sumMs: number;
+}
+interface PhaseReport {
+  readonly phase: string;
+  readonly loopDelay: { p50: number; p99: number; max: number };
+  /** Event-loop stalls over 20 ms: count, total ms, and ms of each kind of work inside them. */
+  readonly stalls: { n: number; ms: number; inside: Record<string, number> };
+  readonly timings: Record<string, Stat>;
+}
+
+function stat(xs: number[]): Stat {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  return {
+    n: s.length,
+    p50: r(at(0.5)),
+    p99: r(at(0.99)),
+    max: r(at(1)),
+    sumMs: r(s.reduce((a, b) => a + b, 0)),
+  };
+}
+
+/**
+ * Wraps `obj[name]`, timing each call (awaited when it returns a promise).
+ * With `outerOnly`, calls made from inside a timed call on the same object
+ * are not timed again (runAndReadAll calls run).
+ */
+function timeCalls(
+  obj: object,
+  name: string,
+  label: (args: unknown[]) => string,
+  done: (what: string, t0: number, ms: number) => void,
+  outerOnly?: WeakSet<object>,
+): void {
+  const target = obj as Record<string, Fn>;
+  const orig = target[name];
+  if (typeof orig !== 'function') throw new Error(`probe: no ${name} to time`);
+  target[name] = function (this: unknown, ...args: unknown[]): unknown {
+    const self = this as object;
+    if (outerOnly?.has(self)) return orig.apply(this, args);
+    outerOnly?.add(self);
+    const t0 = performance.now();
+    const end = (): void => {
+      outerOnly?.delete(self);
+      done(label(args), t0, performance.now() - t0);
+    };
+    const out = orig.apply(this, args);
+    if (out instanceof Promise) return out.finally(end);
+    end();
+    return out;
+  };
+}
+
+/** What the first line of a statement says (our .sql files start with a comment). */
+const sqlLabel = (args: unknown[]): string => {
+  const sql = typeof args[0] === 'string' ? args[0].trim() : '';
+  const line = sql.split('\n', 1)[0] ?? '';
+  return `sql ${line.replace(/^--\s*/, '').slice(0, 48)}`;
+};
+
+function installProbe(out: string): void {
+  let phase = 'capacity';
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  let timings = new Map<string, number[]>();
+  let work: [string, number, number][] = [];
+  let stalls: [number, number][] = [];
+  const record = (what: string, t0: number, ms: number): void => {
+    const list = timings.get(what);
+    if (list === undefined) timings.set(what, [ms]);
+    else list.push(ms);
+  };
+  const sync = (what: string, t0: number, ms: number): void => {
+    record(what, t0, ms);
+    if (ms > 2) work.push([what, t0, ms]);
+  };
+  const conn = duckdb.DuckDBConnection.prototype;
+  const inCall = new WeakSet<object>();
+  for (const m of ['runAndReadAll', 'runAndReadUntil', 'run'])
+    timeCalls(conn, m, sqlLabel, record, inCall);
+  for (const m of ['write', 'getTrace', 'getTraces', 'searchTraces'])
+    timeCalls(DuckDbStore.prototype, m, () => `store ${m}`, record);
+  timeCalls(decode, 'decodeRequest', () => 'decode', sync);
+  timeCalls(duckdb.DuckDBAppender.prototype, 'flushSync', () => 'appender flush', sync);
+  new PerformanceObserver((list) => {
+    // kind 1 is a scavenge (young generation), 4 a mark-compact.
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      sync(kind === 1 ? 'gc scavenge' : 'gc other', e.startTime, e.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > 30) stalls.push([last, now - last - 10]);
+    last = now;
+  }, 10).unref();
+  process.on('SIGUSR2', () => {
+    const inside: Record<string, number> = {};
+    for (const [t0, ms] of stalls)
+      for (const [what, w0, wms] of work)
+        if (w0 < t0 + ms && w0 + wms > t0) inside[what] = Math.round((inside[what] ?? 0) + wms);
+    const report: PhaseReport = {
+      phase,
+      loopDelay: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 },
+      stalls: { n: stalls.length, ms: Math.round(stalls.reduce((a, [, ms]) => a + ms, 0)), inside },
+      timings: Object.fromEntries([...timings].map(([k, v]) => [k, stat(v)])),
+    };
+    writeFileSync(`${out}.${phase}.json`, JSON.stringify(report));
+    phase = phase === 'capacity' ? 'idle' : 'busy';
+    timings = new Map();
+    work = [];
+    stalls = [];
+    h.reset();
+  });
+}
+
+/** The probe's report of one phase as markdown lines. */
+function probeReport(file: string): string[] {
+  if (!existsSync(file)) return [`(no probe report ${file})`];
+  const r = JSON.parse(readFileSync(file, 'utf8')) as PhaseReport;
+  const lines = [
+    `\n### backend, ${r.phase} phase (probe)`,
+    `event loop delay p50 ${r.loopDelay.p50.toFixed(1)} / p99 ${r.loopDelay.p99.toFixed(1)} / max ${r.loopDelay.max.toFixed(1)} ms; ${r.stalls.n} stalls over 20 ms, ${r.stalls.ms} ms in all; inside them: ${JSON.stringify(r.stalls.inside)}\n`,
+    '| what | n | p50 ms | p99 ms | max ms | total ms |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const [k, v] of Object.entries(r.timings).sort(([, a], [, b]) => b.sumMs - a.sumMs))
+    lines.push(`| ${k} | ${v.n} | ${v.p50} | ${v.p99} | ${v.max} | ${v.sumMs} |`);
+  return lines;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -110,6 +262,7 @@ async function main(): Promise<void> {
       pool: { type: 'string', default: '2000' },
       'read-gap-ms': { type: 'string', default: '200' },
       timeout: { type: 'string', default: '600' },
+      probe: { type: 'boolean', default: false },
     },
   });
   if (values.reader) {
@@ -140,7 +293,17 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'otel-lab-read-during-ingest-'));
   watchdog(Number(values.timeout), () => rmSync(dir, { recursive: true, force: true }));
+  const probeOut = join(dir, 'probe');
+  if (values.probe) {
+    const args = process.env['BENCH_BACKEND_NODE_ARGS'] ?? '';
+    process.env['BENCH_BACKEND_NODE_ARGS'] = `${args} --require ${__filename}`;
+    process.env[PROBE_ENV] = probeOut;
+  }
   const backend = await startBackendProcess(join(dir, 'data'));
+  // The probe reports the phase that just ended when told.
+  const phaseEnded = (): void => {
+    if (values.probe) backend.child.kill('SIGUSR2');
+  };
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const send = async (b: TraceBatch): Promise<boolean> => {
     const res = await post(agent, backend.otlpPort, '/v1/traces', b.body, HEADERS);
@@ -177,6 +340,7 @@ async function main(): Promise<void> {
 
     // 2. Reads with no ingest.
     await sleep(2000);
+    phaseEnded();
     const idle = await runReader({
       api: backend.api,
       seconds: idleSeconds,
@@ -184,6 +348,7 @@ async function main(): Promise<void> {
       fromMs,
       gapMs,
     });
+    phaseEnded();
 
     // 3. Reads while fresh batches arrive at half the capacity, paced.
     const target = capacity / 2;
@@ -223,6 +388,7 @@ async function main(): Promise<void> {
     const ingestSecs = (performance.now() - i0) / 1000;
     const busyUsage = busyWatch();
     const busy = await reads;
+    phaseEnded();
 
     // Issue 4's goal applies to the reads during ingest: p99 under 50 ms.
     const row = (what: string, ms: number[], goal: boolean): string =>
@@ -246,6 +412,11 @@ async function main(): Promise<void> {
     console.log(row('search, during ingest', busy.search, true));
     const errors = [...idle.errors, ...busy.errors];
     if (errors.length) console.log(`\nread errors: ${errors.length}; first: ${errors[0]}`);
+    if (values.probe) {
+      await sleep(500);
+      for (const phase of ['idle', 'busy'])
+        console.log(probeReport(`${probeOut}.${phase}.json`).join('\n'));
+    }
   } finally {
     agent.destroy();
     await stopChild(backend.child);
@@ -253,7 +424,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+// Run as a script: the benchmark. Preloaded into the backend by --probe: the probe.
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  const out = process.env[PROBE_ENV];
+  if (out !== undefined) installProbe(out);
+}
