@@ -125,6 +125,8 @@ interface PhaseReport {
   readonly loopDelay: { p50: number; p99: number; max: number };
   /** Event-loop stalls over 20 ms: count, total ms, and ms of each kind of work inside them. */
   readonly stalls: { n: number; ms: number; inside: Record<string, number> };
+  /** Store reads over 50 ms: how many, and how many of them overlapped a COMMIT over 50 ms (a checkpoint) or a stall. */
+  readonly slowReads: { n: number; duringCommit: number; duringStall: number };
   readonly timings: Record<string, Stat>;
 }
 
@@ -179,14 +181,21 @@ const sqlLabel = (args: unknown[]): string => {
   return `sql ${line.replace(/^--\s*/, '').slice(0, 48)}`;
 };
 
+const overlap = ([a, am]: [number, number], [b, bm]: [number, number]): boolean =>
+  a < b + bm && b < a + am;
+
 function installProbe(out: string): void {
   let phase = 'capacity';
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   let timings = new Map<string, number[]>();
   let work: [string, number, number][] = [];
+  let slow: [number, number][] = [];
+  let commits: [number, number][] = [];
   let stalls: [number, number][] = [];
   const record = (what: string, t0: number, ms: number): void => {
+    if (what === 'sql COMMIT' && ms > 50) commits.push([t0, ms]);
+    if (/^store (get|search)/.test(what) && ms > 50) slow.push([t0, ms]);
     const list = timings.get(what);
     if (list === undefined) timings.set(what, [ms]);
     else list.push(ms);
@@ -225,12 +234,19 @@ function installProbe(out: string): void {
       phase,
       loopDelay: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 },
       stalls: { n: stalls.length, ms: Math.round(stalls.reduce((a, [, ms]) => a + ms, 0)), inside },
+      slowReads: {
+        n: slow.length,
+        duringCommit: slow.filter((r) => commits.some((c) => overlap(r, c))).length,
+        duringStall: slow.filter((r) => stalls.some((c) => overlap(r, c))).length,
+      },
       timings: Object.fromEntries([...timings].map(([k, v]) => [k, stat(v)])),
     };
     writeFileSync(`${out}.${phase}.json`, JSON.stringify(report));
     phase = phase === 'capacity' ? 'idle' : 'busy';
     timings = new Map();
     work = [];
+    slow = [];
+    commits = [];
     stalls = [];
     h.reset();
   });
@@ -242,7 +258,8 @@ function probeReport(file: string): string[] {
   const r = JSON.parse(readFileSync(file, 'utf8')) as PhaseReport;
   const lines = [
     `\n### backend, ${r.phase} phase (probe)`,
-    `event loop delay p50 ${r.loopDelay.p50.toFixed(1)} / p99 ${r.loopDelay.p99.toFixed(1)} / max ${r.loopDelay.max.toFixed(1)} ms; ${r.stalls.n} stalls over 20 ms, ${r.stalls.ms} ms in all; inside them: ${JSON.stringify(r.stalls.inside)}\n`,
+    `event loop delay p50 ${r.loopDelay.p50.toFixed(1)} / p99 ${r.loopDelay.p99.toFixed(1)} / max ${r.loopDelay.max.toFixed(1)} ms; ${r.stalls.n} stalls over 20 ms, ${r.stalls.ms} ms in all; inside them: ${JSON.stringify(r.stalls.inside)}`,
+    `store reads over 50 ms: ${r.slowReads.n}, of which ${r.slowReads.duringCommit} overlapped a COMMIT over 50 ms and ${r.slowReads.duringStall} a stall\n`,
     '| what | n | p50 ms | p99 ms | max ms | total ms |',
     '|---|---:|---:|---:|---:|---:|',
   ];
