@@ -403,13 +403,22 @@ async function main(): Promise<void> {
     `${clients} clients x ${rounds} requests; per request ${seriesPerClient} label sets = ${pointsPerRequest} OTLP points = ${samplesPerRequest} Prometheus samples; ${total * samplesPerRequest} samples in all; expected series: ${clients * seriesPerClient * (BOUNDS.length + 4)}\n`,
   );
   console.log(
-    '| server | wall (s) | requests/s | OTLP points/s | samples/s | 503/429 retries | server CPU % | RSS end / peak (MiB) | series held after |',
+    '| server | wall (s) | requests/s | OTLP points/s | samples/s | 503/429 retries | server CPU % | server CPU s per 1M samples | RSS end / peak (MiB) | series held after |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  // CPU seconds per sample moves less than wall time on a shared machine.
+  const cpuPerMillion = (r: SideResult): number =>
+    ((r.cpuPercent / 100) * r.seconds * 1e6) / (r.requests * samplesPerRequest);
   for (const r of results) {
     const rps = r.requests / r.seconds;
     console.log(
-      `| ${r.name} | ${r.seconds.toFixed(1)} | ${rps.toFixed(0)} | ${Math.round(rps * pointsPerRequest)} | ${Math.round(rps * samplesPerRequest)} | ${r.retries} | ${r.cpuPercent.toFixed(0)} | ${r.rssEndMiB.toFixed(0)} / ${r.rssPeakMiB.toFixed(0)} | ${r.seriesAfter} |`,
+      `| ${r.name} | ${r.seconds.toFixed(1)} | ${rps.toFixed(0)} | ${Math.round(rps * pointsPerRequest)} | ${Math.round(rps * samplesPerRequest)} | ${r.retries} | ${r.cpuPercent.toFixed(0)} | ${cpuPerMillion(r).toFixed(2)} | ${r.rssEndMiB.toFixed(0)} / ${r.rssPeakMiB.toFixed(0)} | ${r.seriesAfter} |`,
+    );
+  }
+  const [prom, ours] = results;
+  if (prom !== undefined && ours !== undefined) {
+    console.log(
+      `\nsummary: Prometheus / otel-lab = ${(ours.seconds / prom.seconds).toFixed(2)}x samples/s, ${(cpuPerMillion(ours) / cpuPerMillion(prom)).toFixed(2)}x CPU per sample`,
     );
   }
 }

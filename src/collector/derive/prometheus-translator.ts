@@ -111,11 +111,14 @@ export class PrometheusTranslator {
     for (const p of byTime) this.point(batch, p);
     if (this.targetInfo) this.targetInfoSeries(batch);
     this.states.evictIdle();
+    // The batch's entries are the result: no second object per series.
+    const samples: SeriesSamples[] = [];
+    for (const s of batch.series.values()) {
+      if (s.samples.length > 1) s.samples = ordered(s.samples);
+      samples.push(s);
+    }
     return {
-      samples: [...batch.series.values()].map(({ labels, samples }) => ({
-        labels,
-        samples: ordered(samples),
-      })),
+      samples,
       exemplars: [...batch.exemplars.values()].map(({ labels, exemplars }) => ({
         seriesLabels: labels,
         exemplars,
