@@ -11,7 +11,7 @@
 
 import { parseArgs } from 'node:util';
 import { translateRe2 } from '../src/query/promql/regex';
-import { re2Matcher } from '../src/store/labels';
+import { compileRe2, re2Matcher } from '../src/store/labels';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,3 +90,17 @@ for (const [name, get] of [
     `${name}: first use of a pattern ${(Number(process.hrtime.bigint() - t0) / k / 1000).toFixed(1)} µs`,
   );
 }
+// Where backtracking blows up: one 64 KiB value (the longest attribute value the lab keeps).
+const long = 'a'.repeat(64 * 1024);
+for (const p of ['.*a.*a.*b', '(a|aa)*b', '.*Recommendation.*']) {
+  const t0 = process.hrtime.bigint();
+  const hit = re2Matcher(p)(long);
+  console.log(
+    `${p} on 64 KiB: ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms (match ${hit})`,
+  );
+}
+const t1 = process.hrtime.bigint();
+compileRe2('.*a.*b', 'regexp')('a'.repeat(16 * 1024));
+console.log(
+  `.*a.*b on 16 KiB with RegExp alone: ${(Number(process.hrtime.bigint() - t1) / 1e6).toFixed(1)} ms`,
+);

@@ -28,8 +28,11 @@ export class Re2SyntaxError extends Error {
 
 type Range = readonly [number, number];
 type ClassItem = { readonly r: Range } | { readonly esc: string };
+/** Structure, repetition, `.` and empty-width assertions (text start/end, line start/end, word boundary). */
+type RawKind = 'open' | 'close' | 'alt' | 'rep' | 'dot' | 'dotnl' | Assertion;
+type Assertion = 'bot' | 'eot' | 'bol' | 'eol' | 'wb' | 'nwb';
 type Token =
-  | { readonly t: 'raw'; readonly s: string }
+  | { readonly t: 'raw'; readonly s: string; readonly k: RawKind }
   | { readonly t: 'lit'; readonly cp: number; readonly fold: boolean }
   | {
       readonly t: 'cls';
@@ -206,7 +209,7 @@ class Parser {
 
   private openFrame(capture: boolean, saved: Flags): void {
     this.stack.push({ flags: saved, tok: this.toks.length, capture });
-    this.toks.push({ t: 'raw', s: '(?:' });
+    this.toks.push({ t: 'raw', s: '(?:', k: 'open' });
     this.frames.push({ alts: [], items: [] });
     this.atom = -1;
   }
@@ -234,7 +237,7 @@ class Parser {
           this.openGroup();
           break;
         case '|':
-          this.toks.push({ t: 'raw', s: '|' });
+          this.toks.push({ t: 'raw', s: '|', k: 'alt' });
           this.atom = -1;
           {
             const f = this.frames[this.frames.length - 1];
@@ -246,7 +249,7 @@ class Parser {
           const open = this.stack.pop();
           if (!open) this.fail('unexpected )', 0);
           this.flags = open.flags;
-          this.toks.push({ t: 'raw', s: ')' });
+          this.toks.push({ t: 'raw', s: ')', k: 'close' });
           this.atom = open.tok;
           const f = this.frames.pop() ?? { alts: [], items: [] };
           const inner = alternate([...f.alts, concat(f.items)]);
@@ -257,15 +260,27 @@ class Parser {
           break;
         }
         case '^':
-          this.push({ t: 'raw', s: this.flags.oneLine ? '(?:^)' : '(?:^|(?<=\\n))' });
+          this.push(
+            this.flags.oneLine
+              ? { t: 'raw', s: '(?:^)', k: 'bot' }
+              : { t: 'raw', s: '(?:^|(?<=\\n))', k: 'bol' },
+          );
           this.i++;
           break;
         case '$':
-          this.push({ t: 'raw', s: this.flags.oneLine ? '(?:$)' : '(?:$|(?=\\n))' });
+          this.push(
+            this.flags.oneLine
+              ? { t: 'raw', s: '(?:$)', k: 'eot' }
+              : { t: 'raw', s: '(?:$|(?=\\n))', k: 'eol' },
+          );
           this.i++;
           break;
         case '.':
-          this.push({ t: 'raw', s: this.flags.dotNL ? '[\\s\\S]' : '[^\\n]' });
+          this.push(
+            this.flags.dotNL
+              ? { t: 'raw', s: '[\\s\\S]', k: 'dotnl' }
+              : { t: 'raw', s: '[^\\n]', k: 'dot' },
+          );
           this.i++;
           break;
         case '[':
@@ -312,7 +327,7 @@ class Parser {
     if (this.lastRepeat !== -1)
       this.fail('invalid nested repetition operator', this.lastRepeat, end);
     if (this.atom === -1) this.fail('missing argument to repetition operator', this.i, end);
-    this.toks.push({ t: 'raw', s: op + (end > after ? '?' : '') });
+    this.toks.push({ t: 'raw', s: op + (end > after ? '?' : ''), k: 'rep' });
     const items = this.items();
     const n = this.checkLimits(repeated(items.pop() ?? leaf, op));
     items.push(n);
@@ -369,14 +384,15 @@ class Parser {
   private parseBackslash(): void {
     const start = this.i;
     const c = this.cps[start + 1];
-    const assertion: Readonly<Record<string, string>> = {
-      A: '(?:^)',
-      z: '(?:$)',
-      b: '(?:\\b)',
-      B: '(?:\\B)',
+    const assertion: Readonly<Record<string, Token>> = {
+      A: { t: 'raw', s: '(?:^)', k: 'bot' },
+      z: { t: 'raw', s: '(?:$)', k: 'eot' },
+      b: { t: 'raw', s: '(?:\\b)', k: 'wb' },
+      B: { t: 'raw', s: '(?:\\B)', k: 'nwb' },
     };
-    if (c !== undefined && assertion[c] !== undefined) {
-      this.push({ t: 'raw', s: assertion[c] ?? '' });
+    const empty = c === undefined ? undefined : assertion[c];
+    if (empty) {
+      this.push(empty);
       this.i += 2;
       return;
     }
@@ -641,8 +657,13 @@ function render(tok: Token, expandFold: boolean): string {
   return `[${tok.neg ? '^' : ''}${parts.join('')}]`;
 }
 
-/** The JavaScript equivalent of Go's regexp.Compile("^(?:" + pattern + ")$"). */
-export function re2ToJs(pattern: string): { source: string; flags: string } {
+interface Parsed {
+  readonly toks: readonly Token[];
+  /** Every case-sensitive item is under (?i): JavaScript's own i flag folds exactly as RE2 does. */
+  readonly global: boolean;
+}
+
+function parseRe2(pattern: string): Parsed {
   if (pattern.length > maxRegexLength) {
     throw new Re2SyntaxError('expression too large', `${pattern.slice(0, 40)}...`);
   }
@@ -651,10 +672,281 @@ export function re2ToJs(pattern: string): { source: string; flags: string } {
   p.tree();
   const relevant = p.toks.filter(caseSensitive);
   const folded = relevant.filter((t) => t.t !== 'raw' && t.fold).length;
-  // When every case-sensitive item is under (?i), JavaScript's own i flag folds exactly as RE2 does.
-  const global = folded > 0 && folded === relevant.length;
-  const source = p.toks.map((t) => render(t, !global)).join('');
-  return { source, flags: global ? 'iu' : 'u' };
+  return { toks: p.toks, global: folded > 0 && folded === relevant.length };
+}
+
+/** The JavaScript equivalent of Go's regexp.Compile("^(?:" + pattern + ")$"). */
+export function re2ToJs(pattern: string): { source: string; flags: string } {
+  const { toks, global } = parseRe2(pattern);
+  return { source: toks.map((t) => render(t, !global)).join(''), flags: global ? 'iu' : 'u' };
+}
+
+// ---------- linear-time matching ----------
+//
+// JavaScript's RegExp backtracks: `(a|aa)*b` or `.*a.*a.*b` against a long
+// attacker-written label value takes seconds to hours, where RE2 is linear.
+// Patterns with nested or repeated quantifiers run on a Thompson NFA
+// simulation instead (a Pike VM without captures): time linear in the value
+// times the program length.
+
+type Ast =
+  | { readonly k: 'char'; readonly test: (cp: number) => boolean }
+  | { readonly k: 'assert'; readonly a: Assertion }
+  | { readonly k: 'cat' | 'alt'; readonly subs: readonly Ast[] }
+  | { readonly k: 'rep'; readonly sub: Ast; readonly min: number; readonly max: number };
+
+const isRaw = (t: Token | undefined, ...kinds: RawKind[]): boolean =>
+  t?.t === 'raw' && kinds.includes(t.k);
+
+function charTest(tok: Token, global: boolean): (cp: number) => boolean {
+  if (tok.t === 'raw') return tok.k === 'dot' ? (cp) => cp !== 0x0a : () => true;
+  if (tok.t === 'lit') {
+    if (!tok.fold) return (cp) => cp === tok.cp;
+    let orbit: Set<number> | undefined;
+    return (cp) => (orbit ??= new Set(foldOrbit(tok.cp))).has(cp);
+  }
+  let re: RegExp | undefined;
+  // ASCII answers remembered: 0 unknown, 1 no, 2 yes.
+  const ascii = new Uint8Array(128);
+  return (cp) => {
+    re ??= new RegExp(`^${render(tok, !global)}$`, global ? 'iu' : 'u');
+    if (cp >= 128) return re.test(String.fromCodePoint(cp));
+    let known = ascii[cp] ?? 0;
+    if (known === 0) ascii[cp] = known = re.test(String.fromCharCode(cp)) ? 2 : 1;
+    return known === 2;
+  };
+}
+
+function repeatBounds(op: string): [number, number] {
+  const m = /^\{(\d+)(,(\d*))?\}/.exec(op);
+  if (m) return [Number(m[1]), m[2] === undefined ? Number(m[1]) : m[3] === '' ? -1 : Number(m[3])];
+  return op[0] === '*' ? [0, -1] : op[0] === '+' ? [1, -1] : [0, 1];
+}
+
+function toAst(toks: readonly Token[], global: boolean): Ast {
+  let i = 0;
+  const alt = (): Ast => {
+    const subs = [cat()];
+    while (isRaw(toks[i], 'alt')) {
+      i++;
+      subs.push(cat());
+    }
+    return subs.length === 1 ? (subs[0] as Ast) : { k: 'alt', subs };
+  };
+  const cat = (): Ast => {
+    const subs: Ast[] = [];
+    for (let t = toks[i]; t && !isRaw(t, 'alt', 'close'); t = toks[i]) {
+      i++;
+      let a: Ast;
+      if (isRaw(t, 'open')) {
+        a = alt();
+        i++; // the group's close
+      } else if (t.t === 'raw' && t.k !== 'dot' && t.k !== 'dotnl') {
+        a = { k: 'assert', a: t.k as Assertion };
+      } else {
+        a = { k: 'char', test: charTest(t, global) };
+      }
+      for (let r = toks[i]; r?.t === 'raw' && r.k === 'rep'; r = toks[++i]) {
+        const [min, max] = repeatBounds(r.s);
+        a = { k: 'rep', sub: a, min, max };
+      }
+      subs.push(a);
+    }
+    return { k: 'cat', subs };
+  };
+  return alt();
+}
+
+/**
+ * How many ways a backtracking engine can split a value of length n among the
+ * pattern's choices, as c * (n + 1)^d; Infinity when a quantifier repeats
+ * something that itself has choices (`(a|aa)*`, `(a*)*`): exponential.
+ */
+function backtrackCost(n: Ast): { d: number; c: number } {
+  switch (n.k) {
+    case 'char':
+    case 'assert':
+      return { d: 0, c: 1 };
+    case 'cat':
+      return n.subs.map(backtrackCost).reduce((a, b) => ({ d: a.d + b.d, c: a.c * b.c }), {
+        d: 0,
+        c: 1,
+      });
+    case 'alt': {
+      const subs = n.subs.map(backtrackCost);
+      return { d: Math.max(...subs.map((x) => x.d)), c: subs.reduce((a, x) => a + x.c, 0) };
+    }
+    case 'rep': {
+      const sub = backtrackCost(n.sub);
+      if (sub.d > 0 || sub.c > 1) return { d: Infinity, c: 1 };
+      return n.max === n.min ? sub : { d: 1, c: 1 };
+    }
+  }
+}
+
+/** Backtracking steps RegExp may take on one value before the NFA is used instead. */
+const backtrackBudget = 1e7;
+
+const CHAR = 0;
+const SPLIT = 1;
+const JMP = 2;
+const ASSERT = 3;
+const MATCH = 4;
+// Bigger programs (Go allows 3.3M instructions) stay on RegExp rather than hold that much memory.
+const maxProgram = 100_000;
+
+class Program {
+  readonly op: number[] = [];
+  readonly x: number[] = [];
+  readonly y: number[] = [];
+  readonly tests: ((cp: number) => boolean)[] = [];
+  readonly asserts: Assertion[] = [];
+
+  emit(op: number): number {
+    if (this.op.length >= maxProgram) throw new RangeError('program too large for the NFA');
+    this.op.push(op);
+    this.x.push(0);
+    this.y.push(0);
+    return this.op.length - 1;
+  }
+
+  compile(n: Ast): void {
+    const here = (): number => this.op.length;
+    switch (n.k) {
+      case 'char':
+        this.tests[this.emit(CHAR)] = n.test;
+        return;
+      case 'assert':
+        this.asserts[this.emit(ASSERT)] = n.a;
+        return;
+      case 'cat':
+        for (const s of n.subs) this.compile(s);
+        return;
+      case 'alt': {
+        const ends: number[] = [];
+        for (const [k, s] of n.subs.entries()) {
+          if (k === n.subs.length - 1) {
+            this.compile(s);
+            break;
+          }
+          const split = this.emit(SPLIT);
+          this.x[split] = split + 1;
+          this.compile(s);
+          ends.push(this.emit(JMP));
+          this.y[split] = here();
+        }
+        for (const j of ends) this.x[j] = here();
+        return;
+      }
+      case 'rep': {
+        for (let k = 0; k < n.min; k++) this.compile(n.sub);
+        if (n.max === -1) {
+          const split = this.emit(SPLIT);
+          this.x[split] = split + 1;
+          this.compile(n.sub);
+          this.x[this.emit(JMP)] = split;
+          this.y[split] = here();
+          return;
+        }
+        const skips: number[] = [];
+        for (let k = n.min; k < n.max; k++) {
+          const split = this.emit(SPLIT);
+          this.x[split] = split + 1;
+          skips.push(split);
+          this.compile(n.sub);
+        }
+        for (const s of skips) this.y[s] = here();
+        return;
+      }
+    }
+  }
+}
+
+const isWord = (cp: number | undefined): boolean =>
+  cp !== undefined &&
+  ((cp >= 0x30 && cp <= 0x39) ||
+    (cp >= 0x41 && cp <= 0x5a) ||
+    (cp >= 0x61 && cp <= 0x7a) ||
+    cp === 0x5f);
+
+function holds(a: Assertion, v: string, pos: number): boolean {
+  // Positions are UTF-16 indexes; the characters looked at here are ASCII.
+  const prev = pos > 0 ? v.charCodeAt(pos - 1) : undefined;
+  const cur = pos < v.length ? v.charCodeAt(pos) : undefined;
+  switch (a) {
+    case 'bot':
+      return pos === 0;
+    case 'eot':
+      return pos === v.length;
+    case 'bol':
+      return pos === 0 || prev === 0x0a;
+    case 'eol':
+      return pos === v.length || cur === 0x0a;
+    case 'wb':
+      return isWord(prev) !== isWord(cur);
+    case 'nwb':
+      return isWord(prev) === isWord(cur);
+  }
+}
+
+function linearMatcher(ast: Ast): Test | undefined {
+  const prog = new Program();
+  try {
+    prog.compile(ast);
+    prog.emit(MATCH);
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+  const { op, x, y, tests, asserts } = prog;
+  const n = op.length;
+  // Reused by every call (matching never re-enters): `mark[pc] === gen` means pc is already
+  // listed at the current step; gen only grows, so no clearing between steps or calls.
+  const mark = new Float64Array(n).fill(-1);
+  let gen = 0;
+  let clist = new Int32Array(n);
+  let nlist = new Int32Array(n);
+  const stack = new Int32Array(2 * n + 2);
+  let value = '';
+  // Adds pc and everything reachable from it without reading, at position pos.
+  const add = (list: Int32Array, len: number, start: number, pos: number): number => {
+    let sp = 0;
+    stack[sp++] = start;
+    while (sp > 0) {
+      const pc = stack[--sp] ?? 0;
+      if (mark[pc] === gen) continue;
+      mark[pc] = gen;
+      const o = op[pc];
+      if (o === JMP) stack[sp++] = x[pc] ?? 0;
+      else if (o === SPLIT) {
+        stack[sp++] = y[pc] ?? 0;
+        stack[sp++] = x[pc] ?? 0;
+      } else if (o === ASSERT) {
+        if (holds(asserts[pc] ?? 'bot', value, pos)) stack[sp++] = pc + 1;
+      } else list[len++] = pc;
+    }
+    return len;
+  };
+  return (v) => {
+    value = v;
+    gen++;
+    let cn = add(clist, 0, 0, 0);
+    for (let pos = 0; pos < v.length && cn > 0;) {
+      const cp = v.codePointAt(pos) ?? 0;
+      const next = pos + (cp > 0xffff ? 2 : 1);
+      gen++;
+      let nn = 0;
+      for (let k = 0; k < cn; k++) {
+        const pc = clist[k] ?? 0;
+        if (op[pc] === CHAR && tests[pc]?.(cp)) nn = add(nlist, nn, pc + 1, next);
+      }
+      [clist, nlist] = [nlist, clist];
+      cn = nn;
+      pos = next;
+    }
+    for (let k = 0; k < cn; k++) if (op[clist[k] ?? 0] === MATCH) return true;
+    return false;
+  };
 }
 
 type Test = (value: string) => boolean;
@@ -677,16 +969,36 @@ function fastPath(pattern: string): Test | undefined {
   return undefined;
 }
 
+/**
+ * A test for the anchored RE2 pattern on one engine: 'nfa' (linear time),
+ * 'regexp' (JavaScript's backtracking RegExp), or 'auto': RegExp for values
+ * short enough that its worst case stays within backtrackBudget, the NFA for
+ * longer ones and for patterns whose backtracking is exponential.
+ */
+export function compileRe2(pattern: string, engine: 'auto' | 'nfa' | 'regexp' = 'auto'): Test {
+  const parsed = parseRe2(pattern);
+  const re = new RegExp(
+    parsed.toks.map((t) => render(t, !parsed.global)).join(''),
+    parsed.global ? 'iu' : 'u',
+  );
+  const regexp: Test = (v) => re.test(v);
+  if (engine === 'regexp') return regexp;
+  const ast = toAst(parsed.toks, parsed.global);
+  const { d, c } = backtrackCost(ast);
+  // c * (n + 1)^d splits, each checked in up to n steps.
+  const maxLength = engine === 'nfa' ? -1 : Math.floor((backtrackBudget / c) ** (1 / (d + 1))) - 1;
+  if (maxLength >= maxRegexLength * 16) return regexp;
+  if (engine === 'nfa') return linearMatcher(ast) ?? regexp;
+  // Built on the first value too long for RegExp: most patterns never need it.
+  let nfa: Test | undefined;
+  return (v) => (v.length <= maxLength ? re.test(v) : (nfa ??= linearMatcher(ast) ?? regexp)(v));
+}
+
 /** A cached test for the fully anchored RE2 pattern; throws Re2SyntaxError for what RE2 rejects. */
 export function re2Matcher(pattern: string): Test {
   let test = compiled.get(pattern);
   if (test === undefined) {
-    test = fastPath(pattern);
-    if (!test) {
-      const { source, flags } = re2ToJs(pattern);
-      const re = new RegExp(source, flags);
-      test = (v) => re.test(v);
-    }
+    test = fastPath(pattern) ?? compileRe2(pattern);
     // Oldest first out: a stream of distinct patterns cannot grow memory.
     if (compiled.size >= cacheMax) compiled.delete(compiled.keys().next().value ?? '');
     compiled.set(pattern, test);

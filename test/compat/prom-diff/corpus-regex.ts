@@ -188,6 +188,9 @@ const limits: readonly string[] = [
   '((a{2}){2}){251}',
   '(a{0,3}){334}',
   `${'('.repeat(200)}a${')'.repeat(200)}`,
+  // Exponential for a backtracking engine; our stores run these on a linear-time NFA.
+  '(a|aa)*b?',
+  '(a*)*(b|\\n)*.*',
 ];
 
 export const regexCorpus: readonly string[] = [
