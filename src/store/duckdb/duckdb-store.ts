@@ -52,6 +52,7 @@ import * as logs from './read-logs';
 import * as metrics from './read-metrics';
 import * as traces from './read-traces';
 import { SearchedSpans, searchTraces } from './search';
+import type { RecentSpans } from './search';
 import { query } from './sql';
 import { CHUNK, writeBatch } from './write';
 
@@ -67,6 +68,10 @@ export const DEFAULT_THREADS = 2;
 export const DEFAULT_CHECKPOINT_THRESHOLD = '64MB';
 /** Spans of recent search results kept for the trace reads that follow a search. */
 const SEARCHED_SPANS_KEPT = 20_000;
+/** DuckDB's row group: the unit its zone maps skip, so the narrowest useful search window. */
+const ROW_GROUP_ROWS = 122_880;
+/** Writes remembered to find where the newest row group's worth of spans begins. */
+const TIMELINE_WRITES = 256;
 const DAY_NS = 86_400n * 1_000_000_000n;
 /** Laptop defaults the CLI wires: a week, 2 GiB. */
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAge: 7n * DAY_NS, maxBytes: 2 * 1024 ** 3 };
@@ -121,6 +126,9 @@ export class DuckDbStore implements TelemetryStore {
   private readonly metadataCache = new Map<string, PromMetadata>();
   /** The latest span start committed (or later): where a recent-first search starts looking. */
   private newestSpanStart = -(1n << 63n);
+  /** After each of the last writes: spans written so far, and the newest span start then. */
+  private readonly timeline: { spans: number; newest: bigint }[] = [];
+  private spansWritten = 0;
   private readonly searched = new SearchedSpans(SEARCHED_SPANS_KEPT);
 
   private constructor(
@@ -197,6 +205,7 @@ export class DuckDbStore implements TelemetryStore {
         staged.commit();
         for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
         if (newest > this.newestSpanStart) this.newestSpanStart = newest;
+        if (traceIds.size > 0) this.noteSpans(batch.spans?.length ?? 0);
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw new Error(
@@ -240,12 +249,30 @@ export class DuckDbStore implements TelemetryStore {
     for (const [id, spans] of read) found.set(id, spans);
     return found;
   }
+  private noteSpans(n: number): void {
+    this.spansWritten += n;
+    this.timeline.push({ spans: this.spansWritten, newest: this.newestSpanStart });
+    if (this.timeline.length > TIMELINE_WRITES) this.timeline.shift();
+  }
+
+  /** Undefined until this process has written spans (a search then scans its whole range). */
+  private recentSpans(): RecentSpans | undefined {
+    const last = this.timeline[this.timeline.length - 1];
+    if (last === undefined) return undefined;
+    let from = this.timeline[0]!;
+    for (let i = this.timeline.length - 1; i >= 0; i--) {
+      from = this.timeline[i]!;
+      if (from.spans <= last.spans - ROW_GROUP_ROWS) break;
+    }
+    return { newest: this.newestSpanStart, width: this.newestSpanStart - from.newest };
+  }
+
   async searchTraces(q: TraceQuery): Promise<TraceSummary[]> {
     const token = this.searched.searchStarted();
     let spans: ReadonlyMap<string, Span[]> | undefined;
     try {
       const result = await this.readingRows((c) =>
-        searchTraces(c, this.catalog, q, this.newestSpanStart),
+        searchTraces(c, this.catalog, q, this.recentSpans()),
       );
       spans = result.spans;
       return result.summaries;

@@ -25,10 +25,9 @@ type Row = Record<string, DuckDBValue>;
 const MAX_CANDIDATES = 100_000;
 /** Candidates ranked through the trace index (ids inlined as literals); more go through a scan. */
 const MAX_INDEXED_CANDIDATES = 2_048;
-/** The first window back from the newest span; it grows eightfold while it holds too few matches. */
-const FIRST_WINDOW_NS = 2n * 1_000_000_000n;
-/** Windows tried before the whole range (2 s, 16 s, 128 s, 17 min). */
-const WINDOWS = 4;
+/** Narrower windows tried before the whole range, each eight times the one before. */
+const WINDOWS = 3;
+const MIN_WINDOW_NS = 1_000_000_000n;
 /** Spans of the returned traces read to summarize them; bigger traces are summarized in SQL. */
 const MAX_SUMMARY_SPANS = 20_000;
 
@@ -39,15 +38,22 @@ export interface SearchResult {
 }
 
 /**
- * `newestStartNs` is the latest span start the store has committed (or
- * later): where the recent sort's window starts looking back from. Any value
- * gives the same answer; a good one saves scanning old row groups.
+ * Where the store's newest spans are: the latest span start committed (or
+ * later), and how far back from it the last row group's worth of spans
+ * reach. Any values give the same answers; good ones save scanning row
+ * groups that hold no answer.
  */
+export interface RecentSpans {
+  readonly newest: bigint;
+  readonly width: bigint;
+}
+
+/** Without `recent`, the recent sort scans the query's whole range at once. */
 export async function searchTraces(
   conn: DuckDBConnection,
   catalog: Catalog,
   q: TraceQuery,
-  newestStartNs: bigint,
+  recent?: RecentSpans,
 ): Promise<SearchResult> {
   if (!(q.limit >= 1)) return { summaries: [] };
   const filter: Params = { ...filterParams(q), kind: tiny(q.spanKind) };
@@ -60,7 +66,7 @@ export async function searchTraces(
     });
     return { summaries: await withServices(conn, rows.getRowObjects()) };
   }
-  return searchRecent(conn, catalog, q, filter, limit, newestStartNs);
+  return searchRecent(conn, catalog, q, filter, limit, recent);
 }
 
 interface Candidate {
@@ -81,7 +87,7 @@ async function searchRecent(
   q: TraceQuery,
   filter: Params,
   limit: number,
-  newestStartNs: bigint,
+  recent: RecentSpans | undefined,
 ): Promise<SearchResult> {
   for (let k = Math.max(64, limit * 4); ; k *= 2) {
     if (k > MAX_CANDIDATES) {
@@ -92,7 +98,7 @@ async function searchRecent(
       });
       return { summaries: await withServices(conn, rows.getRowObjects()) };
     }
-    const { spans, everyMatch } = await latestMatchingSpans(conn, q, filter, k, newestStartNs);
+    const { spans, everyMatch } = await latestMatchingSpans(conn, q, filter, k, recent);
     if (spans.length === 0) return { summaries: [] };
     const ids = [...new Set(spans.map(([id]) => traceHex(id!)))];
     const ranked = await rankByStart(conn, ids, limit);
@@ -104,22 +110,26 @@ async function searchRecent(
 }
 
 /**
- * The K latest matching spans: first among the newest few seconds of data,
- * then a window eight times wider, until it holds K of them; the fifth try
- * covers the query's whole range. Spans are stored in arrival order, which follows time, so
- * the zone maps on start_ns skip the row groups before the window.
+ * The K latest matching spans: first among the newest row group's worth of
+ * spans, then in a window eight times wider, until one holds K of them; the
+ * fourth try covers the query's whole range. Spans are stored in arrival
+ * order, which follows time, so the zone maps on start_ns skip the row
+ * groups before the window (and a window narrower than one row group would
+ * save nothing).
  */
 async function latestMatchingSpans(
   conn: DuckDBConnection,
   q: TraceQuery,
   filter: Params,
   k: number,
-  newestStartNs: bigint,
+  recent: RecentSpans | undefined,
 ): Promise<{ spans: DuckDBValue[][]; everyMatch: boolean }> {
-  const anchor = newestStartNs < q.range.end ? newestStartNs + 1n : q.range.end;
-  for (let i = 0, width = FIRST_WINDOW_NS; ; i++, width *= 8n) {
+  const newest = recent?.newest ?? q.range.end;
+  const anchor = newest < q.range.end ? newest + 1n : q.range.end;
+  const first = recent === undefined || recent.width < MIN_WINDOW_NS ? MIN_WINDOW_NS : recent.width;
+  for (let i = 0, width = first; ; i++, width *= 8n) {
     const from = anchor - width;
-    const whole = i >= WINDOWS || from <= q.range.start;
+    const whole = recent === undefined || i >= WINDOWS || from <= q.range.start;
     const spans = (
       await read(conn, query('latest-matching-spans'), {
         ...filter,
