@@ -85,6 +85,7 @@ export async function startShopProcesses(
     env[s.addrEnv] = `127.0.0.1:${port}`;
   }
   const children: ChildProcess[] = [];
+  const byName = new Map<string, ChildProcess>();
   const output = new Map<string, string>();
   for (const s of SHOP_SERVICES.filter((x) => services.includes(x.name))) {
     const child = spawn(process.execPath, [...s.nodeArgs, path.join(SHOP_DIST, s.entry)], {
@@ -98,6 +99,7 @@ export async function startShopProcesses(
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     children.push(child);
+    byName.set(s.name, child);
   }
   const shop: ShopProcesses = {
     env,
@@ -114,10 +116,21 @@ export async function startShopProcesses(
   try {
     for (const name of output.keys()) {
       const port = shop.port(name);
+      // Its own "listening" line, not just an open port: a free port picked
+      // here can be taken by another process before the service binds it.
+      const own = new RegExp(`listening on (?:http://)?127\\.0\\.0\\.1:${port}\\b`);
       await until(
         () => `${name} on port ${port}\n${shop.output(name)}`,
         readyMs,
-        async () => ((await listening(port)) ? true : undefined),
+        async () => {
+          const child = byName.get(name);
+          if (child && (child.exitCode !== null || child.signalCode !== null)) {
+            throw new Error(
+              `${name} exited (${child.exitCode ?? child.signalCode}) before listening on ${port}:\n${shop.output(name)}`,
+            );
+          }
+          return own.test(shop.output(name)) && (await listening(port)) ? true : undefined;
+        },
       );
     }
   } catch (err) {
