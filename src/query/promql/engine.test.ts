@@ -89,6 +89,11 @@ describe('engine: instant queries', () => {
       0,
       { '{"__name__":"info","job":"a","version":"1","major":"v1"}': 1 },
     ],
+    [
+      'label_replace(info, "v", "${x}.$x", "job", "\\\\Q(\\\\E?(?P<x>[[:^digit:]])")',
+      0,
+      { '{"__name__":"info","job":"a","version":"1","v":"a.a"}': 1 },
+    ],
     ['max_over_time(rate(req{job="b"}[2m])[5m:1m])', 10 * m, { '{"job":"b","code":"200"}': 2 }],
   ];
   for (const [q, t, want] of cases) {
@@ -154,6 +159,16 @@ describe('engine: errors', () => {
       'label_replace(req, "a-b", "", "job", ".*")',
       'execution',
       /invalid destination label name in label_replace\(\): a-b/,
+    ],
+    [
+      'label_replace(req, "a", "$1", "job", "(a)\\\\1")',
+      'execution',
+      /^invalid regular expression in label_replace\(\): \(a\)\\1$/,
+    ],
+    [
+      'label_replace(nothing, "a-b", "$1", "job", "(?<n>a)")',
+      'execution',
+      /^invalid regular expression in label_replace\(\): \(\?<n>a\)$/,
     ],
     ['count_values("a-b", req)', 'execution', /invalid label name "a-b"/],
     ['holt_winters(mem[5m], 2, 0.5)', 'execution', /invalid smoothing factor/],

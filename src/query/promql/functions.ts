@@ -8,7 +8,7 @@ import { execution } from './errors';
 import { goDate, goInt64 } from './go-time';
 import { simpleFunctions, dateFunctions, rangeFunctions, type Window } from './function-table';
 import { bucketQuantileInPlace, type Bucket } from './quantile';
-import { compileAnchored } from './regex';
+import { compileSubmatch, expandTemplate, findSubmatch } from './re2-submatch';
 import type { EvalValue, Point, VSample } from './values';
 import { dropName, labelsKey } from './values';
 
@@ -252,18 +252,6 @@ function absentLabels(arg: Expr | undefined): Labels {
 }
 
 /** Go regexp's Expand: $1, ${1}, $name, ${name}; unknown groups expand to nothing. */
-function expandTemplate(template: string, m: RegExpExecArray): string {
-  return template.replace(
-    /\$(?:\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+)|(\$))/g,
-    (_all, braced: string | undefined, bare: string | undefined, dollar: string | undefined) => {
-      if (dollar) return '$';
-      const name = (braced ?? bare) as string;
-      if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-      return m.groups?.[name] ?? '';
-    },
-  );
-}
-
 function labelReplace(
   vector: readonly VSample[],
   dst: string,
@@ -271,13 +259,18 @@ function labelReplace(
   src: string,
   regex: string,
 ): VSample[] {
-  const re = compileAnchored(regex);
+  let names: readonly string[];
+  try {
+    names = compileSubmatch(regex).names;
+  } catch {
+    throw execution(`invalid regular expression in label_replace(): ${regex}`);
+  }
   if (!labelNamePattern.test(dst))
     throw execution(`invalid destination label name in label_replace(): ${dst}`);
   return vector.map((s) => {
-    const m = re.exec(s.labels[src] ?? '');
+    const m = findSubmatch(regex, s.labels[src] ?? '');
     if (!m) return { labels: s.labels, v: s.v };
-    const value = expandTemplate(repl, m);
+    const value = expandTemplate(repl, m, names);
     const labels: Record<string, string> = { ...s.labels };
     delete labels[dst];
     if (value !== '') labels[dst] = value;

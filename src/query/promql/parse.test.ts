@@ -125,7 +125,13 @@ describe('parseExpr: errors in Prometheus words', () => {
     ['round(x, 1, 2)', /expected at most 2 argument\(s\) in call to "round", got 3/],
     ['label_join(x, "a")', /expected at least 3 argument\(s\) in call to "label_join", got 2/],
     ['x[5m][5m]', /parse error/],
-    ['x{a=~"("}', /error parsing regexp/],
+    ['x{a=~"("}', /^1:3: parse error: error parsing regexp: missing closing \): `\^\(\?:\(\)\$`$/],
+    ['x{a=~`(a)\\1`}', /^1:3: parse error: error parsing regexp: invalid escape sequence: `\\1`$/],
+    [
+      'x{b="", a!~`(?=a)`}',
+      /^1:9: parse error: error parsing regexp: invalid or unsupported Perl syntax: `\(\?=`$/,
+    ],
+    ['{a=~`(?s:.*)`}', /vector selector must contain at least one non-empty matcher/],
     ['1[5m:]', /subquery is only allowed on instant vector, got scalar instead/],
   ];
   for (const [q, want] of cases) {
@@ -140,6 +146,11 @@ describe('parseExpr: errors in Prometheus words', () => {
       );
     });
   }
+
+  it('accepts what RE2 accepts and JavaScript rejects', () => {
+    for (const re of ['[[:^alpha:]]', '(?P<n>a)(?P<n>a)', '(?P<1a>a)', '^*a', '\\Q(\\E', '\\pL'])
+      assert.equal(parseExpr(`x{a=~\`${re}\`}`).kind, 'vector', re);
+  });
 
   it('bounds the query length', () => {
     assert.throws(() => parseExpr('x + '.repeat(20_000) + 'x'), /longer than/);

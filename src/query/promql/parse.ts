@@ -4,6 +4,7 @@
 
 import { parser as lezer } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
+import { re2Matcher } from '../../store/labels';
 import type { LabelMatcher, MatchOp } from '../../store/store';
 import type {
   AggregateOp,
@@ -16,7 +17,6 @@ import type {
 } from './ast';
 import { badData } from './errors';
 import { parseDuration, parseNumber, unquote } from './lexical';
-import { compileAnchored } from './regex';
 import { functionSignatures } from './signatures';
 
 export const maxQueryLength = 64 * 1024;
@@ -347,7 +347,14 @@ class Converter {
         if (!matchOp)
           throw this.error(op.from, `unexpected label matching operator ${this.text(op)}`);
         const v = this.string(value);
-        if (matchOp === '=~' || matchOp === '!~') compileAnchored(v);
+        if (matchOp === '=~' || matchOp === '!~') {
+          try {
+            re2Matcher(v);
+          } catch (err) {
+            // Prometheus reports labels.NewMatcher's error at the matcher's start.
+            throw this.error(m.from, (err as Error).message);
+          }
+        }
         matchers.push({ name: this.text(label), op: matchOp, value: v });
       }
     }
@@ -361,8 +368,8 @@ class Converter {
     const nonEmpty = matchers.some((m) => {
       if (m.op === '=') return m.value !== '';
       if (m.op === '!=') return m.value === '';
-      const re = compileAnchored(m.value);
-      return m.op === '=~' ? !re.test('') : re.test('');
+      const matchesEmpty = re2Matcher(m.value)('');
+      return m.op === '=~' ? !matchesEmpty : matchesEmpty;
     });
     if (!nonEmpty)
       throw this.error(n.from, 'vector selector must contain at least one non-empty matcher');

@@ -1,32 +1,8 @@
-// Prometheus matches with RE2, anchored at both ends. JavaScript's engine is
-// close enough for the syntax PromQL users write; Go-only flag groups at the
-// start are mapped to JS flags. Patterns are bounded in length because they
-// are attacker-controlled text.
-
-import type { LabelMatcher } from '../../store/store';
-import { badData } from './errors';
-
-export const maxRegexLength = 64 * 1024;
-
-const cache = new Map<string, RegExp>();
-
-export function compileAnchored(pattern: string): RegExp {
-  const hit = cache.get(pattern);
-  if (hit) return hit;
-  if (pattern.length > maxRegexLength) {
-    throw badData(`regular expression is longer than ${maxRegexLength} characters`);
-  }
-  let re: RegExp;
-  try {
-    const { source, dotAll } = translateRe2(pattern);
-    re = new RegExp(`^(?:${source})$`, dotAll ? 's' : '');
-  } catch (err) {
-    throw badData(`error parsing regexp: ${(err as Error).message}`);
-  }
-  if (cache.size > 1000) cache.clear();
-  cache.set(pattern, re);
-  return re;
-}
+// The RE2 -> JavaScript rewrite PromQL used before store/labels parsed RE2
+// as Go does. Nothing in the query path uses it any more: PromQL validates
+// and matches regexes with store/labels (re2Matcher) and label_replace uses
+// re2-submatch.ts. It stays only as the baseline bench/regex-matchers.ts
+// measures the RE2 matcher against; delete it with that comparison.
 
 // RE2's ASCII classes, spelled out for JavaScript.
 const posix: Readonly<Record<string, string>> = {
@@ -166,27 +142,4 @@ export function translateRe2(pattern: string): { source: string; dotAll: boolean
     out += ci && isLetter(c) ? `[${c}${swapCase(c)}]` : c;
   }
   return { source: out, dotAll };
-}
-
-export function matchesLabel(op: '=' | '!=' | '=~' | '!~', want: string, value: string): boolean {
-  switch (op) {
-    case '=':
-      return value === want;
-    case '!=':
-      return value !== want;
-    case '=~':
-      return compileAnchored(want).test(value);
-    case '!~':
-      return !compileAnchored(want).test(value);
-  }
-}
-
-/**
- * Matchers for a store that compiles regexes with JavaScript's RegExp: RE2
- * syntax (`(?i)`, `(?P<name>`) rewritten to what JavaScript understands.
- */
-export function toJsMatchers(matchers: readonly LabelMatcher[]): LabelMatcher[] {
-  return matchers.map((m) =>
-    m.op === '=~' || m.op === '!~' ? { ...m, value: translateRe2(m.value).source } : m,
-  );
 }

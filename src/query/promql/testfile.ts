@@ -4,13 +4,13 @@
 // expected samples, and `clear`. Used by the compatibility suite.
 
 import type { Labels, SeriesSamples } from '../../model/telemetry';
+import { labelsMatch } from '../../store/labels';
 import type { LabelMatcher } from '../../store/store';
 import type { Expr } from './ast';
 import type { SeriesSource } from './engine';
 import { instantQuery, rangeQuery } from './engine';
 import { parseDuration, parseNumber, unquote } from './lexical';
 import { parseExpr } from './parse';
-import { matchesLabel } from './regex';
 import type { QueryResult } from './values';
 import { labelsKey, labelsString, makeStaleNaN } from './values';
 
@@ -62,7 +62,7 @@ export class MemorySeriesSource implements SeriesSource {
   ): Promise<SeriesSamples[]> {
     const out: SeriesSamples[] = [];
     for (const s of this.byKey.values()) {
-      if (!matchers.every((m) => matchesLabel(m.op, m.value, s.labels[m.name] ?? ''))) continue;
+      if (!labelsMatch(s.labels, matchers)) continue;
       const samples = s.samples.filter((p) => p.t >= minT && p.t <= maxT);
       if (samples.length > 0) out.push({ labels: s.labels, samples });
     }
