@@ -2,23 +2,14 @@
 // (no row-by-row INSERT) and the whole thing commits or rolls back.
 
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { DOUBLE, LIST, UBIGINT, listValue } from '@duckdb/node-api';
 
-import type {
-  LogRecord,
-  MetricPoint,
-  PromMetadata,
-  Span,
-  TelemetryBatch,
-} from '../../model/telemetry';
+import type { LogRecord, PromMetadata, Span, TelemetryBatch } from '../../model/telemetry';
 import { serviceOf } from '../span-match';
-import { encodeAttributes, encodeValue } from '../values';
+import { encodeValue } from '../values';
 import type { Catalog, Staged } from './catalog';
-import { encodeAttributesFast, encodeExemplars, encodeSpanExtras, hexToBig } from './codec';
+import { encodeAttributesFast, encodeSpanExtras, hexToBig } from './codec';
 import { query } from './sql';
-
-const UBIGINT_LIST = LIST(UBIGINT);
-const DOUBLE_LIST = LIST(DOUBLE);
+import { appendPointChunk } from './write-points';
 
 async function appendTo(
   conn: DuckDBConnection,
@@ -53,8 +44,6 @@ async function appendChunked<T>(
 
 const optVarchar = (a: DuckDBAppender, v: string | null): void =>
   v === null ? a.appendNull() : a.appendVarchar(v);
-const optDouble = (a: DuckDBAppender, v: number | undefined): void =>
-  v === undefined ? a.appendNull() : a.appendDouble(v);
 
 /** One trace's spans; the trace id is converted once for the spans and the index row. */
 interface TraceGroup {
@@ -159,101 +148,6 @@ function appendLogs(a: DuckDBAppender, logs: readonly LogRecord[], st: Staged): 
   }
 }
 
-const POINT_TYPES = {
-  gauge: 0,
-  sum: 1,
-  histogram: 2,
-  exponential_histogram: 3,
-  summary: 4,
-} as const;
-
-function appendValue(a: DuckDBAppender, v: number | bigint): void {
-  if (typeof v === 'bigint') {
-    a.appendNull();
-    a.appendBigInt(v);
-  } else {
-    a.appendDouble(v);
-    a.appendNull();
-  }
-}
-
-const nulls = (a: DuckDBAppender, n: number): void => {
-  for (let i = 0; i < n; i++) a.appendNull();
-};
-
-/** Columns from temporality to quantile_values, in table order. */
-function appendPointBody(a: DuckDBAppender, p: MetricPoint): void {
-  switch (p.type) {
-    case 'gauge':
-      nulls(a, 2);
-      appendValue(a, p.value);
-      nulls(a, 15);
-      return;
-    case 'sum':
-      a.appendUTinyInt(p.temporality);
-      a.appendBoolean(p.isMonotonic);
-      appendValue(a, p.value);
-      nulls(a, 15);
-      return;
-    case 'histogram':
-      a.appendUTinyInt(p.temporality);
-      nulls(a, 3);
-      a.appendUBigInt(p.count);
-      optDouble(a, p.sum);
-      optDouble(a, p.min);
-      optDouble(a, p.max);
-      a.appendList(listValue([...p.bucketCounts]), UBIGINT_LIST);
-      a.appendList(listValue([...p.explicitBounds]), DOUBLE_LIST);
-      nulls(a, 9);
-      return;
-    case 'exponential_histogram':
-      a.appendUTinyInt(p.temporality);
-      nulls(a, 3);
-      a.appendUBigInt(p.count);
-      optDouble(a, p.sum);
-      optDouble(a, p.min);
-      optDouble(a, p.max);
-      nulls(a, 2);
-      a.appendInteger(p.scale);
-      a.appendUBigInt(p.zeroCount);
-      a.appendDouble(p.zeroThreshold);
-      a.appendInteger(p.positive.offset);
-      a.appendList(listValue([...p.positive.bucketCounts]), UBIGINT_LIST);
-      a.appendInteger(p.negative.offset);
-      a.appendList(listValue([...p.negative.bucketCounts]), UBIGINT_LIST);
-      nulls(a, 2);
-      return;
-    case 'summary':
-      nulls(a, 4);
-      a.appendUBigInt(p.count);
-      a.appendDouble(p.sum);
-      nulls(a, 11);
-      a.appendList(listValue(p.quantileValues.map((q) => q.quantile)), DOUBLE_LIST);
-      a.appendList(listValue(p.quantileValues.map((q) => q.value)), DOUBLE_LIST);
-      return;
-  }
-}
-
-function appendPoints(a: DuckDBAppender, points: readonly MetricPoint[], st: Staged): void {
-  for (const p of points) {
-    a.appendBigInt(p.timeUnixNano);
-    a.appendBigInt(p.startTimeUnixNano);
-    a.appendUTinyInt(POINT_TYPES[p.type]);
-    a.appendVarchar(p.name);
-    a.appendVarchar(p.description);
-    a.appendVarchar(p.unit);
-    a.appendVarchar(encodeAttributes(p.metadata));
-    a.appendUInteger(st.resourceId(p.resource));
-    a.appendUInteger(st.scopeId(p.scope));
-    a.appendVarchar(encodeAttributes(p.attributes));
-    a.appendUInteger(p.flags);
-    appendPointBody(a, p);
-    optVarchar(a, encodeExemplars(p.exemplars));
-    a.appendVarchar(serviceOf(p));
-    a.endRow();
-  }
-}
-
 async function upsertMetadata(
   conn: DuckDBConnection,
   items: readonly PromMetadata[],
@@ -304,7 +198,7 @@ export async function writeBatch(
     await appendChunked(conn, 'logs', batch.logs, (a, chunk) => appendLogs(a, chunk, st));
   if (batch.metrics?.length)
     await appendChunked(conn, 'metric_points', batch.metrics ?? [], (a, chunk) =>
-      appendPoints(a, chunk, st),
+      appendPointChunk(a, chunk, st),
     );
   const samples = batch.samples ?? [];
   const exemplars = batch.exemplars ?? [];
