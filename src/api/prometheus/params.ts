@@ -6,7 +6,7 @@ import type { LabelMatcher } from '../../store/store';
 import { badData, PromQLError } from '../../query/promql/errors';
 import { parseDuration as parsePromDuration } from '../../query/promql/lexical';
 import { parseExpr } from '../../query/promql/parse';
-import { re2Matcher, Re2SyntaxError } from '../../store/labels';
+import { re2Matcher } from '../../store/labels';
 
 /** Prometheus's minTime/maxTime stand-ins: the widest range the store accepts. */
 export const minTime = -8_640_000_000_000_000;
@@ -91,7 +91,6 @@ export function parseMatchSets(
         );
       }
       matchers = expr.matchers;
-      checkRegexes([[...matchers]]);
     } catch (err) {
       // Prometheus's ParseMetricSelector skips the parser's emptiness check; the API makes its own below.
       const empty =
@@ -116,26 +115,6 @@ export function parseMatchSets(
         `${wrap ? `invalid parameter "${param}": ` : ''}match[] must contain at least one non-empty matcher`,
       );
     sets.push([...matchers]);
-  }
-  return sets;
-}
-
-/**
- * Rejects what Go's regexp package rejects, as Prometheus's parser does
- * (bad_data); our PromQL parser compiles with JavaScript's RegExp, which
- * accepts backreferences and lookaround.
- */
-export function checkRegexes(sets: LabelMatcher[][]): LabelMatcher[][] {
-  for (const set of sets) {
-    for (const m of set) {
-      if (m.op !== '=~' && m.op !== '!~') continue;
-      try {
-        re2Matcher(m.value);
-      } catch (err) {
-        if (err instanceof Re2SyntaxError) throw badData(`parse error: ${err.message}`);
-        throw err;
-      }
-    }
   }
   return sets;
 }
