@@ -46,19 +46,72 @@ const msParams = (r: MsRange) => ({
 const idList = (refs: readonly SeriesRef[]) =>
   [listValue(refs.map((r) => r.id)), LIST(UINTEGER)] as const;
 
-// Every PromQL selector runs the samples query; preparing it once per reader
+// Every PromQL selector runs a samples query; preparing it once per reader
 // connection saves its parse and plan each time. A connection runs one task
 // at a time (the store's pool), so its statement is never bound twice at once.
-const samplesStatements = new WeakMap<DuckDBConnection, Promise<DuckDBPreparedStatement>>();
+type SamplesQuery = 'samples' | 'samples-one';
+const samplesStatements = new WeakMap<
+  DuckDBConnection,
+  Map<SamplesQuery, Promise<DuckDBPreparedStatement>>
+>();
 
-function samplesStatement(conn: DuckDBConnection): Promise<DuckDBPreparedStatement> {
-  let stmt = samplesStatements.get(conn);
+function samplesStatement(
+  conn: DuckDBConnection,
+  name: SamplesQuery,
+): Promise<DuckDBPreparedStatement> {
+  let forConn = samplesStatements.get(conn);
+  if (!forConn) samplesStatements.set(conn, (forConn = new Map()));
+  let stmt = forConn.get(name);
   if (!stmt) {
-    stmt = conn.prepare(query('samples'));
-    samplesStatements.set(conn, stmt);
-    stmt.catch(() => samplesStatements.delete(conn));
+    const mine = conn.prepare(query(name));
+    forConn.set(name, mine);
+    mine.catch(() => forConn.delete(name));
+    stmt = mine;
   }
   return stmt;
+}
+
+/** One series' samples as they arrive, with the rowid of each (a later write of a time wins). */
+interface Pending {
+  readonly samples: Sample[];
+  readonly rowids: number[];
+  /** Rows so far came in (t, rowid) order, so duplicates were folded on the way. */
+  ordered: boolean;
+}
+
+function add(p: Pending, t: number, v: number, rowid: number): void {
+  const last = p.samples.length - 1;
+  if (p.ordered && last >= 0) {
+    const lt = (p.samples[last] as Sample).t;
+    const lr = p.rowids[last] as number;
+    if (t === lt && rowid > lr) {
+      p.samples[last] = { t, v };
+      p.rowids[last] = rowid;
+      return;
+    }
+    if (t < lt || (t === lt && rowid < lr)) p.ordered = false;
+  }
+  p.samples.push({ t, v });
+  p.rowids.push(rowid);
+}
+
+/** Samples in time order, one per timestamp: the highest rowid's. */
+function settle(p: Pending): Sample[] {
+  if (p.ordered) return p.samples;
+  const { samples, rowids } = p;
+  const order = samples.map((_, i) => i);
+  order.sort(
+    (a, b) =>
+      (samples[a] as Sample).t - (samples[b] as Sample).t ||
+      (rowids[a] as number) - (rowids[b] as number),
+  );
+  const out: Sample[] = [];
+  for (const i of order) {
+    const s = samples[i] as Sample;
+    if (out.length > 0 && (out[out.length - 1] as Sample).t === s.t) out[out.length - 1] = s;
+    else out.push(s);
+  }
+  return out;
 }
 
 export async function selectSeries(
@@ -69,7 +122,11 @@ export async function selectSeries(
 ): Promise<SeriesSamples[]> {
   const refs = sortedRefs(catalog, (l) => labelsMatch(l, matchers));
   if (refs.length === 0) return [];
-  const params: Params = { series_ids: idList(refs), ...msParams(range) };
+  const one = refs.length === 1;
+  const params: Params = {
+    ...(one ? { series_id: [refs[0]?.id ?? 0, UINTEGER] } : { series_ids: idList(refs) }),
+    ...msParams(range),
+  };
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
   for (const [k, [v, t]] of Object.entries(params)) {
@@ -79,12 +136,12 @@ export async function selectSeries(
   // Column by column from each chunk: a PromQL query reads tens of thousands
   // of samples, and building a row array of DuckDB values for each costs
   // more than the query itself.
-  const stmt = await samplesStatement(conn);
+  const stmt = await samplesStatement(conn, one ? 'samples-one' : 'samples');
   stmt.bind(values, types);
   const result = await stmt.run();
-  const byId = new Map<number, Sample[]>();
-  let list: Sample[] = [];
-  let listId = -1;
+  const byId = new Map<number, Pending>();
+  let pending: Pending | undefined;
+  let pendingId = -1;
   // A materialized result hands out its chunks synchronously: no round trip
   // to DuckDB's threads per chunk.
   for (let c = 0; c < result.chunkCount; c++) {
@@ -93,28 +150,22 @@ export async function selectSeries(
     const ids = chunk.getColumnVector(0);
     const ts = chunk.getColumnVector(1);
     const vs = chunk.getColumnVector(2);
+    const rs = chunk.getColumnVector(3);
     for (let i = 0; i < n; i++) {
       const sid = asNum(ids.getItem(i));
-      // Rows come ordered by series, so the list changes rarely.
-      if (sid !== listId) {
-        const known = byId.get(sid);
-        if (known) list = known;
-        else byId.set(sid, (list = []));
-        listId = sid;
+      // The table is written in time order, series interleaved: look up only on a change.
+      if (sid !== pendingId || !pending) {
+        pending = byId.get(sid);
+        if (!pending) byId.set(sid, (pending = { samples: [], rowids: [], ordered: true }));
+        pendingId = sid;
       }
-      const t = asNum(ts.getItem(i));
-      const v = asNum(vs.getItem(i));
-      // A timestamp written twice keeps the last value: samples.sql does that already; this
-      // keeps it true for a query that returns both rows in write order instead.
-      if (list.length > 0 && (list[list.length - 1] as Sample).t === t)
-        list[list.length - 1] = { t, v };
-      else list.push({ t, v });
+      add(pending, asNum(ts.getItem(i)), asNum(vs.getItem(i)), asNum(rs.getItem(i)));
     }
   }
   const out: SeriesSamples[] = [];
   for (const r of refs) {
-    const samples = byId.get(r.id);
-    if (samples) out.push({ labels: r.labels, samples });
+    const p = byId.get(r.id);
+    if (p) out.push({ labels: r.labels, samples: settle(p) });
   }
   return out;
 }
