@@ -99,27 +99,33 @@ describe('SearchedSpans', () => {
 });
 
 describe('DuckDB recent-first search', () => {
-  it('finds old matches behind much newer data, as the memory store does', async () => {
+  it('answers from the newest window when it holds enough matches, and widens when not, as the memory store does', async () => {
     const duck = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
     const mem = createMemoryStore();
     try {
-      // Matches an hour before a minute of newer spans that do not match:
-      // the search widens its window back to them.
+      // Old matches, then 300 small writes a second apart: the first window
+      // (the last 256 writes) holds the recent matches but not the old ones.
       const old = Array.from({ length: 30 }, (_, i) =>
-        span(i + 1, i + 1, 1_000_000 + i * 1000, { hit: 'yes' }),
+        span(i + 1, i + 1, 1_000_000 + i * 1000, { hit: 'yes', old: 'yes' }),
       );
-      const recent = Array.from({ length: 600 }, (_, i) =>
-        span(1000 + i, 1000 + i, 4_600_000 + i * 100),
-      );
-      for (const s of [duck, mem]) {
-        await s.write({ spans: old });
-        await s.write({ spans: recent });
+      for (const s of [duck, mem]) await s.write({ spans: old });
+      for (let i = 0; i < 300; i++) {
+        const at = 3_000_000 + i * 1000;
+        const batch = [span(1000 + i, 1000 + i, at, { hit: 'yes' }), span(5000 + i, 5000 + i, at)];
+        for (const s of [duck, mem]) await s.write({ spans: batch });
       }
-      const q = { range: ALL_TIME, limit: 5, attributes: { hit: 'yes' } };
-      const got = await duck.searchTraces(q);
-      assert.deepEqual(got, await mem.searchTraces(q));
+      const recent = { range: ALL_TIME, limit: 5, attributes: { hit: 'yes' } };
+      const got = await duck.searchTraces(recent);
+      assert.deepEqual(got, await mem.searchTraces(recent));
       assert.deepEqual(
         got.map((x) => x.traceId),
+        [1299, 1298, 1297, 1296, 1295].map(traceIdOf),
+      );
+      const older = { range: ALL_TIME, limit: 5, attributes: { old: 'yes' } };
+      const gotOld = await duck.searchTraces(older);
+      assert.deepEqual(gotOld, await mem.searchTraces(older));
+      assert.deepEqual(
+        gotOld.map((x) => x.traceId),
         [30, 29, 28, 27, 26].map(traceIdOf),
       );
     } finally {

@@ -129,7 +129,8 @@ async function latestMatchingSpans(
   const first = recent === undefined || recent.width < MIN_WINDOW_NS ? MIN_WINDOW_NS : recent.width;
   for (let i = 0, width = first; ; i++, width *= 8n) {
     const from = anchor - width;
-    const whole = recent === undefined || i >= WINDOWS || from <= q.range.start;
+    // A window holding most of the range saves too little to be worth a second scan.
+    const whole = recent === undefined || i >= WINDOWS || from - q.range.start <= width;
     const spans = (
       await read(conn, query('latest-matching-spans'), {
         ...filter,
