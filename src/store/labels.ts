@@ -6,8 +6,14 @@
 // v + ")$"). JavaScript's RegExp differs in what it accepts (backreferences,
 // lookaround) and what it means (`\s`, `.` and newline, scoped `(?i)`,
 // `\Q..\E`, `[[:^alpha:]]`, `\pL`), so the pattern is parsed here the way Go
-// parses it, rejected with Go's error for what RE2 rejects, and rewritten
-// into an equivalent JavaScript (`u` mode) source.
+// parses it, rejected with Go's error for what RE2 rejects (including Go's
+// limits on nesting, program size and nested repeat counts), and rewritten
+// into an equivalent JavaScript (`u` mode) source. RE2 matches in linear
+// time and a RegExp backtracks, so values long enough for a pattern's
+// backtracking to blow up go to a linear-time NFA instead (see below).
+//
+// Sections: the parser (Go's parse, Go's tree limits), rendering to
+// JavaScript, the NFA, the cached matcher, and the label-set helpers.
 
 import type { Labels } from '../model/telemetry';
 import type { LabelMatcher } from './store';
