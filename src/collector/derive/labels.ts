@@ -119,18 +119,20 @@ export function targetInfoLabels(resource: Resource): Labels | undefined {
   return extra;
 }
 
+// Keys are one JSON text, not built with +=: caches keep them, and a string
+// built piece by piece is a tree of pieces several times its size. JSON also
+// keeps attacker-chosen separators in values from making two sets one key.
+
 /** A canonical text of a label set: equal label sets, equal keys. */
 export function labelsKey(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  let out = '';
-  for (const k of keys) out += `${k}\u0000${labels[k] ?? ''}\u0001`;
-  return out;
+  const parts: string[] = [];
+  for (const k of Object.keys(labels).sort()) parts.push(k, labels[k] ?? '');
+  return JSON.stringify(parts);
 }
 
 /** A canonical text of an attribute set (for state keys). */
 export function attributesKey(attrs: Attributes): string {
-  const keys = Object.keys(attrs).sort();
-  let out = '';
-  for (const k of keys) out += `${k}\u0000${valueText(attrs[k] ?? null)}\u0001`;
-  return out;
+  const parts: string[] = [];
+  for (const k of Object.keys(attrs).sort()) parts.push(k, valueText(attrs[k] ?? null));
+  return JSON.stringify(parts);
 }

@@ -40,7 +40,7 @@ export interface PrometheusTranslatorOptions {
   readonly maxSeries?: number;
   /** A stream with no point for this long (point time, ms) is forgotten (default 1 h). */
   readonly idleTimeoutMs?: number;
-  /** Cap on label sets kept for reuse across batches (default 200_000; past it they are built again). */
+  /** Cap on label sets kept for reuse across batches (default 100_000, ~40 MB; past it they are built again). */
   readonly maxLabelSets?: number;
 }
 
@@ -89,7 +89,7 @@ export class PrometheusTranslator {
       opts.maxSeries ?? 100_000,
       BigInt(Math.round(idleMs)) * NS_PER_MS,
     );
-    this.labels = new SeriesLabelCache(opts.maxLabelSets ?? 200_000, this.suffixes);
+    this.labels = new SeriesLabelCache(opts.maxLabelSets ?? 100_000, this.suffixes);
   }
 
   get stats(): TranslatorStats {

@@ -73,6 +73,18 @@ describe('SeriesLabelCache', () => {
     assert.deepEqual(rebuilt.plain, before);
   });
 
+  it('keeps label sets whose hashes collide apart', () => {
+    const cache = new SeriesLabelCache(1000, true);
+    // These two have the same 32-bit FNV-1a hash (found by search).
+    const a = cache.intern({ __name__: 'm', id: 'v80189' });
+    const b = cache.intern({ __name__: 'm', id: 'v1134900' });
+    assert.notEqual(a, b);
+    assert.deepEqual([a['id'], b['id']], ['v80189', 'v1134900']);
+    assert.equal(cache.intern({ id: 'v1134900', __name__: 'm' }), b);
+    assert.equal(cache.intern({ __name__: 'm', id: 'v80189' }), a);
+    assert.equal(cache.stats.labelSets, 2);
+  });
+
   it('refuses a bound that is not positive', () => {
     assert.throws(() => new SeriesLabelCache(0, true), /maxLabelSets must be > 0, got 0/);
   });

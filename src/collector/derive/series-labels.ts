@@ -6,7 +6,7 @@
 // (store/labels.ts `seriesKey`).
 
 import type { InstrumentationScope, Labels, MetricPoint, Resource } from '../../model/telemetry';
-import { jobInstance, labelsKey, seriesLabels, targetInfoLabels, valueText } from './labels';
+import { jobInstance, seriesLabels, targetInfoLabels, valueText } from './labels';
 import { formatFloat, metricName, type NameKind } from './prom-names';
 
 type Mutable = Record<string, string>;
@@ -64,7 +64,9 @@ export class SeriesFamily {
  * equal labels are always the same object.
  */
 export class SeriesLabelCache {
-  private readonly interned = new Map<string, Labels>();
+  /** Label sets by a hash of their text, compared in full on a hit (a text key would double their size). */
+  private readonly interned = new Map<number, Labels[]>();
+  private labelSets = 0;
   /** stream labels key -> the stream's base labels and its families by metric name */
   private readonly bases = new Map<string, { base: Labels; families: Map<string, SeriesFamily> }>();
   private readonly names = new Map<string, string>();
@@ -82,13 +84,14 @@ export class SeriesLabelCache {
 
   /** Label sets held, and how often the cache was emptied for its bound. */
   get stats(): { labelSets: number; cleared: number } {
-    return { labelSets: this.interned.size, cleared: this.cleared };
+    return { labelSets: this.labelSets, cleared: this.cleared };
   }
 
   /** Between batches: empties the cache when past its bound. */
   trim(): void {
-    if (this.interned.size + this.bases.size <= this.maxLabelSets) return;
+    if (this.labelSets + this.bases.size <= this.maxLabelSets) return;
     this.interned.clear();
+    this.labelSets = 0;
     this.bases.clear();
     this.names.clear();
     // Keyed by objects a sender may pass again (the span metrics connector keeps its resources).
@@ -142,14 +145,16 @@ export class SeriesLabelCache {
 
   /** The one frozen object of a label set, keys in order. */
   intern(labels: Mutable): Labels {
-    const key = labelsKey(labels);
-    let l = this.interned.get(key);
-    if (l === undefined) {
-      const sorted: Mutable = {};
-      for (const k of Object.keys(labels).sort()) sorted[k] = labels[k] as string;
-      l = Object.freeze(sorted);
-      this.interned.set(key, l);
-    }
+    const names = Object.keys(labels).sort();
+    const h = hashLabels(labels, names);
+    const same = this.interned.get(h);
+    if (same !== undefined) for (const l of same) if (equalLabels(l, labels, names)) return l;
+    const sorted: Mutable = {};
+    for (const k of names) sorted[k] = labels[k] as string;
+    const l = Object.freeze(sorted);
+    if (same === undefined) this.interned.set(h, [l]);
+    else same.push(l);
+    this.labelSets++;
     return l;
   }
 
@@ -176,4 +181,24 @@ export class SeriesLabelCache {
     }
     return k;
   }
+}
+
+/** FNV-1a over names and values with separators, 32 bits. */
+function hashLabels(labels: Mutable, names: readonly string[]): number {
+  let h = 0x811c9dc5;
+  const mix = (text: string): void => {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0xffff, 0x01000193);
+  };
+  for (const k of names) {
+    mix(k);
+    mix(labels[k] as string);
+  }
+  return h >>> 0;
+}
+
+function equalLabels(l: Labels, labels: Mutable, names: readonly string[]): boolean {
+  if (Object.keys(l).length !== names.length) return false;
+  for (const k of names) if (l[k] !== labels[k]) return false;
+  return true;
 }
