@@ -52,7 +52,7 @@ import * as logs from './read-logs';
 import * as metrics from './read-metrics';
 import * as traces from './read-traces';
 import { SearchedSpans, searchTraces } from './search';
-import type { RecentSpans } from './search';
+import type { RecentSpans, SearchResult } from './search';
 import { query } from './sql';
 import { CHUNK, writeBatch } from './write';
 
@@ -268,18 +268,18 @@ export class DuckDbStore implements TelemetryStore {
   }
 
   async searchTraces(q: TraceQuery): Promise<TraceSummary[]> {
-    const token = this.searched.searchStarted();
-    let spans: ReadonlyMap<string, Span[]> | undefined;
+    this.searched.searchStarted();
+    let result: SearchResult | undefined;
     try {
-      const result = await this.readingRows((c) =>
-        searchTraces(c, this.catalog, q, this.recentSpans()),
+      result = await this.readingRows((c) =>
+        searchTraces(c, this.catalog, q, this.recentSpans(), () => this.searched.mark()),
       );
-      spans = result.spans;
       return result.summaries;
     } finally {
-      this.searched.searchEnded(token, spans);
+      this.searched.searchEnded(result?.spansToken, result?.spans);
     }
   }
+
   services(range?: TimeRange): Promise<string[]> {
     if (range === undefined && !this.closed)
       return Promise.resolve([...this.catalog.spanServices].sort());

@@ -20,13 +20,18 @@ const span = (trace: number, id: number, atMs: number, attributes = {}): Span =>
 
 const found = (...traces: number[]): Map<string, Span[]> =>
   new Map(traces.map((t) => [traceIdOf(t), [span(t, t, 0)]]));
+/** A search that read `spans` with no write in between. */
+function searchOnce(c: SearchedSpans, spans: Map<string, Span[]>): void {
+  c.searchStarted();
+  c.searchEnded(c.mark(), spans);
+}
 const cached = (c: SearchedSpans, trace: number): boolean =>
   c.take([traceIdOf(trace)]).found.has(traceIdOf(trace));
 
 describe('SearchedSpans', () => {
   it('keeps what a search read and answers it as a copy', () => {
     const c = new SearchedSpans(100);
-    c.searchEnded(c.searchStarted(), found(1));
+    searchOnce(c, found(1));
     const a = c.take([traceIdOf(1), traceIdOf(2)]);
     assert.equal(a.found.get(traceIdOf(1))?.length, 1);
     assert.deepEqual(a.missing, [traceIdOf(2)]);
@@ -36,7 +41,7 @@ describe('SearchedSpans', () => {
 
   it('drops a trace a write touches', () => {
     const c = new SearchedSpans(100);
-    c.searchEnded(c.searchStarted(), found(1, 2));
+    searchOnce(c, found(1, 2));
     c.writeStarted(new Set([traceIdOf(1)]));
     c.writeEnded();
     assert.equal(cached(c, 1), false);
@@ -45,7 +50,8 @@ describe('SearchedSpans', () => {
 
   it('does not keep a trace written while the search ran', () => {
     const c = new SearchedSpans(100);
-    const token = c.searchStarted();
+    c.searchStarted();
+    const token = c.mark();
     c.writeStarted(new Set([traceIdOf(1)]));
     c.writeEnded();
     c.searchEnded(token, found(1, 2));
@@ -53,20 +59,31 @@ describe('SearchedSpans', () => {
     assert.equal(cached(c, 2), true);
   });
 
-  it('does not keep a trace whose write was under way when the search started', () => {
+  it('does not keep a trace whose write was under way when its spans were read', () => {
     const c = new SearchedSpans(100);
+    c.searchStarted();
     c.writeStarted(new Set([traceIdOf(1)]));
-    const token = c.searchStarted();
+    const token = c.mark();
     c.writeEnded();
     c.searchEnded(token, found(1, 2));
     assert.equal(cached(c, 1), false);
     assert.equal(cached(c, 2), true);
+  });
+
+  it('keeps a trace whose write ended before its spans were read', () => {
+    const c = new SearchedSpans(100);
+    c.searchStarted();
+    c.writeStarted(new Set([traceIdOf(1)]));
+    c.writeEnded();
+    c.searchEnded(c.mark(), found(1));
+    assert.equal(cached(c, 1), true);
   });
 
   it('keeps nothing of a search that overlapped retention, and retention empties it', () => {
     const c = new SearchedSpans(100);
-    c.searchEnded(c.searchStarted(), found(3));
-    const token = c.searchStarted();
+    searchOnce(c, found(3));
+    c.searchStarted();
+    const token = c.mark();
     c.writeStarted('all');
     c.writeEnded();
     c.searchEnded(token, found(1));
@@ -76,21 +93,22 @@ describe('SearchedSpans', () => {
 
   it('keeps nothing of a search that overlapped more writes than it remembers', () => {
     const c = new SearchedSpans(100, 2);
-    const token = c.searchStarted();
+    c.searchStarted();
+    const token = c.mark();
     for (const t of [5, 6, 7]) {
       c.writeStarted(new Set([traceIdOf(t)]));
       c.writeEnded();
     }
     c.searchEnded(token, found(1));
     assert.equal(cached(c, 1), false);
-    c.searchEnded(c.searchStarted(), found(1));
+    searchOnce(c, found(1));
     assert.equal(cached(c, 1), true);
   });
 
   it('holds at most maxSpans spans, oldest out first', () => {
     const c = new SearchedSpans(2);
-    c.searchEnded(c.searchStarted(), found(1, 2));
-    c.searchEnded(c.searchStarted(), found(3));
+    searchOnce(c, found(1, 2));
+    searchOnce(c, found(3));
     assert.deepEqual(
       [1, 2, 3].map((t) => cached(c, t)),
       [false, true, true],

@@ -35,6 +35,8 @@ export interface SearchResult {
   readonly summaries: TraceSummary[];
   /** The spans of the returned traces when the search read them (the recent sort, small traces). */
   readonly spans?: ReadonlyMap<string, Span[]>;
+  /** What `mark` answered just before those spans were read. */
+  readonly spansToken?: number;
 }
 
 /**
@@ -48,12 +50,17 @@ export interface RecentSpans {
   readonly width: bigint;
 }
 
-/** Without `recent`, the recent sort scans the query's whole range at once. */
+/**
+ * Without `recent`, the recent sort scans the query's whole range at once.
+ * `mark` is called just before the returned traces' spans are read (see
+ * `SearchedSpans.mark`).
+ */
 export async function searchTraces(
   conn: DuckDBConnection,
   catalog: Catalog,
   q: TraceQuery,
   recent?: RecentSpans,
+  mark: () => number = () => 0,
 ): Promise<SearchResult> {
   if (!(q.limit >= 1)) return { summaries: [] };
   const filter: Params = { ...filterParams(q), kind: tiny(q.spanKind) };
@@ -66,7 +73,7 @@ export async function searchTraces(
     });
     return { summaries: await withServices(conn, rows.getRowObjects()) };
   }
-  return searchRecent(conn, catalog, q, filter, limit, recent);
+  return searchRecent(conn, catalog, q, filter, limit, recent, mark);
 }
 
 interface Candidate {
@@ -88,6 +95,7 @@ async function searchRecent(
   filter: Params,
   limit: number,
   recent: RecentSpans | undefined,
+  mark: () => number,
 ): Promise<SearchResult> {
   for (let k = Math.max(64, limit * 4); ; k *= 2) {
     if (k > MAX_CANDIDATES) {
@@ -105,7 +113,7 @@ async function searchRecent(
     const oldestCandidateSpan = asBig(spans[spans.length - 1]![1]!);
     const lastStart = ranked.length >= limit ? ranked[limit - 1]!.start : undefined;
     if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan))
-      return summarize(conn, catalog, ranked.slice(0, limit));
+      return summarize(conn, catalog, ranked.slice(0, limit), mark);
   }
 }
 
@@ -175,6 +183,7 @@ async function summarize(
   conn: DuckDBConnection,
   catalog: Catalog,
   top: readonly Candidate[],
+  mark: () => number,
 ): Promise<SearchResult> {
   const known = top.flatMap((c) => (c.window === undefined ? [] : [c.window]));
   const windows =
@@ -184,6 +193,7 @@ async function summarize(
           conn,
           top.map((c) => c.id),
         );
+  const spansToken = mark();
   const spans = await spansInWindows(conn, catalog, windows, MAX_SUMMARY_SPANS);
   if (spans === undefined) {
     const rows = await read(conn, query('trace-summaries'), {
@@ -200,7 +210,7 @@ async function summarize(
     const s = summarizeTrace(c.id, list);
     summaries.push({ ...s, services: sortKeys(s.services) });
   }
-  return { summaries, spans };
+  return { summaries, spans, spansToken };
 }
 
 async function withServices(conn: DuckDBConnection, rows: readonly Row[]): Promise<TraceSummary[]> {
@@ -272,19 +282,27 @@ export class SearchedSpans {
     private readonly maxLoggedIds = 100_000,
   ) {}
 
-  /** Returns the token to give `searchEnded`: writes after it may be missing from the search. */
-  searchStarted(): number {
+  /** Writes are remembered from now until `searchEnded`. */
+  searchStarted(): void {
     this.searches++;
+  }
+
+  /**
+   * Between `searchStarted` and `searchEnded`, just before a read: the token
+   * to give `searchEnded` for what that read found. Writes after it (and the
+   * one under way) may be missing from that read.
+   */
+  mark(): number {
     const w = this.current;
     if (w === undefined) return this.seq;
     if (this.log[this.log.length - 1] !== w) this.remember(w);
     return w.seq - 1;
   }
 
-  /** `found`: the spans the search read, if any. */
-  searchEnded(token: number, found: ReadonlyMap<string, Span[]> | undefined): void {
+  /** `found`: the spans the search read after `mark()` gave `token`, if any. */
+  searchEnded(token: number | undefined, found: ReadonlyMap<string, Span[]> | undefined): void {
     this.searches--;
-    if (found !== undefined && token >= this.forgotten) {
+    if (token !== undefined && found !== undefined && token >= this.forgotten) {
       const touched = new Set<string>();
       let all = false;
       for (const e of this.log) {
