@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// A/B of two builds on the DuckDB store: the dashboard panels of
+// bench/promql-vs-prometheus.mjs as in-process range queries (engine +
+// store, no HTTP), each build on its own store file holding the same
+// samples, builds interleaved query by query. Reports min / median wall and
+// mean process CPU (DuckDB's threads included) per query: on a shared
+// machine CPU and mins move less than medians.
+//
+//   npm run build && node bench/promql-duckdb-ab.mjs --other /path/to/other/checkout [--runs 30] [--hours 3] [--layout series|time]
+//
+// The other checkout must be built too (its dist/ and its SQL files are
+// used). layout: `series` writes each series whole (as promql-vs-prometheus
+// does), `time` 1-minute batches of all series (as the lab does). About
+// 1 minute at 30 runs; removes its temp dirs.
+
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { values } = parseArgs({
+  options: {
+    other: { type: 'string' },
+    runs: { type: 'string', default: '30' },
+    hours: { type: 'string', default: '3' },
+    layout: { type: 'string', default: 'series' },
+  },
+});
+if (!values.other || !fs.existsSync(path.join(values.other, 'dist/src/store/duckdb/index.js'))) {
+  console.error('--other: a built checkout (with dist/src/store/duckdb/index.js) to compare with');
+  process.exit(2);
+}
+const runs = Math.max(1, Number(values.runs));
+const { generate } = require(path.join(here, 'dist/test/compat/prom-diff/data.js'));
+const services = ['recommendation', 'cart', 'checkout', 'currency', 'email', 'ad', 'payment'];
+services.push('product-catalog', 'quote', 'shipping');
+const data = generate({ services, hours: Number(values.hours) });
+
+const B = 'traces_span_metrics_duration_milliseconds_bucket';
+const queries = [
+  `histogram_quantile(0.95, sum by (le, service_name) (rate(${B}[1m])))`,
+  `histogram_quantile(0.99, sum(rate(${B}{service_name="recommendation"}[1m])) by (le))`,
+  'sum by (service_name) (rate(traces_span_metrics_calls_total[1m]))',
+  'sum by (span_name) (rate(traces_span_metrics_calls_total{status_code="STATUS_CODE_ERROR"}[1m]))',
+];
+
+async function fill(store) {
+  if (values.layout === 'series') return store.write({ samples: data.series });
+  const start = data.endMs - Number(values.hours) * 3600_000 - 60_000;
+  for (let from = start; from <= data.endMs; from += 60_000) {
+    const batch = data.series
+      .map((s) => ({
+        labels: s.labels,
+        samples: s.samples.filter((p) => p.t >= from && p.t < from + 60_000),
+      }))
+      .filter((s) => s.samples.length > 0);
+    if (batch.length > 0) await store.write({ samples: batch });
+  }
+}
+
+const sides = [];
+try {
+  for (const [name, root] of [
+    ['this', here],
+    ['other', path.resolve(values.other)],
+  ]) {
+    const { createDuckDbStore } = require(path.join(root, 'dist/src/store/duckdb/index.js'));
+    const { rangeQuery } = require(path.join(root, 'dist/src/query/promql/engine.js'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `promql-ab-${name}-`));
+    const store = await createDuckDbStore({ dataDir: dir });
+    sides.push({ name, root, dir, store, rangeQuery });
+    await fill(store);
+  }
+  const end = data.endMs;
+  const rows = [];
+  for (const q of queries) {
+    const stats = sides.map(() => ({ ms: [], cpu: 0, answer: '' }));
+    for (let run = 0; run < runs; run++) {
+      for (const [i, s] of sides.entries()) {
+        const source = { select: (m, minT, maxT) => s.store.selectSeries(m, { minT, maxT }) };
+        const c0 = process.cpuUsage();
+        const w0 = performance.now();
+        const res = await s.rangeQuery(source, q, end - 3600_000, end, 15_000);
+        stats[i].ms.push(performance.now() - w0);
+        const c = process.cpuUsage(c0);
+        stats[i].cpu += (c.user + c.system) / 1000;
+        if (run === 0) stats[i].answer = JSON.stringify(res);
+      }
+    }
+    const agree = stats.every((st) => st.answer === stats[0].answer);
+    const cells = stats.map((st) => {
+      const s = st.ms.sort((a, b) => a - b);
+      return `${s[0].toFixed(1)} / ${s[Math.floor(s.length / 2)].toFixed(1)} / ${(st.cpu / runs).toFixed(1)}`;
+    });
+    rows.push(`| \`${q}\` | ${agree ? 'yes' : 'NO'} | ${cells.join(' | ')} |`);
+  }
+  console.log(
+    `\n${runs} runs each, ${values.layout} layout, ${data.sampleCount} samples; ms: min / median wall / mean CPU`,
+  );
+  console.log(`| query | same answer | this build | other (${values.other}) |\n|---|---|---|---|`);
+  for (const r of rows) console.log(r);
+} finally {
+  for (const s of sides) {
+    await s.store.close();
+    fs.rmSync(s.dir, { recursive: true, force: true });
+  }
+}
