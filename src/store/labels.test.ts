@@ -194,6 +194,16 @@ describe('linear-time matching', () => {
     }
   });
 
+  it('keeps answering when NFA programs of many patterns exceed their shared budget', () => {
+    // ~10k instructions each: 110 of them pass the budget, so the first is dropped and rebuilt.
+    const long = 'a'.repeat(3000);
+    const alts = [...'bcdefghijk'].map((c) => `${c}{1000}`).join('|');
+    for (let i = 0; i < 110; i++) {
+      assert.equal(re2Matcher(`(a|aa)*(${alts}|${i})`)(long), false);
+    }
+    assert.equal(re2Matcher(`(a|aa)*(${alts}|0)`)(`${long}0`), true);
+  });
+
   // Small patterns over {a, b, newline}: the NFA and RegExp must agree on every value.
   const atom = fc.constantFrom(
     'a',

@@ -895,7 +895,7 @@ function holds(a: Assertion, v: string, pos: number): boolean {
   }
 }
 
-function linearMatcher(ast: Ast): Test | undefined {
+function linearMatcher(ast: Ast): { test: Test; size: number } | undefined {
   const prog = new Program();
   try {
     prog.compile(ast);
@@ -933,7 +933,7 @@ function linearMatcher(ast: Ast): Test | undefined {
     }
     return len;
   };
-  return (v) => {
+  const test: Test = (v) => {
     value = v;
     gen++;
     let cn = add(clist, 0, 0, 0);
@@ -953,6 +953,7 @@ function linearMatcher(ast: Ast): Test | undefined {
     for (let k = 0; k < cn; k++) if (op[clist[k] ?? 0] === MATCH) return true;
     return false;
   };
+  return { test, size: n };
 }
 
 type Test = (value: string) => boolean;
@@ -975,6 +976,29 @@ function fastPath(pattern: string): Test | undefined {
   return undefined;
 }
 
+// NFA programs, built on the first value too long for RegExp (most patterns
+// never need one) and kept within one budget of instructions for all
+// patterns together, oldest out: distinct patterns cannot pile up memory.
+const nfas = new Map<Ast, { readonly test: Test | undefined; readonly size: number }>();
+const nfaBudget = 1_000_000;
+let nfaTotal = 0;
+
+function nfaFor(ast: Ast): Test | undefined {
+  const hit = nfas.get(ast);
+  if (hit) return hit.test;
+  const built = linearMatcher(ast);
+  // Each entry also costs a little on its own, so failed builds cannot pile up either.
+  const size = (built?.size ?? 0) + 100;
+  for (const [k, v] of nfas) {
+    if (nfaTotal + size <= nfaBudget) break;
+    nfas.delete(k);
+    nfaTotal -= v.size;
+  }
+  nfas.set(ast, { test: built?.test, size });
+  nfaTotal += size;
+  return built?.test;
+}
+
 /**
  * A test for the anchored RE2 pattern on one engine: 'nfa' (linear time),
  * 'regexp' (JavaScript's backtracking RegExp), or 'auto': RegExp for values
@@ -994,10 +1018,8 @@ export function compileRe2(pattern: string, engine: 'auto' | 'nfa' | 'regexp' = 
   // c * (n + 1)^d splits, each checked in up to n steps.
   const maxLength = engine === 'nfa' ? -1 : Math.floor((backtrackBudget / c) ** (1 / (d + 1))) - 1;
   if (maxLength >= maxRegexLength * 16) return regexp;
-  if (engine === 'nfa') return linearMatcher(ast) ?? regexp;
-  // Built on the first value too long for RegExp: most patterns never need it.
-  let nfa: Test | undefined;
-  return (v) => (v.length <= maxLength ? re.test(v) : (nfa ??= linearMatcher(ast) ?? regexp)(v));
+  if (engine === 'nfa') return linearMatcher(ast)?.test ?? regexp;
+  return (v) => (v.length <= maxLength ? re.test(v) : (nfaFor(ast) ?? regexp)(v));
 }
 
 /** A cached test for the fully anchored RE2 pattern; throws Re2SyntaxError for what RE2 rejects. */
