@@ -94,6 +94,10 @@ export interface DurationDistribution {
 }
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
+/**
+ * A Prometheus label matcher. For `=~` and `!~` the value is an RE2 pattern,
+ * fully anchored; every store matches it with RE2's rules (`labels.ts`).
+ */
 export interface LabelMatcher {
   readonly name: string;
   readonly op: MatchOp;
