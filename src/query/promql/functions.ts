@@ -137,6 +137,7 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
     case 'label_replace':
       return vec(
         labelReplace(
+          e,
           vectorArg(ctx, args[0], ts),
           stringArg(args[1]),
           stringArg(args[2]),
@@ -147,6 +148,7 @@ export function callFunction(ctx: EvalContext, e: Call, ts: number): EvalValue {
     case 'label_join':
       return vec(
         labelJoin(
+          e,
           vectorArg(ctx, args[0], ts),
           stringArg(args[1]),
           stringArg(args[2]),
@@ -252,7 +254,28 @@ function absentLabels(arg: Expr | undefined): Labels {
 }
 
 /** Go regexp's Expand: $1, ${1}, $name, ${name}; unknown groups expand to nothing. */
+// A range query sees the same input label objects at every step: each output
+// label set is worked out once per call node and input and stays one object
+// (Prometheus keeps enh.Dmn per series hash), so keys cached downstream hit.
+const relabelCaches = new WeakMap<Call, WeakMap<Labels, Labels>>();
+
+function relabel(e: Call, labels: Labels, make: (l: Labels) => Labels): Labels {
+  let cache = relabelCaches.get(e);
+  if (!cache) relabelCaches.set(e, (cache = new WeakMap()));
+  let out = cache.get(labels);
+  if (!out) cache.set(labels, (out = make(labels)));
+  return out;
+}
+
+function withLabel(labels: Labels, name: string, value: string): Labels {
+  const out: Record<string, string> = { ...labels };
+  delete out[name];
+  if (value !== '') out[name] = value;
+  return out;
+}
+
 function labelReplace(
+  e: Call,
   vector: readonly VSample[],
   dst: string,
   repl: string,
@@ -267,18 +290,15 @@ function labelReplace(
   }
   if (!labelNamePattern.test(dst))
     throw execution(`invalid destination label name in label_replace(): ${dst}`);
-  return vector.map((s) => {
-    const m = findSubmatch(regex, s.labels[src] ?? '');
-    if (!m) return { labels: s.labels, v: s.v };
-    const value = expandTemplate(repl, m, names);
-    const labels: Record<string, string> = { ...s.labels };
-    delete labels[dst];
-    if (value !== '') labels[dst] = value;
-    return { labels, v: s.v };
-  });
+  const make = (l: Labels): Labels => {
+    const m = findSubmatch(regex, l[src] ?? '');
+    return m ? withLabel(l, dst, expandTemplate(repl, m, names)) : l;
+  };
+  return vector.map((s) => ({ labels: relabel(e, s.labels, make), v: s.v }));
 }
 
 function labelJoin(
+  e: Call,
   vector: readonly VSample[],
   dst: string,
   sep: string,
@@ -289,13 +309,8 @@ function labelJoin(
       throw execution(`invalid source label name in label_join(): ${src}`);
   if (!labelNamePattern.test(dst))
     throw execution(`invalid destination label name in label_join(): ${dst}`);
-  return vector.map((s) => {
-    const value = srcs.map((n) => s.labels[n] ?? '').join(sep);
-    const labels: Record<string, string> = { ...s.labels };
-    delete labels[dst];
-    if (value !== '') labels[dst] = value;
-    return { labels, v: s.v };
-  });
+  const make = (l: Labels): Labels => withLabel(l, dst, srcs.map((n) => l[n] ?? '').join(sep));
+  return vector.map((s) => ({ labels: relabel(e, s.labels, make), v: s.v }));
 }
 
 interface BucketOf {

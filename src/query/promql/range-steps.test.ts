@@ -79,6 +79,8 @@ const queries = [
   'avg_over_time(calls_total[5m:1m] offset 1m)',
   'topk(2, rate(calls_total[1m]))',
   'count(up) + sum(calls_total)',
+  'sum by (g) (label_replace(rate(calls_total[1m]), "g", "x-$1", "job", "([ab])"))',
+  'label_join(calls_total, "j", "-", "job", "__name__") / on (j) label_join(calls_total, "j", "-", "job", "__name__")',
 ];
 
 function instantByKey(r: Awaited<ReturnType<typeof instantQuery>>): Map<string, number> {
