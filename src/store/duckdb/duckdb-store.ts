@@ -124,7 +124,10 @@ export class DuckDbStore implements TelemetryStore {
   private closed = false;
   private readonly writes = new Serial();
   private readonly metadataCache = new Map<string, PromMetadata>();
-  /** The latest span start committed (or later): where a recent-first search starts looking. */
+  /**
+   * The latest span start this process committed: where a recent-first
+   * search starts looking back from (any value gives the same answers).
+   */
   private newestSpanStart = -(1n << 63n);
   /** After each of the last writes: spans written so far, and the newest span start then. */
   private readonly timeline: { spans: number; newest: bigint }[] = [];
@@ -167,8 +170,6 @@ export class DuckDbStore implements TelemetryStore {
         opened.version,
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
-      const hi = (await read(conns[0]!, query('time-bounds'))).getRows()[0]?.[1];
-      if (hi !== null && hi !== undefined) store.newestSpanStart = asBig(hi);
       return store;
     } catch (err) {
       for (const c of conns) c.closeSync();
