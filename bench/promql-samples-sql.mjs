@@ -45,6 +45,10 @@ const variants = {
     rowid: false,
   },
   'rowid, unnest': { sql: `SELECT series_id, t, v, rowid FROM samples ${RANGE}`, rowid: true },
+  'rowid, unnest, t and rowid as DOUBLE': {
+    sql: `SELECT series_id, t::DOUBLE, v, rowid::DOUBLE FROM samples ${RANGE}`,
+    rowid: true,
+  },
   'rowid, list_contains': {
     sql: `SELECT series_id, t, v, rowid FROM samples WHERE list_contains($series_ids, series_id) AND t >= $min_t AND t <= $max_t`,
     rowid: true,
