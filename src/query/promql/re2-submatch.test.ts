@@ -42,6 +42,17 @@ describe('RE2 submatches for label_replace', () => {
     assert.equal(replace('(a|ab)(c|bcd)?.*', 'abcd', '$1|$2'), 'a|bcd');
   });
 
+  it('swaps greedy and lazy repetitions under (?U), in its scope only', () => {
+    assert.equal(replace('(?U)(a+)(a*)', 'aa', '[$1][$2]'), '[a][a]');
+    assert.equal(replace('(?U)(a+?)(a*)', 'aa', '[$1][$2]'), '[aa][]');
+    assert.equal(replace('(?U:(a{1,}))(a*)', 'aa', '[$1][$2]'), '[a][a]');
+    assert.equal(replace('((?U)a+)(a*)', 'aaa', '[$1][$2]'), '[a][aa]');
+    assert.equal(replace('(?U)(a+)(?-U)(a*)', 'aaa', '[$1][$2]'), '[a][aa]');
+    assert.equal(replace('(?U)(\\.+)([.x]*)', '..x', '[$1][$2]'), '[.][.x]');
+    assert.equal(replace('(?U)(\\pL?)(.*)', 'ab', '[$1][$2]'), '[][ab]');
+    assert.equal(replace('(?U)([+*?]+)(.*)', '+*?', '[$1][$2]'), '[+][*?]');
+  });
+
   it('accepts what RE2 accepts and JavaScript does not: repeated and digit-led names', () => {
     assert.equal(replace('(?P<n>a)(?P<n>b)', 'ab', '$n'), 'a');
     assert.equal(replace('(?P<n>x)?(?P<n>b)', 'b', '$n'), 'b');

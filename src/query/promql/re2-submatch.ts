@@ -19,9 +19,22 @@ interface Group {
   readonly name: string;
 }
 
-/** The groups of a pattern RE2 accepted, in the order their `(` appear. */
-function re2Groups(p: string): Group[] {
-  const out: Group[] = [];
+interface Structure {
+  /** The groups, in the order their `(` appear. */
+  readonly groups: readonly Group[];
+  /** For each repetition operator in order: is `(?U)` (swap greedy and lazy) in effect? */
+  readonly ungreedy: readonly boolean[];
+}
+
+const repeatCount = /^\{\d+(?:,\d*)?\}/;
+
+/** Groups and repetitions of a pattern RE2 accepted. */
+function re2Structure(p: string): Structure {
+  const groups: Group[] = [];
+  const ungreedy: boolean[] = [];
+  // The U flag outside each open group: a `)` restores it, as in Go's parser.
+  const outer: boolean[] = [];
+  let u = false;
   let i = 0;
   while (i < p.length) {
     const c = p[i];
@@ -38,23 +51,44 @@ function re2Groups(p: string): Group[] {
       const named = p.startsWith('(?P<', i) ? i + 4 : p.startsWith('(?<', i) ? i + 3 : -1;
       if (named !== -1) {
         const close = p.indexOf('>', named);
-        out.push({ capture: true, name: p.slice(named, close) });
+        groups.push({ capture: true, name: p.slice(named, close) });
+        outer.push(u);
         i = close + 1;
         continue;
       }
       let j = i + 2;
-      while (j < p.length && p[j] !== ':' && p[j] !== ')') j++;
-      // `(?i)` sets flags and opens no group.
-      if (p[j] === ':') out.push({ capture: false, name: '' });
+      let set = true;
+      let next: boolean = u;
+      for (; j < p.length && p[j] !== ':' && p[j] !== ')'; j++) {
+        if (p[j] === '-') set = false;
+        else if (p[j] === 'U') next = set;
+      }
+      // `(?U)` changes the flags of the enclosing group and opens none.
+      if (p[j] === ':') {
+        groups.push({ capture: false, name: '' });
+        outer.push(u);
+      }
+      u = next;
       i = j + 1;
     } else if (c === '(') {
-      out.push({ capture: true, name: '' });
+      groups.push({ capture: true, name: '' });
+      outer.push(u);
       i++;
+    } else if (c === ')') {
+      u = outer.pop() ?? u;
+      i++;
+    } else if (c === '*' || c === '+' || c === '?') {
+      ungreedy.push(u);
+      i += p[i + 1] === '?' ? 2 : 1;
+    } else if (c === '{' && repeatCount.test(p.slice(i, i + 24))) {
+      const op = repeatCount.exec(p.slice(i, i + 24))?.[0] ?? '{';
+      ungreedy.push(u);
+      i += op.length + (p[i + op.length] === '?' ? 1 : 0);
     } else {
       i++;
     }
   }
-  return out;
+  return { groups, ungreedy };
 }
 
 /** Index of the `]` closing the class that opens at `start` (Go's parseClass). */
@@ -78,38 +112,53 @@ function classEnd(p: string, start: number): number {
 }
 
 // In re2ToJs's output every `(` is a group `(?:`, an empty-width assertion
-// `(?:^)`, `(?:$)`, `(?:\b)`, `(?:\B)`, `(?:^|(?<=\n))`, `(?:$|(?=\n))`, or a
-// lookaround inside one; literals other than letters and digits are `\u{..}`.
-const assertionAfterOpen = /^(?:\^|\$|\\[bB]\))/;
+// (below), or a lookaround inside one; literals other than letters and
+// digits are `\u{..}`; `.` is a class. So a `*`, `+`, `?` or `{n,m}` outside
+// escapes and classes is a repetition, in the pattern's order.
+const assertion = /^\(\?:(?:\^\)|\$\)|\\[bB]\)|\^\|\(\?<=\\n\)\)|\$\|\(\?=\\n\)\))/;
 
-function withCaptures(source: string, groups: readonly Group[], pattern: string): string {
+function withCaptures(source: string, s: Structure, pattern: string): string {
+  // Only patterns with (?U) need their repetitions rewritten (JavaScript has no such flag).
+  const swap = s.ungreedy.includes(true);
   let out = '';
   let k = 0;
+  let r = 0;
   let i = 0;
   while (i < source.length) {
-    const c = source[i];
+    const c = source[i] as string;
     if (c === '\\') {
-      out += source.slice(i, i + 2);
-      i += 2;
+      const braced = 'upP'.includes(source[i + 1] ?? '') && source[i + 2] === '{';
+      const j = braced ? source.indexOf('}', i) + 1 : i + 2;
+      out += source.slice(i, j);
+      i = j;
     } else if (c === '[') {
       let j = i + 1;
       while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
       out += source.slice(i, j + 1);
       i = j + 1;
-    } else if (
-      source.startsWith('(?:', i) &&
-      !assertionAfterOpen.test(source.slice(i + 3, i + 6))
-    ) {
-      const g = groups[k++];
+    } else if (source.startsWith('(?:', i)) {
+      const a = assertion.exec(source.slice(i, i + 16))?.[0];
+      if (a !== undefined) {
+        out += a;
+        i += a.length;
+        continue;
+      }
+      const g = s.groups[k++];
       if (!g) break;
       out += g.capture ? '(' : '(?:';
       i += 3;
+    } else if (swap && (c === '*' || c === '+' || c === '?' || c === '{')) {
+      const op = c === '{' ? repeatCount.exec(source.slice(i, i + 24))?.[0] : c;
+      if (op === undefined) break;
+      const lazy = source[i + op.length] === '?';
+      out += op + (lazy !== s.ungreedy[r++] ? '?' : '');
+      i += op.length + (lazy ? 1 : 0);
     } else {
       out += c;
       i++;
     }
   }
-  if (k !== groups.length || i < source.length) {
+  if (k !== s.groups.length || (swap && r !== s.ungreedy.length) || i < source.length) {
     throw new Error(
       `internal error: cannot map the groups of the RE2 pattern ${JSON.stringify(pattern.slice(0, 200))}`,
     );
@@ -128,10 +177,10 @@ export function compileSubmatch(pattern: string): Submatcher {
   const hit = cache.get(pattern);
   if (hit) return hit;
   const { source, flags } = re2ToJs(pattern);
-  const groups = re2Groups(`^(?:${pattern})$`);
+  const structure = re2Structure(`^(?:${pattern})$`);
   const sub: Submatcher = {
-    re: new RegExp(withCaptures(source, groups, pattern), flags),
-    names: ['', ...groups.filter((g) => g.capture).map((g) => g.name)],
+    re: new RegExp(withCaptures(source, structure, pattern), flags),
+    names: ['', ...structure.groups.filter((g) => g.capture).map((g) => g.name)],
   };
   if (cache.size >= cacheMax) cache.delete(cache.keys().next().value ?? '');
   cache.set(pattern, sub);
