@@ -39,6 +39,8 @@ import type {
 import { checkTraceIds } from '../store';
 import { validateBatchInTurns } from '../validate';
 import { Catalog } from './catalog';
+import { SamplesCompactor } from './compact-samples';
+import type { SamplesCompaction } from './compact-samples';
 import { asBig, asNum } from './codec';
 import {
   MEMORY,
@@ -368,6 +370,23 @@ export class DuckDbStore implements TelemetryStore {
       if (policy.maxBytes !== undefined && this.file !== MEMORY)
         await this.shrinkTo(policy.maxBytes);
       await this.catalog.dropUnused(this.writer);
+    });
+    // Its own turn of the write queue: writes waiting meanwhile go first.
+    await this.compactSamples(now);
+  }
+
+  private readonly samplesCompactor = new SamplesCompactor();
+
+  /**
+   * Rewrites the oldest closed 30-minute block of samples ordered by series
+   * (compact-samples.ts), at most one per call; applyRetention calls it.
+   */
+  compactSamples(now: UnixNano): Promise<SamplesCompaction | undefined> {
+    this.guard();
+    const nowMs = now >= 0n ? now / 1_000_000n : -((-now + 999_999n) / 1_000_000n);
+    return this.writes.run(async () => {
+      this.guard();
+      return this.samplesCompactor.step(this.writer, nowMs);
     });
   }
 
