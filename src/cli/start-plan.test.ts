@@ -4,6 +4,7 @@ import { SHOP_SERVICES } from '../shop/registry';
 import {
   BACKEND_MALLOC_ARENA_MAX,
   BACKEND_NODE_ARGS,
+  LAB_BACKEND_MEMORY_LIMIT,
   LOADGEN_NODE_ARGS,
   buildPlan,
   missingEntries,
@@ -185,7 +186,12 @@ describe('parseStartArgs', () => {
     const args = plan.children.find((c) => c.name === 'backend')?.args ?? [];
     assert.deepEqual(args.slice(args.indexOf('--memory-limit')), ['--memory-limit', '256MB']);
     const dflt = buildPlan(parse([]).options, paths, {});
-    assert.ok(!(dflt.children[0]?.args ?? []).includes('--memory-limit'));
+    const dfltArgs = dflt.children.find((c) => c.name === 'backend')?.args ?? [];
+    assert.deepEqual(dfltArgs.slice(dfltArgs.indexOf('--memory-limit')), [
+      '--memory-limit',
+      LAB_BACKEND_MEMORY_LIMIT,
+    ]);
+    assert.equal(LAB_BACKEND_MEMORY_LIMIT, '256MB');
   });
 
   it('answers --help', () => {

@@ -39,6 +39,15 @@ export const BACKEND_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2'];
  */
 export const BACKEND_MALLOC_ARENA_MAX = '2';
 
+/**
+ * The lab's backend gets a smaller DuckDB memory limit than `serve` alone
+ * (512MB): its RSS is bounded by that limit as the store grows (300-460 MiB
+ * at 256MB vs 640-730 at 512MB, flat to 12M spans), and trace search at 12M
+ * spans measured the same at both (bench/store-10m.md). The lab shares the
+ * laptop with twelve other processes.
+ */
+export const LAB_BACKEND_MEMORY_LIMIT = '256MB';
+
 export interface BackendPorts {
   readonly http: number;
   readonly otlpHttp: number;
@@ -62,7 +71,7 @@ export interface StartOptions {
   readonly users: number;
   readonly speed: number;
   readonly flagsFile: string;
-  /** DuckDB memory limit for the backend (`serve --memory-limit`); serve's default when absent. */
+  /** DuckDB memory limit for the backend (`serve --memory-limit`); LAB_BACKEND_MEMORY_LIMIT when absent. */
   readonly backendMemoryLimit?: string;
 }
 
@@ -121,9 +130,8 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
         String(opts.ports.otlpHttp),
         '--otlp-grpc-port',
         String(opts.ports.otlpGrpc),
-        ...(opts.backendMemoryLimit === undefined
-          ? []
-          : ['--memory-limit', opts.backendMemoryLimit]),
+        '--memory-limit',
+        opts.backendMemoryLimit ?? LAB_BACKEND_MEMORY_LIMIT,
       ],
       env: { MALLOC_ARENA_MAX: BACKEND_MALLOC_ARENA_MAX, ...env },
       readyPorts: [opts.ports.otlpHttp, opts.ports.otlpGrpc, opts.ports.http],

@@ -34,7 +34,7 @@ options:
   --http-port N          the backend's UI and API port (default 8080)
   --otlp-http-port N     the backend's OTLP/HTTP port (default 4318)
   --otlp-grpc-port N     the backend's OTLP/gRPC port (default 4317)
-  --memory-limit M       the backend's DuckDB memory limit (e.g. 256MB; default: serve's)
+  --memory-limit M       the backend's DuckDB memory limit (default 256MB; e.g. 1GB)
   --no-backend           do not start the backend; telemetry goes to
                          $OTEL_EXPORTER_OTLP_ENDPOINT or ${DEFAULT_OTLP_ENDPOINT}
   -h, --help             show this help
