@@ -41,6 +41,8 @@ describe('buildPlan', () => {
       '4318',
       '--otlp-grpc-port',
       '4317',
+      '--memory-limit',
+      LAB_BACKEND_MEMORY_LIMIT,
     ]);
     assert.deepEqual(backend?.readyPorts, [4318, 4317, 8080]);
     const names = plan.children.map((c) => c.name);
