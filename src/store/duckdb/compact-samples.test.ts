@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import { DuckDBInstance } from '@duckdb/node-api';
+
+import type { SeriesSamples } from '../../model/telemetry';
+import type { LabelMatcher, MsRange } from '../store';
+import { SAMPLE_BLOCK_MS, SamplesCompactor } from './compact-samples';
+import { DB_FILE_NAME, createDuckDbStore } from './index';
+import type { DuckDbStore } from './index';
+import { read } from './params';
+
+const CHILD = 'OTEL_LAB_COMPACT_SAMPLES_CHILD';
+const MIN = 60_000;
+const ALL: MsRange = { minT: -1e12, maxT: 1e13 };
+const nsOfMs = (t: number): bigint => BigInt(t) * 1_000_000n;
+const up: LabelMatcher[] = [{ name: '__name__', op: '=', value: 'up' }];
+const job = (j: string): LabelMatcher[] => [...up, { name: 'job', op: '=', value: j }];
+const series = (j: string, samples: [number, number][]): SeriesSamples => ({
+  labels: { __name__: 'up', job: j },
+  samples: samples.map(([t, v]) => ({ t, v })),
+});
+
+/** Everything a reader can see: all series at once, and each alone (the one-series query). */
+async function snapshot(store: DuckDbStore, jobs: readonly string[]): Promise<unknown> {
+  const each = [];
+  for (const j of jobs) each.push(await store.selectSeries(job(j), ALL));
+  return { all: await store.selectSeries(up, ALL), each };
+}
+
+async function compactAll(store: DuckDbStore, now: bigint): Promise<bigint[]> {
+  const blocks: bigint[] = [];
+  for (let i = 0; i < 20; i++) {
+    const done = await store.compactSamples(now);
+    if (done === undefined) return blocks;
+    blocks.push(done.block);
+  }
+  throw new Error('compaction did not finish in 20 calls');
+}
+
+/** Rows of one table as stored, in rowid order. */
+async function rawRows(file: string, sql: string): Promise<unknown[][]> {
+  const db = await DuckDBInstance.create(file);
+  const c = await db.connect();
+  try {
+    return (await read(c, sql)).getRows().map((r) => r.map((v) => Number(v)));
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+async function childMain(dataDir: string): Promise<void> {
+  const store = await createDuckDbStore({ dataDir, threads: 1 });
+  process.stdout.write('go\n');
+  await store.compactSamples(nsOfMs(10 * SAMPLE_BLOCK_MS));
+  process.stdout.write('done\n');
+  await new Promise(() => undefined); // the parent kills us
+}
+
+if (process.env[CHILD] !== undefined) {
+  void childMain(process.env[CHILD]);
+} else {
+  const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-compact-samples-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  describe('DuckDB samples compaction', () => {
+    it('keeps what reads see (duplicates, out-of-order, later writes) and clusters by series', async () => {
+      const dataDir = path.join(root, 'semantics');
+      const B = SAMPLE_BLOCK_MS;
+      let store = await createDuckDbStore({ dataDir, threads: 2 });
+      try {
+        // Three blocks, series interleaved in time as the lab writes them;
+        // a rewritten time within one write, across writes, out of order.
+        for (let k = 0; k < 6; k++) {
+          const t = k * 15 * MIN;
+          await store.write({
+            samples: [
+              series('c', [
+                [t, k],
+                [t + 1000, k + 0.5],
+              ]),
+              series('a', [
+                [t, 10 + k],
+                [t + 1000, 20 + k],
+                [t, 30 + k],
+              ]),
+              series('b', [[t + 500, Number.NaN]]),
+            ],
+          });
+        }
+        await store.write({
+          samples: [
+            series('a', [
+              [1000, 99],
+              [B + 1000, 98],
+              [-5, 7],
+            ]),
+            series('b', [[500, 1.5]]),
+          ],
+        });
+        const before = await snapshot(store, ['a', 'b', 'c']);
+        // now is just under 95 min: [60, 90) min ended less than the settle
+        // time ago, so blocks -1 (t = -5 ms), [0, 30) and [30, 60) are closed.
+        const now = nsOfMs(3 * B + 5 * MIN - 1);
+        assert.deepEqual(await compactAll(store, now), [-1n, 0n, 1n]);
+        assert.deepEqual(await snapshot(store, ['a', 'b', 'c']), before);
+
+        // A later write into a compacted block's time still wins.
+        await store.write({ samples: [series('a', [[1000, 77]])] });
+        const [a] = await store.selectSeries(job('a'), { minT: 0, maxT: 2000 });
+        assert.deepEqual(a?.samples, [
+          { t: 0, v: 30 },
+          { t: 1000, v: 77 },
+        ]);
+        assert.deepEqual(await compactAll(store, now), []);
+        const later = await snapshot(store, ['a', 'b', 'c']);
+
+        // Remembered across a reopen: only the newly closed block is done.
+        await store.close();
+        store = await createDuckDbStore({ dataDir, threads: 2 });
+        assert.deepEqual(await compactAll(store, now + nsOfMs(B)), [2n]);
+        assert.deepEqual(await snapshot(store, ['a', 'b', 'c']), later);
+
+        // Retention by age still works, and forgets the blocks it emptied.
+        await store.applyRetention({ maxAge: nsOfMs(B) }, nsOfMs(2 * B));
+        const kept = (await store.selectSeries(up, ALL)).flatMap((s) => s.samples.map((x) => x.t));
+        assert.ok(kept.length > 0 && kept.every((t) => t >= B), `kept ${kept.join(',')}`);
+      } finally {
+        await store.close();
+      }
+      const file = path.join(dataDir, DB_FILE_NAME);
+      // One row per (series, time) and the block's rows in (series_id, t) order.
+      const rows = await rawRows(
+        file,
+        `SELECT series_id, t FROM samples WHERE t >= ${B} AND t < ${2 * B} ORDER BY rowid`,
+      );
+      const sorted = [...rows].sort(
+        (x, y) => (x[0] as number) - (y[0] as number) || (x[1] as number) - (y[1] as number),
+      );
+      assert.deepEqual(rows, sorted);
+      assert.equal(new Set(rows.map((r) => r.join())).size, rows.length);
+      const blocks = await rawRows(file, 'SELECT block FROM compacted_sample_blocks ORDER BY 1');
+      assert.deepEqual(blocks, [[1], [2]]);
+    });
+
+    it('rejects nonsense block sizes', () => {
+      assert.throws(() => new SamplesCompactor(0), /blockMs must be a positive integer, got 0/);
+      assert.throws(() => new SamplesCompactor(1000, -1), /settleMs/);
+    });
+
+    it('loses nothing when the process is killed while compacting', async () => {
+      const dataDir = path.join(root, 'killed');
+      const jobs = Array.from({ length: 40 }, (_, i) => `j${i}`);
+      let store = await createDuckDbStore({ dataDir, threads: 1 });
+      let beforeKills: unknown;
+      try {
+        for (let s = 0; s < 1800; s += 300) {
+          const batch = jobs.map((j, i) =>
+            series(
+              j,
+              Array.from({ length: 300 }, (_, k): [number, number] => [(s + k) * 1000, i * k]),
+            ),
+          );
+          await store.write({ samples: batch });
+        }
+        await store.write({ samples: [series('j1', [[5000, -1]])] });
+        beforeKills = await snapshot(store, jobs);
+      } finally {
+        await store.close();
+      }
+      const outcomes = new Set<string>();
+      // Killed right as it starts and a little later: before, during or after the commit.
+      for (const delayMs of [0, 30, 80]) {
+        const out = await killDuring(dataDir, delayMs);
+        outcomes.add(out);
+        if (process.env.OTEL_LAB_TEST_VERBOSE) console.error(delayMs, out);
+      }
+      store = await createDuckDbStore({ dataDir, threads: 1 });
+      try {
+        const afterKills = await snapshot(store, jobs);
+        assert.deepEqual(afterKills, beforeKills);
+        const [j1] = await store.selectSeries(job('j1'), { minT: 5000, maxT: 5000 });
+        assert.deepEqual(j1?.samples, [{ t: 5000, v: -1 }]);
+        await compactAll(store, nsOfMs(10 * SAMPLE_BLOCK_MS));
+        assert.deepEqual(await snapshot(store, jobs), afterKills);
+        const all = await store.selectSeries(up, ALL);
+        assert.equal(
+          all.reduce((n, s) => n + s.samples.length, 0),
+          jobs.length * 1800,
+          `outcomes: ${[...outcomes].join(', ')}`,
+        );
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+/** Runs a compaction in a child process and SIGKILLs it `delayMs` after it starts. */
+function killDuring(dataDir: string, delayMs: number): Promise<string> {
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--test'));
+  const child = spawn(process.execPath, [...execArgv, __filename], {
+    env: { ...process.env, [CHILD]: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('go\n') && !out.includes('killing')) {
+        out += 'killing\n';
+        setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(out.includes('done') ? 'finished before the kill' : 'killed mid-way');
+    });
+  });
+}
