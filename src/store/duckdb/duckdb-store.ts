@@ -53,7 +53,7 @@ import { read, runScript } from './params';
 import * as logs from './read-logs';
 import * as metrics from './read-metrics';
 import * as traces from './read-traces';
-import { SearchedSpans, searchTraces } from './search';
+import { ROW_GROUP_ROWS, SearchedSpans, newestSpans, searchTraces } from './search';
 import type { RecentSpans, SearchResult } from './search';
 import { query } from './sql';
 import { CHUNK, writeBatch } from './write';
@@ -70,8 +70,6 @@ export const DEFAULT_THREADS = 2;
 export const DEFAULT_CHECKPOINT_THRESHOLD = '64MB';
 /** Spans of recent search results kept for the trace reads that follow a search. */
 const SEARCHED_SPANS_KEPT = 20_000;
-/** DuckDB's row group: the unit its zone maps skip, so the narrowest useful search window. */
-const ROW_GROUP_ROWS = 122_880;
 /** Writes remembered to find where the newest row group's worth of spans begins. */
 const TIMELINE_WRITES = 256;
 const DAY_NS = 86_400n * 1_000_000_000n;
@@ -134,6 +132,8 @@ export class DuckDbStore implements TelemetryStore {
   /** After each of the last writes: spans written so far, and the newest span start then. */
   private readonly timeline: { spans: number; newest: bigint }[] = [];
   private spansWritten = 0;
+  /** The stored spans' newest row group, read once after opening. */
+  private stored: RecentSpans | undefined;
   private readonly searched = new SearchedSpans(SEARCHED_SPANS_KEPT);
 
   private constructor(
@@ -172,6 +172,7 @@ export class DuckDbStore implements TelemetryStore {
         opened.version,
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
+      store.readStoredSpans();
       return store;
     } catch (err) {
       for (const c of conns) c.closeSync();
@@ -258,16 +259,35 @@ export class DuckDbStore implements TelemetryStore {
     if (this.timeline.length > TIMELINE_WRITES) this.timeline.shift();
   }
 
-  /** Undefined until this process has written spans (a search then scans its whole range). */
+  /**
+   * From this process's writes, or from what was stored when it opened
+   * while those do not reach back a row group's worth of spans. Undefined
+   * until either is known (a search then scans its whole range).
+   */
   private recentSpans(): RecentSpans | undefined {
+    const stored = this.stored;
     const last = this.timeline[this.timeline.length - 1];
-    if (last === undefined) return undefined;
-    let from = this.timeline[0]!;
-    for (let i = this.timeline.length - 1; i >= 0; i--) {
-      from = this.timeline[i]!;
-      if (from.spans <= last.spans - ROW_GROUP_ROWS) break;
+    if (last === undefined) return stored;
+    let from: bigint | undefined;
+    for (let i = this.timeline.length - 1; i >= 0 && from === undefined; i--) {
+      const e = this.timeline[i]!;
+      if (e.spans <= last.spans - ROW_GROUP_ROWS) from = e.newest;
     }
-    return { newest: this.newestSpanStart, width: this.newestSpanStart - from.newest };
+    from ??= stored === undefined ? this.timeline[0]!.newest : stored.newest - stored.width;
+    return { newest: this.newestSpanStart, width: this.newestSpanStart - from };
+  }
+
+  /** Finds the stored spans' newest row group, in the background (one scan of all spans). */
+  private readStoredSpans(): void {
+    this.reading((c) => newestSpans(c)).then(
+      (r) => {
+        if (r === undefined) return;
+        this.stored = r;
+        if (r.newest > this.newestSpanStart) this.newestSpanStart = r.newest;
+      },
+      // A store closed meanwhile, or damage a later read reports: searches scan their range.
+      () => undefined,
+    );
   }
 
   async searchTraces(q: TraceQuery): Promise<TraceSummary[]> {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
 
 import type { Span } from '../../model/telemetry';
 import { ALL_TIME } from '../contract-fixtures';
@@ -148,6 +151,36 @@ describe('DuckDB recent-first search', () => {
       );
     } finally {
       await duck.close();
+    }
+  });
+
+  it('answers the same after reopening, before and after it has looked at the stored spans', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'otel-lab-search-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const mem = createMemoryStore();
+    const first = await createDuckDbStore({ dataDir: dir, threads: 1 });
+    for (let i = 0; i < 50; i++) {
+      const batch = [
+        span(i + 1, i + 1, 1_000_000 + i * 1000, { hit: i % 10 === 0 ? 'yes' : 'no' }),
+      ];
+      await first.write({ spans: batch });
+      await mem.write({ spans: batch });
+    }
+    await first.close();
+    const store = await createDuckDbStore({ dataDir: dir, threads: 1 });
+    try {
+      const q = { range: ALL_TIME, limit: 3, attributes: { hit: 'yes' } };
+      const want = await mem.searchTraces(q);
+      assert.deepEqual(
+        want.map((x) => x.traceId),
+        [41, 31, 21].map(traceIdOf),
+      );
+      for (let i = 0; i < 3; i++) assert.deepEqual(await store.searchTraces(q), want);
+      await store.write({ spans: [span(99, 99, 2_000_000, { hit: 'yes' })] });
+      await mem.write({ spans: [span(99, 99, 2_000_000, { hit: 'yes' })] });
+      assert.deepEqual(await store.searchTraces(q), await mem.searchTraces(q));
+    } finally {
+      await store.close();
     }
   });
 

@@ -50,6 +50,30 @@ export interface RecentSpans {
   readonly width: bigint;
 }
 
+/** DuckDB's row group: the unit its zone maps skip, so the narrowest useful search window. */
+export const ROW_GROUP_ROWS = 122_880;
+
+/**
+ * Where the newest row group's worth of stored spans begins and ends: a
+ * search's first window before this process has written spans (one scan
+ * of every span: run it once, in the background, after opening).
+ */
+export async function newestSpans(conn: DuckDBConnection): Promise<RecentSpans | undefined> {
+  const all = { start: -(1n << 63n), end: (1n << 63n) - 1n };
+  const rows = (
+    await read(conn, query('latest-matching-spans'), {
+      ...filterParams({ range: all }),
+      kind: tiny(undefined),
+      k: [ROW_GROUP_ROWS, INTEGER],
+    })
+  ).getRows();
+  const newest = rows[0]?.[1];
+  const oldest = rows[rows.length - 1]?.[1];
+  if (newest === undefined || newest === null || oldest === undefined || oldest === null)
+    return undefined;
+  return { newest: asBig(newest), width: asBig(newest) - asBig(oldest) };
+}
+
 /**
  * Without `recent`, the recent sort scans the query's whole range at once.
  * `mark` is called just before the returned traces' spans are read (see
