@@ -12,6 +12,17 @@
 //   node bench/samples-clustering.mjs [--hours 2] [--runs 15]
 //
 // About 1 minute at 2 h (18M rows); removes its temp dir.
+//
+// With --store, the same through the store itself (needs `npm run build`):
+// a DuckDbStore with 5,000 series (labels written through store.write), the
+// samples bulk-loaded in time order with SQL (the write path is not what is
+// measured), then store.selectSeries for 1, 12 and 200 series over the last
+// hour, before and after store.compactSamples has rewritten every closed
+// block (now = the last sample's time: the newest block stays as written),
+// and once more with every block compacted. Reports how long each block held
+// the writer and how long a one-sample write queued behind it waited.
+//
+//   npm run build && node bench/samples-clustering.mjs --store [--hours 2] [--runs 15]
 
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -22,11 +33,23 @@ import { parseArgs } from 'node:util';
 const require = createRequire(import.meta.url);
 const { DuckDBInstance, LIST, UINTEGER, BIGINT, listValue } = require('@duckdb/node-api');
 const { values } = parseArgs({
-  options: { hours: { type: 'string', default: '2' }, runs: { type: 'string', default: '15' } },
+  options: {
+    hours: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '15' },
+    store: { type: 'boolean', default: false },
+  },
 });
 const hours = Math.max(1.1, Number(values.hours));
 const runs = Math.max(1, Number(values.runs));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samples-clustering-'));
+if (values.store) {
+  try {
+    await storeBench();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 try {
   const db = await DuckDBInstance.create(path.join(dir, 'db'), {
     threads: '2',
@@ -108,4 +131,100 @@ try {
   );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function storeBench() {
+  const SERIES = 5000;
+  const dist = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'src');
+  const { createDuckDbStore, DB_FILE_NAME } = require(path.join(dist, 'store', 'duckdb', 'index.js'));
+  const end = Math.round(hours * 3600_000);
+  const labels = (i) => ({ __name__: 'bench_m', s: `s${i}`, g: `g${i % 417}`, h: `h${i % 25}` });
+  let store = await createDuckDbStore({ dataDir: dir, threads: 2 });
+  const t0 = performance.now();
+  await store.write({
+    samples: Array.from({ length: SERIES }, (_, i) => ({ labels: labels(i), samples: [{ t: 0, v: 0 }] })),
+  });
+  await store.close();
+  {
+    const db = await DuckDBInstance.create(path.join(dir, DB_FILE_NAME), {
+      threads: '2',
+      memory_limit: '512MB',
+    });
+    const c = await db.connect();
+    const hour = 3600_000;
+    for (let from = 2000; from < end; from += hour) {
+      await c.run(
+        `INSERT INTO samples SELECT s.id, r.t, random() FROM range(${from}, ${Math.min(end, from + hour)}, 2000) r(t), series s ORDER BY r.t, s.id`,
+      );
+    }
+    await c.run('CHECKPOINT');
+    c.closeSync();
+    db.closeSync();
+  }
+  store = await createDuckDbStore({ dataDir: dir, threads: 2 });
+  const { samples: count } = await store.stats();
+  console.error(`${count} samples in ${SERIES} series, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const selectors = [
+    [1, [{ name: 's', op: '=', value: 's3' }]],
+    [12, [{ name: 'g', op: '=', value: 'g3' }]],
+    [200, [{ name: 'h', op: '=', value: 'h3' }]],
+  ];
+  const rows = [];
+  async function measure(label) {
+    for (const [n, m] of selectors) {
+      const matchers = [{ name: '__name__', op: '=', value: 'bench_m' }, ...m];
+      const range = { minT: end - 3660_000, maxT: end };
+      const ms = [];
+      let cpu = 0;
+      let got = 0;
+      for (let i = 0; i < runs; i++) {
+        const c0 = process.cpuUsage();
+        const w = performance.now();
+        const res = await store.selectSeries(matchers, range);
+        ms.push(performance.now() - w);
+        const d = process.cpuUsage(c0);
+        cpu += (d.user + d.system) / 1000;
+        got = res.reduce((k, s) => k + s.samples.length, 0);
+        if (res.length !== n) throw new Error(`expected ${n} series, got ${res.length}`);
+      }
+      ms.sort((a, b) => a - b);
+      rows.push(
+        `| ${n} | ${label} | ${got} | ${ms[0].toFixed(1)} / ${ms[Math.floor(runs / 2)].toFixed(1)} / ${(cpu / runs).toFixed(1)} |`,
+      );
+    }
+  }
+  const ns = (t) => BigInt(t) * 1_000_000n;
+  const compactions = [];
+  async function compactAll(nowMs) {
+    for (;;) {
+      const c0 = process.cpuUsage();
+      const w = performance.now();
+      const pending = store.compactSamples(ns(nowMs));
+      // A write that arrives just after the compaction started waits for it.
+      await new Promise((r) => setTimeout(r, 5));
+      const wq = performance.now();
+      await store.write({ samples: [{ labels: labels(1), samples: [{ t: end + 1, v: 1 }] }] });
+      const waited = performance.now() - wq;
+      const done = await pending;
+      const d = process.cpuUsage(c0);
+      if (done === undefined) return;
+      compactions.push(
+        `block ${done.block} (${done.rowsBefore} -> ${done.rowsAfter} rows): writer held ${(done.wallMs / 1000).toFixed(1)} s, ` +
+          `${((d.user + d.system) / 1e6).toFixed(1)} s CPU, a write queued behind it waited ${(waited / 1000).toFixed(1)} s (total ${((performance.now() - w) / 1000).toFixed(1)} s)`,
+      );
+    }
+  }
+  try {
+    await measure('as written (time order)');
+    await compactAll(end);
+    await measure('closed blocks compacted, newest block as written');
+    await compactAll(end + 3600_000);
+    await measure('every block compacted');
+  } finally {
+    await store.close();
+  }
+  console.log(`\nthrough DuckDbStore.selectSeries, last hour of ${hours} h; ${runs} runs; ms: min / median wall / mean CPU per selector`);
+  console.log('| series | layout | samples | ms |\n|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  console.log(`\ncompactions:\n${compactions.join('\n')}`);
 }
