@@ -13,6 +13,7 @@ import { asNum, asStr } from './codec';
 import { Interned } from './interned';
 import type { IdCache } from './interned';
 import { limitParam, read } from './params';
+import { SeriesIndex } from './series-index';
 import { query } from './sql';
 
 export interface NewResource {
@@ -100,15 +101,19 @@ export class Catalog {
   /** id -> Resource, a bounded cache (see interned.ts): a miss is noted for loadMissing. */
   readonly resources: IdCache<Resource>;
   readonly scopes: IdCache<InstrumentationScope>;
-  private readonly seriesIds = new Map<string, number>();
   /** Ids of frozen label objects seen before (see keyOf); renewed when ids can change. */
   private idsByObject = new WeakMap<Labels, number>();
-  readonly series = new Map<number, { readonly key: string; readonly labels: Labels }>();
+  /** Prometheus series, bounded (series-index.ts). */
+  readonly seriesIndex: SeriesIndex;
   /** Services that have spans: the Jaeger UI asks for this list all the time. */
   readonly spanServices = new Set<string>();
 
-  /** `maxEntries` bounds each resource and scope map (tests set it low). */
-  constructor(maxEntries?: number) {
+  /**
+   * `maxEntries` bounds each resource and scope map, `maxSeries` the series
+   * held in memory (tests set them low).
+   */
+  constructor(maxEntries?: number, maxSeries?: number) {
+    this.seriesIndex = new SeriesIndex(maxSeries);
     this.resourceTable = new Interned(maxEntries);
     this.scopeTable = new Interned(maxEntries);
     this.resources = this.resourceTable.values;
@@ -142,16 +147,14 @@ export class Catalog {
   }
 
   async loadSeries(conn: DuckDBConnection): Promise<void> {
-    this.seriesIds.clear();
-    this.series.clear();
     this.idsByObject = new WeakMap();
-    for (const [id, labels] of (await conn.runAndReadAll(query('load-series'))).getRows()) {
-      const pairs = JSON.parse(asStr(labels!)) as [string, string][];
-      const l: Labels = Object.fromEntries(pairs);
-      this.series.set(asNum(id!), { key: asStr(labels!), labels: l });
-      this.seriesIds.set(asStr(labels!), asNum(id!));
-    }
+    await this.seriesIndex.load(conn);
     this.noteIds();
+  }
+
+  /** Sets how many series memory holds (tests; see DEFAULT_SERIES_ENTRIES). */
+  limitSeries(max: number): void {
+    this.seriesIndex.setLimit(max);
   }
 
   begin(): Staged {
@@ -164,10 +167,7 @@ export class Catalog {
       this.resourceTable.add(r.id, resourceKey(r.resource, r.attributes, r.entityRefs), r.resource);
     for (const sc of s.newScopes)
       this.scopeTable.add(sc.id, scopeKey(sc.scope, sc.attributes), sc.scope);
-    for (const se of s.newSeries) {
-      this.series.set(se.id, { key: se.key, labels: se.labels });
-      this.seriesIds.set(se.key, se.id);
-    }
+    for (const se of s.newSeries) this.seriesIndex.add(se.id, se.key, se.labels);
     for (const svc of s.spanServices) this.spanServices.add(svc);
     this.noteStaged(s);
   }
@@ -247,7 +247,7 @@ export class Catalog {
     };
   }
   lookupSeries(key: string): number | undefined {
-    return this.seriesIds.get(key);
+    return this.seriesIndex.idOf(key);
   }
   /** The committed id of a label object, when it is frozen and was looked up before. */
   seriesIdOf(labels: Labels): number | undefined {
@@ -269,7 +269,7 @@ export class Catalog {
   private noteIds(): void {
     for (const id of this.resources.keys()) this.maxResource = Math.max(this.maxResource, id);
     for (const id of this.scopes.keys()) this.maxScope = Math.max(this.maxScope, id);
-    for (const id of this.series.keys()) this.maxSeries = Math.max(this.maxSeries, id);
+    this.maxSeries = Math.max(this.maxSeries, this.seriesIndex.highestId);
   }
 }
 
@@ -283,6 +283,8 @@ export class Staged {
   private readonly serviceById = new Map<number, string>();
   private readonly byScope = new WeakMap<InstrumentationScope, number>();
   private readonly stagedKeys = new Map<string, number>();
+  /** Stored ids of series memory had lost, found by resolveSeries. */
+  private readonly resolved = new Map<string, number>();
   private nextResource: number;
   private nextScope: number;
   private nextSeries: number;
@@ -336,7 +338,7 @@ export class Staged {
     const known = this.catalog.seriesIdOf(labels);
     if (known !== undefined) return known;
     const key = keyOf(labels);
-    const committed = this.catalog.lookupSeries(key);
+    const committed = this.catalog.lookupSeries(key) ?? this.resolved.get(key);
     if (committed !== undefined) {
       this.catalog.noteSeriesObject(labels, committed);
       return committed;
@@ -349,6 +351,26 @@ export class Staged {
       this.newSeries.push({ id, metric: norm['__name__'] ?? '', key, labels: norm });
     }
     return id;
+  }
+
+  /**
+   * Finds the stored ids of these series where memory lost them (a query
+   * only once series were evicted), so seriesId reuses them. Call it before
+   * seriesId in the write's transaction; without it an evicted series is
+   * stored again under a new id (reads still merge the two).
+   */
+  async resolveSeries(conn: DuckDBConnection, labelSets: Iterable<Labels>): Promise<void> {
+    if (this.catalog.seriesIndex.holdsAll) return;
+    const wanted = new Map<string, Labels>();
+    for (const labels of labelSets) {
+      if (this.catalog.seriesIdOf(labels) !== undefined) continue;
+      const key = keyOf(labels);
+      if (this.catalog.lookupSeries(key) === undefined && !this.resolved.has(key))
+        wanted.set(key, labels);
+    }
+    if (wanted.size === 0) return;
+    for (const [key, id] of await this.catalog.seriesIndex.resolve(conn, wanted))
+      this.resolved.set(key, id);
   }
 
   /** The service name of a resource this write interned. */

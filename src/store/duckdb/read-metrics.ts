@@ -1,6 +1,8 @@
-// Prometheus-model reads. Label matching runs in JS against the catalog's
-// copy of the series table (small), with the same rules as the in-memory
-// store (src/store/labels.ts); only samples and exemplars are read from SQL.
+// Prometheus-model reads. Label matching runs in JS with the same rules as
+// the in-memory store (src/store/labels.ts), against the catalog's bounded
+// memory of the series table, or against the table's rows when memory lost
+// some of the metric's series (series-index.ts); samples and exemplars are
+// read from SQL by series id.
 
 import type {
   DuckDBConnection,
@@ -19,24 +21,19 @@ import type {
   SeriesExemplars,
   SeriesSamples,
 } from '../../model/telemetry';
-import { labelsMatch, labelsMatchAny } from '../labels';
 import type { LabelMatcher, MsRange } from '../store';
 import type { Catalog } from './catalog';
 import { asNum, asStr } from './codec';
 import { big, read, text, type Params } from './params';
+import type { SeriesRef } from './series-index';
 import { query } from './sql';
 
-interface SeriesRef {
-  readonly id: number;
-  readonly key: string;
-  readonly labels: Labels;
-}
-
-function sortedRefs(catalog: Catalog, keep: (l: Labels) => boolean): SeriesRef[] {
-  const out: SeriesRef[] = [];
-  for (const [id, s] of catalog.series)
-    if (keep(s.labels)) out.push({ id, key: s.key, labels: s.labels });
-  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+function sortedRefs(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  sets: readonly (readonly LabelMatcher[])[],
+): Promise<SeriesRef[]> {
+  return catalog.seriesIndex.refs(conn, sets);
 }
 
 const msParams = (r: MsRange) => ({
@@ -44,7 +41,7 @@ const msParams = (r: MsRange) => ({
   max_t: big(BigInt(Math.floor(r.maxT))),
 });
 const idList = (refs: readonly SeriesRef[]) =>
-  [listValue(refs.map((r) => r.id)), LIST(UINTEGER)] as const;
+  [listValue(refs.flatMap((r) => r.ids)), LIST(UINTEGER)] as const;
 
 // Every PromQL selector runs a samples query; preparing it once per reader
 // connection saves its parse and plan each time. A connection runs one task
@@ -120,11 +117,11 @@ export async function selectSeries(
   matchers: readonly LabelMatcher[],
   range: MsRange,
 ): Promise<SeriesSamples[]> {
-  const refs = sortedRefs(catalog, (l) => labelsMatch(l, matchers));
+  const refs = await sortedRefs(conn, catalog, [matchers]);
   if (refs.length === 0) return [];
-  const one = refs.length === 1;
+  const one = refs.length === 1 && refs[0]?.ids.length === 1;
   const params: Params = {
-    ...(one ? { series_id: [refs[0]?.id ?? 0, UINTEGER] } : { series_ids: idList(refs) }),
+    ...(one ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER] } : { series_ids: idList(refs) }),
     ...msParams(range),
   };
   const values: Record<string, DuckDBValue> = {};
@@ -139,7 +136,12 @@ export async function selectSeries(
   const stmt = await samplesStatement(conn, one ? 'samples-one' : 'samples');
   stmt.bind(values, types);
   const result = await stmt.run();
+  // A key stored under several ids is one series: its ids share one Pending.
   const byId = new Map<number, Pending>();
+  for (const r of refs) {
+    const p: Pending = { samples: [], rowids: [], ordered: true };
+    for (const id of r.ids) byId.set(id, p);
+  }
   let pending: Pending | undefined;
   let pendingId = -1;
   // A materialized result hands out its chunks synchronously: no round trip
@@ -156,7 +158,7 @@ export async function selectSeries(
       // The table is written in time order, series interleaved: look up only on a change.
       if (sid !== pendingId || !pending) {
         pending = byId.get(sid);
-        if (!pending) byId.set(sid, (pending = { samples: [], rowids: [], ordered: true }));
+        if (!pending) continue;
         pendingId = sid;
       }
       add(pending, asNum(ts.getItem(i)), asNum(vs.getItem(i)), asNum(rs.getItem(i)));
@@ -164,8 +166,8 @@ export async function selectSeries(
   }
   const out: SeriesSamples[] = [];
   for (const r of refs) {
-    const p = byId.get(r.id);
-    if (p) out.push({ labels: r.labels, samples: settle(p) });
+    const p = byId.get(r.ids[0] ?? -1);
+    if (p && p.samples.length > 0) out.push({ labels: r.labels, samples: settle(p) });
   }
   return out;
 }
@@ -179,7 +181,7 @@ async function activeRefs(
   const active = new Set<number>();
   for (const [id] of (await read(conn, query('active-series'), msParams(range))).getRows())
     active.add(asNum(id!));
-  return sortedRefs(catalog, (l) => labelsMatchAny(l, sets)).filter((r) => active.has(r.id));
+  return (await sortedRefs(conn, catalog, sets)).filter((r) => r.ids.some((id) => active.has(id)));
 }
 
 export async function labelNames(
@@ -224,7 +226,7 @@ export async function exemplars(
   sets: readonly (readonly LabelMatcher[])[],
   range: MsRange,
 ): Promise<SeriesExemplars[]> {
-  const refs = sortedRefs(catalog, (l) => labelsMatchAny(l, sets));
+  const refs = await sortedRefs(conn, catalog, sets);
   if (refs.length === 0) return [];
   const rows = await read(conn, query('exemplars'), {
     series_ids: idList(refs),
@@ -241,9 +243,13 @@ export async function exemplars(
       v: asNum(v!),
     });
   }
-  return refs
-    .filter((r) => byId.has(r.id))
-    .map((r) => ({ seriesLabels: r.labels, exemplars: byId.get(r.id)! }));
+  const out: SeriesExemplars[] = [];
+  for (const r of refs) {
+    const list = r.ids.flatMap((id) => byId.get(id) ?? []);
+    if (r.ids.length > 1) list.sort((x, y) => x.t - y.t);
+    if (list.length > 0) out.push({ seriesLabels: r.labels, exemplars: list });
+  }
+  return out;
 }
 
 export async function metadata(conn: DuckDBConnection, metric?: string): Promise<PromMetadata[]> {

@@ -1,0 +1,222 @@
+// The catalog's memory of Prometheus series, bounded. Up to `max` series are
+// held (id -> labels, key -> id); past that the oldest go, and the `series`
+// table answers what memory no longer can:
+// - a label read (selector, /series, /labels, /label/x/values) whose metric
+//   lost series to eviction reads the series rows of its metric names from
+//   SQL (all rows, streamed, without a metric-name equality) and applies the
+//   matchers in TS;
+// - a write looks up, by key, the stored ids of series it did not find in
+//   memory (resolve), so an evicted series keeps its id.
+// A key stored under two ids (a write that skipped resolve) reads as one series.
+
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
+
+import type { Labels } from '../../model/telemetry';
+import { labelsMatchAny } from '../labels';
+import type { LabelMatcher } from '../store';
+import { asNum, asStr } from './codec';
+import { limitParam, read } from './params';
+import { query } from './sql';
+
+/** Series held in memory unless told otherwise (~520 B each: ~100 MB). */
+export const DEFAULT_SERIES_ENTRIES = 200_000;
+/** Metric names remembered as having lost series; past this, every metric counts as such. */
+const EVICTED_METRICS_KEPT = 10_000;
+/** Keys per lookup query of a write. */
+const KEYS_PER_QUERY = 2_048;
+
+export interface SeriesEntry {
+  readonly key: string;
+  readonly labels: Labels;
+}
+
+/** A series as reads return it: every id stored under its key. */
+export interface SeriesRef {
+  readonly ids: number[];
+  readonly key: string;
+  readonly labels: Labels;
+}
+
+const metricOf = (labels: Labels): string => labels['__name__'] ?? '';
+const parseLabels = (key: string): Labels =>
+  Object.fromEntries(JSON.parse(key) as [string, string][]);
+
+function byKey(a: SeriesRef, b: SeriesRef): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** Adds a row to a key -> ref map; a second id of a key joins the first's ref. */
+function collect(out: Map<string, SeriesRef>, id: number, key: string, labels: Labels): void {
+  const ref = out.get(key);
+  if (ref === undefined) out.set(key, { ids: [id], key, labels });
+  else if (!ref.ids.includes(id)) ref.ids.push(id);
+}
+
+/** The metric names every matcher set pins with `__name__="..."`; undefined when one does not. */
+export function pinnedMetrics(sets: readonly (readonly LabelMatcher[])[]): string[] | undefined {
+  if (sets.length === 0) return undefined;
+  const names = new Set<string>();
+  for (const set of sets) {
+    const m = set.find((x) => x.name === '__name__' && x.op === '=');
+    if (m === undefined) return undefined;
+    names.add(m.value);
+  }
+  return [...names];
+}
+
+export class SeriesIndex {
+  readonly byId = new Map<number, SeriesEntry>();
+  private readonly ids = new Map<string, number>();
+  /** Metrics with series on disk that memory lost; `allEvicted` when unknown. */
+  private readonly evictedMetrics = new Set<string>();
+  private allEvicted = false;
+  private maxId = 0;
+
+  constructor(private max = DEFAULT_SERIES_ENTRIES) {
+    SeriesIndex.check(max);
+  }
+
+  private static check(max: number): void {
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw new RangeError(`series entries must be a positive integer, got ${max}`);
+  }
+
+  get limit(): number {
+    return this.max;
+  }
+  get size(): number {
+    return this.byId.size;
+  }
+  /** True while memory holds every stored series. */
+  get holdsAll(): boolean {
+    return !this.allEvicted && this.evictedMetrics.size === 0;
+  }
+  /** The highest id seen since opening (ids are never reused while open). */
+  get highestId(): number {
+    return this.maxId;
+  }
+
+  /** Lowers or raises the bound; evicts at once when lowered. */
+  setLimit(max: number): void {
+    SeriesIndex.check(max);
+    this.max = max;
+    if (this.byId.size > max) this.trim();
+  }
+
+  idOf(key: string): number | undefined {
+    return this.ids.get(key);
+  }
+
+  /** A stored (or just committed) series. */
+  add(id: number, key: string, labels: Labels): void {
+    this.byId.delete(id); // re-added: newest again
+    this.byId.set(id, { key, labels });
+    this.ids.set(key, id);
+    if (id > this.maxId) this.maxId = id;
+    if (this.byId.size > this.max) this.trim();
+  }
+
+  /** Oldest first, down to 90% of the bound: one pass per tenth of it, not one per add. */
+  private trim(): void {
+    let n = this.byId.size - Math.floor(this.max * 0.9);
+    for (const [id, e] of this.byId) {
+      if (n-- <= 0) break;
+      this.byId.delete(id);
+      if (this.ids.get(e.key) === id) this.ids.delete(e.key);
+      if (this.evictedMetrics.size < EVICTED_METRICS_KEPT)
+        this.evictedMetrics.add(metricOf(e.labels));
+      else this.allEvicted = true;
+    }
+  }
+
+  /** The newest `max` stored series (retention calls it again after deleting rows). */
+  async load(conn: DuckDBConnection): Promise<void> {
+    this.byId.clear();
+    this.ids.clear();
+    this.evictedMetrics.clear();
+    const rows = (
+      await read(conn, query('load-series'), { limit: limitParam(this.max + 1) })
+    ).getRows();
+    // One row more than the bound: some series stay on disk only, of any metric.
+    this.allEvicted = rows.length > this.max;
+    const kept = rows.slice(0, this.max).reverse();
+    for (const [id, labels] of kept) {
+      const key = asStr(labels!);
+      this.add(asNum(id!), key, parseLabels(key));
+    }
+  }
+
+  /** Whether a read with these matcher sets is answered by memory alone. */
+  private inMemory(metrics: readonly string[] | undefined): boolean {
+    if (this.holdsAll) return true;
+    if (this.allEvicted || metrics === undefined) return false;
+    return metrics.every((m) => !this.evictedMetrics.has(m));
+  }
+
+  /** Series matching any of the sets (none: every series), sorted by key. */
+  async refs(
+    conn: DuckDBConnection,
+    sets: readonly (readonly LabelMatcher[])[],
+  ): Promise<SeriesRef[]> {
+    const metrics = pinnedMetrics(sets);
+    const out = new Map<string, SeriesRef>();
+    if (this.inMemory(metrics)) {
+      for (const [id, s] of this.byId)
+        if (labelsMatchAny(s.labels, sets)) collect(out, id, s.key, s.labels);
+      return [...out.values()].sort(byKey);
+    }
+    // Streamed chunk by chunk: only matching series are kept.
+    const result =
+      metrics === undefined
+        ? await conn.stream(query('series-all'))
+        : await conn.stream(
+            query('series-by-metric'),
+            { metrics: listValue(metrics) },
+            { metrics: LIST(VARCHAR) },
+          );
+    for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
+      if (chunk.rowCount === 0) break;
+      const ids = chunk.getColumnVector(0);
+      const keys = chunk.getColumnVector(1);
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const key = asStr(keys.getItem(i)!);
+        const labels = this.byId.get(asNum(ids.getItem(i)!))?.labels ?? parseLabels(key);
+        if (labelsMatchAny(labels, sets)) collect(out, asNum(ids.getItem(i)!), key, labels);
+      }
+    }
+    return [...out.values()].sort(byKey);
+  }
+
+  /**
+   * The stored ids of keys memory does not hold (the lowest id of a key
+   * stored twice). Found series go back into memory as the newest.
+   */
+  async resolve(
+    conn: DuckDBConnection,
+    wanted: ReadonlyMap<string, Labels>,
+  ): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (this.holdsAll) return found;
+    const missing = [...wanted].filter(
+      ([key, labels]) =>
+        !this.ids.has(key) &&
+        (this.allEvicted || this.evictedMetrics.has(metricOf(labels))),
+    );
+    for (let i = 0; i < missing.length; i += KEYS_PER_QUERY) {
+      const part = missing.slice(i, i + KEYS_PER_QUERY);
+      const metrics = [...new Set(part.map(([, l]) => metricOf(l)))];
+      const rows = await read(conn, query('series-by-keys'), {
+        metrics: [listValue(metrics), LIST(VARCHAR)],
+        keys: [listValue(part.map(([k]) => k)), LIST(VARCHAR)],
+      });
+      for (const [id, labels] of rows.getRows()) {
+        const key = asStr(labels!);
+        if (found.has(key)) continue;
+        found.set(key, asNum(id!));
+        this.add(asNum(id!), key, parseLabels(key));
+      }
+    }
+    return found;
+  }
+}
