@@ -77,7 +77,7 @@ if (process.env[CHILD] !== undefined) {
         // Three blocks, series interleaved in time as the lab writes them;
         // a rewritten time within one write, across writes, out of order.
         for (let k = 0; k < 6; k++) {
-          const t = k * 15 * MIN;
+          const t = (k * B) / 2;
           await store.write({
             samples: [
               series('c', [
@@ -104,8 +104,8 @@ if (process.env[CHILD] !== undefined) {
           ],
         });
         const before = await snapshot(store, ['a', 'b', 'c']);
-        // now is just under 95 min: [60, 90) min ended less than the settle
-        // time ago, so blocks -1 (t = -5 ms), [0, 30) and [30, 60) are closed.
+        // Block 2 ended less than the settle time ago, so blocks -1 (t = -5
+        // ms), 0 and 1 are closed.
         const now = nsOfMs(3 * B + 5 * MIN - 1);
         assert.deepEqual(await compactAll(store, now), [-1n, 0n, 1n]);
         assert.deepEqual(await snapshot(store, ['a', 'b', 'c']), before);

@@ -398,7 +398,7 @@ export class DuckDbStore implements TelemetryStore {
   private readonly samplesCompactor = new SamplesCompactor();
 
   /**
-   * Rewrites the oldest closed 30-minute block of samples ordered by series
+   * Rewrites the oldest closed 10-minute block of samples ordered by series
    * (compact-samples.ts), at most one per call; applyRetention calls it.
    */
   compactSamples(now: UnixNano): Promise<SamplesCompaction | undefined> {

@@ -1,4 +1,4 @@
--- Which 30-minute blocks of samples compact-samples.sql has rewritten in
+-- Which time blocks (10 minutes) of samples compact-samples.sql has rewritten in
 -- (series_id, t) order, so a restart does not redo them. Created here rather
 -- than by a migration so that an older otel-lab (which ignores the table)
 -- can still open the store. Blocks that retention emptied are forgotten
