@@ -136,13 +136,18 @@ try {
 async function storeBench() {
   const SERIES = 5000;
   const dist = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'src');
-  const { createDuckDbStore, DB_FILE_NAME } = require(path.join(dist, 'store', 'duckdb', 'index.js'));
+  const { createDuckDbStore, DB_FILE_NAME } = require(
+    path.join(dist, 'store', 'duckdb', 'index.js'),
+  );
   const end = Math.round(hours * 3600_000);
   const labels = (i) => ({ __name__: 'bench_m', s: `s${i}`, g: `g${i % 417}`, h: `h${i % 25}` });
   let store = await createDuckDbStore({ dataDir: dir, threads: 2 });
   const t0 = performance.now();
   await store.write({
-    samples: Array.from({ length: SERIES }, (_, i) => ({ labels: labels(i), samples: [{ t: 0, v: 0 }] })),
+    samples: Array.from({ length: SERIES }, (_, i) => ({
+      labels: labels(i),
+      samples: [{ t: 0, v: 0 }],
+    })),
   });
   await store.close();
   {
@@ -163,7 +168,9 @@ async function storeBench() {
   }
   store = await createDuckDbStore({ dataDir: dir, threads: 2 });
   const { samples: count } = await store.stats();
-  console.error(`${count} samples in ${SERIES} series, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(
+    `${count} samples in ${SERIES} series, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const selectors = [
     [1, [{ name: 's', op: '=', value: 's3' }]],
     [12, [{ name: 'g', op: '=', value: 'g3' }]],
@@ -223,7 +230,9 @@ async function storeBench() {
   } finally {
     await store.close();
   }
-  console.log(`\nthrough DuckDbStore.selectSeries, last hour of ${hours} h; ${runs} runs; ms: min / median wall / mean CPU per selector`);
+  console.log(
+    `\nthrough DuckDbStore.selectSeries, last hour of ${hours} h; ${runs} runs; ms: min / median wall / mean CPU per selector`,
+  );
   console.log('| series | layout | samples | ms |\n|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log(`\ncompactions:\n${compactions.join('\n')}`);

@@ -148,6 +148,46 @@ if (process.env[CHILD] !== undefined) {
       assert.deepEqual(blocks, [[1], [2]]);
     });
 
+    it('keeps the last write of a series stored under two ids', async () => {
+      const dataDir = path.join(root, 'two-ids');
+      let store = await createDuckDbStore({ dataDir, threads: 1 });
+      await store.write({ samples: [series('a', [[1000, 1]]), series('b', [[1000, 2]])] });
+      await store.close();
+      // As a write that skipped the key lookup leaves it: 'a' also under id
+      // 999; then a newer sample under the older, smaller id.
+      const file = path.join(dataDir, DB_FILE_NAME);
+      const db = await DuckDBInstance.create(file);
+      const c = await db.connect();
+      await c.run(
+        'INSERT INTO series SELECT 999, metric, labels FROM series WHERE labels LIKE \'%"a"%\'',
+      );
+      await c.run('INSERT INTO samples SELECT 999, 1000, 5 UNION ALL SELECT 999, 2000, 6');
+      await c.run(
+        'INSERT INTO samples SELECT id, 1000, 7 FROM series WHERE labels LIKE \'%"a"%\' AND id <> 999',
+      );
+      c.closeSync();
+      db.closeSync();
+      store = await createDuckDbStore({ dataDir, threads: 1 });
+      try {
+        const expected = [
+          {
+            labels: { __name__: 'up', job: 'a' },
+            samples: [
+              { t: 1000, v: 7 },
+              { t: 2000, v: 6 },
+            ],
+          },
+        ];
+        assert.deepEqual(await store.selectSeries(job('a'), ALL), expected);
+        const before = await snapshot(store, ['a', 'b']);
+        assert.deepEqual(await compactAll(store, nsOfMs(10 * SAMPLE_BLOCK_MS)), [0n]);
+        assert.deepEqual(await store.selectSeries(job('a'), ALL), expected);
+        assert.deepEqual(await snapshot(store, ['a', 'b']), before);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('rejects nonsense block sizes', () => {
       assert.throws(() => new SamplesCompactor(0), /blockMs must be a positive integer, got 0/);
       assert.throws(() => new SamplesCompactor(1000, -1), /settleMs/);

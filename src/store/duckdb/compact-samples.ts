@@ -116,9 +116,8 @@ export class SamplesCompactor {
     }
     const wallMs = performance.now() - started;
     const row =
-      (
-        await read(conn, query('compact-samples-done'), { block: [block, BIGINT] })
-      ).getRows()[0] ?? [];
+      (await read(conn, query('compact-samples-done'), { block: [block, BIGINT] })).getRows()[0] ??
+      [];
     return { block, rowsBefore: asNum(row[0] ?? 0), rowsAfter: asNum(row[1] ?? 0), wallMs };
   }
 }
