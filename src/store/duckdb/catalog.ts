@@ -365,8 +365,11 @@ export class Staged {
     for (const labels of labelSets) {
       if (this.catalog.seriesIdOf(labels) !== undefined) continue;
       const key = keyOf(labels);
-      if (this.catalog.lookupSeries(key) === undefined && !this.resolved.has(key))
-        wanted.set(key, labels);
+      if (this.resolved.has(key)) continue;
+      // Kept here too: the series found below go into memory and may push these out.
+      const inMemory = this.catalog.lookupSeries(key);
+      if (inMemory === undefined) wanted.set(key, labels);
+      else this.resolved.set(key, inMemory);
     }
     if (wanted.size === 0) return;
     for (const [key, id] of await this.catalog.seriesIndex.resolve(conn, wanted))

@@ -200,8 +200,7 @@ export class SeriesIndex {
     if (this.holdsAll) return found;
     const missing = [...wanted].filter(
       ([key, labels]) =>
-        !this.ids.has(key) &&
-        (this.allEvicted || this.evictedMetrics.has(metricOf(labels))),
+        !this.ids.has(key) && (this.allEvicted || this.evictedMetrics.has(metricOf(labels))),
     );
     for (let i = 0; i < missing.length; i += KEYS_PER_QUERY) {
       const part = missing.slice(i, i + KEYS_PER_QUERY);
