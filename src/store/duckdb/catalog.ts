@@ -238,8 +238,15 @@ export class Catalog {
   }
 
   /** Entries held in memory, for health and tests. */
-  sizes(): { resourceKeys: number; resources: number; scopeKeys: number; scopes: number } {
+  sizes(): {
+    resourceKeys: number;
+    resources: number;
+    scopeKeys: number;
+    scopes: number;
+    series: number;
+  } {
     return {
+      series: this.seriesIndex.size,
       resourceKeys: this.resourceTable.keys,
       resources: this.resources.size,
       scopeKeys: this.scopeTable.keys,
