@@ -11,11 +11,13 @@
 import { backtrackBudget, backtrackCost, linearMatcher, toAst } from './nfa';
 import type { Ast, Test } from './nfa';
 import { parseRe2 } from './parse';
-import { render } from './render';
+import { jsSource } from './render';
 import { maxRegexLength } from './syntax';
 
 export { re2ToJs } from './render';
 export type { JsRegex, JsSubmatchRegex } from './render';
+export { compileSubmatcher } from './submatch';
+export type { Re2Submatcher, Submatch } from './submatch';
 export { maxRegexLength, Re2SyntaxError } from './syntax';
 export type { Test } from './nfa';
 
@@ -69,10 +71,8 @@ function nfaFor(ast: Ast): Test | undefined {
  */
 export function compileRe2(pattern: string, engine: 'auto' | 'nfa' | 'regexp' = 'auto'): Test {
   const parsed = parseRe2(pattern);
-  const re = new RegExp(
-    parsed.toks.map((t) => render(t, !parsed.global)).join(''),
-    parsed.global ? 'iu' : 'u',
-  );
+  const { source, flags } = jsSource(parsed, false);
+  const re = new RegExp(source, flags);
   const regexp: Test = (v) => re.test(v);
   if (engine === 'regexp') return regexp;
   const ast = toAst(parsed.toks, parsed.global);

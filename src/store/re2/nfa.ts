@@ -14,7 +14,15 @@ export type Ast =
   | { readonly k: 'char'; readonly test: (cp: number) => boolean }
   | { readonly k: 'assert'; readonly a: Assertion }
   | { readonly k: 'cat' | 'alt'; readonly subs: readonly Ast[] }
-  | { readonly k: 'rep'; readonly sub: Ast; readonly min: number; readonly max: number };
+  | { readonly k: 'cap'; readonly sub: Ast; readonly n: number }
+  | {
+      readonly k: 'rep';
+      readonly sub: Ast;
+      readonly min: number;
+      readonly max: number;
+      /** Prefers fewer repetitions: written `*?` etc., or greedy under (?U). */
+      readonly lazy: boolean;
+    };
 
 const isRaw = (t: Token | undefined, ...kinds: RawKind[]): boolean =>
   t?.t === 'raw' && kinds.includes(t.k);
@@ -44,8 +52,10 @@ function repeatBounds(op: string): [number, number] {
   return op[0] === '*' ? [0, -1] : op[0] === '+' ? [1, -1] : [0, 1];
 }
 
+/** The tree of the tokens; capturing groups become 'cap' nodes numbered 1.. as Go numbers them. */
 export function toAst(toks: readonly Token[], global: boolean): Ast {
   let i = 0;
+  let groups = 0;
   const alt = (): Ast => {
     const subs = [cat()];
     while (isRaw(toks[i], 'alt')) {
@@ -59,9 +69,11 @@ export function toAst(toks: readonly Token[], global: boolean): Ast {
     for (let t = toks[i]; t && !isRaw(t, 'alt', 'close'); t = toks[i]) {
       i++;
       let a: Ast;
-      if (isRaw(t, 'open')) {
+      if (t.t === 'raw' && t.k === 'open') {
+        const n = t.cap === undefined ? 0 : ++groups;
         a = alt();
         i++; // the group's close
+        if (n > 0) a = { k: 'cap', sub: a, n };
       } else if (t.t === 'raw' && t.k !== 'dot' && t.k !== 'dotnl') {
         a = { k: 'assert', a: t.k as Assertion };
       } else {
@@ -69,7 +81,8 @@ export function toAst(toks: readonly Token[], global: boolean): Ast {
       }
       for (let r = toks[i]; r?.t === 'raw' && r.k === 'rep'; r = toks[++i]) {
         const [min, max] = repeatBounds(r.s);
-        a = { k: 'rep', sub: a, min, max };
+        const lazy = (r.s.length > 1 && r.s.endsWith('?')) !== (r.ungreedy ?? false);
+        a = { k: 'rep', sub: a, min, max, lazy };
       }
       subs.push(a);
     }
@@ -97,6 +110,8 @@ export function backtrackCost(n: Ast): { d: number; c: number } {
       const subs = n.subs.map(backtrackCost);
       return { d: Math.max(...subs.map((x) => x.d)), c: subs.reduce((a, x) => a + x.c, 0) };
     }
+    case 'cap':
+      return backtrackCost(n.sub);
     case 'rep': {
       const sub = backtrackCost(n.sub);
       if (sub.d > 0 || sub.c > 1) return { d: Infinity, c: 1 };
@@ -108,15 +123,22 @@ export function backtrackCost(n: Ast): { d: number; c: number } {
 /** Backtracking steps RegExp may take on one value before the NFA is used instead. */
 export const backtrackBudget = 1e7;
 
-const CHAR = 0;
-const SPLIT = 1;
-const JMP = 2;
-const ASSERT = 3;
-const MATCH = 4;
+export const CHAR = 0;
+export const SPLIT = 1;
+export const JMP = 2;
+export const ASSERT = 3;
+export const MATCH = 4;
+/** Records the position in capture slot x (only in programs built with captures). */
+export const SAVE = 5;
 // Bigger programs (Go allows 3.3M instructions) stay on RegExp rather than hold that much memory.
 const maxProgram = 100_000;
 
-class Program {
+/**
+ * Go's compilation of the tree: a SPLIT tries x before y, so the order of
+ * threads is the leftmost-first priority Go's matchers follow.
+ */
+export class Program {
+  constructor(readonly captures = false) {}
   readonly op: number[] = [];
   readonly x: number[] = [];
   readonly y: number[] = [];
@@ -143,6 +165,11 @@ class Program {
       case 'cat':
         for (const s of n.subs) this.compile(s);
         return;
+      case 'cap':
+        if (this.captures) this.x[this.emit(SAVE)] = 2 * n.n;
+        this.compile(n.sub);
+        if (this.captures) this.x[this.emit(SAVE)] = 2 * n.n + 1;
+        return;
       case 'alt': {
         const ends: number[] = [];
         for (const [k, s] of n.subs.entries()) {
@@ -161,22 +188,23 @@ class Program {
       }
       case 'rep': {
         for (let k = 0; k < n.min; k++) this.compile(n.sub);
+        // Each split chooses between one more repetition (at split + 1) and the way out.
+        const splits: number[] = [];
         if (n.max === -1) {
           const split = this.emit(SPLIT);
-          this.x[split] = split + 1;
+          splits.push(split);
           this.compile(n.sub);
           this.x[this.emit(JMP)] = split;
-          this.y[split] = here();
-          return;
         }
-        const skips: number[] = [];
         for (let k = n.min; k < n.max; k++) {
-          const split = this.emit(SPLIT);
-          this.x[split] = split + 1;
-          skips.push(split);
+          splits.push(this.emit(SPLIT));
           this.compile(n.sub);
         }
-        for (const s of skips) this.y[s] = here();
+        const out = here();
+        for (const split of splits) {
+          this.x[split] = n.lazy ? out : split + 1;
+          this.y[split] = n.lazy ? split + 1 : out;
+        }
         return;
       }
     }
@@ -190,7 +218,7 @@ const isWord = (cp: number | undefined): boolean =>
     (cp >= 0x61 && cp <= 0x7a) ||
     cp === 0x5f);
 
-function holds(a: Assertion, v: string, pos: number): boolean {
+export function holds(a: Assertion, v: string, pos: number): boolean {
   // Positions are UTF-16 indexes; the characters looked at here are ASCII.
   const prev = pos > 0 ? v.charCodeAt(pos - 1) : undefined;
   const cur = pos < v.length ? v.charCodeAt(pos) : undefined;
@@ -239,6 +267,7 @@ export function linearMatcher(ast: Ast): { test: Test; size: number } | undefine
       mark[pc] = gen;
       const o = op[pc];
       if (o === JMP) stack[sp++] = x[pc] ?? 0;
+      else if (o === SAVE) stack[sp++] = pc + 1;
       else if (o === SPLIT) {
         stack[sp++] = y[pc] ?? 0;
         stack[sp++] = x[pc] ?? 0;

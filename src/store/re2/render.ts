@@ -4,6 +4,7 @@
 // i flag is used only when the whole pattern folds, where it folds as RE2).
 
 import { parseRe2 } from './parse';
+import type { Parsed } from './parse';
 import { complement, perl } from './syntax';
 import type { Range, Token } from './syntax';
 
@@ -132,11 +133,17 @@ export function re2ToJs(
   pattern: string,
   opts?: { readonly captures: boolean },
 ): JsRegex | JsSubmatchRegex {
-  const { toks, global } = parseRe2(pattern);
   const captures = opts?.captures ?? false;
+  const js = jsSource(parseRe2(pattern), captures);
+  return captures ? js : { source: js.source, flags: js.flags };
+}
+
+/** The JavaScript source of a parsed pattern; names is empty without captures. */
+export function jsSource(parsed: Parsed, captures: boolean): JsSubmatchRegex {
+  const { toks, global } = parsed;
   const source = toks.map((t) => render(t, !global, captures)).join('');
   const flags = global ? 'iu' : 'u';
-  if (!captures) return { source, flags };
+  if (!captures) return { source, flags, names: [] };
   const names = [''];
   for (const t of toks) if (t.t === 'raw' && t.cap !== undefined) names.push(t.cap);
   return { source, flags, names };

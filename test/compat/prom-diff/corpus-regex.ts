@@ -193,7 +193,47 @@ const limits: readonly string[] = [
   '(a*)*(b|\\n)*.*',
 ];
 
+/**
+ * label_replace on a value of our choosing: `s` is set to `value` first, then
+ * `w` from `s` by `regex` and `template`. Raw (backtick) PromQL strings, so
+ * each reaches Go's Regexp and Expand as written here.
+ */
+const replaced = (value: string, template: string, regex: string): string =>
+  `label_replace(label_replace(regex_probe{v="a"}, "s", \`${value}\`, "", ""), "w", \`${template}\`, "s", \`${regex}\`)`;
+
+// label_replace's corners: Go's Expand ($1x is the group named "1x", $01 no
+// number, $$ a dollar), repeated and digit-led group names, (?U), the
+// leftmost-first choice among alternatives, \Q..\E around a parenthesis, a
+// source label that is not there, and groups repeated by a quantifier
+// (Go keeps a group's last submatch; a JavaScript RegExp resets it on each
+// iteration).
+const labelReplace: readonly string[] = [
+  replaced('abc', '$1x', '(a)(.*)'),
+  replaced('abc', '${1}x', '(a)(.*)'),
+  replaced('abc', '$01', '(a)(.*)'),
+  replaced('abc', '$01', '(?P<01>a)(.*)'),
+  replaced('abc', '${1a}.$1a', '(?P<1a>a)(.*)'),
+  replaced('abc', '$$1.$$.$', '(a)(.*)'),
+  replaced('abc', '${1.${}.$-', '(a)(.*)'),
+  replaced('abc', '$0|$2|$9|${name}', '(a)(.*)'),
+  replaced('ab', '$n', '(?P<n>a)(?P<n>b)'),
+  replaced('b', '$n', '(?P<n>x)?(?P<n>b)'),
+  replaced('aaa', '[$1][$2]', '(?U)(a+)(a*)'),
+  replaced('aaa', '[$1][$2]', '(?U)(a+?)(a*)'),
+  replaced('aaa', '[$1][$2]', '((?U)a{1,})(a*)'),
+  replaced('aaa', '[$1][$2]', '(?U)(a+)(?-U)(a*)'),
+  replaced('abcd', '$1|$2', '(a|ab)(c|bcd)?'),
+  replaced('abc', '$1|$2', '(a|ab)(c|bcd)?'),
+  replaced('(a', '[$1]', '\\Q(\\E(a)'),
+  replaced('(', '[$1]', '\\Q(\\E|(a)'),
+  replaced('ab', '[$1]', '(?:(a)|b)+'),
+  replaced('ab', '[$1][$2]', '(?:(a)|(b))+'),
+  `label_replace(regex_probe{v="a"}, "w", "x$1", "nope", "(.*)")`,
+  `label_replace(regex_probe{v="a"}, "w", "x$1", "nope", "(.+)")`,
+];
+
 export const regexCorpus: readonly string[] = [
+  ...labelReplace,
   ...[...regexPatterns, ...limits].map((p) => `regex_probe{v=~\`${p}\`}`),
   // Negated, in a double-quoted PromQL string, as a series selector name, and in functions.
   `regex_probe{v!~"(?i)[a-z]+"}`,
