@@ -228,6 +228,12 @@ const labelReplace: readonly string[] = [
   replaced('(', '[$1]', '\\Q(\\E|(a)'),
   replaced('ab', '[$1]', '(?:(a)|b)+'),
   replaced('ab', '[$1][$2]', '(?:(a)|(b))+'),
+  replaced('ab', '[$1][$2]', '(?:(a)|(b))*?'),
+  replaced('abab', '[$1]', '(ab)*'),
+  replaced('aa', '[$1]', '(a*)*'),
+  replaced('a', '[$1]', '(a|)+'),
+  replaced('ab', '[$1]', '(a|b|)*'),
+  replaced('aaa', '[$1][$2]', '(a{1,2}?)(a*)'),
   `label_replace(regex_probe{v="a"}, "w", "x$1", "nope", "(.*)")`,
   `label_replace(regex_probe{v="a"}, "w", "x$1", "nope", "(.+)")`,
 ];
