@@ -68,8 +68,8 @@ export const DEFAULT_THREADS = 2;
  * of WAL to replay on open after a crash.
  */
 export const DEFAULT_CHECKPOINT_THRESHOLD = '64MB';
-/** Spans of recent search results kept for the trace reads that follow a search. */
-const SEARCHED_SPANS_KEPT = 20_000;
+/** Bytes of recent search results' spans kept for the trace reads that follow a search. */
+const SEARCHED_BYTES_KEPT = 16 * 1024 * 1024;
 /** Writes remembered to find where the newest row group's worth of spans begins. */
 const TIMELINE_WRITES = 256;
 const DAY_NS = 86_400n * 1_000_000_000n;
@@ -134,7 +134,7 @@ export class DuckDbStore implements TelemetryStore {
   private spansWritten = 0;
   /** The stored spans' newest row group, read once after opening. */
   private stored: RecentSpans | undefined;
-  private readonly searched = new SearchedSpans(SEARCHED_SPANS_KEPT);
+  private readonly searched = new SearchedSpans(SEARCHED_BYTES_KEPT);
 
   private constructor(
     private readonly instance: DuckDBInstance,

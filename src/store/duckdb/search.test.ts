@@ -9,7 +9,7 @@ import { ALL_TIME } from '../contract-fixtures';
 import { createMemoryStore } from '../memory';
 import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
 import { createDuckDbStore } from './index';
-import { SearchedSpans } from './search';
+import { SearchedSpans, spanBytes } from './search';
 
 const span = (trace: number, id: number, atMs: number, attributes = {}): Span =>
   makeSpan({
@@ -33,7 +33,7 @@ const cached = (c: SearchedSpans, trace: number): boolean =>
 
 describe('SearchedSpans', () => {
   it('keeps what a search read and answers it as a copy', () => {
-    const c = new SearchedSpans(100);
+    const c = new SearchedSpans(1_000_000);
     searchOnce(c, found(1));
     const a = c.take([traceIdOf(1), traceIdOf(2)]);
     assert.equal(a.found.get(traceIdOf(1))?.length, 1);
@@ -43,7 +43,7 @@ describe('SearchedSpans', () => {
   });
 
   it('drops a trace a write touches', () => {
-    const c = new SearchedSpans(100);
+    const c = new SearchedSpans(1_000_000);
     searchOnce(c, found(1, 2));
     c.writeStarted(new Set([traceIdOf(1)]));
     c.writeEnded();
@@ -52,7 +52,7 @@ describe('SearchedSpans', () => {
   });
 
   it('does not keep a trace written while the search ran', () => {
-    const c = new SearchedSpans(100);
+    const c = new SearchedSpans(1_000_000);
     c.searchStarted();
     const token = c.mark();
     c.writeStarted(new Set([traceIdOf(1)]));
@@ -63,7 +63,7 @@ describe('SearchedSpans', () => {
   });
 
   it('does not keep a trace whose write was under way when its spans were read', () => {
-    const c = new SearchedSpans(100);
+    const c = new SearchedSpans(1_000_000);
     c.searchStarted();
     c.writeStarted(new Set([traceIdOf(1)]));
     const token = c.mark();
@@ -74,7 +74,7 @@ describe('SearchedSpans', () => {
   });
 
   it('keeps a trace whose write ended before its spans were read', () => {
-    const c = new SearchedSpans(100);
+    const c = new SearchedSpans(1_000_000);
     c.searchStarted();
     c.writeStarted(new Set([traceIdOf(1)]));
     c.writeEnded();
@@ -83,7 +83,7 @@ describe('SearchedSpans', () => {
   });
 
   it('keeps nothing of a search that overlapped retention, and retention empties it', () => {
-    const c = new SearchedSpans(100);
+    const c = new SearchedSpans(1_000_000);
     searchOnce(c, found(3));
     c.searchStarted();
     const token = c.mark();
@@ -95,7 +95,7 @@ describe('SearchedSpans', () => {
   });
 
   it('keeps nothing of a search that overlapped more writes than it remembers', () => {
-    const c = new SearchedSpans(100, 2);
+    const c = new SearchedSpans(1_000_000, 2);
     c.searchStarted();
     const token = c.mark();
     for (const t of [5, 6, 7]) {
@@ -108,14 +108,21 @@ describe('SearchedSpans', () => {
     assert.equal(cached(c, 1), true);
   });
 
-  it('holds at most maxSpans spans, oldest out first', () => {
-    const c = new SearchedSpans(2);
+  it('holds at most maxBytes of spans, oldest out first', () => {
+    const c = new SearchedSpans(2 * spanBytes(span(1, 1, 0)));
     searchOnce(c, found(1, 2));
     searchOnce(c, found(3));
     assert.deepEqual(
       [1, 2, 3].map((t) => cached(c, t)),
       [false, true, true],
     );
+  });
+
+  it('does not keep a trace bigger than its bound (attribute values are client text)', () => {
+    const c = new SearchedSpans(100_000);
+    searchOnce(c, new Map([[traceIdOf(1), [span(1, 1, 0, { big: 'x'.repeat(200_000) })]]]));
+    assert.equal(cached(c, 1), false);
+    assert.ok(spanBytes(span(1, 1, 0, { big: 'x'.repeat(200_000) })) > 400_000);
   });
 });
 

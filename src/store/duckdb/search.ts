@@ -8,7 +8,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { INTEGER, LIST, UHUGEINT, listValue } from '@duckdb/node-api';
 
-import type { Span } from '../../model/telemetry';
+import type { AnyValue, Attributes, Span } from '../../model/telemetry';
 import { summarizeTrace } from '../memory/trace-summary';
 import type { TraceQuery, TraceSummary } from '../store';
 import type { Catalog } from './catalog';
@@ -29,7 +29,7 @@ const MAX_INDEXED_CANDIDATES = 2_048;
 const WINDOWS = 3;
 const MIN_WINDOW_NS = 1_000_000_000n;
 /** Spans of the returned traces read to summarize them; bigger traces are summarized in SQL. */
-const MAX_SUMMARY_SPANS = 20_000;
+const MAX_SUMMARY_SPANS = 2_000;
 
 export interface SearchResult {
   readonly summaries: TraceSummary[];
@@ -290,7 +290,8 @@ type Touched = ReadonlySet<string> | 'all';
  * snapshot may predate that write).
  */
 export class SearchedSpans {
-  private readonly byTrace = new Map<string, Span[]>();
+  private readonly byTrace = new Map<string, { spans: Span[]; bytes: number }>();
+  /** Estimated bytes held (`spanBytes`): attribute values are client text of up to 64 KiB each. */
   private held = 0;
   /** Writes started so far; the log holds the recent ones while searches run. */
   private seq = 0;
@@ -302,7 +303,7 @@ export class SearchedSpans {
   private searches = 0;
 
   constructor(
-    private readonly maxSpans: number,
+    private readonly maxBytes: number,
     private readonly maxLoggedIds = 100_000,
   ) {}
 
@@ -377,30 +378,58 @@ export class SearchedSpans {
     const missing: string[] = [];
     for (const raw of ids) {
       const id = raw.toLowerCase();
-      const spans = this.byTrace.get(id);
-      if (spans === undefined) missing.push(raw);
-      else found.set(id, [...spans]);
+      const entry = this.byTrace.get(id);
+      if (entry === undefined) missing.push(raw);
+      else found.set(id, [...entry.spans]);
     }
     return { found, missing };
   }
 
   private put(id: string, spans: Span[]): void {
-    if (spans.length > this.maxSpans) return;
+    let bytes = 0;
+    for (const s of spans) bytes += spanBytes(s);
     this.drop(id);
-    this.byTrace.set(id, spans);
-    this.held += spans.length;
+    if (bytes > this.maxBytes) return;
+    this.byTrace.set(id, { spans, bytes });
+    this.held += bytes;
     // Oldest first out (a Map iterates in insertion order).
-    for (const [old, list] of this.byTrace) {
-      if (this.held <= this.maxSpans) break;
+    for (const [old, entry] of this.byTrace) {
+      if (this.held <= this.maxBytes) break;
       this.byTrace.delete(old);
-      this.held -= list.length;
+      this.held -= entry.bytes;
     }
   }
 
   private drop(id: string): void {
-    const spans = this.byTrace.get(id);
-    if (spans === undefined) return;
+    const entry = this.byTrace.get(id);
+    if (entry === undefined) return;
     this.byTrace.delete(id);
-    this.held -= spans.length;
+    this.held -= entry.bytes;
   }
+}
+
+/** A rough size of a span in memory: a fixed part plus its texts and values. */
+export function spanBytes(s: Span): number {
+  let n = 400 + s.name.length + attributesBytes(s.attributes) + s.status.message.length;
+  for (const e of s.events) n += 100 + e.name.length + attributesBytes(e.attributes);
+  for (const l of s.links) n += 100 + l.traceState.length + attributesBytes(l.attributes);
+  return n;
+}
+
+function attributesBytes(attrs: Attributes): number {
+  let n = 0;
+  for (const k of Object.keys(attrs)) n += 40 + k.length + valueBytes(attrs[k] ?? null);
+  return n;
+}
+
+function valueBytes(v: AnyValue): number {
+  if (typeof v === 'string') return 16 + v.length * 2;
+  if (v instanceof Uint8Array) return 64 + v.length;
+  if (Array.isArray(v)) {
+    let n = 16;
+    for (const x of v as readonly AnyValue[]) n += valueBytes(x);
+    return n;
+  }
+  if (v !== null && typeof v === 'object' && 'kvlist' in v) return 16 + attributesBytes(v.kvlist);
+  return 16;
 }
