@@ -25,7 +25,7 @@ const ne = (name: string, value: string): LabelMatcher => ({ name, op: '!=', val
 const catalogOf = (store: DuckDbStore): Catalog =>
   (store as unknown as { catalog: Catalog }).catalog;
 
-/** 253 series over three metrics; `req_total` series with an even path stop at 40 s. */
+/** 254 series over three metrics; `req_total` series with an even path stop at 40 s. */
 function batches(): TelemetryBatch[] {
   const out: TelemetryBatch[] = [];
   for (let round = 0; round < 10; round++) {
@@ -43,6 +43,11 @@ function batches(): TelemetryBatch[] {
       samples.push({ labels: { __name__: 'mem', instance: `i${i}` }, samples: [{ t, v: i }] });
     for (const job of ['a', 'b', 'c'])
       samples.push({ labels: { __name__: 'up', job }, samples: [{ t, v: 1 }] });
+    // Quotes and backslashes: the SQL pre-filter looks for a label pair in the key's JSON.
+    samples.push({
+      labels: { __name__: 'up', job: 'q"\\', note: '["job","a"]' },
+      samples: [{ t, v: 2 }],
+    });
     // Shuffled by a fixed rule: metrics interleave in the write order.
     samples.sort(
       (x, y) =>
@@ -71,6 +76,8 @@ const selectors: LabelMatcher[][] = [
   [eq('__name__', 'mem'), nre('instance', 'i[0-4].*')],
   [eq('__name__', 'up'), ne('job', 'a')],
   [eq('__name__', 'nope')],
+  [eq('job', 'q"\\')],
+  [eq('__name__', 'up'), eq('note', '["job","a"]')],
 ];
 
 async function everyRead(store: DuckDbStore): Promise<unknown[]> {
@@ -111,12 +118,15 @@ describe('DuckDB catalog: series beyond the memory bound', () => {
     assert.ok(idx.size <= CAP, `${idx.size} series in memory`);
     assert.equal(idx.holdsAll, false);
     assert.equal(catalogOf(uncapped).seriesIndex.holdsAll, true);
-    assert.equal(catalogOf(uncapped).seriesIndex.size, 253);
+    assert.equal(catalogOf(uncapped).seriesIndex.size, 254);
   });
 
   it('answers every label and sample read as the uncapped store does', async () => {
     const want = await everyRead(uncapped);
     assert.equal((want[0] as SeriesSamples[]).length, 150);
+    assert.equal((want[4] as SeriesSamples[]).length, 51); // job="a", not the note
+    assert.equal((want[8] as SeriesSamples[]).length, 1);
+    assert.equal((want[9] as SeriesSamples[]).length, 1);
     assert.deepEqual(await everyRead(capped), want);
   });
 

@@ -65,6 +65,17 @@ export function pinnedMetrics(sets: readonly (readonly LabelMatcher[])[]): strin
   return [...names];
 }
 
+/**
+ * A label pair every matching series holds, as its key spells it (keys are
+ * JSON arrays of [name, value] pairs, so the text appears in the key exactly
+ * when the series has the pair); null when the sets name none.
+ */
+export function pairNeedle(sets: readonly (readonly LabelMatcher[])[]): string | null {
+  if (sets.length !== 1) return null;
+  const m = sets[0]?.find((x) => x.op === '=' && x.value !== '' && x.name !== '__name__');
+  return m === undefined ? null : JSON.stringify([m.name, m.value]);
+}
+
 export class SeriesIndex {
   readonly byId = new Map<number, SeriesEntry>();
   private readonly ids = new Map<string, number>();
@@ -167,13 +178,14 @@ export class SeriesIndex {
       return [...out.values()].sort(byKey);
     }
     // Streamed chunk by chunk: only matching series are kept.
+    const needle = pairNeedle(sets);
     const result =
       metrics === undefined
-        ? await conn.stream(query('series-all'))
+        ? await conn.stream(query('series-all'), { needle }, { needle: VARCHAR })
         : await conn.stream(
             query('series-by-metric'),
-            { metrics: listValue(metrics) },
-            { metrics: LIST(VARCHAR) },
+            { metrics: listValue(metrics), needle },
+            { metrics: LIST(VARCHAR), needle: VARCHAR },
           );
     for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
       if (chunk.rowCount === 0) break;
