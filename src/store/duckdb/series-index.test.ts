@@ -215,6 +215,29 @@ describe('DuckDB catalog: writes of evicted series', () => {
     assert.equal(await rows(), 21);
   });
 
+  it('loads the newest series within the bound when opened, and finds the older ones by key', async () => {
+    await conn.run('DELETE FROM series');
+    const labels = (i: number): Labels => ({ __name__: 'w', n: String(i) });
+    const first = await writeSeries(
+      conn,
+      new Catalog(undefined, 100),
+      Array.from({ length: 20 }, (_, i) => labels(i)),
+    );
+    const reopened = new Catalog(undefined, 5);
+    await reopened.loadSeries(conn);
+    assert.equal(reopened.seriesIndex.size, 5);
+    assert.equal(reopened.seriesIndex.holdsAll, false);
+    assert.deepEqual([...reopened.seriesIndex.byId.keys()], first.slice(15));
+    assert.deepEqual(await writeSeries(conn, reopened, [labels(0), labels(19)]), [
+      first[0],
+      first[19],
+    ]);
+    assert.equal((await writeSeries(conn, reopened, [labels(20)]))[0], Math.max(...first) + 1);
+    const all = new Catalog(undefined, 21);
+    await all.loadSeries(conn);
+    assert.equal(all.seriesIndex.holdsAll, true);
+  });
+
   it('stores an evicted series again under a new id when the write skips resolveSeries', async () => {
     await conn.run('DELETE FROM series');
     const catalog = new Catalog(undefined, 2);
