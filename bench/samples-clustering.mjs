@@ -2,14 +2,14 @@
 // How much the samples table's row order costs a PromQL selector at the
 // lab's scale: plain DuckDB (2 threads, 512 MB, a file in a temp dir), a
 // synthetic samples table of 5,000 series every 2 s written in time order
-// (as the lab writes), and the same rows in 30-minute blocks each ordered by
+// (as the lab writes), and the same rows in 30-minute (--block-minutes) blocks each ordered by
 // (series_id, t) (what a compaction would leave). The last hour of 1, 12
 // and 200 series with the store's samples.sql filter. Then the cost of such
 // a compaction done in place on the time-ordered table, one 30-minute block
 // at a time (keep the last write of a time, delete, insert ordered,
 // checkpoint), and the same queries on the result.
 //
-//   node bench/samples-clustering.mjs [--hours 2] [--runs 15]
+//   node bench/samples-clustering.mjs [--hours 2] [--runs 15] [--block-minutes 30]
 //
 // About 1 minute at 2 h (18M rows); removes its temp dir.
 //
@@ -37,10 +37,13 @@ const { values } = parseArgs({
     hours: { type: 'string', default: '2' },
     runs: { type: 'string', default: '15' },
     store: { type: 'boolean', default: false },
+    'block-minutes': { type: 'string', default: '30' },
   },
 });
 const hours = Math.max(1.1, Number(values.hours));
 const runs = Math.max(1, Number(values.runs));
+const blockMin = Math.max(1, Math.floor(Number(values['block-minutes'])));
+const blockMs = blockMin * 60_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samples-clustering-'));
 if (values.store) {
   try {
@@ -62,7 +65,9 @@ try {
     `CREATE TABLE samples AS SELECT s::UINTEGER AS series_id, t::BIGINT AS t, random() AS v
      FROM range(0, ${end}, 2000) r(t), range(0, 5000) q(s) ORDER BY t, s`,
   );
-  await c.run('CREATE TABLE blocks AS SELECT * FROM samples ORDER BY t // 1800000, series_id, t');
+  await c.run(
+    `CREATE TABLE blocks AS SELECT * FROM samples ORDER BY t // ${blockMs}, series_id, t`,
+  );
   const [[count]] = (await c.runAndReadAll('SELECT count(*) FROM samples')).getRows();
   console.error(
     `${count} rows in each table, built in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -98,18 +103,18 @@ try {
   }
   for (const n of [1, 12, 200]) {
     await measure(n, tables[0], 'time order');
-    await measure(n, tables[1], '30-min blocks by (series_id, t)');
+    await measure(n, tables[1], `${blockMin}-min blocks by (series_id, t)`);
   }
   const compactions = [];
-  for (let from = 0; from < end; from += 1800_000) {
+  for (let from = 0; from < end; from += blockMs) {
     const c0 = process.cpuUsage();
     const w = performance.now();
     await c.run('BEGIN');
     await c.run(
       `CREATE TEMP TABLE blk AS SELECT series_id, t, arg_max(v, rowid) AS v FROM samples
-       WHERE t >= ${from} AND t < ${from + 1800_000} GROUP BY series_id, t`,
+       WHERE t >= ${from} AND t < ${from + blockMs} GROUP BY series_id, t`,
     );
-    await c.run(`DELETE FROM samples WHERE t >= ${from} AND t < ${from + 1800_000}`);
+    await c.run(`DELETE FROM samples WHERE t >= ${from} AND t < ${from + blockMs}`);
     await c.run('INSERT INTO samples SELECT * FROM blk ORDER BY series_id, t');
     await c.run('DROP TABLE blk');
     await c.run('COMMIT');
@@ -127,7 +132,7 @@ try {
   console.log('| series | layout | rows | ms |\n|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log(
-    `\ncompacting each 30-minute block (${count / BigInt(compactions.length)} rows): ${compactions.join(', ')}`,
+    `\ncompacting each ${blockMin}-minute block (${count / BigInt(compactions.length)} rows): ${compactions.join(', ')}`,
   );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
