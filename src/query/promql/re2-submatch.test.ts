@@ -42,6 +42,11 @@ describe('RE2 submatches for label_replace', () => {
     assert.equal(replace('(a|ab)(c|bcd)?.*', 'abcd', '$1|$2'), 'a|bcd');
   });
 
+  it('keeps the last submatch of a group inside a repetition, as Go does', () => {
+    assert.equal(replace('(?:(a)|b)+', 'ab', '[$1]'), '[a]');
+    assert.equal(replace('(?:(?P<x>a)|(?P<y>b))+', 'ab', '$x$y'), 'ab');
+  });
+
   it('swaps greedy and lazy repetitions under (?U), in its scope only', () => {
     assert.equal(replace('(?U)(a+)(a*)', 'aa', '[$1][$2]'), '[a][a]');
     assert.equal(replace('(?U)(a+?)(a*)', 'aa', '[$1][$2]'), '[aa][]');
