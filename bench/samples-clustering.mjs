@@ -97,7 +97,7 @@ try {
       }
       ms.sort((a, b) => a - b);
       rows.push(
-        `| ${n}${how} | ${label} | ${got} | ${ms[0].toFixed(1)} / ${ms[Math.floor(runs / 2)].toFixed(1)} / ${(cpu / runs).toFixed(1)} |`,
+        `| ${n} | ${label} | ${got} | ${ms[0].toFixed(1)} / ${ms[Math.floor(runs / 2)].toFixed(1)} / ${(cpu / runs).toFixed(1)} |`,
       );
     }
   }
