@@ -76,6 +76,9 @@ const selectors: LabelMatcher[][] = [
   [eq('__name__', 'mem'), nre('instance', 'i[0-4].*')],
   [eq('__name__', 'up'), ne('job', 'a')],
   [eq('__name__', 'nope')],
+  [re('__name__', 'no.*')],
+  [ne('__name__', 'mem'), eq('job', 'b')],
+  [re('__name__', 'm.*|u.'), re('instance', 'i1.?')],
   [eq('job', 'q"\\')],
   [eq('__name__', 'up'), eq('note', '["job","a"]')],
 ];
@@ -125,8 +128,11 @@ describe('DuckDB catalog: series beyond the memory bound', () => {
     const want = await everyRead(uncapped);
     assert.equal((want[0] as SeriesSamples[]).length, 150);
     assert.equal((want[4] as SeriesSamples[]).length, 51); // job="a", not the note
-    assert.equal((want[8] as SeriesSamples[]).length, 1);
-    assert.equal((want[9] as SeriesSamples[]).length, 1);
+    assert.equal((want[8] as SeriesSamples[]).length, 0);
+    assert.equal((want[9] as SeriesSamples[]).length, 51);
+    assert.equal((want[10] as SeriesSamples[]).length, 11);
+    assert.equal((want[11] as SeriesSamples[]).length, 1);
+    assert.equal((want[12] as SeriesSamples[]).length, 1);
     assert.deepEqual(await everyRead(capped), want);
   });
 

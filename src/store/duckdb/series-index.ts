@@ -13,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 
 import type { Labels } from '../../model/telemetry';
-import { labelsMatchAny } from '../labels';
+import { labelsMatchAny, matcherMatches } from '../labels';
 import type { LabelMatcher } from '../store';
 import { asNum, asStr } from './codec';
 import { limitParam, read } from './params';
@@ -23,6 +23,8 @@ import { query } from './sql';
 export const DEFAULT_SERIES_ENTRIES = 200_000;
 /** Metric names remembered as having lost series; past this, every metric counts as such. */
 const EVICTED_METRICS_KEPT = 10_000;
+/** Metric names a regex may select before a read looks at every series row instead. */
+const MATCHED_METRICS_MAX = 10_000;
 /** Keys per lookup query of a write. */
 const KEYS_PER_QUERY = 2_048;
 
@@ -74,6 +76,31 @@ export function pairNeedle(sets: readonly (readonly LabelMatcher[])[]): string |
   if (sets.length !== 1) return null;
   const m = sets[0]?.find((x) => x.op === '=' && x.value !== '' && x.name !== '__name__');
   return m === undefined ? null : JSON.stringify([m.name, m.value]);
+}
+
+/**
+ * The stored metric names the sets' `__name__` matchers select, when every
+ * set has one (a regex, a negation) and they select a few thousand at most;
+ * otherwise undefined (the read looks at every series row).
+ */
+async function metricsMatching(
+  conn: DuckDBConnection,
+  sets: readonly (readonly LabelMatcher[])[],
+): Promise<string[] | undefined> {
+  const byName = sets.map((set) => set.filter((m) => m.name === '__name__'));
+  if (byName.length === 0 || byName.some((ms) => ms.length === 0)) return undefined;
+  const out: string[] = [];
+  const result = await conn.stream(query('series-metrics'));
+  for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
+    if (chunk.rowCount === 0) break;
+    const names = chunk.getColumnVector(0);
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const name = asStr(names.getItem(i)!);
+      if (!byName.some((ms) => ms.every((m) => matcherMatches(m, name)))) continue;
+      if (out.push(name) > MATCHED_METRICS_MAX) return undefined;
+    }
+  }
+  return out;
 }
 
 export class SeriesIndex {
@@ -170,8 +197,10 @@ export class SeriesIndex {
     conn: DuckDBConnection,
     sets: readonly (readonly LabelMatcher[])[],
   ): Promise<SeriesRef[]> {
-    const metrics = pinnedMetrics(sets);
+    let metrics = pinnedMetrics(sets);
+    if (metrics === undefined && !this.holdsAll) metrics = await metricsMatching(conn, sets);
     const out = new Map<string, SeriesRef>();
+    if (metrics?.length === 0) return [];
     if (this.inMemory(metrics)) {
       for (const [id, s] of this.byId)
         if (labelsMatchAny(s.labels, sets)) collect(out, id, s.key, s.labels);
