@@ -38,6 +38,15 @@ describe('RE2 submatches', () => {
     assert.deepEqual(exec('(a|aa)*(b)', `${long}b`)?.slice(1), ['a', 'b']);
   });
 
+  it('keeps answering when the programs of many patterns exceed their shared budget', () => {
+    // ~10k instructions each: 110 of them pass the budget, so the first is dropped and rebuilt.
+    const alts = [...'cdefghijk'].map((c) => `${c}{1000}`).join('|');
+    for (let i = 0; i < 110; i++) {
+      assert.deepEqual(exec(`(?:(a)|b)+(${alts}|${i})`, `ab${i}`), [`ab${i}`, 'a', `${i}`]);
+    }
+    assert.deepEqual(exec(`(?:(a)|b)+(${alts}|0)`, 'ba0'), ['ba0', 'a', '0']);
+  });
+
   // Small patterns over {a, b}, no group repeated: both engines must find the same submatches.
   const atom = fc.constantFrom('a', 'b', '.', '[ab]', '\\b', '^', '$', '', '(a)', '(b|)');
   const pattern: fc.Arbitrary<string> = fc.letrec<{ p: string }>((tie) => ({

@@ -49,7 +49,7 @@ interface Thread {
 }
 
 /** The Pike VM over the pattern's program, or undefined if the program is too large. */
-function pikeVm(ast: Ast, groups: number): Exec | undefined {
+function pikeVm(ast: Ast, groups: number): { exec: Exec; size: number } | undefined {
   const prog = new Program(true);
   try {
     prog.compile(ast);
@@ -82,7 +82,7 @@ function pikeVm(ast: Ast, groups: number): Exec | undefined {
       } else list.push(t);
     }
   };
-  return (v) => {
+  const exec: Exec = (v) => {
     gen++;
     let threads: Thread[] = [];
     add(threads, 0, new Int32Array(2 * groups + 2).fill(-1), v, 0);
@@ -108,6 +108,30 @@ function pikeVm(ast: Ast, groups: number): Exec | undefined {
     }
     return out;
   };
+  return { exec, size: op.length };
+}
+
+// Programs, built on first need and kept within one budget of instructions
+// for all patterns together, oldest out (as index.ts keeps the NFAs): a
+// stream of distinct label_replace regexes cannot pile up memory.
+const vms = new Map<Ast, { readonly exec: Exec | undefined; readonly size: number }>();
+const vmBudget = 1_000_000;
+let vmTotal = 0;
+
+function vmFor(ast: Ast, groups: number): Exec | undefined {
+  const hit = vms.get(ast);
+  if (hit) return hit.exec;
+  const built = pikeVm(ast, groups);
+  // Each entry also costs a little on its own, so failed builds cannot pile up either.
+  const size = (built?.size ?? 0) + 100;
+  for (const [k, v] of vms) {
+    if (vmTotal + size <= vmBudget) break;
+    vms.delete(k);
+    vmTotal -= v.size;
+  }
+  vms.set(ast, { exec: built?.exec, size });
+  vmTotal += size;
+  return built?.exec;
 }
 
 /**
@@ -128,14 +152,8 @@ export function compileSubmatcher(
   };
   if (engine === 'regexp') return { names, exec: regexp };
   const ast = toAst(parsed.toks, parsed.global);
-  let vm: Exec | undefined;
-  let built = false;
-  // Built on first need (most patterns never need it); too large a program stays on RegExp.
-  const pike = (): Exec => {
-    if (!built) vm = pikeVm(ast, names.length - 1);
-    built = true;
-    return vm ?? regexp;
-  };
+  // Too large a program stays on RegExp.
+  const pike = (): Exec => vmFor(ast, names.length - 1) ?? regexp;
   if (engine === 'pike') return { names, exec: (v) => pike()(v) };
   const always = repeatsCaptures(ast);
   return { names, exec: (v) => (always || v.length > longValue ? pike() : regexp)(v) };
