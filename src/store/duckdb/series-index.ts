@@ -105,6 +105,8 @@ async function metricsMatching(
 
 export class SeriesIndex {
   readonly byId = new Map<number, SeriesEntry>();
+  /** Ids in memory per metric name: a selector with `__name__="x"` looks at x's series only. */
+  private readonly byMetric = new Map<string, Set<number>>();
   private readonly ids = new Map<string, number>();
   /** Metrics with series on disk that memory lost; `allEvicted` when unknown. */
   private readonly evictedMetrics = new Set<string>();
@@ -151,6 +153,10 @@ export class SeriesIndex {
     this.byId.delete(id); // re-added: newest again
     this.byId.set(id, { key, labels });
     this.ids.set(key, id);
+    const metric = metricOf(labels);
+    let ofMetric = this.byMetric.get(metric);
+    if (ofMetric === undefined) this.byMetric.set(metric, (ofMetric = new Set()));
+    ofMetric.add(id);
     if (id > this.maxId) this.maxId = id;
     if (this.byId.size > this.max) this.trim();
   }
@@ -162,6 +168,10 @@ export class SeriesIndex {
       if (n-- <= 0) break;
       this.byId.delete(id);
       if (this.ids.get(e.key) === id) this.ids.delete(e.key);
+      const metric = metricOf(e.labels);
+      const ofMetric = this.byMetric.get(metric);
+      ofMetric?.delete(id);
+      if (ofMetric?.size === 0) this.byMetric.delete(metric);
       if (this.evictedMetrics.size < EVICTED_METRICS_KEPT)
         this.evictedMetrics.add(metricOf(e.labels));
       else this.allEvicted = true;
@@ -172,6 +182,7 @@ export class SeriesIndex {
   async load(conn: DuckDBConnection): Promise<void> {
     this.byId.clear();
     this.ids.clear();
+    this.byMetric.clear();
     this.evictedMetrics.clear();
     const rows = (
       await read(conn, query('load-series'), { limit: limitParam(this.max + 1) })
@@ -202,8 +213,14 @@ export class SeriesIndex {
     const out = new Map<string, SeriesRef>();
     if (metrics?.length === 0) return [];
     if (this.inMemory(metrics)) {
-      for (const [id, s] of this.byId)
-        if (labelsMatchAny(s.labels, sets)) collect(out, id, s.key, s.labels);
+      const ids =
+        metrics === undefined
+          ? this.byId.keys()
+          : metrics.flatMap((m) => [...(this.byMetric.get(m) ?? [])]);
+      for (const id of ids) {
+        const s = this.byId.get(id);
+        if (s !== undefined && labelsMatchAny(s.labels, sets)) collect(out, id, s.key, s.labels);
+      }
       return [...out.values()].sort(byKey);
     }
     // Streamed chunk by chunk: only matching series are kept.
