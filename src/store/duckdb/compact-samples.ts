@@ -76,6 +76,9 @@ export class SamplesCompactor {
     );
     const closedBefore = floorDiv(nowMs - this.settleMs, this.blockMs) * this.blockMs;
     for (let probe = 0; probe < PROBES_PER_CALL; probe++) {
+      // Runs of done blocks (a store reopened after days) cost no query.
+      for (let b = floorDiv(this.cursor, this.blockMs); done.has(b); b++)
+        this.cursor = (b + 1n) * this.blockMs;
       if (this.cursor >= closedBefore) return undefined;
       const next = (
         await read(conn, query('compact-samples-next'), {
