@@ -6,7 +6,8 @@
 // what RE2 rejects, and rendered as an equivalent JavaScript source
 // (render.ts). RE2 matches in linear time and a RegExp backtracks, so values
 // long enough for a pattern's backtracking to blow up go to a linear-time
-// NFA instead (nfa.ts). Here: the engines put together, and the caches.
+// NFA instead (nfa.ts). label_replace's submatches: submatch.ts. Here: the
+// matcher's engines put together, and the caches.
 
 import { backtrackBudget, backtrackCost, linearMatcher, toAst } from './nfa';
 import type { Ast, Test } from './nfa';

@@ -1,8 +1,8 @@
 // JavaScript's RegExp backtracks: `(a|aa)*b` or `.*a.*a.*b` against a long
 // attacker-written label value takes seconds to hours, where RE2 is linear.
 // Patterns with nested or repeated quantifiers run on a Thompson NFA
-// simulation instead (a Pike VM without captures): time linear in the value
-// times the program length.
+// simulation instead (a Pike VM without captures; submatch.ts runs the same
+// program with them): time linear in the value times the program length.
 
 import { foldOrbit, render } from './render';
 import type { Assertion, RawKind, Token } from './syntax';
