@@ -392,7 +392,7 @@ export class DuckDbStore implements TelemetryStore {
       await this.catalog.dropUnused(this.writer);
     });
     // Its own turn of the write queue: writes waiting meanwhile go first.
-    await this.compactSamples(now);
+    if (!this.closed) await this.compactSamples(now);
   }
 
   private readonly samplesCompactor = new SamplesCompactor();
@@ -405,7 +405,8 @@ export class DuckDbStore implements TelemetryStore {
     this.guard();
     const nowMs = now >= 0n ? now / 1_000_000n : -((-now + 999_999n) / 1_000_000n);
     return this.writes.run(async () => {
-      this.guard();
+      // Maintenance: closing meanwhile skips it rather than fail retention.
+      if (this.closed) return undefined;
       return this.samplesCompactor.step(this.writer, nowMs);
     });
   }
