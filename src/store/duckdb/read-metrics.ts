@@ -172,18 +172,26 @@ export async function selectSeries(
   return out;
 }
 
+/** Ids of the series with samples in the range. */
+async function activeIds(conn: DuckDBConnection, range: MsRange): Promise<Set<number>> {
+  const active = new Set<number>();
+  for (const [id] of (await read(conn, query('active-series'), msParams(range))).getRows())
+    active.add(asNum(id!));
+  return active;
+}
+
 async function activeRefs(
   conn: DuckDBConnection,
   catalog: Catalog,
   sets: readonly (readonly LabelMatcher[])[],
   range: MsRange,
 ): Promise<SeriesRef[]> {
-  const active = new Set<number>();
-  for (const [id] of (await read(conn, query('active-series'), msParams(range))).getRows())
-    active.add(asNum(id!));
+  const active = await activeIds(conn, range);
   return (await sortedRefs(conn, catalog, sets)).filter((r) => r.ids.some((id) => active.has(id)));
 }
 
+// Names and values need no series list: a visit without sorting or
+// grouping, which matters when a metric has a million series.
 export async function labelNames(
   conn: DuckDBConnection,
   catalog: Catalog,
@@ -191,8 +199,15 @@ export async function labelNames(
   range: MsRange,
 ): Promise<string[]> {
   const names = new Set<string>();
-  for (const r of await activeRefs(conn, catalog, sets, range))
-    for (const k of Object.keys(r.labels)) names.add(k);
+  const active = await activeIds(conn, range);
+  await catalog.seriesIndex.visit(
+    conn,
+    sets,
+    (_id, _key, labels) => {
+      for (const k of Object.keys(labels)) names.add(k);
+    },
+    active,
+  );
   return [...names].sort();
 }
 
@@ -204,10 +219,16 @@ export async function labelValues(
   range: MsRange,
 ): Promise<string[]> {
   const values = new Set<string>();
-  for (const r of await activeRefs(conn, catalog, sets, range)) {
-    const v = r.labels[name];
-    if (v !== undefined) values.add(v);
-  }
+  const active = await activeIds(conn, range);
+  await catalog.seriesIndex.visit(
+    conn,
+    sets,
+    (_id, _key, labels) => {
+      const v = labels[name];
+      if (v !== undefined) values.add(v);
+    },
+    active,
+  );
   return [...values].sort();
 }
 

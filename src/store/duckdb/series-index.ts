@@ -208,10 +208,25 @@ export class SeriesIndex {
     conn: DuckDBConnection,
     sets: readonly (readonly LabelMatcher[])[],
   ): Promise<SeriesRef[]> {
+    const out = new Map<string, SeriesRef>();
+    await this.visit(conn, sets, (id, key, labels) => collect(out, id, key, labels));
+    return [...out.values()].sort(byKey);
+  }
+
+  /**
+   * Calls `f` for each series matching any of the sets, in no order (a key
+   * stored under two ids comes twice); `only`, when given, skips other ids
+   * before their labels are parsed.
+   */
+  async visit(
+    conn: DuckDBConnection,
+    sets: readonly (readonly LabelMatcher[])[],
+    f: (id: number, key: string, labels: Labels) => void,
+    only?: ReadonlySet<number>,
+  ): Promise<void> {
     let metrics = pinnedMetrics(sets);
     if (metrics === undefined && !this.holdsAll) metrics = await metricsMatching(conn, sets);
-    const out = new Map<string, SeriesRef>();
-    if (metrics?.length === 0) return [];
+    if (metrics?.length === 0) return;
     if (this.inMemory(metrics)) {
       const ids =
         metrics === undefined
@@ -219,11 +234,16 @@ export class SeriesIndex {
           : metrics.flatMap((m) => [...(this.byMetric.get(m) ?? [])]);
       for (const id of ids) {
         const s = this.byId.get(id);
-        if (s !== undefined && labelsMatchAny(s.labels, sets)) collect(out, id, s.key, s.labels);
+        if (
+          s !== undefined &&
+          (only === undefined || only.has(id)) &&
+          labelsMatchAny(s.labels, sets)
+        )
+          f(id, s.key, s.labels);
       }
-      return [...out.values()].sort(byKey);
+      return;
     }
-    // Streamed chunk by chunk: only matching series are kept.
+    // Streamed chunk by chunk: nothing but the caller's result is kept.
     const needle = pairNeedle(sets);
     const result =
       metrics === undefined
@@ -238,12 +258,13 @@ export class SeriesIndex {
       const ids = chunk.getColumnVector(0);
       const keys = chunk.getColumnVector(1);
       for (let i = 0; i < chunk.rowCount; i++) {
+        const id = asNum(ids.getItem(i)!);
+        if (only !== undefined && !only.has(id)) continue;
         const key = asStr(keys.getItem(i)!);
-        const labels = this.byId.get(asNum(ids.getItem(i)!))?.labels ?? parseLabels(key);
-        if (labelsMatchAny(labels, sets)) collect(out, asNum(ids.getItem(i)!), key, labels);
+        const labels = this.byId.get(id)?.labels ?? parseLabels(key);
+        if (labelsMatchAny(labels, sets)) f(id, key, labels);
       }
     }
-    return [...out.values()].sort(byKey);
   }
 
   /**
