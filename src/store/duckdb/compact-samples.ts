@@ -51,6 +51,8 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
 export class SamplesCompactor {
   /** Blocks below this start are compacted, or had no samples when looked at. */
   private cursor = -(1n << 62n);
+  /** Blocks at or past the cursor that an earlier process compacted. */
+  private done: Set<bigint> | undefined;
   private readonly blockMs: bigint;
   private readonly settleMs: bigint;
 
@@ -71,14 +73,17 @@ export class SamplesCompactor {
   async step(conn: DuckDBConnection, nowMs: bigint): Promise<SamplesCompaction | undefined> {
     const block_ms: readonly [bigint, typeof BIGINT] = [this.blockMs, BIGINT];
     await runScript(conn, query('compact-samples-setup'), { block_ms });
-    const done = new Set(
+    // Read once: later records are this process's own, all below the cursor.
+    this.done ??= new Set(
       (await read(conn, query('compact-samples-blocks'))).getRows().map((r) => asBig(r[0] ?? 0)),
     );
+    const done = this.done;
     const closedBefore = floorDiv(nowMs - this.settleMs, this.blockMs) * this.blockMs;
     for (let probe = 0; probe < PROBES_PER_CALL; probe++) {
       // Runs of done blocks (a store reopened after days) cost no query.
       for (let b = floorDiv(this.cursor, this.blockMs); done.has(b); b++)
         this.cursor = (b + 1n) * this.blockMs;
+      for (const b of done) if (b * this.blockMs < this.cursor) done.delete(b);
       if (this.cursor >= closedBefore) return undefined;
       const next = (
         await read(conn, query('compact-samples-next'), {
