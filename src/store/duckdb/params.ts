@@ -7,9 +7,11 @@ import type {
   DuckDBType,
   DuckDBValue,
 } from '@duckdb/node-api';
-import { BIGINT, INTEGER, LIST, UTINYINT, VARCHAR, listValue } from '@duckdb/node-api';
+import { BIGINT, INTEGER, LIST, UINTEGER, UTINYINT, VARCHAR, listValue } from '@duckdb/node-api';
 
 import type { SpanFilter, TimeRange } from '../store';
+import { asNum, listItems } from './codec';
+import { query } from './sql';
 
 export type Param = readonly [DuckDBValue, DuckDBType];
 export type Params = Readonly<Record<string, Param>>;
@@ -110,5 +112,48 @@ export function filterParams(f: SpanFilter): Params {
     ...slots,
     tag_keys: [listValue(rest.map(([k]) => k)), LIST(VARCHAR)],
     tag_values: [listValue(rest.map(([, v]) => v)), LIST(VARCHAR)],
+  };
+}
+
+/**
+ * The parameters of the spans_matching macro: filterParams plus, for each
+ * tag, the ids of the resources whose attributes match it (r1..r3 for the
+ * slots, tag_rids for the rest), read from the table first. `task` runs
+ * the span query with them; with tags, both run in one transaction so they
+ * see the same resources (a write between them may add a matching one).
+ */
+export async function withSearchParams<T>(
+  conn: DuckDBConnection,
+  f: SpanFilter,
+  task: (params: Params) => Promise<T>,
+): Promise<T> {
+  const tags = Object.entries(f.attributes ?? {});
+  if (tags.length === 0) return task(resourceIdParams(f, []));
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const needles = listValue(tags.map(([k, v]) => listValue(tagNeedles(k, v))));
+    const rows = await read(conn, query('matching-resources'), {
+      needles: [needles, LIST(LIST(VARCHAR))],
+    });
+    const ids: number[][] = tags.map(() => []);
+    for (const [tag, list] of rows.getRows())
+      ids[asNum(tag!) - 1] = listItems(list ?? null).map((v) => asNum(v));
+    const out = await task(resourceIdParams(f, ids));
+    await conn.run('COMMIT');
+    return out;
+  } catch (err) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+function resourceIdParams(f: SpanFilter, ids: readonly (readonly number[])[]): Params {
+  const rids = (i: number): Param => [listValue([...(ids[i] ?? [])]), LIST(UINTEGER)];
+  return {
+    ...filterParams(f),
+    r1: rids(0),
+    r2: rids(1),
+    r3: rids(2),
+    tag_rids: [listValue(ids.slice(SLOTS).map((l) => listValue([...l]))), LIST(LIST(UINTEGER))],
   };
 }

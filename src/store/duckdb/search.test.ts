@@ -191,6 +191,50 @@ describe('DuckDB recent-first search', () => {
     }
   });
 
+  it('matches resource attributes in any tag position, with more resources than the catalog holds, as the memory store does', async () => {
+    const duck = await createDuckDbStore({ dataDir: ':memory:', threads: 1, catalogEntries: 6 });
+    const mem = createMemoryStore();
+    try {
+      const tags = { a: '1', b: 'true', c: 'x' };
+      for (let i = 0; i < 12; i++) {
+        const resource = makeResource('recommendation', {
+          'service.instance.id': `pod-${i % 4}`,
+          'host.name': i % 3 === 0 ? 'laptop' : 'server',
+        });
+        const batch: Span[] = [
+          { ...span(i + 1, i + 1, 1000 + i * 10, i % 2 === 0 ? tags : {}), resource },
+          { ...span(i + 1, 100 + i, 1003 + i * 10, { 'host.name': 'laptop' }), resource },
+        ];
+        for (const s of [duck, mem]) await s.write({ spans: batch });
+      }
+      const queries: Record<string, string>[] = [
+        { 'host.name': 'laptop' },
+        { 'service.instance.id': 'pod-2', 'host.name': 'server' },
+        { ...tags, 'service.instance.id': 'pod-0' },
+        { ...tags, 'host.name': 'laptop' },
+        { 'service.instance.id': 'pod-9' },
+      ];
+      for (const attributes of queries) {
+        for (const sort of ['recent', 'longest'] as const) {
+          const q = { range: ALL_TIME, limit: 4, attributes, sort };
+          const want = await mem.searchTraces(q);
+          assert.deepEqual(await duck.searchTraces(q), want, JSON.stringify(q.attributes));
+        }
+      }
+      const twoPods = await mem.searchTraces({
+        range: ALL_TIME,
+        limit: 20,
+        attributes: { ...tags, 'service.instance.id': 'pod-0' },
+      });
+      assert.deepEqual(
+        twoPods.map((t) => t.traceId),
+        [9, 5, 1].map(traceIdOf),
+      );
+    } finally {
+      await duck.close();
+    }
+  });
+
   it('reads a searched trace again once a write added to it', async () => {
     const store = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
     try {

@@ -13,7 +13,7 @@ import { summarizeTrace } from '../memory/trace-summary';
 import type { TraceQuery, TraceSummary } from '../store';
 import type { Catalog } from './catalog';
 import { asBig, asNum, asStr, traceHex } from './codec';
-import { big, filterParams, limitParam, read, text, tiny } from './params';
+import { big, limitParam, read, text, tiny, withSearchParams } from './params';
 import type { Params } from './params';
 import { spansInWindows, traceWindows } from './read-traces';
 import type { TraceWindow } from './read-traces';
@@ -60,13 +60,15 @@ export const ROW_GROUP_ROWS = 122_880;
  */
 export async function newestSpans(conn: DuckDBConnection): Promise<RecentSpans | undefined> {
   const all = { start: -(1n << 63n), end: (1n << 63n) - 1n };
-  const rows = (
-    await read(conn, query('latest-matching-spans'), {
-      ...filterParams({ range: all }),
-      kind: tiny(undefined),
-      k: [ROW_GROUP_ROWS, INTEGER],
-    })
-  ).getRows();
+  const rows = await withSearchParams(conn, { range: all }, async (filter) =>
+    (
+      await read(conn, query('latest-matching-spans'), {
+        ...filter,
+        kind: tiny(undefined),
+        k: [ROW_GROUP_ROWS, INTEGER],
+      })
+    ).getRows(),
+  );
   const newest = rows[0]?.[1];
   const oldest = rows[rows.length - 1]?.[1];
   if (newest === undefined || newest === null || oldest === undefined || oldest === null)
@@ -87,17 +89,29 @@ export async function searchTraces(
   mark: () => number = () => 0,
 ): Promise<SearchResult> {
   if (!(q.limit >= 1)) return { summaries: [] };
-  const filter: Params = { ...filterParams(q), kind: tiny(q.spanKind) };
   const limit = Number(limitParam(q.limit)[0]);
-  if ((q.sort ?? 'recent') !== 'recent') {
-    const rows = await read(conn, query('search-traces'), {
-      ...filter,
-      sort: text(q.sort),
-      limit: limitParam(limit),
-    });
-    return { summaries: await withServices(conn, rows.getRowObjects()) };
-  }
-  return searchRecent(conn, catalog, q, filter, limit, recent, mark);
+  if ((q.sort ?? 'recent') !== 'recent') return summarizeAll(conn, q, q.sort, limit);
+  return searchRecent(conn, catalog, q, limit, recent, mark);
+}
+
+/** Every matching trace summarized from the trace index, sorted, the first `limit`. */
+async function summarizeAll(
+  conn: DuckDBConnection,
+  q: TraceQuery,
+  sort: TraceQuery['sort'],
+  limit: number,
+): Promise<SearchResult> {
+  const rows = await withSearchParams(conn, q, async (filter) =>
+    (
+      await read(conn, query('search-traces'), {
+        ...filter,
+        kind: tiny(q.spanKind),
+        sort: text(sort),
+        limit: limitParam(limit),
+      })
+    ).getRowObjects(),
+  );
+  return { summaries: await withServices(conn, rows) };
 }
 
 interface Candidate {
@@ -116,21 +130,15 @@ async function searchRecent(
   conn: DuckDBConnection,
   catalog: Catalog,
   q: TraceQuery,
-  filter: Params,
   limit: number,
   recent: RecentSpans | undefined,
   mark: () => number,
 ): Promise<SearchResult> {
   for (let k = Math.max(64, limit * 4); ; k *= 2) {
-    if (k > MAX_CANDIDATES) {
-      const rows = await read(conn, query('search-traces'), {
-        ...filter,
-        sort: text('recent'),
-        limit: limitParam(limit),
-      });
-      return { summaries: await withServices(conn, rows.getRowObjects()) };
-    }
-    const { spans, everyMatch } = await latestMatchingSpans(conn, q, filter, k, recent);
+    if (k > MAX_CANDIDATES) return summarizeAll(conn, q, 'recent', limit);
+    const { spans, everyMatch } = await withSearchParams(conn, q, (filter) =>
+      latestMatchingSpans(conn, q, { ...filter, kind: tiny(q.spanKind) }, k, recent),
+    );
     if (spans.length === 0) return { summaries: [] };
     const ids = [...new Set(spans.map(([id]) => traceHex(id!)))];
     const ranked = await rankByStart(conn, ids, limit);

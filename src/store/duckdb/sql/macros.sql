@@ -27,23 +27,56 @@ CREATE OR REPLACE TEMP MACRO tag_slot_matches(attrs, rattrs, status, kind, k, v,
   OR contains_any(attrs, n)
   OR contains_any(rattrs, n);
 
--- The spans a SpanFilter / TraceQuery selects. NULL arguments mean "any".
--- The first three tags come as slots (k, v, needles), tested in the filter
--- itself so cheap tests short-circuit; further tags go through the list.
+-- The filter's fields other than tags. NULL arguments mean "any".
+CREATE OR REPLACE TEMP MACRO span_fields_match(start_ns, service, name, kind, duration, status,
+    range_start, range_end, svc, op, sk, min_d, max_d, st) AS
+  start_ns >= range_start AND start_ns < range_end
+  AND (svc IS NULL OR service = svc)
+  AND (op IS NULL OR name = op)
+  AND (sk IS NULL OR kind = sk)
+  AND (min_d IS NULL OR duration >= min_d)
+  AND (max_d IS NULL OR duration <= max_d)
+  AND (st IS NULL OR status = st);
+
+-- The spans a SpanFilter / TraceQuery selects, resource attributes read
+-- through a join with resources. The first three tags come as slots (k, v,
+-- needles), tested in the filter itself so cheap tests short-circuit;
+-- further tags go through the list. For queries that read every match
+-- anyway (distributions, counts); a search uses spans_matching.
 CREATE OR REPLACE TEMP MACRO filtered_spans(range_start, range_end, svc, op, sk, min_d, max_d, st,
     k1, v1, n1, k2, v2, n2, k3, v3, n3, tag_keys, tag_values) AS TABLE
   SELECT s.*
   FROM spans s
   JOIN resources r ON r.id = s.resource_id
-  WHERE s.start_ns >= range_start AND s.start_ns < range_end
-    AND (svc IS NULL OR s.service = svc)
-    AND (op IS NULL OR s.name = op)
-    AND (sk IS NULL OR s.kind = sk)
-    AND (min_d IS NULL OR s.duration_ns >= min_d)
-    AND (max_d IS NULL OR s.duration_ns <= max_d)
-    AND (st IS NULL OR s.status_code = st)
+  WHERE span_fields_match(s.start_ns, s.service, s.name, s.kind, s.duration_ns, s.status_code,
+          range_start, range_end, svc, op, sk, min_d, max_d, st)
     AND tag_slot_matches(s.attributes, r.attributes, s.status_code, s.kind, k1, v1, n1)
     AND tag_slot_matches(s.attributes, r.attributes, s.status_code, s.kind, k2, v2, n2)
     AND tag_slot_matches(s.attributes, r.attributes, s.status_code, s.kind, k3, v3, n3)
     AND (len(tag_keys) = 0 OR coalesce(list_bool_and(list_transform(range(1, len(tag_keys) + 1),
           lambda i: tag_matches(s.attributes, r.attributes, s.status_code, s.kind, tag_keys[i], tag_values[i]))), true));
+
+-- The same selection without the join: for each tag, `r` / `tag_rids[i]`
+-- lists the ids of the resources whose attributes match it
+-- (matching-resources.sql). Any join turns off the row-group skipping of
+-- `ORDER BY start_ns DESC LIMIT k` (top-N), which a recent-first search
+-- relies on: 20-150 ms instead of 300-1900 ms over 12M spans.
+CREATE OR REPLACE TEMP MACRO tag_slot_matches_ids(attrs, rid, status, kind, k, v, n, rids) AS
+  k IS NULL
+  OR pseudo_tag_matches(status, kind, k, v)
+  OR contains_any(attrs, n)
+  OR list_contains(rids, rid);
+
+CREATE OR REPLACE TEMP MACRO spans_matching(range_start, range_end, svc, op, sk, min_d, max_d, st,
+    k1, v1, n1, r1, k2, v2, n2, r2, k3, v3, n3, r3, tag_keys, tag_values, tag_rids) AS TABLE
+  SELECT s.*
+  FROM spans s
+  WHERE span_fields_match(s.start_ns, s.service, s.name, s.kind, s.duration_ns, s.status_code,
+          range_start, range_end, svc, op, sk, min_d, max_d, st)
+    AND tag_slot_matches_ids(s.attributes, s.resource_id, s.status_code, s.kind, k1, v1, n1, r1)
+    AND tag_slot_matches_ids(s.attributes, s.resource_id, s.status_code, s.kind, k2, v2, n2, r2)
+    AND tag_slot_matches_ids(s.attributes, s.resource_id, s.status_code, s.kind, k3, v3, n3, r3)
+    AND (len(tag_keys) = 0 OR coalesce(list_bool_and(list_transform(range(1, len(tag_keys) + 1),
+          lambda i: pseudo_tag_matches(s.status_code, s.kind, tag_keys[i], tag_values[i])
+            OR coalesce(substr(json_extract_string(s.attributes, '$.' || to_json(tag_keys[i])), 2) = tag_values[i], false)
+            OR list_contains(tag_rids[i], s.resource_id))), true));

@@ -2,8 +2,8 @@
 -- their spans), sorted and limited.
 WITH matched AS (
   SELECT DISTINCT trace_id
-  FROM filtered_spans($start, $end, $service, $operation, $kind, $min_duration, $max_duration, NULL, 
-    $k1, $v1, $n1, $k2, $v2, $n2, $k3, $v3, $n3, $tag_keys, $tag_values)
+  FROM spans_matching($start, $end, $service, $operation, $kind, $min_duration, $max_duration, NULL,
+    $k1, $v1, $n1, $r1, $k2, $v2, $n2, $r2, $k3, $v3, $n3, $r3, $tag_keys, $tag_values, $tag_rids)
 ),
 summary AS (
   SELECT ti.trace_id,
