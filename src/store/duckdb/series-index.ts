@@ -228,11 +228,7 @@ export class SeriesIndex {
     if (metrics === undefined && !this.holdsAll) metrics = await metricsMatching(conn, sets);
     if (metrics?.length === 0) return;
     if (this.inMemory(metrics)) {
-      const ids =
-        metrics === undefined
-          ? this.byId.keys()
-          : metrics.flatMap((m) => [...(this.byMetric.get(m) ?? [])]);
-      for (const id of ids) {
+      const check = (id: number): void => {
         const s = this.byId.get(id);
         if (
           s !== undefined &&
@@ -240,7 +236,9 @@ export class SeriesIndex {
           labelsMatchAny(s.labels, sets)
         )
           f(id, s.key, s.labels);
-      }
+      };
+      if (metrics === undefined) for (const id of this.byId.keys()) check(id);
+      else for (const m of metrics) for (const id of this.byMetric.get(m) ?? []) check(id);
       return;
     }
     // Streamed chunk by chunk: nothing but the caller's result is kept.
