@@ -235,6 +235,27 @@ describe('DuckDB recent-first search', () => {
     }
   });
 
+  it('ranks and summarizes many candidates through the id list and the index, as the memory store does', async () => {
+    const duck = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
+    const mem = createMemoryStore();
+    try {
+      // 2,400 candidate traces (past the ids inlined), 600 returned with
+      // 2,400 spans (past what is summarized from spans).
+      const spans: Span[] = [];
+      for (let t = 1; t <= 3000; t++) {
+        spans.push(span(t, t * 4, t * 10, { hit: 'yes' }));
+        for (let j = 1; j <= 3; j++) spans.push(span(t, t * 4 + j, t * 10 + j));
+      }
+      for (const s of [duck, mem]) await s.write({ spans });
+      const q = { range: ALL_TIME, limit: 600, attributes: { hit: 'yes' } };
+      const got = await duck.searchTraces(q);
+      assert.equal(got.length, 600);
+      assert.deepEqual(got, await mem.searchTraces(q));
+    } finally {
+      await duck.close();
+    }
+  });
+
   it('reads a searched trace again once a write added to it', async () => {
     const store = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
     try {

@@ -6,16 +6,16 @@
 // summarize every matching trace from the trace index.
 
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { INTEGER, LIST, UHUGEINT, listValue } from '@duckdb/node-api';
+import { INTEGER } from '@duckdb/node-api';
 
 import type { AnyValue, Attributes, Span } from '../../model/telemetry';
 import { summarizeTrace } from '../memory/trace-summary';
 import type { TraceQuery, TraceSummary } from '../store';
 import type { Catalog } from './catalog';
-import { asBig, asNum, asStr, traceHex } from './codec';
+import { asBig, asNum, asStr, hexToBig, traceHex } from './codec';
 import { big, limitParam, read, text, tiny, withSearchParams } from './params';
 import type { Params } from './params';
-import { spansInWindows, traceWindows } from './read-traces';
+import { spansInWindows, traceWindows, withTraceIds } from './read-traces';
 import type { TraceWindow } from './read-traces';
 import { query } from './sql';
 
@@ -192,10 +192,11 @@ async function rankByStart(
   if (ids.length <= MAX_INDEXED_CANDIDATES) {
     out = (await traceWindows(conn, ids)).map((w) => ({ id: w.id, start: w.lo, window: w }));
   } else {
-    const rows = await read(conn, query('trace-summaries'), {
-      trace_ids: [listValue(ids.map((id) => BigInt(`0x${id}`))), LIST(UHUGEINT)],
-      limit: limitParam(limit),
-    });
+    const sql = withTraceIds(
+      query('trace-summaries'),
+      ids.map((id) => hexToBig(id)),
+    );
+    const rows = await read(conn, sql.sql, { ...sql.params, limit: limitParam(limit) });
     out = rows.getRowObjects().map((r) => ({
       id: traceHex(r['trace_id']!),
       start: asBig(r['start_ns']!),
@@ -228,10 +229,11 @@ async function summarize(
   const spansToken = mark();
   const spans = await spansInWindows(conn, catalog, windows, MAX_SUMMARY_SPANS);
   if (spans === undefined) {
-    const rows = await read(conn, query('trace-summaries'), {
-      trace_ids: [listValue(top.map((c) => BigInt(`0x${c.id}`))), LIST(UHUGEINT)],
-      limit: limitParam(top.length),
-    });
+    const sql = withTraceIds(
+      query('trace-summaries'),
+      top.map((c) => hexToBig(c.id)),
+    );
+    const rows = await read(conn, sql.sql, { ...sql.params, limit: limitParam(top.length) });
     return { summaries: await withServices(conn, rows.getRowObjects()) };
   }
   const summaries: TraceSummary[] = [];
@@ -257,11 +259,8 @@ async function withServices(conn: DuckDBConnection, rows: readonly Row[]): Promi
     if (e > hi) hi = e;
   }
   const services = new Map<bigint, Record<string, number>>();
-  const counts = await read(conn, query('trace-services'), {
-    lo: big(lo),
-    hi: big(hi),
-    trace_ids: [listValue(ids), LIST(UHUGEINT)],
-  });
+  const sql = withTraceIds(query('trace-services'), ids);
+  const counts = await read(conn, sql.sql, { ...sql.params, lo: big(lo), hi: big(hi) });
   for (const r of counts.getRowObjects()) {
     const id = asBig(r['trace_id']!);
     const m = services.get(id) ?? {};

@@ -1,4 +1,6 @@
 -- Summaries of the given traces from the trace index, most recent first.
+-- {{trace_ids}}: decimal literals from validated ids (ART lookups), or
+-- past a bound a list parameter (see withTraceIds in read-traces.ts).
 WITH summary AS (
   SELECT ti.trace_id,
          min(ti.start_min) AS start_ns,
@@ -10,7 +12,7 @@ WITH summary AS (
          arg_min(ti.first_service, ti.start_min) AS first_service,
          arg_min(ti.first_name, ti.start_min) AS first_name
   FROM trace_index ti
-  WHERE ti.trace_id IN (SELECT unnest($trace_ids))
+  WHERE ti.trace_id IN ({{trace_ids}})
   GROUP BY ti.trace_id
 )
 SELECT trace_id, start_ns, duration_ns, span_count, error_count,
