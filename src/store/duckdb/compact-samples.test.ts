@@ -10,6 +10,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { SeriesSamples } from '../../model/telemetry';
 import type { LabelMatcher, MsRange } from '../store';
 import { SAMPLE_BLOCK_MS, SamplesCompactor } from './compact-samples';
+import type { WriterTurn } from './compact-samples';
 import { DB_FILE_NAME, createDuckDbStore } from './index';
 import type { DuckDbStore } from './index';
 import { read } from './params';
@@ -183,6 +184,59 @@ if (process.env[CHILD] !== undefined) {
         assert.deepEqual(await compactAll(store, nsOfMs(10 * SAMPLE_BLOCK_MS)), [0n]);
         assert.deepEqual(await store.selectSeries(job('a'), ALL), expected);
         assert.deepEqual(await snapshot(store, ['a', 'b']), before);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('sorts the block again when a write lands between its two turns', async () => {
+      const dataDir = path.join(root, 'between');
+      let store = await createDuckDbStore({ dataDir, threads: 1 });
+      await store.write({
+        samples: [
+          series('a', [
+            [1000, 1],
+            [2000, 2],
+          ]),
+          series('b', [[1000, 3]]),
+        ],
+      });
+      await store.close();
+      const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+      const c = await db.connect();
+      const now = BigInt(10 * SAMPLE_BLOCK_MS);
+      try {
+        let turns = 0;
+        const between: WriterTurn = async (task) => {
+          if (turns++ === 1)
+            await c.run(
+              'INSERT INTO samples SELECT id, 1000, 9 FROM series WHERE labels LIKE \'%"a"%\'',
+            );
+          return task(c);
+        };
+        const done = await new SamplesCompactor().step(between, now);
+        assert.equal(done?.restaged, true);
+        assert.equal(done?.rowsBefore, 4);
+        assert.equal(done?.rowsAfter, 3);
+        const quiet: WriterTurn = async (task) => task(c);
+        assert.equal(await new SamplesCompactor().step(quiet, now), undefined);
+      } finally {
+        c.closeSync();
+        db.closeSync();
+      }
+      store = await createDuckDbStore({ dataDir, threads: 1 });
+      try {
+        assert.deepEqual(await store.selectSeries(up, ALL), [
+          series('a', [
+            [1000, 9],
+            [2000, 2],
+          ]),
+          series('b', [[1000, 3]]),
+        ]);
+        await store.write({ samples: [series('a', [[SAMPLE_BLOCK_MS + 1, 1]])] });
+        const next = await store.compactSamples(nsOfMs(10 * SAMPLE_BLOCK_MS));
+        assert.equal(next?.block, 1n);
+        assert.equal(next?.restaged, false);
       } finally {
         await store.close();
       }

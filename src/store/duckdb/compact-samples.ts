@@ -11,6 +11,7 @@ import { BIGINT } from '@duckdb/node-api';
 
 import { asBig, asNum } from './codec';
 import { read, runScript } from './params';
+import type { Params } from './params';
 import { query } from './sql';
 
 /**
@@ -33,8 +34,26 @@ export interface SamplesCompaction {
   readonly rowsBefore: number;
   /** After keeping one row per (series, time): the last write of it. */
   readonly rowsAfter: number;
-  /** How long the writer connection was held (BEGIN to COMMIT). */
+  /** How long the transaction held the writer (BEGIN to COMMIT): writes queued wait this long. */
   readonly wallMs: number;
+  /** The turn before it that found and sorted the block (writes wait for it too). */
+  readonly stageMs: number;
+  /** The block changed between the two turns, so the transaction sorted it again. */
+  readonly restaged: boolean;
+}
+
+/**
+ * Runs a task on the writer connection in the store's write queue, or
+ * resolves undefined without running it when the store is closing.
+ */
+export type WriterTurn = <T>(
+  task: (conn: DuckDBConnection) => Promise<T>,
+) => Promise<T | undefined>;
+
+interface Staged {
+  readonly block: bigint;
+  readonly mark: string;
+  readonly stageMs: number;
 }
 
 const floorDiv = (a: bigint, b: bigint): bigint => {
@@ -44,9 +63,10 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
 
 /**
  * Remembers, for one store, which blocks are done. Each `step` rewrites at
- * most one block in one transaction on the writer connection, so the writes
- * queued behind it wait for one block only, and a crash mid-rewrite leaves
- * the block as it was (DuckDB's WAL replays only committed transactions).
+ * most one block, swapped in by one transaction on the writer connection
+ * (its sort done in the turn before), so the writes queued behind it wait
+ * for one block's delete and insert only, and a crash mid-rewrite leaves the
+ * block as it was (DuckDB's WAL replays only committed transactions).
  */
 export class SamplesCompactor {
   /** Blocks below this start are compacted, or had no samples when looked at. */
@@ -66,11 +86,18 @@ export class SamplesCompactor {
   }
 
   /**
-   * Compacts the oldest closed block not compacted yet, if any. Must run on
-   * the writer connection with no transaction open and no write in between
-   * (the store's write queue).
+   * Compacts the oldest closed block not compacted yet, if any, in two turns
+   * of the write queue: one finds the block and sorts its rows into a temp
+   * table, the next (a transaction) swaps them in. Writes queued meanwhile
+   * run between the two; if one touched the block, the second sorts again.
    */
-  async step(conn: DuckDBConnection, nowMs: bigint): Promise<SamplesCompaction | undefined> {
+  async step(turn: WriterTurn, nowMs: bigint): Promise<SamplesCompaction | undefined> {
+    const staged = await turn((conn) => this.stage(conn, nowMs));
+    if (staged === undefined) return undefined;
+    return turn((conn) => this.rewrite(conn, staged));
+  }
+
+  private async stage(conn: DuckDBConnection, nowMs: bigint): Promise<Staged | undefined> {
     const block_ms: readonly [bigint, typeof BIGINT] = [this.blockMs, BIGINT];
     await runScript(conn, query('compact-samples-setup'), { block_ms });
     // Read once: later records are this process's own, all below the cursor.
@@ -99,24 +126,41 @@ export class SamplesCompactor {
       // Past this block whatever happens: a block that fails is not retried
       // every minute by this process (a restart tries again).
       this.cursor = (block + 1n) * this.blockMs;
-      if (!done.has(block)) return this.rewrite(conn, block);
+      if (done.has(block)) continue;
+      const started = performance.now();
+      await runScript(conn, query('compact-samples-stage'), this.range(block));
+      const mark = await this.mark(conn, block);
+      return { block, mark, stageMs: performance.now() - started };
     }
     return undefined;
   }
 
-  private async rewrite(conn: DuckDBConnection, block: bigint): Promise<SamplesCompaction> {
+  private range(block: bigint): Params {
     const from = block * this.blockMs;
+    return { from_t: [from, BIGINT], to_t: [from + this.blockMs, BIGINT] };
+  }
+
+  private async mark(conn: DuckDBConnection, block: bigint): Promise<string> {
+    const row = (await read(conn, query('compact-samples-mark'), this.range(block))).getRows()[0];
+    return (row ?? []).map(String).join('/');
+  }
+
+  private async rewrite(conn: DuckDBConnection, staged: Staged): Promise<SamplesCompaction> {
+    const { block } = staged;
+    const range = this.range(block);
     const started = performance.now();
+    let restaged = false;
     await conn.run('BEGIN TRANSACTION');
     try {
-      await runScript(conn, query('compact-samples'), {
-        block: [block, BIGINT],
-        from_t: [from, BIGINT],
-        to_t: [from + this.blockMs, BIGINT],
-      });
+      if ((await this.mark(conn, block)) !== staged.mark) {
+        restaged = true;
+        await runScript(conn, query('compact-samples-stage'), range);
+      }
+      await runScript(conn, query('compact-samples'), { ...range, block: [block, BIGINT] });
       await conn.run('COMMIT');
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);
+      const from = block * this.blockMs;
       throw new Error(
         `compacting the samples of [${from}, ${from + this.blockMs}) ms failed and was rolled back, no sample changed: ${(err as Error).message}`,
         { cause: err },
@@ -126,6 +170,13 @@ export class SamplesCompactor {
     const row =
       (await read(conn, query('compact-samples-done'), { block: [block, BIGINT] })).getRows()[0] ??
       [];
-    return { block, rowsBefore: asNum(row[0] ?? 0), rowsAfter: asNum(row[1] ?? 0), wallMs };
+    return {
+      block,
+      rowsBefore: asNum(row[0] ?? 0),
+      rowsAfter: asNum(row[1] ?? 0),
+      wallMs,
+      stageMs: staged.stageMs,
+      restaged,
+    };
   }
 }

@@ -404,11 +404,11 @@ export class DuckDbStore implements TelemetryStore {
   compactSamples(now: UnixNano): Promise<SamplesCompaction | undefined> {
     this.guard();
     const nowMs = now >= 0n ? now / 1_000_000n : -((-now + 999_999n) / 1_000_000n);
-    return this.writes.run(async () => {
-      // Maintenance: closing meanwhile skips it rather than fail retention.
-      if (this.closed) return undefined;
-      return this.samplesCompactor.step(this.writer, nowMs);
-    });
+    // Maintenance: closing meanwhile skips it rather than fail retention.
+    return this.samplesCompactor.step(
+      (task) => this.writes.run(async () => (this.closed ? undefined : task(this.writer))),
+      nowMs,
+    );
   }
 
   /** Resource and scope entries held in memory (bounded by `catalogEntries`). */
