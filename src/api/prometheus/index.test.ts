@@ -266,3 +266,53 @@ describe('Prometheus API: metadata endpoints', () => {
     assert.equal((info.body['data'] as { version: string }).version, '2.42.0');
   });
 });
+
+describe('Prometheus API: methods', () => {
+  const app = createPrometheusApi({ store: createMemoryStore(), now: () => 10 * minute });
+
+  it('answers 405 with Allow for DELETE on /api/v1/query', async () => {
+    const res = await app.request('http://localhost/api/v1/query?query=up', { method: 'DELETE' });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'GET, POST');
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(body['status'], 'error');
+    assert.match(
+      String(body['error']),
+      /method DELETE not allowed on \/api\/v1\/query; use GET or POST/,
+    );
+  });
+
+  it('answers 405 naming GET alone where only GET is served', async () => {
+    for (const path of [
+      '/api/v1/label/job/values',
+      '/api/v1/metadata',
+      '/api/v1/status/buildinfo',
+    ]) {
+      const res = await app.request(`http://localhost${path}`, { method: 'POST' });
+      assert.equal(res.status, 405, path);
+      assert.equal(res.headers.get('allow'), 'GET', path);
+    }
+  });
+
+  it('answers PUT and PATCH on every GET/POST route with 405', async () => {
+    for (const path of ['query', 'query_range', 'labels', 'series', 'query_exemplars']) {
+      for (const method of ['PUT', 'PATCH']) {
+        const res = await app.request(`http://localhost/api/v1/${path}`, { method });
+        assert.equal(res.status, 405, `${method} ${path}`);
+      }
+    }
+  });
+
+  it('still serves GET and POST, and 404s an unknown path', async () => {
+    const viaGet = await app.request('http://localhost/api/v1/query?query=1&time=1');
+    assert.equal(viaGet.status, 200);
+    const viaPost = await app.request('http://localhost/api/v1/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'query=1&time=1',
+    });
+    assert.equal(viaPost.status, 200);
+    const unknown = await app.request('http://localhost/api/v1/nope', { method: 'DELETE' });
+    assert.equal(unknown.status, 404);
+  });
+});

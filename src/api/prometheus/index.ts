@@ -316,17 +316,36 @@ export function createPrometheusApi(deps: PrometheusApiDeps): Hono {
     }
   };
 
-  app.on(['GET', 'POST'], '/api/v1/query', query);
-  app.on(['GET', 'POST'], '/api/v1/query_range', queryRange);
-  app.on(['GET', 'POST'], '/api/v1/labels', labels);
-  app.get('/api/v1/label/:name/values', labelValues);
-  app.on(['GET', 'POST'], '/api/v1/series', series);
-  app.on(['GET', 'POST'], '/api/v1/query_exemplars', exemplars);
-  app.get('/api/v1/metadata', metadata);
-  app.get('/api/v1/status/buildinfo', (c) => ok(c, buildInfo));
-  // Grafana asks for rules and alerts; this backend evaluates none.
-  app.get('/api/v1/rules', (c) => ok(c, { groups: [] }));
-  app.get('/api/v1/alerts', (c) => ok(c, { alerts: [] }));
+  type Handler = (c: Context) => Response | Promise<Response>;
+  const routes: readonly [string, readonly ('GET' | 'POST')[], Handler][] = [
+    ['/api/v1/query', ['GET', 'POST'], query],
+    ['/api/v1/query_range', ['GET', 'POST'], queryRange],
+    ['/api/v1/labels', ['GET', 'POST'], labels],
+    ['/api/v1/label/:name/values', ['GET'], labelValues],
+    ['/api/v1/series', ['GET', 'POST'], series],
+    ['/api/v1/query_exemplars', ['GET', 'POST'], exemplars],
+    ['/api/v1/metadata', ['GET'], metadata],
+    ['/api/v1/status/buildinfo', ['GET'], (c) => ok(c, buildInfo)],
+    // Grafana asks for rules and alerts; this backend evaluates none.
+    ['/api/v1/rules', ['GET'], (c) => ok(c, { groups: [] })],
+    ['/api/v1/alerts', ['GET'], (c) => ok(c, { alerts: [] })],
+  ];
+  for (const [path, methods, handler] of routes) app.on([...methods], path, handler);
+  // Registered after the handlers above, so it answers only the other
+  // methods: Prometheus' router says 405 for a known path, not 404.
+  for (const [path, methods] of routes) {
+    app.all(path, (c) => {
+      c.header('Allow', methods.join(', '));
+      return c.json(
+        {
+          status: 'error',
+          errorType: 'method_not_allowed',
+          error: `method ${c.req.method.slice(0, 16)} not allowed on ${c.req.path.slice(0, 200)}; use ${methods.join(' or ')}`,
+        },
+        405,
+      );
+    });
+  }
   app.notFound((c) =>
     c.json(
       { status: 'error', errorType: 'not_found', error: `no route ${c.req.method} ${c.req.path}` },
