@@ -16,10 +16,10 @@ import { query } from './sql';
 
 /**
  * Width of a block: ~1.8M samples at the lab's ~3k samples/s. The rewrite
- * holds the writer for a time proportional to it (measured: ~1 s per 1.5M
- * rows, 3-3.5 s for 30-minute blocks at load 6), while a one-series read of
- * an hour costs about the same as with 30-minute blocks (1.9 vs 1.5 ms CPU
- * at 18M rows; 24 ms unclustered), and less of the newest data is left
+ * holds the writer for a time proportional to it (1.5M rows: the sort
+ * 0.3-0.8 s, then the swap 0.1-0.3 s, at load 7-8), while a one-series read
+ * of an hour costs about the same as with 30-minute blocks (1.9 vs 1.5 ms
+ * CPU at 18M rows; 24 ms unclustered), and less of the newest data is left
  * unclustered (bench/promql.md, "samples clustering in the store").
  */
 export const SAMPLE_BLOCK_MS = 10 * 60_000;
