@@ -94,6 +94,41 @@ describe('buildPlan', () => {
     );
   });
 
+  it('gives each service and the load generator its own service.instance.id, fixed for the run', () => {
+    let n = 0;
+    const plan = buildPlan(opts, paths, {}, () => `id-${++n}`);
+    const ids = plan.children.map((c) => [c.name, c.env['OTEL_RESOURCE_ATTRIBUTES']]);
+    assert.deepEqual(ids, [
+      ['backend', undefined],
+      ...SHOP_SERVICES.map((s, i) => [s.name, `service.instance.id=id-${i + 1}`]),
+      ['load-generator', `service.instance.id=id-${SHOP_SERVICES.length + 1}`],
+    ]);
+  });
+
+  it('merges the id into OTEL_RESOURCE_ATTRIBUTES, and a service.instance.id set there wins', () => {
+    const merged = buildPlan(
+      opts,
+      paths,
+      { OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=lab' },
+      () => 'x',
+    );
+    assert.equal(
+      merged.children.find((c) => c.name === 'recommendation')?.env['OTEL_RESOURCE_ATTRIBUTES'],
+      'deployment.environment=lab,service.instance.id=x',
+    );
+    const mine = 'service.instance.id=mine,deployment.environment=lab';
+    const kept = buildPlan(opts, paths, { OTEL_RESOURCE_ATTRIBUTES: mine }, () => 'x');
+    for (const c of kept.children) assert.equal(c.env['OTEL_RESOURCE_ATTRIBUTES'], mine, c.name);
+  });
+
+  it('draws fresh random ids for each run', () => {
+    const id = (p: ReturnType<typeof buildPlan>) =>
+      p.children.find((c) => c.name === 'cart')?.env['OTEL_RESOURCE_ATTRIBUTES'];
+    const a = id(buildPlan(opts, paths, {}));
+    assert.match(a ?? '', /^service\.instance\.id=[0-9a-f-]{36}$/);
+    assert.notEqual(a, id(buildPlan(opts, paths, {})));
+  });
+
   it("keeps the user's own OTEL_BSP_SCHEDULE_DELAY", () => {
     const plan = buildPlan(opts, paths, { OTEL_BSP_SCHEDULE_DELAY: '5000' });
     assert.equal(plan.children[0]?.env['OTEL_BSP_SCHEDULE_DELAY'], '5000');

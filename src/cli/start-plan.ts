@@ -2,8 +2,10 @@
 // registry order, the load generator, each with its command, environment and
 // ports. Pure, so the wiring is tested without starting anything.
 
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { SHOP_SERVICES, servicePort, type ShopService } from '../shop/registry';
+import { withInstanceId } from '../shop/telemetry/resource-env';
 import type { ChildSpec } from './supervisor';
 
 export const LAB_HTTP_PORT = 8080;
@@ -113,7 +115,19 @@ export function sharedEnv(opts: StartOptions, parent: NodeJS.ProcessEnv): NodeJS
   return env;
 }
 
-export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.ProcessEnv): Plan {
+/**
+ * Each process that sends telemetry gets one `service.instance.id` for the
+ * lab's run, in its spec's env, so a restart keeps it: the dashboard shows a
+ * sawtooth of one series, as upstream's restarted container does, not a dead
+ * instance held at its peak for the lookback beside a new one. `newId` is
+ * for tests.
+ */
+export function buildPlan(
+  opts: StartOptions,
+  paths: StartPaths,
+  parent: NodeJS.ProcessEnv,
+  newId: () => string = randomUUID,
+): Plan {
   const env = sharedEnv(opts, parent);
   const children: ChildSpec[] = [];
   if (opts.backend) {
@@ -143,7 +157,7 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
       name: s.name,
       command: paths.node,
       args: [...nodeArgsOf(s), path.join(paths.shopDir, s.entry)],
-      env,
+      env: withInstanceId(env, newId()),
       readyPorts: [servicePort(s.name, parent)],
       // Every service starts at once, beside the backend: gRPC clients connect
       // on first call, and nothing calls a service before the load generator
@@ -166,7 +180,7 @@ export function buildPlan(opts: StartOptions, paths: StartPaths, parent: NodeJS.
         '--speed',
         String(opts.speed),
       ],
-      env,
+      env: withInstanceId(env, newId()),
       readyPorts: [],
       // The first request needs the whole shop and somewhere to send its spans.
       after: [...(opts.backend ? ['backend'] : []), ...SHOP_SERVICES.map((s) => s.name)],

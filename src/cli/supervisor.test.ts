@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { withInstanceId } from '../shop/telemetry/resource-env';
 import { descendants, isAlive } from './proc';
 import { Supervisor, type ChildSpec } from './supervisor';
 
@@ -23,6 +25,7 @@ async function freePort(): Promise<number> {
 const serviceJs = `
 const { spawn } = require('node:child_process');
 const net = require('node:net');
+if (process.env.SAY_RESOURCE) console.log('resource ' + process.env.OTEL_RESOURCE_ATTRIBUTES);
 if (process.env.CRASH_ONCE && !require('node:fs').existsSync(process.env.CRASH_ONCE)) {
   require('node:fs').writeFileSync(process.env.CRASH_ONCE, 'x');
   process.exit(3);
@@ -145,6 +148,28 @@ describe('Supervisor', () => {
       lines.join('\n'),
     );
     assert.deepEqual(tree.filter(isAlive), []);
+  });
+
+  it("restarts a child with the same env: a service keeps the plan's service.instance.id", async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const env = withInstanceId({ SAY_RESOURCE: '1' }, randomUUID());
+    const sup = quietSupervisor(
+      [
+        spec('same-id', port, { ...env, CRASH_ONCE: path.join(root, 'crashed-id') } as Record<
+          string,
+          string
+        >),
+      ],
+      lines,
+    );
+    await sup.start();
+    await waitFor(() => lines.some((l) => l.startsWith('↻ same-id up again')), 10_000);
+    await sup.stop();
+    const seen = lines.filter((l) => l.startsWith('same-id | resource '));
+    assert.equal(seen.length, 2, lines.join('\n'));
+    assert.equal(seen[0], seen[1]);
+    assert.equal(seen[0], `same-id | resource ${env['OTEL_RESOURCE_ATTRIBUTES']}`);
   });
 
   it('leaves a crash-looping child down after maxStreak quick deaths', async () => {

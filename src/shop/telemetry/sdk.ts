@@ -28,6 +28,7 @@ import { logExporter, metricExporter, signalEnabled, traceExporter } from './exp
 import { startNodeSdk } from './node-sdk';
 import { packageVersion } from './package';
 import { registerProcessMetrics } from './process-metrics';
+import { instanceIdFromEnv } from './resource-env';
 
 export const SERVICE_NAMESPACE = 'opentelemetry-demo';
 export const DEFAULT_METRIC_INTERVAL_MS = 10_000;
@@ -92,7 +93,7 @@ export function startTelemetry(
 ): Telemetry {
   if (env['OTEL_LOG_LEVEL']?.toLowerCase() === 'debug')
     diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
-  const instanceId = randomUUID();
+  const instanceId = instanceIdFromEnv(env) ?? randomUUID();
   const resource = serviceResource(serviceName, instanceId, env);
 
   const spanProcessors = signalEnabled('traces', env)

@@ -17,6 +17,7 @@ import { defaultUrl, protocolFor, signalEnabled, traceExporter } from './exporte
 import { createLogger } from './log';
 import { packageVersion } from './package';
 import { cpuUtilization, registerProcessMetrics } from './process-metrics';
+import { instanceIdFromEnv, withInstanceId } from './resource-env';
 import { SERVICE_NAMESPACE, serviceResource } from './sdk';
 import { inServerSpan, memorySpans } from './testing';
 
@@ -60,6 +61,54 @@ test('resource: service identity wins over OTEL_RESOURCE_ATTRIBUTES', () => {
   assert.equal(r.attributes['service.namespace'], SERVICE_NAMESPACE);
   assert.equal(r.attributes['service.version'], packageVersion());
   assert.match(packageVersion(), /^\d+\.\d+\.\d+/);
+});
+
+test('instance id: read from OTEL_RESOURCE_ATTRIBUTES, absent when not set there', () => {
+  assert.equal(instanceIdFromEnv({}), undefined);
+  assert.equal(
+    instanceIdFromEnv({ OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=lab' }),
+    undefined,
+  );
+  assert.equal(
+    instanceIdFromEnv({
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=lab, service.instance.id = rec-1 ,x=y',
+    }),
+    'rec-1',
+  );
+  // Values are percent-encoded (W3C baggage octets); a bad escape is ignored.
+  assert.equal(
+    instanceIdFromEnv({ OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=a%2Cb%20c' }),
+    'a,b c',
+  );
+  assert.equal(
+    instanceIdFromEnv({ OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=%zz' }),
+    undefined,
+  );
+  assert.equal(instanceIdFromEnv({ OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=' }), undefined);
+  assert.equal(
+    instanceIdFromEnv({ OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${'x'.repeat(256)}` }),
+    undefined,
+  );
+  // The last one wins, as in the SDK's parser.
+  assert.equal(
+    instanceIdFromEnv({ OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=a,service.instance.id=b' }),
+    'b',
+  );
+});
+
+test('instance id: added beside the attributes set, never over a set id', () => {
+  assert.deepEqual(withInstanceId({ A: '1' }, 'id 1'), {
+    A: '1',
+    OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=id%201',
+  });
+  const merged = withInstanceId({ OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=lab' }, 'x');
+  assert.equal(
+    merged['OTEL_RESOURCE_ATTRIBUTES'],
+    'deployment.environment=lab,service.instance.id=x',
+  );
+  assert.equal(instanceIdFromEnv(withInstanceId({}, 'a,b')), 'a,b');
+  const mine = { OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=mine' };
+  assert.equal(withInstanceId(mine, 'x'), mine);
 });
 
 test('cpu utilization: CPU time over wall time and CPUs', () => {
