@@ -63,10 +63,10 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
 
 /**
  * Remembers, for one store, which blocks are done. Each `step` rewrites at
- * most one block, swapped in by one transaction on the writer connection
- * (its sort done in the turn before), so the writes queued behind it wait
- * for one block's delete and insert only, and a crash mid-rewrite leaves the
- * block as it was (DuckDB's WAL replays only committed transactions).
+ * most one block in two turns of the write queue (its sort, then one
+ * transaction that swaps it in), so a queued write waits for one of them,
+ * not both; a crash mid-rewrite leaves the block as it was (DuckDB's WAL
+ * replays only committed transactions).
  */
 export class SamplesCompactor {
   /** Blocks below this start are compacted, or had no samples when looked at. */
