@@ -106,7 +106,7 @@ async function metricsMatching(
 export class SeriesIndex {
   readonly byId = new Map<number, SeriesEntry>();
   /** Ids in memory per metric name: a selector with `__name__="x"` looks at x's series only. */
-  private readonly byMetric = new Map<string, Set<number>>();
+  private readonly byMetric = new Map<string, Map<number, SeriesEntry>>();
   private readonly ids = new Map<string, number>();
   /** Metrics with series on disk that memory lost; `allEvicted` when unknown. */
   private readonly evictedMetrics = new Set<string>();
@@ -151,12 +151,13 @@ export class SeriesIndex {
   /** A stored (or just committed) series. */
   add(id: number, key: string, labels: Labels): void {
     this.byId.delete(id); // re-added: newest again
-    this.byId.set(id, { key, labels });
+    const entry = { key, labels };
+    this.byId.set(id, entry);
     this.ids.set(key, id);
     const metric = metricOf(labels);
     let ofMetric = this.byMetric.get(metric);
-    if (ofMetric === undefined) this.byMetric.set(metric, (ofMetric = new Set()));
-    ofMetric.add(id);
+    if (ofMetric === undefined) this.byMetric.set(metric, (ofMetric = new Map()));
+    ofMetric.set(id, entry);
     if (id > this.maxId) this.maxId = id;
     if (this.byId.size > this.max) this.trim();
   }
@@ -228,17 +229,12 @@ export class SeriesIndex {
     if (metrics === undefined && !this.holdsAll) metrics = await metricsMatching(conn, sets);
     if (metrics?.length === 0) return;
     if (this.inMemory(metrics)) {
-      const check = (id: number): void => {
-        const s = this.byId.get(id);
-        if (
-          s !== undefined &&
-          (only === undefined || only.has(id)) &&
-          labelsMatchAny(s.labels, sets)
-        )
+      const check = (id: number, s: SeriesEntry): void => {
+        if ((only === undefined || only.has(id)) && labelsMatchAny(s.labels, sets))
           f(id, s.key, s.labels);
       };
-      if (metrics === undefined) for (const id of this.byId.keys()) check(id);
-      else for (const m of metrics) for (const id of this.byMetric.get(m) ?? []) check(id);
+      if (metrics === undefined) for (const [id, s] of this.byId) check(id, s);
+      else for (const m of metrics) for (const [id, s] of this.byMetric.get(m) ?? []) check(id, s);
       return;
     }
     // Streamed chunk by chunk: nothing but the caller's result is kept.
