@@ -56,7 +56,11 @@ describe('translate(flush(consume(spans)))', () => {
         job: 'recommendation',
         instance: 'rec-1',
       },
-      samples: [{ t: Number(at(15_000) / 1_000_000n), v: 1 }],
+      // The zero at the series' start: `increase()` sees the first error.
+      samples: [
+        { t: Number(at(0) / 1_000_000n), v: 0 },
+        { t: Number(at(15_000) / 1_000_000n), v: 1 },
+      ],
     });
   });
 
@@ -67,7 +71,7 @@ describe('translate(flush(consume(spans)))', () => {
         s.labels['span_name'] === 'get_product_list',
     );
     assert.deepEqual(
-      buckets.map((s) => [s.labels['le'], s.samples[0]?.v]),
+      buckets.map((s) => [s.labels['le'], s.samples.at(-1)?.v]),
       [
         ['2', 0],
         ['4', 1],

@@ -77,7 +77,16 @@ describe('PrometheusTranslator: series and labels', () => {
     ]);
     assert.deepEqual(
       [...byName(r)],
-      [['app_recommendations_counter_total{recommendation_type="catalog"}', [[1000, 7]]]],
+      // The zero at the start time: what Prometheus 3 writes for a created timestamp.
+      [
+        [
+          'app_recommendations_counter_total{recommendation_type="catalog"}',
+          [
+            [0, 0],
+            [1000, 7],
+          ],
+        ],
+      ],
     );
     assert.equal(r.metadata[0]?.type, 'counter');
   });
@@ -106,11 +115,41 @@ describe('PrometheusTranslator: series and labels', () => {
     assert.deepEqual(
       [...byName(r)],
       [
-        ['rpc_server_duration_milliseconds_bucket{le="1"}', [[1000, 1]]],
-        ['rpc_server_duration_milliseconds_bucket{le="5"}', [[1000, 1]]],
-        ['rpc_server_duration_milliseconds_bucket{le="+Inf"}', [[1000, 3]]],
-        ['rpc_server_duration_milliseconds_sum{}', [[1000, 12]]],
-        ['rpc_server_duration_milliseconds_count{}', [[1000, 3]]],
+        [
+          'rpc_server_duration_milliseconds_bucket{le="1"}',
+          [
+            [0, 0],
+            [1000, 1],
+          ],
+        ],
+        [
+          'rpc_server_duration_milliseconds_bucket{le="5"}',
+          [
+            [0, 0],
+            [1000, 1],
+          ],
+        ],
+        [
+          'rpc_server_duration_milliseconds_bucket{le="+Inf"}',
+          [
+            [0, 0],
+            [1000, 3],
+          ],
+        ],
+        [
+          'rpc_server_duration_milliseconds_sum{}',
+          [
+            [0, 0],
+            [1000, 12],
+          ],
+        ],
+        [
+          'rpc_server_duration_milliseconds_count{}',
+          [
+            [0, 0],
+            [1000, 3],
+          ],
+        ],
       ],
     );
     assert.deepEqual(r.metadata[0], {
@@ -175,12 +214,48 @@ describe('PrometheusTranslator: series and labels', () => {
     assert.deepEqual(
       [...byName(r)],
       [
-        ['sizes_bucket{le="0"}', [[1000, 1]]],
-        ['sizes_bucket{le="2"}', [[1000, 3]]],
-        ['sizes_bucket{le="4"}', [[1000, 6]]],
-        ['sizes_bucket{le="+Inf"}', [[1000, 6]]],
-        ['sizes_sum{}', [[1000, 20]]],
-        ['sizes_count{}', [[1000, 6]]],
+        [
+          'sizes_bucket{le="0"}',
+          [
+            [0, 0],
+            [1000, 1],
+          ],
+        ],
+        [
+          'sizes_bucket{le="2"}',
+          [
+            [0, 0],
+            [1000, 3],
+          ],
+        ],
+        [
+          'sizes_bucket{le="4"}',
+          [
+            [0, 0],
+            [1000, 6],
+          ],
+        ],
+        [
+          'sizes_bucket{le="+Inf"}',
+          [
+            [0, 0],
+            [1000, 6],
+          ],
+        ],
+        [
+          'sizes_sum{}',
+          [
+            [0, 0],
+            [1000, 20],
+          ],
+        ],
+        [
+          'sizes_count{}',
+          [
+            [0, 0],
+            [1000, 6],
+          ],
+        ],
       ],
     );
   });

@@ -2,7 +2,8 @@
 // prometheusremotewrite exporters produce them with default settings
 // (`add_metric_suffixes: true`), plus what Prometheus itself needs to see
 // for `rate()`: delta streams summed into cumulative ones (stateful, bounded)
-// and a zero sample when a cumulative stream restarts.
+// and a zero sample at a cumulative stream's start time when it is new or
+// restarts.
 
 import { createHash } from 'node:crypto';
 import type {
@@ -78,6 +79,7 @@ export class PrometheusTranslator {
   private readonly states: StreamStates;
   private readonly resourceKeys = new WeakMap<Resource, string>();
   private readonly labels: SeriesLabelCache;
+  private readonly idleMs: number;
   private dropped = 0;
 
   constructor(opts: PrometheusTranslatorOptions = {}) {
@@ -85,6 +87,7 @@ export class PrometheusTranslator {
     this.targetInfo = opts.targetInfo ?? true;
     const idleMs = opts.idleTimeoutMs ?? 3_600_000;
     if (!(idleMs > 0)) throw new RangeError(`idleTimeoutMs must be > 0, got ${idleMs}`);
+    this.idleMs = idleMs;
     this.states = new StreamStates(
       opts.maxSeries ?? 100_000,
       BigInt(Math.round(idleMs)) * NS_PER_MS,
@@ -340,19 +343,31 @@ export class PrometheusTranslator {
 
   /**
    * Tracks a cumulative stream's start time. Returns the ms time of a zero
-   * sample to write when the stream restarted (what Prometheus does with
-   * created timestamps), 'drop' for a point not newer than the last one.
+   * sample to write (what Prometheus 3 does with created timestamps), 'drop'
+   * for a point not newer than the last one. A zero goes at the start time
+   * when the stream restarted (start moved past the last point), and when the
+   * stream is new here: a counter born at 4 (span metrics' first flush after
+   * errors) is then a step from 0 that `increase()` and `rate()` see. The
+   * start time is when the stream was 0, so the zero never lands inside the
+   * stream's own samples, whatever the store held before (a backend restart or
+   * a forgotten stream writes the same zero again, or one that precedes the
+   * stream's stored points and follows an earlier stream's: a real reset). A
+   * start older than the idle timeout gets none: Prometheus refuses samples
+   * that far behind its head, and the zero would be one lone point.
    */
   private observeCumulative(key: string, p: MetricPoint): number | 'drop' | undefined {
     const entry = this.states.get(key);
     const start = startOf(p);
+    const startMs = toMs(start);
+    const tMs = toMs(p.timeUnixNano);
     if (entry === undefined || entry.state.kind !== 'cumulative') {
       this.states.set(key, {
         startNs: start,
         lastNs: p.timeUnixNano,
         state: { kind: 'cumulative' },
       });
-      return undefined;
+      const created = p.startTimeUnixNano !== 0n && startMs < tMs && tMs - startMs <= this.idleMs;
+      return created ? startMs : undefined;
     }
     if (p.timeUnixNano <= entry.lastNs) {
       this.dropped++;
@@ -364,8 +379,7 @@ export class PrometheusTranslator {
     entry.lastNs = p.timeUnixNano;
     this.states.set(key, entry);
     if (!restarted) return undefined;
-    const startMs = toMs(start);
-    return startMs > lastMs && startMs < toMs(p.timeUnixNano) ? startMs : undefined;
+    return startMs > lastMs && startMs < tMs ? startMs : undefined;
   }
 
   private emitHistogram(
