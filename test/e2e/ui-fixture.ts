@@ -32,6 +32,25 @@ export interface Fixture {
   close: () => Promise<void>;
 }
 
+/** Services of the canned call graph, and one that sent spans but calls nobody. */
+const MAP_SERVICES = [
+  'frontend',
+  'ad',
+  'cart',
+  'checkout',
+  'currency',
+  'email',
+  'payment',
+  'product-catalog',
+  'recommendation',
+  'shipping',
+];
+export const LONE_SERVICE = 'fraud-detection';
+/** How much of any range the canned span metrics cover. */
+export const COVERED_SECONDS = 180;
+/** Log records the canned /api/logs holds. */
+export const LOG_RECORDS = 250;
+
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -61,6 +80,21 @@ export async function startFixture(uiDir: string): Promise<Fixture> {
       name: 'adServiceFailure',
       description: 'Fail ad service',
       variants: { on: true, off: false },
+      defaultVariant: 'off',
+      state: 'ENABLED',
+    },
+    // Variants that are numbers, one with "off" listed last and one with it first.
+    {
+      name: 'loadgeneratorFloodHomepage',
+      description: 'Load generator: each flood task loads the home page this many times',
+      variants: { on: 100, off: 0 },
+      defaultVariant: 'off',
+      state: 'ENABLED',
+    },
+    {
+      name: 'emailMemoryLeak',
+      description: 'Email service: keeps memory for every confirmation it sends',
+      variants: { off: 0, '1x': 1, '10x': 10, '100x': 100 },
       defaultVariant: 'off',
       state: 'ENABLED',
     },
@@ -107,7 +141,17 @@ export async function startFixture(uiDir: string): Promise<Fixture> {
           (x) => 2 + Math.sin(x * 9),
         ),
       ];
-    else if (q.includes('by (span_name)'))
+    else if (q.includes('count by (service_name)')) {
+      // Span metrics that began 3 minutes before the end of the range (a young
+      // lab): the service map divides calls by those 180 s, not the range.
+      const from = end - COVERED_SECONDS + 15;
+      result = [...MAP_SERVICES, LONE_SERVICE].map((s) => ({
+        metric: { service_name: s },
+        values: [] as [number, string][],
+      }));
+      for (const r of result as { values: [number, string][] }[])
+        for (let t = Math.ceil(from / step) * step; t <= end; t += step) r.values.push([t, '1']);
+    } else if (q.includes('by (span_name)'))
       result = ['get_product_list', 'oteldemo.RecommendationService/ListRecommendations'].map(
         (s, i) => series({ span_name: s }, (x) => (i + 1) * (1.5 + x)),
       );
@@ -241,8 +285,10 @@ export async function startFixture(uiDir: string): Promise<Fixture> {
       });
     } else if (route === '/api/logs') {
       const t = traces[3] as FTrace;
+      // More records than the page's first limit, newest first, cut at the limit asked for.
+      const limit = Math.min(1500, Number(p.get('limit') ?? 100) || 100);
       json(res, 200, {
-        data: [0, 1, 2, 3].map((i) => ({
+        data: Array.from({ length: Math.min(limit, LOG_RECORDS) }, (_, i) => ({
           time: nowUs - i * 1_000_000,
           timeUnixNano: String((nowUs - i * 1_000_000) * 1000),
           severityNumber: i === 1 ? 17 : 9,

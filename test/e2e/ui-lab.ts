@@ -19,6 +19,9 @@ import {
 import { XSS, hex } from './ui-canned';
 import type { Backend } from './ui-fixture';
 
+/** A service that sends spans but calls nobody and is called by nobody, in both labs. */
+export const PROBE_SERVICE = 'ui-e2e-probe';
+
 // The API server (Jaeger, Prometheus, lab APIs) over an in-memory store, fed
 // through the real ingest pipeline with span metrics and the OTel ->
 // Prometheus translator. Twenty minutes of the scenario are replayed on a
@@ -95,6 +98,22 @@ export async function startLab(uiDir: string): Promise<Backend> {
         }),
       );
     }
+    // A service that calls nobody and that nobody calls, as the probe sent
+    // to a running lab: the service map must still show it.
+    if (i % 6 === 0)
+      spans.push(
+        makeSpan({
+          traceId: hex(0xacc00000 + i, 32),
+          spanId: hex(0xacc00000 + i, 16),
+          scope,
+          status: { code: 0, message: '' },
+          name: 'probe',
+          kind: 1,
+          resource: resource(PROBE_SERVICE),
+          startTimeUnixNano: ns(t),
+          endTimeUnixNano: ns(t + 2),
+        }),
+      );
     await pipeline.ingest({ spans });
     if (i % 2 === 0) {
       const base = {
@@ -189,7 +208,7 @@ export async function sendProbe(labUrl: string): Promise<void> {
   const now = BigInt(Date.now()) * 1_000_000n;
   const traceId = hex(Date.now(), 16) + 'e2e0e2e0e2e0e2e0';
   const resource = {
-    attributes: [{ key: 'service.name', value: { stringValue: 'ui-e2e-probe' } }],
+    attributes: [{ key: 'service.name', value: { stringValue: PROBE_SERVICE } }],
   };
   const post = async (signal: string, body: unknown): Promise<void> => {
     const res = await fetch(`${otlp}/v1/${signal}`, {

@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { XSS } from './ui-canned';
+import { COVERED_SECONDS, LOG_RECORDS, LONE_SERVICE } from './ui-fixture';
+import { PROBE_SERVICE } from './ui-lab';
 import { uiSuites } from './ui-harness';
 
 uiSuites('Dashboard, flags, compare, logs and service map pages', (ui) => {
@@ -29,6 +31,11 @@ uiSuites('Dashboard, flags, compare, logs and service map pages', (ui) => {
       (await page.locator('[data-panel="latency"] .promql summary').textContent()) ?? '',
       /histogram_quantile\(0\.5/,
     );
+    // The x axis is the chosen hour, even where the data covers less of it.
+    const chart = page.locator('[data-panel="latency"] .chart');
+    const xMin = Number(await chart.getAttribute('data-x-min'));
+    const xMax = Number(await chart.getAttribute('data-x-max'));
+    assert.ok(Math.abs(xMax - xMin - 3600) < 2, `x axis spans ${xMax - xMin} s, not 3600 s`);
     await ui.shot(page, 'dashboard.png');
     // A click on the latency chart (away from the exemplar markers) opens the traces of that moment.
     await page.locator('[data-panel="latency"] .u-over').click({ position: { x: 300, y: 3 } });
@@ -70,6 +77,24 @@ uiSuites('Dashboard, flags, compare, logs and service map pages', (ui) => {
       ]);
       await flag.locator('[role="radio"][aria-checked="true"]', { hasText: 'on' }).waitFor();
     }
+    // Every variant shows its value; the variant that turns a fault off comes first on every flag.
+    const first = flag.getByRole('radio').first();
+    assert.equal((await first.locator('.variant-name').textContent()) ?? '', 'off');
+    assert.equal((await first.locator('.variant-value').textContent()) ?? '', 'false');
+    if (ui.fixture) {
+      const flood = page.locator('[data-flag="loadgeneratorFloodHomepage"] [role="radio"]');
+      assert.deepEqual(await flood.allTextContents(), ['off0', 'on100']);
+      const leak = page.locator('[data-flag="emailMemoryLeak"] [role="radio"]');
+      assert.deepEqual(await leak.allTextContents(), ['off0', '1x1', '10x10', '100x100']);
+      // The selected "off" looks the same wherever the flag file lists it.
+      const look = async (name: string): Promise<string> =>
+        page
+          .locator(`[data-flag="${name}"] [role="radio"][aria-checked="true"]`)
+          .evaluate(
+            '(b) => { const s = getComputedStyle(b); return [s.borderTopColor, s.borderRightColor, s.borderLeftColor, s.backgroundColor, s.zIndex].join() }',
+          ) as Promise<string>;
+      assert.equal(await look('emailMemoryLeak'), await look('loadgeneratorFloodHomepage'));
+    }
     await ui.shot(page, 'flags.png');
     await page.close();
   });
@@ -90,8 +115,17 @@ uiSuites('Dashboard, flags, compare, logs and service map pages', (ui) => {
   test('logs link to their trace and show bodies as text', async () => {
     const page = await ui.open('/logs');
     await page.locator('.log-line').first().waitFor();
-    if (ui.fixture) assert.equal(await page.locator('.log-line', { hasText: XSS }).count(), 1);
-    await ui.shot(page, 'logs.png');
+    if (ui.fixture) {
+      assert.equal(await page.locator('.log-line', { hasText: XSS }).count(), 1);
+      // 250 records exist: the first 200 say there are more, and a click loads the rest.
+      const status = page.locator('.results-head');
+      assert.match((await status.textContent()) ?? '', /Latest 200 records of more/);
+      await ui.shot(page, 'logs.png');
+      await status.getByRole('button', { name: 'Load 200 more' }).click();
+      await page.waitForURL(/limit=400/);
+      await status.getByText(`${LOG_RECORDS} records`).waitFor();
+      assert.doesNotMatch((await status.textContent()) ?? '', /more/i);
+    } else await ui.shot(page, 'logs.png');
     await page.locator('.log-line a').first().click();
     await page.waitForURL(/\/trace\/[0-9a-f]+\?span=/);
     await page.locator('.wf-row').first().waitFor();
@@ -102,9 +136,41 @@ uiSuites('Dashboard, flags, compare, logs and service map pages', (ui) => {
     const page = await ui.open('/map');
     await page.locator('.service-map .node').first().waitFor();
     if (ui.fixture) {
-      assert.equal(await page.locator('.service-map .node').count(), 10);
+      // Ten services in the call graph and one that calls nobody.
+      assert.equal(await page.locator('.service-map .node').count(), 11);
+      await page.locator(`.service-map .node[data-service="${LONE_SERVICE}"]`).waitFor();
       assert.equal(await page.locator('.service-map .edge.err').count(), 2);
-    }
+      // 5400 calls in the 180 s the span metrics cover, not in the whole 15 minutes.
+      await page.getByText(`Rates are over the last ${COVERED_SECONDS / 60} min`).waitFor();
+      const label = page.locator('.service-map .edge', {
+        has: page.locator('title', { hasText: 'frontend → product-catalog' }),
+      });
+      assert.equal(
+        await label.locator('.edge-label').textContent(),
+        `${Math.round(5400 / COVERED_SECONDS)}/s · ${((120 / 5400) * 100).toFixed(1)}% err`,
+      );
+    } else await page.locator(`.service-map .node[data-service="${PROBE_SERVICE}"]`).waitFor();
+    // No edge passes through a box other than its ends.
+    const overlaps = (await page.evaluate(`(() => {
+      const boxes = [...document.querySelectorAll('.service-map .node')].map((n) => ({
+        name: n.getAttribute('data-service'),
+        r: n.querySelector('rect').getBBox(),
+      }));
+      const hits = new Set();
+      for (const path of document.querySelectorAll('.service-map .edge path')) {
+        const [from, to] = path.querySelector('title').textContent.split(':')[0].split(' → ');
+        const len = path.getTotalLength();
+        for (let d = 0; d <= len; d += 4) {
+          const p = path.getPointAtLength(d);
+          for (const b of boxes)
+            if (b.name !== from && b.name !== to && p.x > b.r.x + 1 && p.x < b.r.x + b.r.width - 1 &&
+                p.y > b.r.y + 1 && p.y < b.r.y + b.r.height - 1)
+              hits.add(from + ' → ' + to + ' through ' + b.name);
+        }
+      }
+      return [...hits];
+    })()`)) as string[];
+    assert.deepEqual(overlaps, []);
     await ui.shot(page, 'service-map.png');
     await page.locator('.service-map .node[data-service="recommendation"]').focus();
     await page.keyboard.press('Enter');

@@ -27,6 +27,11 @@ export interface ChartProps {
   /** Called with the clicked time (seconds) and the nearest data index. */
   onClick?: (timeSec: number) => void;
   label: string;
+  /**
+   * The x axis, seconds: the selected range, so a lab with 10 s of data in
+   * a 15-minute range draws 10 s at the right end, not a 10-second axis.
+   */
+  xRange?: [number, number];
   /** Points drawn over the lines (exemplars); a click near one opens it. */
   markers?: Marker[];
   onMarker?: (id: string) => void;
@@ -56,6 +61,8 @@ export function Chart(props: ChartProps): JSX.Element {
   markerRef.current = props.onMarker;
   const markers = props.markers ?? NO_MARKERS;
   const { data, format } = props;
+  const xMin = props.xRange?.[0];
+  const xMax = props.xRange?.[1];
   const height = props.height ?? 200;
   const theme = document.documentElement.dataset['theme'] ?? '';
 
@@ -77,7 +84,10 @@ export function Chart(props: ChartProps): JSX.Element {
       // Rates, latencies, CPU and memory are never negative: anchor the y axis
       // at zero so a spike reads as a spike and not as a change of scale.
       scales: {
-        x: { time: true },
+        x:
+          xMin !== undefined && xMax !== undefined && xMax > xMin
+            ? { time: true, auto: false, range: (): uPlot.Range.MinMax => [xMin, xMax] }
+            : { time: true },
         y: {
           range: (_u, _min, max) => {
             const top = Math.max(max, ...markers.map((m) => m.y));
@@ -97,6 +107,14 @@ export function Chart(props: ChartProps): JSX.Element {
       ],
       axes: [axis(), { ...axis(), size: 70, values: (_u, splits) => splits.map((v) => format(v)) }],
       hooks: {
+        setScale: [
+          (u, key) => {
+            if (key !== 'x') return;
+            // The drawn x extent, for tests and tools (the axis itself is canvas).
+            el.dataset['xMin'] = String(u.scales['x']?.min ?? '');
+            el.dataset['xMax'] = String(u.scales['x']?.max ?? '');
+          },
+        ],
         draw: [
           (u) => {
             if (markers.length === 0) return;
@@ -161,7 +179,7 @@ export function Chart(props: ChartProps): JSX.Element {
       u.destroy();
       plot.current = null;
     };
-  }, [data, format, height, theme, markers]);
+  }, [data, format, height, theme, markers, xMin, xMax]);
 
   return (
     <div

@@ -184,6 +184,7 @@ function Panel(props: {
           markers={def.exemplars ? markers : undefined}
           onMarker={(id) => navigate(`/trace/${id}`)}
           data={data}
+          xRange={[start, end]}
           format={FORMATS[def.unit]}
           label={def.title}
           onClick={def.exemplars ? onClick : undefined}

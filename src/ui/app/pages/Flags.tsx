@@ -14,6 +14,27 @@ interface Flag {
   state?: string;
 }
 
+/**
+ * Variants in one order for every flag: the one that turns the fault off
+ * first, then the others as the flag file lists them. (The file lists
+ * "on, off" for most flags and "off, 1x, ..." for emailMemoryLeak.)
+ */
+function variantsOf(f: Flag): [string, unknown][] {
+  const all = Object.entries(f.variants ?? {});
+  return [...all.filter(([, v]) => !isFault(v)), ...all.filter(([, v]) => isFault(v))];
+}
+
+/** false, 0, "" and null switch a fault off; anything else switches it on. */
+function isFault(value: unknown): boolean {
+  return !(value === false || value === 0 || value === '' || value === null);
+}
+
+/** A variant's value as text, bounded: the flag file is editable by hand. */
+function valueText(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}
+
 export function Flags(): JSX.Element {
   const flags = useAsync(
     (signal) => request<{ flags: Flag[] }>('/api/flags', { signal }).then((r) => r.flags ?? []),
@@ -86,18 +107,18 @@ export function Flags(): JSX.Element {
               {f.state && f.state !== 'ENABLED' ? <span class="badge">{f.state}</span> : null}
             </div>
             <div class="seg-group" role="radiogroup" aria-label={`${f.name} variant`}>
-              {Object.entries(f.variants ?? {}).map(([v, value]) => (
+              {variantsOf(f).map(([v, value]) => (
                 <button
                   type="button"
                   key={v}
                   role="radio"
-                  class={`seg ${v === f.defaultVariant && v !== 'off' ? 'active-on' : ''}`}
+                  class={`seg variant${v === f.defaultVariant && isFault(value) ? ' active-on' : ''}`}
                   aria-checked={v === f.defaultVariant}
                   disabled={busy === f.name}
                   onClick={() => (v === f.defaultVariant ? undefined : void switchTo(f, v))}
-                  title={`value: ${JSON.stringify(value)}`}
                 >
-                  {v}
+                  <span class="variant-name">{v}</span>
+                  <span class="variant-value">{valueText(value)}</span>
                 </button>
               ))}
               {busy === f.name ? (

@@ -1,5 +1,7 @@
 // Log search by service, severity, text and trace id; each record links to
-// its trace and span.
+// its trace and span. One record more than the limit is asked for, so the
+// page knows when there are more than it shows; "Load more" raises the
+// limit, up to MAX_LOGS.
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { qs, request } from '../api';
@@ -14,6 +16,16 @@ import { serviceColor } from '../../lib/waterfall';
 
 const SEVERITIES = ['', 'TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 const FIELDS = ['service', 'severity', 'text', 'traceID', 'spanID', 'limit'] as const;
+const DEFAULT_LOGS = 200;
+const MORE_LOGS = 200;
+/** Below the API's limit of 1500, with room for the one extra record. */
+const MAX_LOGS = 1000;
+
+/** The limit in the URL, as a count the page can ask for: bad text is the default, big is MAX_LOGS. */
+function logLimit(text: string): number {
+  const n = /^\d{1,7}$/.test(text.trim()) ? Number(text) : DEFAULT_LOGS;
+  return Math.min(MAX_LOGS, Math.max(1, n || DEFAULT_LOGS));
+}
 type Form = Record<(typeof FIELDS)[number], string>;
 
 export function Logs(props: { params: URLSearchParams }): JSX.Element {
@@ -22,7 +34,10 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
   const fromUrl = useMemo(
     () =>
       Object.fromEntries(
-        FIELDS.map((f) => [f, params.get(f) ?? (f === 'limit' ? '200' : '')]),
+        FIELDS.map((f) => [
+          f,
+          f === 'limit' ? String(logLimit(params.get(f) ?? '')) : (params.get(f) ?? ''),
+        ]),
       ) as Form,
     [key],
   );
@@ -39,7 +54,7 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
               text: fromUrl.text,
               traceId: fromUrl.traceID,
               spanId: fromUrl.spanID,
-              limit: fromUrl.limit,
+              limit: logLimit(fromUrl.limit) + 1,
               start: Math.round(resolved.range.start * 1e6),
               end: Math.round(resolved.range.end * 1e6),
             })}`,
@@ -48,7 +63,10 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
       : null,
     [key],
   );
-  const rows = dataOf(logs) ?? [];
+  const limit = logLimit(fromUrl.limit);
+  const fetched = dataOf(logs) ?? [];
+  const more = fetched.length > limit;
+  const rows = more ? fetched.slice(0, limit) : fetched;
   const services = useAsync(
     (signal) =>
       request<{ data: string[] | null }>('/jaeger/api/services', { signal }).then(
@@ -67,7 +85,8 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
         aria-label="Log search"
         onSubmit={(e) => {
           e.preventDefault();
-          setParams({ ...draft, limit: draft.limit === '200' ? null : draft.limit });
+          const n = logLimit(draft.limit);
+          setParams({ ...draft, limit: n === DEFAULT_LOGS ? null : String(n) });
         }}
       >
         <Field label="Service">
@@ -111,6 +130,16 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
             onInput={(e) => set('traceID', (e.target as HTMLInputElement).value.trim())}
           />
         </Field>
+        <Field label="Limit">
+          <input
+            type="number"
+            min={1}
+            max={MAX_LOGS}
+            step={1}
+            value={draft.limit}
+            onInput={(e) => set('limit', (e.target as HTMLInputElement).value)}
+          />
+        </Field>
         <TimeRangePicker params={params} resolved={resolved} />
         <button type="submit" class="primary">
           Search logs
@@ -121,7 +150,27 @@ export function Logs(props: { params: URLSearchParams }): JSX.Element {
       {rows.length > 0 ? (
         <>
           <div class="results-head" role="status">
-            {rows.length} records
+            {more ? `Latest ${rows.length} records of more` : `${rows.length} records`}
+            {more && limit < MAX_LOGS ? (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  class="link-button"
+                  onClick={() =>
+                    setParams({ limit: String(Math.min(MAX_LOGS, limit + MORE_LOGS)) })
+                  }
+                >
+                  Load {Math.min(MAX_LOGS, limit + MORE_LOGS) - limit} more
+                </button>
+              </>
+            ) : null}
+            {more && limit >= MAX_LOGS ? (
+              <span class="muted">
+                {' '}
+                (at most {MAX_LOGS}: narrow the range, service, severity or text to see older ones)
+              </span>
+            ) : null}
           </div>
           <VirtualList
             items={rows}

@@ -1,5 +1,8 @@
 // The call graph between services over a time range, with request rate and
-// error share on every edge; a service opens its traces.
+// error share on every edge; a service opens its traces. Services come from
+// the span metrics of the range too, so one that calls nobody still shows,
+// and rates are over the part of the range those metrics cover (a lab that
+// started 3 minutes ago has 3 minutes of calls, not 15).
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
 import { qs, request } from '../api';
@@ -7,7 +10,14 @@ import { dataOf, useAsync } from '../hooks';
 import { navigate } from '../router';
 import { TimeRangePicker, resolveRange } from '../TimeRange';
 import { AsyncStatus, Empty } from '../ui';
-import { edgeRates, layoutServiceMap, type DependencyEdge } from '../../lib/servicemap';
+import type { PromMatrixSeries } from '../../lib/prom';
+import {
+  edgeKey,
+  edgeRates,
+  layoutServiceMap,
+  spanCoverage,
+  type DependencyEdge,
+} from '../../lib/servicemap';
 import { serviceColor } from '../../lib/waterfall';
 
 const COL_W = 320;
@@ -15,6 +25,9 @@ const ROW_H = 84;
 const NODE_W = 160;
 const NODE_H = 40;
 const PAD = 24;
+/** Room under the map for calls that go back left (a cycle). */
+const BACK_LANE = 36;
+const COVERAGE_QUERY = 'count by (service_name) (traces_span_metrics_calls_total)';
 
 export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element {
   const { params } = props;
@@ -30,14 +43,48 @@ export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element 
       : null,
     [key],
   );
+  const spanSeries = useAsync(
+    resolved.ok
+      ? (signal) => {
+          const { start, end } = resolved.range;
+          const step = Math.max(15, Math.ceil((end - start) / 240));
+          return request<{ data: { result: PromMatrixSeries[] } }>(
+            `/prometheus/api/v1/query_range${qs({ query: COVERAGE_QUERY, start: Math.floor(start), end: Math.ceil(end), step })}`,
+            { signal },
+          ).then((r) => r.data?.result ?? []);
+        }
+      : null,
+    [key],
+  );
   const edges = dataOf(deps) ?? [];
-  const map = useMemo(() => layoutServiceMap(edges), [edges]);
-  const seconds = resolved.ok ? resolved.range.end - resolved.range.start : 0;
+  const whole = resolved.ok ? resolved.range.end - resolved.range.start : 0;
+  const coverage = useMemo(() => {
+    const series = dataOf(spanSeries);
+    return series && resolved.ok ? spanCoverage(series, resolved.range) : undefined;
+  }, [spanSeries, key]);
+  const map = useMemo(() => layoutServiceMap(edges, coverage?.services ?? []), [edges, coverage]);
+  // Without span metrics (query failed), rates fall back to the whole range, and say so.
+  const seconds = coverage?.seconds ?? whole;
+  const rateNote =
+    spanSeries.state === 'error'
+      ? `Rates are over the whole range: the span metrics that tell how much of it has data could not be read.`
+      : coverage && coverage.seconds < whole - 1
+        ? `Rates are over the last ${formatSpan(coverage.seconds)} of the range, the part span metrics cover.`
+        : `Rates are over the whole range.`;
   const pos = new Map(
     map.nodes.map((n) => [n.name, { x: PAD + n.column * COL_W, y: PAD + n.row * ROW_H }]),
   );
+  const slotAt = (column: number, row: number): { x: number; y: number } => ({
+    x: PAD + column * COL_W,
+    y: PAD + row * ROW_H + NODE_H / 2,
+  });
+  const colOf = new Map(map.nodes.map((n) => [n.name, n.column]));
+  const backEdges = edges.some(
+    (e) => e.parent !== e.child && (colOf.get(e.child) ?? 0) <= (colOf.get(e.parent) ?? 0),
+  );
   const width = PAD * 2 + Math.max(0, map.columns - 1) * COL_W + NODE_W;
-  const height = PAD * 2 + Math.max(0, map.rows - 1) * ROW_H + NODE_H;
+  const mapBottom = PAD + Math.max(0, map.rows - 1) * ROW_H + NODE_H;
+  const height = mapBottom + PAD + (backEdges ? BACK_LANE : 0);
   const maxCalls = Math.max(1, ...edges.map((e) => e.callCount));
 
   return (
@@ -49,6 +96,11 @@ export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element 
       <AsyncStatus a={deps} what="dependencies" onRetry={deps.reload} />
       {deps.state === 'ok' && edges.length === 0 ? (
         <Empty>No calls between services in this range.</Empty>
+      ) : null}
+      {map.nodes.length > 0 ? (
+        <p class="hint" data-rate-seconds={Math.round(seconds)}>
+          {rateNote}
+        </p>
       ) : null}
       {map.nodes.length > 0 ? (
         <div class="panel map-wrap">
@@ -64,14 +116,8 @@ export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element 
               const b = pos.get(e.child);
               if (!a || !b) return null;
               const { perSecond, errorRatio } = edgeRates(e, seconds);
-              const self = e.parent === e.child;
-              const x1 = a.x + NODE_W;
-              const y1 = a.y + NODE_H / 2;
-              const x2 = self ? a.x + NODE_W - 20 : b.x;
-              const y2 = self ? a.y : b.y + NODE_H / 2;
-              const d = self
-                ? `M ${x1} ${y1} C ${x1 + 40} ${y1} ${x2 + 40} ${y2 - 30} ${x2} ${y2}`
-                : `M ${x1} ${y1} C ${(x1 + x2) / 2} ${y1} ${(x1 + x2) / 2} ${y2} ${x2} ${y2}`;
+              const route = routeEdge(e, a, b, map.routes[edgeKey(e)] ?? [], slotAt, mapBottom);
+              const { d, labelAt } = route;
               const label = `${perSecond < 10 ? perSecond.toFixed(2) : Math.round(perSecond)}/s${errorRatio > 0 ? ` · ${(errorRatio * 100).toFixed(1)}% err` : ''}`;
               return (
                 <g key={`${e.parent}>${e.child}`} class={errorRatio > 0 ? 'edge err' : 'edge'}>
@@ -82,12 +128,7 @@ export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element 
                   >
                     <title>{`${e.parent} → ${e.child}: ${e.callCount} calls, ${e.errorCount} errors`}</title>
                   </path>
-                  <text
-                    class="edge-label"
-                    x={(x1 + x2) / 2}
-                    y={(y1 + y2) / 2 - 6}
-                    text-anchor="middle"
-                  >
+                  <text class="edge-label" x={labelAt.x} y={labelAt.y - 6} text-anchor="middle">
                     {label}
                   </text>
                 </g>
@@ -161,4 +202,65 @@ export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element 
       ) : null}
     </section>
   );
+}
+
+function formatSpan(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+type Point = { x: number; y: number };
+
+/**
+ * An edge's path: out of the caller's right side, through the empty slots
+ * of the columns it skips (straight across each, curving only in the gaps
+ * between columns, where no box is), into the callee's left side. A call
+ * back to an earlier column goes under the map; a self call loops on top.
+ */
+function routeEdge(
+  e: DependencyEdge,
+  a: Point,
+  b: Point,
+  via: readonly { column: number; row: number }[],
+  slotAt: (column: number, row: number) => Point,
+  mapBottom: number,
+): { d: string; labelAt: Point } {
+  const x1 = a.x + NODE_W;
+  const y1 = a.y + NODE_H / 2;
+  if (e.parent === e.child) {
+    const x2 = a.x + NODE_W - 20;
+    const y2 = a.y;
+    return {
+      d: `M ${x1} ${y1} C ${x1 + 40} ${y1} ${x2 + 40} ${y2 - 30} ${x2} ${y2}`,
+      labelAt: { x: x1 + 10, y: y2 - 8 },
+    };
+  }
+  const x2 = b.x;
+  const y2 = b.y + NODE_H / 2;
+  if (x2 <= x1) {
+    const lane = mapBottom + BACK_LANE / 2;
+    return {
+      d: `M ${x1} ${y1} C ${x1 + 60} ${y1} ${x1 + 60} ${lane} ${x1} ${lane} L ${x2} ${lane} C ${x2 - 60} ${lane} ${x2 - 60} ${y2} ${x2} ${y2}`,
+      labelAt: { x: (x1 + x2) / 2, y: lane },
+    };
+  }
+  const curve = (p: Point, q: Point): string => {
+    const mid = (p.x + q.x) / 2;
+    return `C ${mid} ${p.y} ${mid} ${q.y} ${q.x} ${q.y}`;
+  };
+  let d = `M ${x1} ${y1}`;
+  let at: Point = { x: x1, y: y1 };
+  for (const s of via) {
+    const slot = slotAt(s.column, s.row);
+    d += ` ${curve(at, slot)} L ${slot.x + NODE_W} ${slot.y}`;
+    at = { x: slot.x + NODE_W, y: slot.y };
+  }
+  d += ` ${curve(at, { x: x2, y: y2 })}`;
+  const next = via[0] ? slotAt(via[0].column, via[0].row) : { x: x2, y: y2 };
+  // The label sits where the line runs level through its first slot, or mid-gap when there is none.
+  const labelAt = via[0]
+    ? { x: next.x + NODE_W / 2, y: next.y }
+    : { x: (x1 + next.x) / 2, y: (y1 + next.y) / 2 };
+  return { d, labelAt };
 }
