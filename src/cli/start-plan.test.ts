@@ -10,7 +10,7 @@ import {
   missingEntries,
   type StartOptions,
 } from './start-plan';
-import { parseStartArgs, UsageError } from './start';
+import { parseStartArgs, startUsage, UsageError } from './start';
 
 const opts: StartOptions = {
   backend: true,
@@ -169,7 +169,7 @@ describe('parseStartArgs', () => {
     return r;
   };
 
-  it('defaults to backend, load, 5 users, speed 1', () => {
+  it('defaults to backend, load, 5 users, speed 1, quiet output', () => {
     const { options } = parse([], { OTEL_LAB_HOME: '/h' });
     assert.deepEqual(options, {
       backend: true,
@@ -179,7 +179,13 @@ describe('parseStartArgs', () => {
       users: 5,
       speed: 1,
       flagsFile: '/h/flags.json',
+      verbose: false,
     });
+  });
+
+  it('takes --verbose and -v', () => {
+    assert.equal(parse(['--verbose']).options.verbose, true);
+    assert.equal(parse(['-v']).options.verbose, true);
   });
 
   it('moves the backend with --http-port, --otlp-http-port, --otlp-grpc-port', () => {
@@ -231,8 +237,11 @@ describe('parseStartArgs', () => {
     assert.equal(LAB_BACKEND_MEMORY_LIMIT, '256MB');
   });
 
-  it('answers --help', () => {
+  it('answers --help, which documents --verbose and what is shown without it', () => {
     assert.deepEqual(parseStartArgs(['--help'], {}, true), { help: true });
+    assert.match(startUsage, /-v, --verbose +show every line/);
+    assert.match(startUsage, /INFO \(and DEBUG\) lines on stdout are left\s+out/);
+    assert.match(startUsage, /everything on stderr/);
   });
 
   const bad: Array<[string[], RegExp]> = [

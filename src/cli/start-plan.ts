@@ -73,6 +73,8 @@ export interface StartOptions {
   readonly users: number;
   readonly speed: number;
   readonly flagsFile: string;
+  /** Show every line the children print (`--verbose`); default: INFO on stdout left out. */
+  readonly verbose?: boolean;
   /** DuckDB memory limit for the backend (`serve --memory-limit`); LAB_BACKEND_MEMORY_LIMIT when absent. */
   readonly backendMemoryLimit?: string;
 }

@@ -37,6 +37,11 @@ options:
   --memory-limit M       the backend's DuckDB memory limit (default 256MB; e.g. 1GB)
   --no-backend           do not start the backend; telemetry goes to
                          $OTEL_EXPORTER_OTLP_ENDPOINT or ${DEFAULT_OTLP_ENDPOINT}
+  -v, --verbose          show every line the processes print; by default a
+                         service's INFO (and DEBUG) lines on stdout are left
+                         out, so restarts, crashes and OOMs stand out: shown
+                         are the lab's own lines, WARN and ERROR lines, lines
+                         with no level, and everything on stderr
   -h, --help             show this help
 
 environment:
@@ -73,6 +78,7 @@ export function parseStartArgs(
         'otlp-http-port': { type: 'string' },
         'otlp-grpc-port': { type: 'string' },
         'memory-limit': { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
         users: { type: 'string' },
         speed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -163,6 +169,7 @@ export function parseStartArgs(
       users,
       speed,
       flagsFile: resolveFlagsPath(env),
+      verbose: values.verbose === true,
       ...(memoryLimit === undefined ? {} : { backendMemoryLimit: memoryLimit }),
     },
   };
@@ -215,7 +222,11 @@ export async function runStart(argv: readonly string[], io: CliIo): Promise<numb
     io.err(`created ${options.flagsFile} from the demo flags (all off)\n`);
 
   const color = process.stdout.isTTY === true && io.env['NO_COLOR'] === undefined;
-  const supervisor = new Supervisor(plan.children, { print: (line) => io.out(`${line}\n`), color });
+  const supervisor = new Supervisor(plan.children, {
+    print: (line) => io.out(`${line}\n`),
+    color,
+    verbose: options.verbose === true,
+  });
   let signals = 0;
   let stopped: Promise<void> | undefined;
   const stop = new Promise<void>((resolve) => {
@@ -270,6 +281,9 @@ function banner(o: StartOptions, storefront: string): string {
     `  load         ${o.load ? `${o.users} users, speed x${o.speed}` : 'off (--no-load)'}`,
   );
   lines.push(`  flags        ${o.flagsFile}  (otel-lab flags list | set <flag> <variant>)`);
+  lines.push(
+    `  output       ${o.verbose === true ? 'everything (--verbose)' : 'warnings, errors, crashes and restarts (--verbose for all)'}`,
+  );
   lines.push('Ctrl-C stops everything.', '');
   return lines.join('\n') + '\n';
 }

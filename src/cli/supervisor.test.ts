@@ -172,6 +172,52 @@ describe('Supervisor', () => {
     assert.equal(seen[0], `same-id | resource ${env['OTEL_RESOURCE_ATTRIBUTES']}`);
   });
 
+  it("shows a child's WARN/ERROR and stderr lines but not its stdout INFO, unless verbose", async () => {
+    const talker = `
+      const ts = new Date().toISOString();
+      console.log(ts + ' INFO [talker] request served');
+      console.log(ts + ' WARN [talker] slow request');
+      console.log(ts + ' ERROR [talker] request failed');
+      console.error('INFO on stderr');
+      require('node:net').createServer().listen(Number(process.env.PORT), '127.0.0.1');
+    `;
+    const run = async (verbose: boolean): Promise<string[]> => {
+      const port = await freePort();
+      const lines: string[] = [];
+      const sup = new Supervisor(
+        [
+          {
+            name: 'talker',
+            command: process.execPath,
+            args: ['-e', talker],
+            env: { ...process.env, PORT: String(port) },
+            readyPorts: [port],
+          },
+        ],
+        { print: (l) => lines.push(l), verbose },
+      );
+      await sup.start();
+      await waitFor(
+        () =>
+          lines.some((l) => l.includes('INFO on stderr')) &&
+          lines.some((l) => l.includes('request failed')),
+      );
+      await sup.stop();
+      return lines.filter((l) => l.startsWith('talker | ')).map((l) => l.replace(/\d{4}-\S+ /, ''));
+    };
+    assert.deepEqual((await run(false)).sort(), [
+      'talker | ERROR [talker] request failed',
+      'talker | INFO on stderr',
+      'talker | WARN [talker] slow request',
+    ]);
+    assert.deepEqual((await run(true)).sort(), [
+      'talker | ERROR [talker] request failed',
+      'talker | INFO [talker] request served',
+      'talker | INFO on stderr',
+      'talker | WARN [talker] slow request',
+    ]);
+  });
+
   it('leaves a crash-looping child down after maxStreak quick deaths', async () => {
     const lines: string[] = [];
     const sup = quietSupervisor(

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { EXIT_CONFIG } from './io';
 import { groupAlive } from './proc';
+import { outputFilter } from './supervisor-output';
 import {
   DEFAULT_BACKOFF,
   describeExit,
@@ -40,6 +41,11 @@ export interface SupervisorOptions {
   readonly readyTimeoutMs?: number;
   readonly stopGraceMs?: number;
   readonly color?: boolean;
+  /**
+   * Show every line the children print. Otherwise stdout lines at INFO and
+   * below are left out (supervisor-output.ts); stderr is always shown.
+   */
+  readonly verbose?: boolean;
 }
 
 interface Child {
@@ -188,8 +194,17 @@ export class Supervisor {
       this.opts.color === true
         ? `\x1b[${color}m${spec.name.padEnd(this.width)}\x1b[0m | `
         : `${spec.name.padEnd(this.width)} | `;
-    if (proc.stdout !== null) pipeLines(proc.stdout, (line) => this.print(prefix + line));
-    if (proc.stderr !== null) pipeLines(proc.stderr, (line) => this.print(prefix + line));
+    const shown = outputFilter(this.opts.verbose === true);
+    if (proc.stdout !== null) {
+      pipeLines(proc.stdout, (line) => {
+        if (shown(line, 'stdout')) this.print(prefix + line);
+      });
+    }
+    if (proc.stderr !== null) {
+      pipeLines(proc.stderr, (line) => {
+        if (shown(line, 'stderr')) this.print(prefix + line);
+      });
+    }
 
     if (proc.pid === undefined) {
       // spawn failed (e.g. ENOENT): 'error' follows and is handled as an exit.
