@@ -33,13 +33,15 @@ interface OtlpJsonTraces {
   }>;
 }
 
-/** Span counts per service.name from OTLP/HTTP JSON exports. */
+/** Span counts and service.instance.ids per service.name from OTLP/HTTP JSON exports. */
 async function startSink(): Promise<{
   server: http.Server;
   port: number;
   spans: Map<string, number>;
+  instances: Map<string, Set<string>>;
 }> {
   const spans = new Map<string, number>();
+  const instances = new Map<string, Set<string>>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -47,9 +49,12 @@ async function startSink(): Promise<{
       if (req.url === '/v1/traces') {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpJsonTraces;
         for (const rs of body.resourceSpans ?? []) {
-          const name =
-            rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ??
-            '?';
+          const attr = (key: string) =>
+            rs.resource?.attributes?.find((a) => a.key === key)?.value?.stringValue ?? '?';
+          const name = attr('service.name');
+          const ids = instances.get(name) ?? new Set<string>();
+          ids.add(attr('service.instance.id'));
+          instances.set(name, ids);
           const n = (rs.scopeSpans ?? []).reduce((sum, ss) => sum + (ss.spans?.length ?? 0), 0);
           spans.set(name, (spans.get(name) ?? 0) + n);
         }
@@ -59,11 +64,11 @@ async function startSink(): Promise<{
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, port: (server.address() as net.AddressInfo).port, spans };
+  return { server, port: (server.address() as net.AddressInfo).port, spans, instances };
 }
 
 describe('otel-lab start (real shop)', () => {
-  it('sends traces from every service and the load generator to the OTLP endpoint', async () => {
+  it('sends traces from every service and the load generator; a killed service comes back with its service.instance.id', async () => {
     const sink = await startSink();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -102,6 +107,38 @@ describe('otel-lab start (real shop)', () => {
       assert.deepEqual(missing(), [], `no spans yet from these; output:\n${out.slice(-3000)}`);
       assert.match(out, /otel-lab is running/);
       assert.match(out, /status: 11\/11 up \| restarts: none/);
+      // Service INFO lines (one per request) are left out by default.
+      assert.doesNotMatch(out, / INFO \[/);
+
+      // Kill recommendation as its OOM would; the supervisor restarts it with
+      // the same identity, so its series continue rather than double.
+      const before = sink.instances.get('recommendation');
+      assert.equal(before?.size, 1, `one instance id: ${[...(before ?? [])].join(', ')}`);
+      const [id] = [...(before ?? [])];
+      assert.match(id ?? '', /^[0-9a-f-]{36}$/);
+      const rec = descendants(cli.pid as number).find((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('recommendation/main.js');
+        } catch {
+          return false;
+        }
+      });
+      assert.ok(rec !== undefined, 'the recommendation process');
+      process.kill(rec, 'SIGKILL');
+      const back = Date.now() + 30_000;
+      while (!out.includes('↻ recommendation up again') && Date.now() < back) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(out, /! recommendation killed by SIGKILL; restart #1/);
+      const spansAtRestart = sink.spans.get('recommendation') ?? 0;
+      const more = Date.now() + 30_000;
+      while ((sink.spans.get('recommendation') ?? 0) === spansAtRestart && Date.now() < more) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok((sink.spans.get('recommendation') ?? 0) > spansAtRestart, 'spans after restart');
+      assert.deepEqual([...(sink.instances.get('recommendation') ?? [])], [id]);
+      const all = expected.map((n) => [...(sink.instances.get(n) ?? [])].join());
+      assert.equal(new Set(all).size, expected.length, 'every service its own id');
 
       const tree = descendants(cli.pid as number);
       cli.kill('SIGINT');
