@@ -218,17 +218,8 @@ export async function labelValues(
   sets: readonly (readonly LabelMatcher[])[],
   range: MsRange,
 ): Promise<string[]> {
-  const values = new Set<string>();
   const active = await activeIds(conn, range);
-  await catalog.seriesIndex.visit(
-    conn,
-    sets,
-    (_id, _key, labels) => {
-      const v = labels[name];
-      if (v !== undefined) values.add(v);
-    },
-    active,
-  );
+  const values = await catalog.seriesIndex.labelValues(conn, name, sets, active);
   return [...values].sort();
 }
 
