@@ -86,6 +86,7 @@ export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element 
   const mapBottom = PAD + Math.max(0, map.rows - 1) * ROW_H + NODE_H;
   const height = mapBottom + PAD + (backEdges ? BACK_LANE : 0);
   const maxCalls = Math.max(1, ...edges.map((e) => e.callCount));
+  const callers = new Set(edges.map((e) => e.parent));
 
   return (
     <section class="page">
@@ -191,7 +192,9 @@ export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element 
                   <text x={p.x + 14} y={p.y + 32} class="node-meta">
                     {n.calls > 0
                       ? `${(n.calls / Math.max(1, seconds)).toFixed(2)}/s in`
-                      : 'entry point'}
+                      : callers.has(n.name)
+                        ? 'entry point'
+                        : 'no calls to or from others'}
                     {n.errors > 0 ? ` · ${n.errors} errors` : ''}
                   </text>
                 </g>
