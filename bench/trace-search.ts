@@ -7,6 +7,13 @@
 //     [--memory-limit 512MB] [--probe-seconds 5] [--settle-seconds 30]
 //   node dist/bench/trace-search.js --spans 10000000 --dir /var/tmp/ts10m     # keeps the store
 //   node dist/bench/trace-search.js --spans 10000000 --dir /var/tmp/ts10m --skip-load
+//   node dist/bench/trace-search.js --dir /var/tmp/ts10m --skip-load --whole-range
+//
+// --whole-range: after the HTTP reads, with the backend stopped, opens the
+// store read-only in this process and times `searchTraces` without the
+// recent-spans hint, so each search scans the whole range (what a backend
+// pays before it knows where its newest spans are, and when the newest
+// windows hold too few matches): several filters, a hash of each answer.
 //
 // Loading goes through `otel-lab serve` (OTLP/HTTP protobuf, 512-span batches,
 // durable DuckDB store, the node flags `otel-lab start` gives it), trace
@@ -36,6 +43,12 @@ import {
 } from './metrics-ingest.procs';
 import { SEARCH, SPANS_PER_TRACE, searchPath, traceBatch, traceIdHex } from './trace-search.shop';
 import { BACKEND_NODE_ARGS } from '../src/cli/start-plan';
+import { createHash } from 'node:crypto';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Catalog } from '../src/store/duckdb/catalog';
+import { DB_FILE_NAME, prepareConnection } from '../src/store/duckdb/open';
+import { searchTraces } from '../src/store/duckdb/search';
+import type { TraceQuery } from '../src/store/store';
 import { readProbe } from './mem-probe';
 import type { ProbeSample } from './mem-probe';
 
@@ -220,6 +233,7 @@ async function main(): Promise<void> {
       'probe-seconds': { type: 'string', default: '5' },
       'settle-seconds': { type: 'string', default: '30' },
       'memory-limit': { type: 'string' },
+      'whole-range': { type: 'boolean', default: false },
     },
   });
   if (values['memory-limit'] !== undefined)
@@ -306,8 +320,72 @@ async function main(): Promise<void> {
     } finally {
       await backend.stop();
     }
+    if (values['whole-range']) await wholeRange(join(dataDir, DB_FILE_NAME), runs);
   } finally {
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const MS_100 = 100_000_000n;
+const WHOLE_RANGE: Record<string, Omit<TraceQuery, 'range' | 'limit'>> = {
+  'service + rpc.method + minDuration 100ms': {
+    service: 'recommendation',
+    attributes: { 'rpc.method': 'ListRecommendations' },
+    minDuration: MS_100,
+  },
+  'service + resource attribute (service.version)': {
+    service: 'recommendation',
+    attributes: { 'service.version': '1.11.0' },
+  },
+  'service + minDuration, no tag': { service: 'recommendation', minDuration: MS_100 },
+  'no service, one tag': { attributes: { 'rpc.method': 'ListRecommendations' } },
+  '4 tags, the 4th a resource attribute': {
+    service: 'recommendation',
+    attributes: {
+      'rpc.method': 'ListRecommendations',
+      'rpc.service': 'oteldemo.RecommendationService',
+      'rpc.system': 'grpc',
+      'service.namespace': 'opentelemetry-demo',
+    },
+  },
+  'a tag no span has': { service: 'recommendation', attributes: { 'rpc.method': 'Nope' } },
+};
+
+/** Whole-range recent-first searches in process, on the store as the backend left it. */
+async function wholeRange(file: string, runs: number): Promise<void> {
+  const db = await DuckDBInstance.create(file, {
+    access_mode: 'READ_ONLY',
+    threads: '2',
+    memory_limit: '512MB',
+  });
+  const conn = await db.connect();
+  try {
+    await prepareConnection(conn);
+    const catalog = new Catalog();
+    await catalog.load(conn);
+    const range = { start: -(1n << 63n), end: (1n << 63n) - 1n };
+    const n = Math.min(runs, 21);
+    console.log(`\n## whole-range search in process · ${machineLine()}`);
+    console.log(`searchTraces without the recent-spans hint, limit 20, ${n} runs each\n`);
+    console.log('| filter | traces | answer | p50 ms | max ms |');
+    console.log('|---|---:|---|---:|---:|');
+    for (const [name, f] of Object.entries(WHOLE_RANGE)) {
+      const ms: number[] = [];
+      let ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        const r = await searchTraces(conn, catalog, { range, limit: 20, ...f });
+        ms.push(performance.now() - t0);
+        ids = r.summaries.map((x) => x.traceId);
+      }
+      const answer = createHash('sha1').update(ids.join(',')).digest('hex').slice(0, 8);
+      console.log(
+        `| ${name} | ${ids.length} | ${answer} | ${percentile(ms, 0.5).toFixed(1)} | ${Math.max(...ms).toFixed(1)} |`,
+      );
+    }
+  } finally {
+    conn.closeSync();
+    db.closeSync();
   }
 }
 
