@@ -10,7 +10,7 @@ import type {
   DuckDBType,
   DuckDBValue,
 } from '@duckdb/node-api';
-import { LIST, UINTEGER, listValue } from '@duckdb/node-api';
+import { LIST, UINTEGER, VARCHAR, listValue } from '@duckdb/node-api';
 
 import type {
   Labels,
@@ -218,8 +218,29 @@ export async function labelValues(
   sets: readonly (readonly LabelMatcher[])[],
   range: MsRange,
 ): Promise<string[]> {
+  const metrics = catalog.seriesIndex.valuesInSql(sets);
+  if (metrics !== undefined) {
+    const rows = await read(conn, query('series-label-values'), {
+      metrics: [listValue(metrics), LIST(VARCHAR)],
+      name: text(name),
+      ...msParams(range),
+    });
+    return rows
+      .getRows()
+      .map(([v]) => asStr(v!))
+      .sort();
+  }
+  const values = new Set<string>();
   const active = await activeIds(conn, range);
-  const values = await catalog.seriesIndex.labelValues(conn, name, sets, active);
+  await catalog.seriesIndex.visit(
+    conn,
+    sets,
+    (_id, _key, labels) => {
+      const v = labels[name];
+      if (v !== undefined) values.add(v);
+    },
+    active,
+  );
   return [...values].sort();
 }
 

@@ -9,7 +9,7 @@ import { Catalog } from './catalog';
 import { createDuckDbStore } from './index';
 import type { DuckDbStore } from './duckdb-store';
 import { MEMORY, openDatabase } from './open';
-import { SeriesIndex, pinnedMetrics, valueInKey } from './series-index';
+import { SeriesIndex, pinnedMetrics } from './series-index';
 
 const NS_PER_MS = 1_000_000n;
 const ALL: MsRange = { minT: 0, maxT: 1e12 };
@@ -300,16 +300,6 @@ describe('SeriesIndex', () => {
       (await idx.refs(noSql, [[eq('__name__', 'c')]])).map((r) => r.ids),
       [[9]],
     );
-  });
-
-  it('picks a label value out of a key, quotes and backslashes included', () => {
-    const labels = { __name__: 'up', a: 'x"],["b","y', b: 'q\\', c: '' };
-    const key = JSON.stringify(Object.entries(labels));
-    assert.equal(valueInKey(key, 'a'), 'x"],["b","y');
-    assert.equal(valueInKey(key, 'b'), 'q\\');
-    assert.equal(valueInKey(key, 'c'), '');
-    assert.equal(valueInKey(key, '__name__'), 'up');
-    assert.equal(valueInKey(key, 'y'), undefined);
   });
 
   it('pins metric names only when every set has a __name__ equality', () => {

@@ -103,26 +103,6 @@ async function metricsMatching(
   return out;
 }
 
-/**
- * The value of label `name` in a series key, without parsing the rest: in
- * the key's JSON a quote is structural unless escaped, so `["name",` appears
- * only where the pair starts.
- */
-export function valueInKey(key: string, name: string): string | undefined {
-  const needle = `[${JSON.stringify(name)},`;
-  const at = key.indexOf(needle);
-  if (at < 0) return undefined;
-  const start = at + needle.length;
-  let end = start + 1;
-  while (end < key.length) {
-    const c = key.charCodeAt(end);
-    if (c === 0x5c) end += 2;
-    else if (c === 0x22) break;
-    else end++;
-  }
-  return JSON.parse(key.slice(start, end + 1)) as string;
-}
-
 export class SeriesIndex {
   readonly byId = new Map<number, SeriesEntry>();
   /** The same entries per metric name: a selector with `__name__="x"` walks x's series only. */
@@ -235,47 +215,14 @@ export class SeriesIndex {
   }
 
   /**
-   * The values of one label over the series matching any of the sets (the
-   * ids in `only`). When every set is only `__name__="x"` and x lost series,
-   * the value is picked out of each row's key: no label set is built.
+   * The metric names to read a label's values for in SQL alone: when every
+   * set is only `__name__="x"` and memory lost some of those series (else
+   * undefined: the caller visits the series).
    */
-  async labelValues(
-    conn: DuckDBConnection,
-    name: string,
-    sets: readonly (readonly LabelMatcher[])[],
-    only: ReadonlySet<number>,
-  ): Promise<Set<string>> {
-    const values = new Set<string>();
+  valuesInSql(sets: readonly (readonly LabelMatcher[])[]): string[] | undefined {
     const metrics = pinnedMetrics(sets);
-    const byNameOnly = sets.every((set) => set.length === 1 && set[0]?.name === '__name__');
-    if (metrics === undefined || !byNameOnly || this.inMemory(metrics)) {
-      await this.visit(
-        conn,
-        sets,
-        (_id, _key, labels) => {
-          const v = labels[name];
-          if (v !== undefined) values.add(v);
-        },
-        only,
-      );
-      return values;
-    }
-    const result = await conn.stream(
-      query('series-by-metric'),
-      { metrics: listValue(metrics), needle: null },
-      { metrics: LIST(VARCHAR), needle: VARCHAR },
-    );
-    for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
-      if (chunk.rowCount === 0) break;
-      const ids = chunk.getColumnVector(0);
-      const keys = chunk.getColumnVector(1);
-      for (let i = 0; i < chunk.rowCount; i++) {
-        if (!only.has(asNum(ids.getItem(i)!))) continue;
-        const v = valueInKey(asStr(keys.getItem(i)!), name);
-        if (v !== undefined) values.add(v);
-      }
-    }
-    return values;
+    if (metrics === undefined || this.inMemory(metrics)) return undefined;
+    return sets.every((set) => set.length === 1) ? metrics : undefined;
   }
 
   /**
