@@ -49,7 +49,7 @@ import {
   openDatabase,
   prepareConnection,
 } from './open';
-import { read, runScript } from './params';
+import { MatchingResources, read, runScript } from './params';
 import * as logs from './read-logs';
 import * as metrics from './read-metrics';
 import * as traces from './read-traces';
@@ -135,6 +135,8 @@ export class DuckDbStore implements TelemetryStore {
   /** The stored spans' newest row group, read once after opening. */
   private stored: RecentSpans | undefined;
   private readonly searched = new SearchedSpans(SEARCHED_BYTES_KEPT);
+  /** Resource ids per search tag, kept until the resources table changes. */
+  private readonly matching = new MatchingResources();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -202,9 +204,12 @@ export class DuckDbStore implements TelemetryStore {
     await this.writes.run(async () => {
       this.guard();
       if (traceIds.size > 0) this.searched.writeStarted(traceIds);
+      let addsResources = false;
       try {
         await this.writer.run('BEGIN TRANSACTION');
         const staged = await writeBatch(this.writer, batch, this.catalog, this.metadataCache);
+        addsResources = staged.newResources.length > 0;
+        if (addsResources) this.matching.changeStarted();
         await this.writer.run('COMMIT');
         staged.commit();
         for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
@@ -217,6 +222,7 @@ export class DuckDbStore implements TelemetryStore {
           { cause: err },
         );
       } finally {
+        if (addsResources) this.matching.changeEnded();
         if (traceIds.size > 0) this.searched.writeEnded();
       }
     });
@@ -295,7 +301,14 @@ export class DuckDbStore implements TelemetryStore {
     let result: SearchResult | undefined;
     try {
       result = await this.readingRows((c) =>
-        searchTraces(c, this.catalog, q, this.recentSpans(), () => this.searched.mark()),
+        searchTraces(
+          c,
+          this.catalog,
+          q,
+          this.recentSpans(),
+          () => this.searched.mark(),
+          this.matching,
+        ),
       );
       return result.summaries;
     } finally {
@@ -389,7 +402,13 @@ export class DuckDbStore implements TelemetryStore {
       if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
       if (policy.maxBytes !== undefined && this.file !== MEMORY)
         await this.shrinkTo(policy.maxBytes);
-      await this.catalog.dropUnused(this.writer);
+      // Deleted resource ids may be given to new resources later.
+      this.matching.changeStarted();
+      try {
+        await this.catalog.dropUnused(this.writer);
+      } finally {
+        this.matching.changeEnded();
+      }
     });
     // Its own turn of the write queue: writes waiting meanwhile go first.
     if (!this.closed) await this.compactSamples(now);

@@ -115,31 +115,96 @@ export function filterParams(f: SpanFilter): Params {
   };
 }
 
+/** Longer needle lists (tag values are client text) are not remembered. */
+const MAX_REMEMBERED_KEY = 1_024;
+
+/**
+ * The resource ids matching search tags, remembered between searches: a
+ * search then needs no resources read and no transaction. An entry is
+ * used only if no change to the resources table (a write adding
+ * resources, retention deleting some) was under way or ended between the
+ * moment it was read and the end of the search using it.
+ */
+export class MatchingResources {
+  private generation = 0;
+  private changing = 0;
+  private readonly byNeedles = new Map<string, readonly number[]>();
+
+  constructor(private readonly maxEntries = 1_000) {}
+
+  /** Before the commit of a write that adds resources, or of retention. */
+  changeStarted(): void {
+    this.changing++;
+    this.generation++;
+    this.byNeedles.clear();
+  }
+
+  /** After that commit (or rollback). */
+  changeEnded(): void {
+    this.changing--;
+    this.generation++;
+    this.byNeedles.clear();
+  }
+
+  /** Taken before reading: undefined while a change is under way. */
+  token(): number | undefined {
+    return this.changing > 0 ? undefined : this.generation;
+  }
+
+  /** Whether what was read since `token()` gave this still holds. */
+  valid(token: number | undefined): boolean {
+    return token !== undefined && this.changing === 0 && token === this.generation;
+  }
+
+  get(needles: readonly string[]): readonly number[] | undefined {
+    return this.byNeedles.get(JSON.stringify(needles));
+  }
+
+  put(token: number | undefined, needles: readonly string[], ids: readonly number[]): void {
+    const key = JSON.stringify(needles);
+    if (!this.valid(token) || key.length > MAX_REMEMBERED_KEY) return;
+    if (this.byNeedles.size >= this.maxEntries) this.byNeedles.clear();
+    this.byNeedles.set(key, ids);
+  }
+}
+
 /**
  * The parameters of the spans_matching macro: filterParams plus, for each
  * tag, the ids of the resources whose attributes match it (r1..r3 for the
- * slots, tag_rids for the rest), read from the table first. `task` runs
- * the span query with them; with tags, both run in one transaction so they
- * see the same resources (a write between them may add a matching one).
+ * slots, tag_rids for the rest). `task` runs the span query with them.
+ * They come from `remembered` when it knows them and nothing changed
+ * meanwhile; otherwise they are read from the table in one transaction
+ * with `task`, so both see the same resources.
  */
 export async function withSearchParams<T>(
   conn: DuckDBConnection,
   f: SpanFilter,
   task: (params: Params) => Promise<T>,
+  remembered?: MatchingResources,
 ): Promise<T> {
   const tags = Object.entries(f.attributes ?? {});
   if (tags.length === 0) return task(resourceIdParams(f, []));
+  const needles = tags.map(([k, v]) => tagNeedles(k, v));
+  const token = remembered?.token();
+  if (remembered !== undefined && token !== undefined) {
+    const known = needles.map((n) => remembered.get(n));
+    if (known.every((ids) => ids !== undefined)) {
+      const out = await task(resourceIdParams(f, known));
+      if (remembered.valid(token)) return out;
+    }
+  }
+  const again = remembered?.token();
   await conn.run('BEGIN TRANSACTION');
   try {
-    const needles = listValue(tags.map(([k, v]) => listValue(tagNeedles(k, v))));
     const rows = await read(conn, query('matching-resources'), {
-      needles: [needles, LIST(LIST(VARCHAR))],
+      needles: [listValue(needles.map((n) => listValue(n))), LIST(LIST(VARCHAR))],
     });
     const ids: number[][] = tags.map(() => []);
     for (const [tag, list] of rows.getRows())
       ids[asNum(tag!) - 1] = listItems(list ?? null).map((v) => asNum(v));
     const out = await task(resourceIdParams(f, ids));
     await conn.run('COMMIT');
+    needles.forEach((n, i) => remembered?.put(again, n, ids[i] ?? []));
     return out;
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined);

@@ -9,6 +9,7 @@ import { ALL_TIME } from '../contract-fixtures';
 import { createMemoryStore } from '../memory';
 import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
 import { createDuckDbStore } from './index';
+import { MatchingResources } from './params';
 import { SearchedSpans, spanBytes } from './search';
 
 const span = (trace: number, id: number, atMs: number, attributes = {}): Span =>
@@ -123,6 +124,40 @@ describe('SearchedSpans', () => {
     searchOnce(c, new Map([[traceIdOf(1), [span(1, 1, 0, { big: 'x'.repeat(200_000) })]]]));
     assert.equal(cached(c, 1), false);
     assert.ok(spanBytes(span(1, 1, 0, { big: 'x'.repeat(200_000) })) > 400_000);
+  });
+});
+
+describe('MatchingResources', () => {
+  const needles = ['"host.name":"slaptop"'];
+
+  it('answers what was put while nothing changed', () => {
+    const m = new MatchingResources();
+    m.put(m.token(), needles, [1, 2]);
+    assert.deepEqual(m.get(needles), [1, 2]);
+    assert.equal(m.valid(m.token()), true);
+  });
+
+  it('does not keep ids read across a change, and forgets everything at one', () => {
+    const m = new MatchingResources();
+    const before = m.token();
+    m.changeStarted();
+    assert.equal(m.token(), undefined);
+    m.put(before, needles, [1]);
+    m.changeEnded();
+    m.put(before, needles, [1]);
+    assert.equal(m.get(needles), undefined);
+    assert.equal(m.valid(before), false);
+    m.put(m.token(), needles, [1]);
+    m.changeStarted();
+    assert.equal(m.get(needles), undefined);
+    m.changeEnded();
+  });
+
+  it('keeps at most maxEntries', () => {
+    const m = new MatchingResources(2);
+    for (let i = 0; i < 3; i++) m.put(m.token(), [`k${i}`], [i]);
+    assert.equal(m.get(['k0']), undefined);
+    assert.deepEqual(m.get(['k2']), [2]);
   });
 });
 
@@ -251,6 +286,36 @@ describe('DuckDB recent-first search', () => {
       const got = await duck.searchTraces(q);
       assert.equal(got.length, 600);
       assert.deepEqual(got, await mem.searchTraces(q));
+    } finally {
+      await duck.close();
+    }
+  });
+
+  it('finds the spans of a resource written after the tag was last searched', async () => {
+    const duck = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
+    const mem = createMemoryStore();
+    try {
+      const laptop = makeResource('recommendation', { 'host.name': 'laptop' });
+      const q = { range: ALL_TIME, limit: 10, attributes: { 'host.name': 'laptop' } };
+      const step = async (s: Span, want: number[]): Promise<void> => {
+        for (const st of [duck, mem]) await st.write({ spans: [s] });
+        for (let i = 0; i < 2; i++) {
+          const got = await duck.searchTraces(q);
+          assert.deepEqual(got, await mem.searchTraces(q));
+          assert.deepEqual(
+            got.map((t) => t.traceId),
+            want.map(traceIdOf),
+          );
+        }
+      };
+      await step({ ...span(1, 1, 1000), resource: laptop }, [1]);
+      await step({ ...span(2, 2, 2000), resource: makeResource('cart') }, [1]);
+      const pod = makeResource('recommendation', { 'host.name': 'laptop', pod: '2' });
+      await step({ ...span(3, 3, 3000), resource: pod }, [3, 1]);
+      await step({ ...span(4, 4, 4000), resource: laptop }, [4, 3, 1]);
+      await duck.applyRetention({ maxAge: 10n ** 15n }, 10n ** 15n + ms(3500));
+      await mem.applyRetention({ maxAge: 10n ** 15n }, 10n ** 15n + ms(3500));
+      await step({ ...span(5, 5, 5000), resource: makeResource('cart', { x: '1' }) }, [4]);
     } finally {
       await duck.close();
     }

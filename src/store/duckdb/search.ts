@@ -14,7 +14,7 @@ import type { TraceQuery, TraceSummary } from '../store';
 import type { Catalog } from './catalog';
 import { asBig, asNum, asStr, hexToBig, traceHex } from './codec';
 import { big, limitParam, read, text, tiny, withSearchParams } from './params';
-import type { Params } from './params';
+import type { MatchingResources, Params } from './params';
 import { spansInWindows, traceWindows, withTraceIds } from './read-traces';
 import type { TraceWindow } from './read-traces';
 import { query } from './sql';
@@ -87,11 +87,12 @@ export async function searchTraces(
   q: TraceQuery,
   recent?: RecentSpans,
   mark: () => number = () => 0,
+  resources?: MatchingResources,
 ): Promise<SearchResult> {
   if (!(q.limit >= 1)) return { summaries: [] };
   const limit = Number(limitParam(q.limit)[0]);
-  if ((q.sort ?? 'recent') !== 'recent') return summarizeAll(conn, q, q.sort, limit);
-  return searchRecent(conn, catalog, q, limit, recent, mark);
+  if ((q.sort ?? 'recent') !== 'recent') return summarizeAll(conn, q, q.sort, limit, resources);
+  return searchRecent(conn, catalog, q, limit, recent, mark, resources);
 }
 
 /** Every matching trace summarized from the trace index, sorted, the first `limit`. */
@@ -100,16 +101,21 @@ async function summarizeAll(
   q: TraceQuery,
   sort: TraceQuery['sort'],
   limit: number,
+  resources: MatchingResources | undefined,
 ): Promise<SearchResult> {
-  const rows = await withSearchParams(conn, q, async (filter) =>
-    (
-      await read(conn, query('search-traces'), {
-        ...filter,
-        kind: tiny(q.spanKind),
-        sort: text(sort),
-        limit: limitParam(limit),
-      })
-    ).getRowObjects(),
+  const rows = await withSearchParams(
+    conn,
+    q,
+    async (filter) =>
+      (
+        await read(conn, query('search-traces'), {
+          ...filter,
+          kind: tiny(q.spanKind),
+          sort: text(sort),
+          limit: limitParam(limit),
+        })
+      ).getRowObjects(),
+    resources,
   );
   return { summaries: await withServices(conn, rows) };
 }
@@ -133,11 +139,15 @@ async function searchRecent(
   limit: number,
   recent: RecentSpans | undefined,
   mark: () => number,
+  resources: MatchingResources | undefined,
 ): Promise<SearchResult> {
   for (let k = Math.max(64, limit * 4); ; k *= 2) {
-    if (k > MAX_CANDIDATES) return summarizeAll(conn, q, 'recent', limit);
-    const { spans, everyMatch } = await withSearchParams(conn, q, (filter) =>
-      latestMatchingSpans(conn, q, { ...filter, kind: tiny(q.spanKind) }, k, recent),
+    if (k > MAX_CANDIDATES) return summarizeAll(conn, q, 'recent', limit, resources);
+    const { spans, everyMatch } = await withSearchParams(
+      conn,
+      q,
+      (filter) => latestMatchingSpans(conn, q, { ...filter, kind: tiny(q.spanKind) }, k, recent),
+      resources,
     );
     if (spans.length === 0) return { summaries: [] };
     const ids = [...new Set(spans.map(([id]) => traceHex(id!)))];
