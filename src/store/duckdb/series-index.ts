@@ -181,13 +181,14 @@ export class SeriesIndex {
 
   /** The newest `max` stored series (retention calls it again after deleting rows). */
   async load(conn: DuckDBConnection): Promise<void> {
+    const rows = (
+      await read(conn, query('load-series'), { limit: limitParam(this.max + 1) })
+    ).getRows();
+    // Cleared only now: a read meanwhile saw the old entries, never none.
     this.byId.clear();
     this.ids.clear();
     this.byMetric.clear();
     this.evictedMetrics.clear();
-    const rows = (
-      await read(conn, query('load-series'), { limit: limitParam(this.max + 1) })
-    ).getRows();
     // One row more than the bound: some series stay on disk only, of any metric.
     this.allEvicted = rows.length > this.max;
     const kept = rows.slice(0, this.max).reverse();
