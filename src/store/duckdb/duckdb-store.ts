@@ -88,6 +88,8 @@ export interface DuckDbStoreOptions {
   readonly schemaVersion?: number;
   /** Resources (and scopes) kept in memory; default DEFAULT_INTERNED_ENTRIES. */
   readonly catalogEntries?: number;
+  /** Prometheus series kept in memory; default DEFAULT_SERIES_ENTRIES. */
+  readonly seriesEntries?: number;
 }
 
 /** Runs tasks one at a time, in order; a failure does not block the next. */
@@ -163,7 +165,7 @@ export class DuckDbStore implements TelemetryStore {
         conns.push(c);
         await prepareConnection(c);
       }
-      const catalog = new Catalog(o.catalogEntries);
+      const catalog = new Catalog(o.catalogEntries, o.seriesEntries);
       await catalog.load(conns[0]!);
       const store = new DuckDbStore(
         opened.instance,

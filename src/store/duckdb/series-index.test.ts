@@ -111,9 +111,8 @@ describe('DuckDB catalog: series beyond the memory bound', () => {
   let capped: DuckDbStore;
   let uncapped: DuckDbStore;
   before(async () => {
-    capped = await createDuckDbStore({ dataDir: MEMORY, threads: 1 });
+    capped = await createDuckDbStore({ dataDir: MEMORY, threads: 1, seriesEntries: CAP });
     uncapped = await createDuckDbStore({ dataDir: MEMORY, threads: 1 });
-    catalogOf(capped).limitSeries(CAP);
     for (const b of batches()) {
       await capped.write(b);
       await uncapped.write(b);
@@ -155,6 +154,11 @@ describe('DuckDB catalog: series beyond the memory bound', () => {
     await uncapped.write(again);
     assert.deepEqual(await everyRead(capped), await everyRead(uncapped));
     assert.ok(catalogOf(capped).seriesIndex.size <= CAP);
+    // The store's write found the evicted series' ids: no id was handed out anew.
+    assert.equal(
+      catalogOf(capped).seriesIndex.highestId,
+      catalogOf(uncapped).seriesIndex.highestId,
+    );
   });
 
   it('reads the same after retention, with memory reloaded within the bound', async () => {

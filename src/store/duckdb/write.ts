@@ -202,6 +202,13 @@ export async function writeBatch(
     );
   const samples = batch.samples ?? [];
   const exemplars = batch.exemplars ?? [];
+  // Series the catalog dropped from memory get their stored ids back (no
+  // second row per key); returns at once while memory holds every series.
+  if (samples.length > 0 || exemplars.length > 0)
+    await st.resolveSeries(conn, [
+      ...samples.map((s) => s.labels),
+      ...exemplars.map((e) => e.seriesLabels),
+    ]);
   if (samples.length > 0) {
     // Series of one batch mostly share their timestamps: one bigint per run of equal times.
     let lastT = NaN;
