@@ -10,7 +10,7 @@ import { normalizeLabels, seriesKey } from '../labels';
 import { serviceOf } from '../span-match';
 import { decodeAttributes, encodeAttributes } from '../values';
 import { asNum, asStr } from './codec';
-import { Interned } from './interned';
+import { Interned, Pins } from './interned';
 import type { IdCache } from './interned';
 import { limitParam, read } from './params';
 import { SeriesIndex } from './series-index';
@@ -212,8 +212,10 @@ export class Catalog {
    * Loads the rows reads missed in the caches, with the ids around each (a
    * read's rows were mostly interned at about the same time, and a read stops
    * at its first miss); true when it found any (the read is worth running again).
+   * With `pins` (see beginRead) the loaded rows stay readable until the read
+   * ends, whatever the bound evicts meanwhile.
    */
-  async loadMissing(conn: DuckDBConnection): Promise<boolean> {
+  async loadMissing(conn: DuckDBConnection, pins?: Pins): Promise<boolean> {
     const load = async <V>(
       table: Interned<V>,
       name: string,
@@ -229,12 +231,17 @@ export class Catalog {
       rows.sort(
         (a, b) => Number(wanted.has(asNum(a['id']!))) - Number(wanted.has(asNum(b['id']!))),
       );
-      for (const row of rows) table.cache(asNum(row['id']!), build(row));
+      for (const row of rows) table.cache(asNum(row['id']!), build(row), pins);
       return rows.some((row) => wanted.has(asNum(row['id']!)));
     };
     const r = await load(this.resourceTable, 'resources-by-id', (row) => resourceOf(row).resource);
     const s = await load(this.scopeTable, 'scopes-by-id', (row) => scopeOf(row).scope);
     return r || s;
+  }
+
+  /** What one read loads is held for it until `release()` (see loadMissing). */
+  beginRead(): Pins {
+    return new Pins();
   }
 
   /** Entries held in memory, for health and tests. */

@@ -232,17 +232,27 @@ export class DuckDbStore implements TelemetryStore {
 
   /**
    * A read that rebuilds resources and scopes: run again while the catalog's
-   * caches missed some and loading them found rows (a few rounds at most;
-   * only past `catalogEntries` distinct resources does it happen at all).
+   * caches missed some and loading them found rows new to this read (only
+   * past `catalogEntries` distinct resources does it happen at all). What it
+   * loads is pinned until it ends, so a result may use more resources than
+   * the cache holds; each round pins at least one more row, and a read stops
+   * at its first miss, so the rounds are capped rather than unbounded.
    */
   private readingRows<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.reading(async (c) => {
-      for (let round = 0; ; round++) {
-        try {
-          return await task(c);
-        } catch (err) {
-          if (round >= 8 || !(await this.catalog.loadMissing(c))) throw err;
+      const pins = this.catalog.beginRead();
+      try {
+        for (let round = 0; ; round++) {
+          try {
+            return await task(c);
+          } catch (err) {
+            const held = pins.size;
+            if (round >= 64 || !(await this.catalog.loadMissing(c, pins)) || pins.size === held)
+              throw err;
+          }
         }
+      } finally {
+        pins.release();
       }
     });
   }

@@ -10,14 +10,38 @@
 /** Entries kept per map unless told otherwise: far beyond any normal sender. */
 export const DEFAULT_INTERNED_ENTRIES = 50_000;
 
-/** A Map whose `get` remembers the ids it did not have. */
+/**
+ * A Map whose `get` remembers the ids it did not have. Besides the bounded
+ * entries it answers from `pinned`: rows loaded for reads still running, held
+ * outside the bound so loading what one read needs cannot evict what the
+ * same read needs (a result may use more resources than the bound).
+ */
 export class IdCache<V> extends Map<number, V> {
   readonly misses = new Set<number>();
+  /** id -> value and how many running reads hold it. */
+  private readonly pinned = new Map<number, { value: V; holders: number }>();
 
   override get(id: number): V | undefined {
-    const v = super.get(id);
+    const v = super.get(id) ?? this.pinned.get(id)?.value;
     if (v === undefined) this.misses.add(id);
     return v;
+  }
+
+  pin(id: number, value: V): void {
+    const p = this.pinned.get(id);
+    if (p === undefined) this.pinned.set(id, { value, holders: 1 });
+    else p.holders++;
+  }
+
+  unpin(id: number): void {
+    const p = this.pinned.get(id);
+    if (p === undefined) return;
+    if (--p.holders <= 0) this.pinned.delete(id);
+  }
+
+  /** Entries held for running reads, beyond the bound (health and tests). */
+  get pinnedSize(): number {
+    return this.pinned.size;
   }
 }
 
@@ -54,15 +78,20 @@ export class Interned<V> {
     trim(this.values, this.max);
   }
 
-  /** A row loaded by id for a read: its key stays unknown until a write meets it. */
-  cache(id: number, value: V): void {
+  /**
+   * A row loaded by id for a read: its key stays unknown until a write meets
+   * it. With `pins`, the row also stays readable until pins.release().
+   */
+  cache(id: number, value: V, pins?: Pins): void {
     this.values.set(id, value);
     trim(this.values, this.max);
+    if (pins !== undefined && pins.hold(this, id)) this.values.pin(id, value);
   }
 
   clear(): void {
     this.ids.clear();
     this.values.clear();
+    // Pinned rows stay: their reads are still running and release them.
     this.values.misses.clear();
     this.retiring = [];
   }
@@ -89,5 +118,38 @@ export class Interned<V> {
 
   get keys(): number {
     return this.ids.size;
+  }
+}
+
+/**
+ * The rows one read had loaded, kept readable until the read ends: bounded by
+ * the ids the read itself missed (and their neighbours), not by the cache.
+ */
+export class Pins {
+  private readonly held = new Map<Interned<unknown>, Set<number>>();
+
+  /** True when this read did not hold the id yet (the caller pins it once). */
+  hold<V>(table: Interned<V>, id: number): boolean {
+    const key = table as Interned<unknown>;
+    let ids = this.held.get(key);
+    if (ids === undefined) {
+      ids = new Set();
+      this.held.set(key, ids);
+    }
+    if (ids.has(id)) return false;
+    ids.add(id);
+    return true;
+  }
+
+  /** How many rows this read holds. */
+  get size(): number {
+    let n = 0;
+    for (const ids of this.held.values()) n += ids.size;
+    return n;
+  }
+
+  release(): void {
+    for (const [table, ids] of this.held) for (const id of ids) table.values.unpin(id);
+    this.held.clear();
   }
 }
