@@ -132,6 +132,46 @@ uiSuites('Dashboard, flags, compare, logs and service map pages', (ui) => {
     await page.close();
   });
 
+  test('the pressed range button is the range the page queries', async () => {
+    // Each page's default range, pressed before any click (the Logs page once
+    // pressed "Last 15m" while querying the last hour).
+    const defaults: [string, string][] = [
+      ['/', '15m'],
+      ['/traces', '1h'],
+      ['/compare', '1h'],
+      ['/map', '15m'],
+    ];
+    for (const [url, range] of defaults) {
+      const page = await ui.open(url);
+      const group = page.getByRole('group', { name: 'Time range' });
+      await group.locator('[aria-pressed="true"]').first().waitFor();
+      assert.deepEqual(
+        await group.locator('[aria-pressed="true"]').allTextContents(),
+        [`Last ${range}`],
+        url,
+      );
+      await page.close();
+    }
+    // Logs: the pressed button and the window of its /api/logs request agree,
+    // by default and after a click.
+    const seconds = (u: string): number => {
+      const q = new URL(u).searchParams;
+      return Math.round((Number(q.get('end')) - Number(q.get('start'))) / 1e6);
+    };
+    const isLogs = (r: { url(): string }): boolean => new URL(r.url()).pathname === '/api/logs';
+    const first = ui.context.waitForEvent('request', isLogs);
+    const page = await ui.open('/logs');
+    assert.equal(seconds((await first).url()), 3600);
+    const group = page.getByRole('group', { name: 'Time range' });
+    assert.deepEqual(await group.locator('[aria-pressed="true"]').allTextContents(), ['Last 1h']);
+    const next = page.waitForRequest(isLogs);
+    await group.getByRole('button', { name: 'Last 15m' }).click();
+    assert.equal(seconds((await next).url()), 900);
+    await page.waitForURL(/range=15m/);
+    assert.deepEqual(await group.locator('[aria-pressed="true"]').allTextContents(), ['Last 15m']);
+    await page.close();
+  });
+
   test('service map draws the call graph and opens the traces of a service', async () => {
     const page = await ui.open('/map');
     await page.locator('.service-map .node').first().waitFor();

@@ -12,8 +12,11 @@ export function TimeRangePicker(props: {
   resolved: RangeResult;
   prefix?: string;
 }): JSX.Element {
-  const isCustom = props.params.has('from');
-  const current = props.params.get('range') ?? '15m';
+  // Read back from the resolved range, not the URL: each page has its own
+  // default (Logs and Traces 1h, Dashboard 15m), and the pressed button must
+  // be the window the page queries. A bad range presses none.
+  const isCustom = props.params.has('from') || props.params.has('to');
+  const current = props.resolved.ok ? props.resolved.range.label : null;
   const [open, setOpen] = useState(isCustom);
   const r = props.resolved.ok ? props.resolved.range : null;
   const [from, setFrom] = useState(toLocalInput((r?.start ?? Date.now() / 1000 - 900) * 1000));
