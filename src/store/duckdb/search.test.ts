@@ -270,6 +270,32 @@ describe('DuckDB recent-first search', () => {
     }
   });
 
+  it('returns traces using more resources than the catalog holds (catalogEntries 2), as the memory store does', async () => {
+    const duck = await createDuckDbStore({ dataDir: ':memory:', threads: 1, catalogEntries: 2 });
+    const mem = createMemoryStore();
+    try {
+      // Each trace has spans of three resources of its own, written one batch
+      // per trace: the 4 traces returned use 12 resources, the catalog holds 2.
+      for (let t = 1; t <= 10; t++) {
+        const batch: Span[] = [0, 1, 2].map((j) => ({
+          ...span(t, t * 4 + j, t * 10 + j, j === 0 ? { hit: 'yes' } : {}),
+          resource: makeResource(`svc-${j}`, { 'service.instance.id': `pod-${t}-${j}` }),
+        }));
+        for (const s of [duck, mem]) await s.write({ spans: batch });
+      }
+      for (const sort of ['recent', 'longest'] as const) {
+        const q = { range: ALL_TIME, limit: 4, attributes: { hit: 'yes' }, sort };
+        const want = await mem.searchTraces(q);
+        assert.equal(want.length, 4);
+        assert.deepEqual(await duck.searchTraces(q), want);
+      }
+      const ids = [1, 3, 5, 7, 9].map(traceIdOf);
+      assert.deepEqual(await duck.getTraces(ids), await mem.getTraces(ids));
+    } finally {
+      await duck.close();
+    }
+  });
+
   it('ranks and summarizes many candidates through the id list and the index, as the memory store does', async () => {
     const duck = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
     const mem = createMemoryStore();
