@@ -6,36 +6,47 @@ import { ALL_TIME } from '../contract-fixtures';
 import type { TelemetryStore } from '../store';
 import { makeLog, makeResource, makeScope, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
 import { createDuckDbStore } from './index';
-import { Interned, Pins } from './interned';
+import { Interned, ReadRows } from './interned';
 
-describe('Interned pins', () => {
-  it('keeps what a read loaded readable past the bound until the read releases it', () => {
+describe('ReadRows', () => {
+  it('keeps what a read loaded readable past the bound, for that read only', async () => {
     const t = new Interned<string>(2);
-    const pins = new Pins();
-    for (let id = 1; id <= 10; id++) t.cache(id, `v${id}`, pins);
+    const read = new ReadRows();
+    for (let id = 1; id <= 10; id++) t.cache(id, `v${id}`, read);
     assert.ok(t.values.size <= 2);
-    for (let id = 1; id <= 10; id++) assert.equal(t.values.get(id), `v${id}`);
-    assert.deepEqual(t.takeMisses(), []);
-    assert.equal(pins.size, 10);
-    pins.release();
-    assert.equal(t.values.pinnedSize, 0);
+    await read.run(async () => {
+      await Promise.resolve();
+      for (let id = 1; id <= 10; id++) assert.equal(t.values.get(id), `v${id}`);
+      assert.equal(t.values.get(11), undefined);
+    });
+    assert.deepEqual(t.takeMisses(read), [11]);
+    assert.deepEqual(t.takeMisses(read), []);
+    assert.equal(read.size, 10);
+    // Outside the read: only the bounded entries, and the miss is the shared one.
     assert.equal(t.values.get(1), undefined);
     assert.deepEqual(t.takeMisses(), [1]);
   });
 
-  it('holds a row two reads pinned until both released it', () => {
+  it('notes each read its own misses while reads run at the same time', async () => {
     const t = new Interned<string>(1);
-    const a = new Pins();
-    const b = new Pins();
+    const a = new ReadRows();
+    const b = new ReadRows();
     t.cache(7, 'seven', a);
-    t.cache(7, 'seven', b);
-    t.cache(7, 'seven', b);
-    t.cache(8, 'eight');
-    t.cache(9, 'nine');
-    a.release();
-    assert.equal(t.values.get(7), 'seven');
-    b.release();
-    assert.equal(t.values.get(7), undefined);
+    t.cache(20, 'twenty');
+    t.cache(21, 'twenty-one');
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = a.run(async () => {
+      await gate;
+      return [t.values.get(7), t.values.get(8)];
+    });
+    const second = b.run(async () => [t.values.get(7), t.values.get(9)]);
+    assert.deepEqual(await second, [undefined, undefined]);
+    release();
+    assert.deepEqual(await first, ['seven', undefined]);
+    assert.deepEqual(t.takeMisses(a), [8]);
+    assert.deepEqual(t.takeMisses(b), [7, 9]);
+    assert.deepEqual(t.takeMisses(), []);
   });
 });
 

@@ -10,7 +10,7 @@ import { normalizeLabels, seriesKey } from '../labels';
 import { serviceOf } from '../span-match';
 import { decodeAttributes, encodeAttributes } from '../values';
 import { asNum, asStr } from './codec';
-import { Interned, Pins } from './interned';
+import { Interned, ReadRows } from './interned';
 import type { IdCache } from './interned';
 import { limitParam, read } from './params';
 import { SeriesIndex } from './series-index';
@@ -212,16 +212,16 @@ export class Catalog {
    * Loads the rows reads missed in the caches, with the ids around each (a
    * read's rows were mostly interned at about the same time, and a read stops
    * at its first miss); true when it found any (the read is worth running again).
-   * With `pins` (see beginRead) the loaded rows stay readable until the read
-   * ends, whatever the bound evicts meanwhile.
+   * With `reader` (see beginRead) only that read's misses are loaded, and the
+   * rows stay readable for it until it ends, whatever the bound evicts.
    */
-  async loadMissing(conn: DuckDBConnection, pins?: Pins): Promise<boolean> {
+  async loadMissing(conn: DuckDBConnection, reader?: ReadRows): Promise<boolean> {
     const load = async <V>(
       table: Interned<V>,
       name: string,
       build: (row: Row) => V,
     ): Promise<boolean> => {
-      const missed = table.takeMisses();
+      const missed = table.takeMisses(reader);
       if (missed.length === 0) return false;
       const half = Math.max(1, Math.min(128, Math.floor(table.max / 8)));
       const ranges = missed.map((id) => `id BETWEEN ${id - half} AND ${id + half}`).join(' OR ');
@@ -231,7 +231,7 @@ export class Catalog {
       rows.sort(
         (a, b) => Number(wanted.has(asNum(a['id']!))) - Number(wanted.has(asNum(b['id']!))),
       );
-      for (const row of rows) table.cache(asNum(row['id']!), build(row), pins);
+      for (const row of rows) table.cache(asNum(row['id']!), build(row), reader);
       return rows.some((row) => wanted.has(asNum(row['id']!)));
     };
     const r = await load(this.resourceTable, 'resources-by-id', (row) => resourceOf(row).resource);
@@ -239,9 +239,9 @@ export class Catalog {
     return r || s;
   }
 
-  /** What one read loads is held for it until `release()` (see loadMissing). */
-  beginRead(): Pins {
-    return new Pins();
+  /** The rows one read loads, held for it alone (run the read with its `run`). */
+  beginRead(): ReadRows {
+    return new ReadRows();
   }
 
   /** Entries held in memory, for health and tests. */

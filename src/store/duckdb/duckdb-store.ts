@@ -234,25 +234,21 @@ export class DuckDbStore implements TelemetryStore {
    * A read that rebuilds resources and scopes: run again while the catalog's
    * caches missed some and loading them found rows new to this read (only
    * past `catalogEntries` distinct resources does it happen at all). What it
-   * loads is pinned until it ends, so a result may use more resources than
-   * the cache holds; each round pins at least one more row, and a read stops
-   * at its first miss, so the rounds are capped rather than unbounded.
+   * loads is kept for it alone until it ends, so a result may use more
+   * resources than the cache holds. Each round adds at least one row and a
+   * read stops at its first miss, so the rounds are capped.
    */
   private readingRows<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     return this.reading(async (c) => {
-      const pins = this.catalog.beginRead();
-      try {
-        for (let round = 0; ; round++) {
-          try {
-            return await task(c);
-          } catch (err) {
-            const held = pins.size;
-            if (round >= 64 || !(await this.catalog.loadMissing(c, pins)) || pins.size === held)
-              throw err;
-          }
+      const rows = this.catalog.beginRead();
+      for (let round = 0; ; round++) {
+        try {
+          return await rows.run(() => task(c));
+        } catch (err) {
+          const held = rows.size;
+          if (round >= 64 || !(await this.catalog.loadMissing(c, rows)) || rows.size === held)
+            throw err;
         }
-      } finally {
-        pins.release();
       }
     });
   }

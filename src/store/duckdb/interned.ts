@@ -7,41 +7,31 @@
 // - an id that fell out is noted as a miss when a read asks for it; the
 //   store loads the missed rows and runs the read again (Catalog.loadMissing).
 
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /** Entries kept per map unless told otherwise: far beyond any normal sender. */
 export const DEFAULT_INTERNED_ENTRIES = 50_000;
 
 /**
- * A Map whose `get` remembers the ids it did not have. Besides the bounded
- * entries it answers from `pinned`: rows loaded for reads still running, held
- * outside the bound so loading what one read needs cannot evict what the
- * same read needs (a result may use more resources than the bound).
+ * A Map whose `get` remembers the ids it did not have. Inside a read run by
+ * ReadRows.run, an id the bounded entries lack is looked up in that read's
+ * own rows, and a miss is noted for that read alone: loading what one read
+ * needs cannot evict what the same read needs (a result may use more
+ * resources than the bound), and concurrent reads do not take each other's
+ * misses.
  */
 export class IdCache<V> extends Map<number, V> {
   readonly misses = new Set<number>();
-  /** id -> value and how many running reads hold it. */
-  private readonly pinned = new Map<number, { value: V; holders: number }>();
 
   override get(id: number): V | undefined {
-    const v = super.get(id) ?? this.pinned.get(id)?.value;
-    if (v === undefined) this.misses.add(id);
-    return v;
-  }
-
-  pin(id: number, value: V): void {
-    const p = this.pinned.get(id);
-    if (p === undefined) this.pinned.set(id, { value, holders: 1 });
-    else p.holders++;
-  }
-
-  unpin(id: number): void {
-    const p = this.pinned.get(id);
-    if (p === undefined) return;
-    if (--p.holders <= 0) this.pinned.delete(id);
-  }
-
-  /** Entries held for running reads, beyond the bound (health and tests). */
-  get pinnedSize(): number {
-    return this.pinned.size;
+    const v = super.get(id);
+    if (v !== undefined) return v;
+    const read = currentRead.getStore();
+    if (read === undefined) {
+      this.misses.add(id);
+      return undefined;
+    }
+    return read.lookup(this, id);
   }
 }
 
@@ -80,12 +70,12 @@ export class Interned<V> {
 
   /**
    * A row loaded by id for a read: its key stays unknown until a write meets
-   * it. With `pins`, the row also stays readable until pins.release().
+   * it. With `read`, the row also stays readable for that read until it ends.
    */
-  cache(id: number, value: V, pins?: Pins): void {
+  cache(id: number, value: V, read?: ReadRows): void {
     this.values.set(id, value);
     trim(this.values, this.max);
-    if (pins !== undefined && pins.hold(this, id)) this.values.pin(id, value);
+    read?.keep(this.values, id, value);
   }
 
   clear(): void {
@@ -109,8 +99,9 @@ export class Interned<V> {
     for (const [key, id] of this.ids) if (gone.has(id)) this.ids.delete(key);
   }
 
-  /** The ids reads missed since the last call. */
-  takeMisses(): number[] {
+  /** The ids reads missed since the last call (the ids `read` missed, with one). */
+  takeMisses(read?: ReadRows): number[] {
+    if (read !== undefined) return read.takeMisses(this.values);
     const out = [...this.values.misses];
     this.values.misses.clear();
     return out;
@@ -121,35 +112,59 @@ export class Interned<V> {
   }
 }
 
-/**
- * The rows one read had loaded, kept readable until the read ends: bounded by
- * the ids the read itself missed (and their neighbours), not by the cache.
- */
-export class Pins {
-  private readonly held = new Map<Interned<unknown>, Set<number>>();
+const currentRead = new AsyncLocalStorage<ReadRows>();
 
-  /** True when this read did not hold the id yet (the caller pins it once). */
-  hold<V>(table: Interned<V>, id: number): boolean {
-    const key = table as Interned<unknown>;
-    let ids = this.held.get(key);
-    if (ids === undefined) {
-      ids = new Set();
-      this.held.set(key, ids);
+interface Held {
+  readonly rows: Map<number, unknown>;
+  readonly misses: Set<number>;
+}
+
+/**
+ * The rows one read loaded, readable by it until it ends whatever the bound
+ * evicts meanwhile: bounded by the ids the read itself missed (and their
+ * neighbours, see Catalog.loadMissing), not by the cache.
+ */
+export class ReadRows {
+  // Keyed by the cache object; each entry only ever holds values of that cache's type.
+  private readonly held = new Map<IdCache<unknown>, Held>();
+
+  /** Runs `task` (and everything it awaits) as this read. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return currentRead.run(this, task);
+  }
+
+  private of<V>(cache: IdCache<V>): Held {
+    const key = cache as unknown as IdCache<unknown>;
+    let h = this.held.get(key);
+    if (h === undefined) {
+      h = { rows: new Map(), misses: new Set() };
+      this.held.set(key, h);
     }
-    if (ids.has(id)) return false;
-    ids.add(id);
-    return true;
+    return h;
+  }
+
+  lookup<V>(cache: IdCache<V>, id: number): V | undefined {
+    const h = this.of(cache);
+    const v = h.rows.get(id) as V | undefined;
+    if (v === undefined) h.misses.add(id);
+    return v;
+  }
+
+  keep<V>(cache: IdCache<V>, id: number, value: V): void {
+    this.of(cache).rows.set(id, value);
+  }
+
+  takeMisses<V>(cache: IdCache<V>): number[] {
+    const h = this.of(cache);
+    const out = [...h.misses];
+    h.misses.clear();
+    return out;
   }
 
   /** How many rows this read holds. */
   get size(): number {
     let n = 0;
-    for (const ids of this.held.values()) n += ids.size;
+    for (const h of this.held.values()) n += h.rows.size;
     return n;
-  }
-
-  release(): void {
-    for (const [table, ids] of this.held) for (const id of ids) table.values.unpin(id);
-    this.held.clear();
   }
 }
