@@ -215,6 +215,8 @@ uiSuites('Dashboard, flags, compare, logs and service map pages', (ui) => {
     await page.locator('.service-map .node[data-service="recommendation"]').focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/traces\?service=recommendation/);
+    // The map's window (its 15m default) goes with it: Traces' own default is 1h.
+    assert.equal(new URL(page.url()).searchParams.get('range'), '15m');
     await page.close();
   });
 });

@@ -151,8 +151,12 @@ export function ServiceMapPage(props: { params: URLSearchParams }): JSX.Element 
             </defs>
             {map.nodes.map((n) => {
               const p = pos.get(n.name) ?? { x: 0, y: 0 };
-              const open = (): void =>
-                navigate(`/traces${qs({ service: n.name, range: params.get('range') })}`);
+              // Traces opens on the window the map shows (its own default is wider).
+              const window =
+                resolved.ok && resolved.range.label !== 'custom'
+                  ? { range: resolved.range.label }
+                  : { from: params.get('from'), to: params.get('to') };
+              const open = (): void => navigate(`/traces${qs({ service: n.name, ...window })}`);
               return (
                 <g
                   key={n.name}
