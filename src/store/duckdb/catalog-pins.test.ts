@@ -71,13 +71,13 @@ const logOf = (i: number): LogRecord => ({
   timeUnixNano: ms(1_000 + i),
 });
 
-async function filled(catalogEntries?: number): Promise<TelemetryStore> {
+async function filled(catalogEntries?: number, senders = RESOURCES): Promise<TelemetryStore> {
   const store = await createDuckDbStore({
     dataDir: ':memory:',
     threads: 1,
     ...(catalogEntries === undefined ? {} : { catalogEntries }),
   });
-  for (let i = 0; i < RESOURCES; i++) await store.write({ spans: [spanOf(i)], logs: [logOf(i)] });
+  for (let i = 0; i < senders; i++) await store.write({ spans: [spanOf(i)], logs: [logOf(i)] });
   // The newest rows are the ones the cache keeps: read the oldest first.
   return store;
 }
@@ -107,6 +107,23 @@ describe('a read using more resources than the catalog holds', () => {
       assert.deepEqual(await capped.searchLogs(lq), logs);
       // Run again: the pins of the first reads were released, nothing is stale.
       assert.deepEqual(await capped.getTraces(ids), want);
+    } finally {
+      await capped.close();
+      await whole.close();
+    }
+  });
+
+  it('loads every resource a read misses in one round, however many (more than the retry cap)', async () => {
+    const senders = 300;
+    const capped = await filled(2, senders);
+    const whole = await filled(undefined, senders);
+    try {
+      const ids = Array.from({ length: senders }, (_, i) => traceIdOf(i + 1));
+      const want = await whole.getTraces(ids);
+      assert.equal(want.size, senders);
+      assert.deepEqual(await capped.getTraces(ids), want);
+      const lq = { range: ALL_TIME, limit: 1000 };
+      assert.deepEqual(await capped.searchLogs(lq), await whole.searchLogs(lq));
     } finally {
       await capped.close();
       await whole.close();

@@ -244,6 +244,20 @@ export class Catalog {
     return new ReadRows();
   }
 
+  /**
+   * Looks up every row's resource and scope before any row is decoded, so
+   * one reload (`loadMissing`) fetches all that a read misses, not one id
+   * per retry. Throws once when any is missing.
+   */
+  requireOwners(rows: readonly Record<string, DuckDBValue>[], what: string): void {
+    let missing = false;
+    for (const r of rows) {
+      if (this.resources.get(asNum(r['resource_id']!)) === undefined) missing = true;
+      if (this.scopes.get(asNum(r['scope_id']!)) === undefined) missing = true;
+    }
+    if (missing) throw new Error(`${what} refers to a resource or scope the store does not have`);
+  }
+
   /** Entries held in memory, for health and tests. */
   sizes(): {
     resourceKeys: number;

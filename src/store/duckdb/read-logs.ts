@@ -58,7 +58,9 @@ export async function searchLogs(
     span_id: [spanId === undefined ? null : hexToBig(spanId), UBIGINT],
     limit: limitParam(q.limit),
   });
-  return rows.getRowObjects().map((r) => ({
+  const objects = rows.getRowObjects();
+  catalog.requireOwners(objects, 'a log record');
+  return objects.map((r) => ({
     ...owners(r, catalog),
     timeUnixNano: asBig(r['time_unix_nano']!),
     observedTimeUnixNano: asBig(r['observed_time_unix_nano']!),
@@ -167,5 +169,7 @@ export async function searchMetricPoints(
     service: text(q.service),
     limit: limitParam(q.limit),
   });
-  return rows.getRowObjects().map((r) => rowToPoint(r, catalog));
+  const objects = rows.getRowObjects();
+  catalog.requireOwners(objects, 'a metric point');
+  return objects.map((r) => rowToPoint(r, catalog));
 }

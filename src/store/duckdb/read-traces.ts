@@ -77,7 +77,9 @@ export async function getTrace(
     lo: big(asBig(win['lo'])),
     hi: big(asBig(win['hi']!)),
   });
-  return rows.getRowObjects().map((r) => rowToSpan(r, catalog));
+  const objects = rows.getRowObjects();
+  catalog.requireOwners(objects, 'a span');
+  return objects.map((r) => rowToSpan(r, catalog));
 }
 
 /** Ids inlined into a query as literals at most; more go as one list parameter. */
@@ -174,7 +176,9 @@ export async function spansInWindows(
       ? await conn.runAndReadAll(sql, values, types)
       : await conn.runAndReadUntil(sql, maxSpans + 1, values, types);
   if (!rows.done || rows.currentRowCount > maxSpans) return undefined;
-  for (const r of rows.getRowObjects()) {
+  const objects = rows.getRowObjects();
+  catalog.requireOwners(objects, 'a span');
+  for (const r of objects) {
     const span = rowToSpan(r, catalog);
     const list = out.get(span.traceId);
     if (list) list.push(span);
