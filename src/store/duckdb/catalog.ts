@@ -9,7 +9,7 @@ import type { EntityRef, InstrumentationScope, Labels, Resource } from '../../mo
 import { normalizeLabels, seriesKey } from '../labels';
 import { serviceOf } from '../span-match';
 import { decodeAttributes, encodeAttributes } from '../values';
-import { asNum, asStr } from './codec';
+import { asNum, asStr, listItems } from './codec';
 import { Interned, ReadRows } from './interned';
 import type { IdCache } from './interned';
 import { limitParam, read } from './params';
@@ -28,6 +28,10 @@ export interface NewScope {
   readonly id: number;
   readonly attributes: string;
   readonly scope: InstrumentationScope;
+}
+export interface NewKeyset {
+  readonly id: number;
+  readonly keys: readonly string[];
 }
 export interface NewSeries {
   readonly id: number;
@@ -70,6 +74,29 @@ const scopeKey = (s: InstrumentationScope, attrs: string): string =>
 
 type Row = Record<string, DuckDBValue>;
 
+/**
+ * Span attributes are stored as a key set id plus values by position (see
+ * migration 004) when a span has at most ATTRIBUTE_SLOTS keys and its key
+ * set is among the first MAX_KEYSETS ones; any other span keeps a JSON
+ * object. Key sets are never deleted, so the table stays that small and the
+ * catalog holds all of it. (Migration 004 caps its conversion at 4096 too.)
+ */
+export const ATTRIBUTE_SLOTS = 16;
+export const MAX_KEYSETS = 4096;
+
+/** A key set's key in the catalog; two key lists can share one (keys with NUL), so a hit is compared. */
+export const keysetKey = (keys: readonly string[]): string => keys.join('\u0000');
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function keysetOf(row: Row): readonly string[] {
+  return Object.freeze(listItems(row['keys'] ?? null).map((k) => asStr(k)));
+}
+
 function resourceOf(row: Row): { key: string; resource: Resource } {
   const refs = row['entity_refs'];
   const refsText = refs === null || refs === undefined ? null : asStr(refs);
@@ -98,6 +125,9 @@ function scopeOf(row: Row): { key: string; scope: InstrumentationScope } {
 export class Catalog {
   private readonly resourceTable: Interned<Resource>;
   private readonly scopeTable: Interned<InstrumentationScope>;
+  private readonly keysetTable: Interned<readonly string[]>;
+  /** id -> the keys of an attribute key set, in slot order. */
+  readonly keysets: IdCache<readonly string[]>;
   /** id -> Resource, a bounded cache (see interned.ts): a miss is noted for loadMissing. */
   readonly resources: IdCache<Resource>;
   readonly scopes: IdCache<InstrumentationScope>;
@@ -116,8 +146,15 @@ export class Catalog {
     this.seriesIndex = new SeriesIndex(maxSeries);
     this.resourceTable = new Interned(maxEntries);
     this.scopeTable = new Interned(maxEntries);
+    this.keysetTable = new Interned(Math.min(maxEntries ?? MAX_KEYSETS, MAX_KEYSETS));
     this.resources = this.resourceTable.values;
     this.scopes = this.scopeTable.values;
+    this.keysets = this.keysetTable.values;
+  }
+
+  /** Key sets a write may intern (their ids run from 1 and are never reused). */
+  get maxKeysets(): number {
+    return this.keysetTable.max;
   }
 
   async load(conn: DuckDBConnection): Promise<void> {
@@ -134,6 +171,16 @@ export class Catalog {
     for (const row of scopes.reverse()) {
       const { key, scope } = scopeOf(row);
       this.scopeTable.add(asNum(row['id']!), key, scope);
+    }
+    this.keysetTable.clear();
+    // A store opened at a schema version before 4 (tests do) has no key sets.
+    const hasKeysets = (await read(conn, query('has-keysets'))).getRows().length > 0;
+    const keysets = hasKeysets
+      ? (await read(conn, query('load-keysets'), limit)).getRowObjects()
+      : [];
+    for (const row of keysets.reverse()) {
+      const keys = keysetOf(row);
+      this.keysetTable.add(asNum(row['id']!), keysetKey(keys), keys);
     }
     await this.loadSeries(conn);
     await this.loadSpanServices(conn);
@@ -167,6 +214,7 @@ export class Catalog {
       this.resourceTable.add(r.id, resourceKey(r.resource, r.attributes, r.entityRefs), r.resource);
     for (const sc of s.newScopes)
       this.scopeTable.add(sc.id, scopeKey(sc.scope, sc.attributes), sc.scope);
+    for (const k of s.newKeysets) this.keysetTable.add(k.id, keysetKey(k.keys), k.keys);
     for (const se of s.newSeries) this.seriesIndex.add(se.id, se.key, se.labels);
     for (const svc of s.spanServices) this.spanServices.add(svc);
     this.noteStaged(s);
@@ -176,6 +224,7 @@ export class Catalog {
     for (const r of s.newResources) this.maxResource = Math.max(this.maxResource, r.id);
     for (const sc of s.newScopes) this.maxScope = Math.max(this.maxScope, sc.id);
     for (const se of s.newSeries) this.maxSeries = Math.max(this.maxSeries, se.id);
+    for (const k of s.newKeysets) this.maxKeyset = Math.max(this.maxKeyset, k.id);
   }
 
   lookupResource(key: string): number | undefined {
@@ -183,6 +232,17 @@ export class Catalog {
   }
   lookupScope(key: string): number | undefined {
     return this.scopeTable.idOf(key);
+  }
+  /** The committed id under this key, whatever its keys. */
+  lookupKeysetId(key: string): number | undefined {
+    return this.keysetTable.idOf(key);
+  }
+  /** The committed id of exactly these keys (in this order), if interned. */
+  lookupKeyset(keys: readonly string[], key: string): number | undefined {
+    const id = this.keysetTable.idOf(key);
+    if (id === undefined) return undefined;
+    const known = this.keysets.get(id);
+    return known !== undefined && sameKeys(known, keys) ? id : undefined;
   }
 
   /**
@@ -236,7 +296,8 @@ export class Catalog {
     };
     const r = await load(this.resourceTable, 'resources-by-id', (row) => resourceOf(row).resource);
     const s = await load(this.scopeTable, 'scopes-by-id', (row) => scopeOf(row).scope);
-    return r || s;
+    const k = await load(this.keysetTable, 'keysets-by-id', keysetOf);
+    return r || s || k;
   }
 
   /** The rows one read loads, held for it alone (run the read with its `run`). */
@@ -245,7 +306,7 @@ export class Catalog {
   }
 
   /**
-   * Looks up every row's resource and scope before any row is decoded, so
+   * Looks up every row's resource, scope and key set before any row is decoded, so
    * one reload (`loadMissing`) fetches all that a read misses, not one id
    * per retry. Throws once when any is missing.
    */
@@ -254,8 +315,14 @@ export class Catalog {
     for (const r of rows) {
       if (this.resources.get(asNum(r['resource_id']!)) === undefined) missing = true;
       if (this.scopes.get(asNum(r['scope_id']!)) === undefined) missing = true;
+      const ks = r['keyset_id'];
+      if (ks !== null && ks !== undefined && this.keysets.get(asNum(ks)) === undefined)
+        missing = true;
     }
-    if (missing) throw new Error(`${what} refers to a resource or scope the store does not have`);
+    if (missing)
+      throw new Error(
+        `${what} refers to a resource, scope or attribute key set the store does not have`,
+      );
   }
 
   /** Entries held in memory, for health and tests. */
@@ -286,15 +353,22 @@ export class Catalog {
     if (Object.isFrozen(labels)) this.idsByObject.set(labels, id);
   }
   /** The next free id of each table (ids are never reused while the store is open). */
-  nextIds(): { resource: number; scope: number; series: number } {
-    return { resource: this.maxResource + 1, scope: this.maxScope + 1, series: this.maxSeries + 1 };
+  nextIds(): { resource: number; scope: number; series: number; keyset: number } {
+    return {
+      resource: this.maxResource + 1,
+      scope: this.maxScope + 1,
+      series: this.maxSeries + 1,
+      keyset: this.maxKeyset + 1,
+    };
   }
 
   private maxResource = 0;
   private maxScope = 0;
   private maxSeries = 0;
+  private maxKeyset = 0;
 
   private noteIds(): void {
+    for (const id of this.keysets.keys()) this.maxKeyset = Math.max(this.maxKeyset, id);
     for (const id of this.resources.keys()) this.maxResource = Math.max(this.maxResource, id);
     for (const id of this.scopes.keys()) this.maxScope = Math.max(this.maxScope, id);
     this.maxSeries = Math.max(this.maxSeries, this.seriesIndex.highestId);
@@ -306,6 +380,7 @@ export class Staged {
   readonly newResources: NewResource[] = [];
   readonly newScopes: NewScope[] = [];
   readonly newSeries: NewSeries[] = [];
+  readonly newKeysets: NewKeyset[] = [];
   readonly spanServices = new Set<string>();
   private readonly byResource = new WeakMap<Resource, number>();
   private readonly serviceById = new Map<number, string>();
@@ -316,9 +391,12 @@ export class Staged {
   private nextResource: number;
   private nextScope: number;
   private nextSeries: number;
+  private nextKeyset: number;
+  private readonly stagedKeysets = new Map<string, NewKeyset>();
 
   constructor(private readonly catalog: Catalog) {
     const next = catalog.nextIds();
+    this.nextKeyset = next.keyset;
     this.nextResource = next.resource;
     this.nextScope = next.scope;
     this.nextSeries = next.series;
@@ -402,6 +480,25 @@ export class Staged {
     if (wanted.size === 0) return;
     for (const [key, id] of await this.catalog.seriesIndex.resolve(conn, wanted))
       this.resolved.set(key, id);
+  }
+
+  /**
+   * The key set id of a span's attribute keys (in their order), interned
+   * now if new; undefined past MAX_KEYSETS (the span keeps a JSON object).
+   */
+  keysetId(keys: readonly string[]): number | undefined {
+    const key = keysetKey(keys);
+    const committed = this.catalog.lookupKeyset(keys, key);
+    if (committed !== undefined) return committed;
+    const staged = this.stagedKeysets.get(key);
+    if (staged !== undefined) return sameKeys(staged.keys, keys) ? staged.id : undefined;
+    // Another key list under the same key (keys holding NUL): leave this one out.
+    if (this.catalog.lookupKeysetId(key) !== undefined) return undefined;
+    if (this.nextKeyset > this.catalog.maxKeysets) return undefined;
+    const k: NewKeyset = { id: this.nextKeyset++, keys: Object.freeze([...keys]) };
+    this.stagedKeysets.set(key, k);
+    this.newKeysets.push(k);
+    return k.id;
   }
 
   /** The service name of a resource this write interned. */

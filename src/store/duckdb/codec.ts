@@ -5,7 +5,14 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { DuckDBListValue } from '@duckdb/node-api';
 
-import type { Attributes, Exemplar, Span, SpanEvent, SpanLink } from '../../model/telemetry';
+import type {
+  AnyValue,
+  Attributes,
+  Exemplar,
+  Span,
+  SpanEvent,
+  SpanLink,
+} from '../../model/telemetry';
 import { decodeAttributes, decodeValue, encodeValue } from '../values';
 
 /** Attribute keys repeat across spans: their JSON text is kept, up to a bound (keys are client text). */
@@ -43,6 +50,20 @@ export function encodeAttributesFast(attrs: Attributes): string {
     out += out === '' ? `{${kj}${vj}` : `,${kj}${vj}`;
   }
   return out === '' ? '{}' : `${out}}`;
+}
+
+/** `encodeValue` (store/values.ts), with the common scalars first: one call per stored span attribute. */
+export function encodeValueFast(v: AnyValue): string {
+  switch (typeof v) {
+    case 'string':
+      return `s${v}`;
+    case 'boolean':
+      return v ? 'btrue' : 'bfalse';
+    case 'bigint':
+      return `i${v.toString()}`;
+    default:
+      return encodeValue(v);
+  }
 }
 
 export function hexToBig(hex: string): bigint {

@@ -163,7 +163,7 @@ export class DuckDbStore implements TelemetryStore {
       for (let i = 0; i < threads + 1; i++) {
         const c = await opened.instance.connect();
         conns.push(c);
-        await prepareConnection(c);
+        await prepareConnection(c, opened.version);
       }
       const catalog = new Catalog(o.catalogEntries, o.seriesEntries);
       await catalog.load(conns[0]!);
@@ -210,7 +210,8 @@ export class DuckDbStore implements TelemetryStore {
       try {
         await this.writer.run('BEGIN TRANSACTION');
         const staged = await writeBatch(this.writer, batch, this.catalog, this.metadataCache);
-        addsResources = staged.newResources.length > 0;
+        // New key sets change the tag key positions searches remember, too.
+        addsResources = staged.newResources.length > 0 || staged.newKeysets.length > 0;
         if (addsResources) this.matching.changeStarted();
         await this.writer.run('COMMIT');
         staged.commit();

@@ -34,7 +34,8 @@ export const OTLP_FIELD_MAP: Readonly<Record<string, Readonly<Record<string, str
     kind: 'spans.kind',
     start_time_unix_nano: 'spans.start_ns',
     end_time_unix_nano: 'spans.duration_ns',
-    attributes: 'spans.attributes',
+    // Values by position under an interned key set, or JSON (migration 004).
+    attributes: 'spans.keyset_id',
     dropped_attributes_count: 'spans.extras:da',
     events: 'spans.extras:ev',
     dropped_events_count: 'spans.extras:de',

@@ -7,11 +7,31 @@ import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 import { ALL_TIME, shopSpans } from '../contract-fixtures';
-import { makeResource, makeSpan, traceIdOf } from '../testing';
+import { makeResource, makeSpan, spanIdOf, traceIdOf } from '../testing';
 import { encodeAttributes } from '../values';
 import { DB_FILE_NAME, StoreOpenError, createDuckDbStore } from './index';
 import { latestSchemaVersion } from './migrate';
 import { read } from './params';
+
+/** The shop's spans plus one with more keys than slots and one with a few typed values. */
+const oldSpans = [
+  ...shopSpans(),
+  makeSpan({
+    traceId: traceIdOf(30),
+    spanId: spanIdOf(30),
+    attributes: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`wide.k${i}`, BigInt(i)])),
+  }),
+  makeSpan({
+    traceId: traceIdOf(31),
+    spanId: spanIdOf(31),
+    attributes: { 'wide.k3': 3.5, 'narrow.flag': false, 'wide.k3 ': 'x' },
+  }),
+  makeSpan({
+    traceId: traceIdOf(32),
+    spanId: spanIdOf(32),
+    attributes: { 'wide.k3': 3, 'narrow.flag': false, n: null },
+  }),
+];
 
 const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-migrate-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -25,7 +45,7 @@ describe('schema migrations', () => {
     // point in v1's layout by hand.
     const source = path.join(root, 'v1-source');
     const latest = await createDuckDbStore({ dataDir: source, threads: 1 });
-    await latest.write({ spans: shopSpans() });
+    await latest.write({ spans: oldSpans });
     await latest.close();
     const old = await createDuckDbStore({ dataDir, threads: 1, schemaVersion: 1 });
     assert.equal(old.schemaVersion, 1);
@@ -33,8 +53,20 @@ describe('schema migrations', () => {
     const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
     const conn = await db.connect();
     await conn.run(`ATTACH '${path.join(source, DB_FILE_NAME)}' AS src (READ_ONLY)`);
-    for (const t of ['spans', 'trace_index', 'scopes'])
+    for (const t of ['trace_index', 'scopes'])
       await conn.run(`INSERT INTO ${t} SELECT * FROM src.${t}`);
+    // Spans had one JSON attributes column up to version 3.
+    await conn.run('CREATE TEMP TABLE old_attrs (span_id UBIGINT, attributes VARCHAR)');
+    for (const sp of oldSpans)
+      await conn.run('INSERT INTO old_attrs VALUES ($id::UBIGINT, $a)', {
+        id: BigInt(`0x${sp.spanId}`).toString(),
+        a: encodeAttributes(sp.attributes),
+      });
+    await conn.run(
+      `INSERT INTO spans SELECT s.trace_id, s.span_id, s.parent_span_id, s.name, s.kind, s.start_ns,
+         s.duration_ns, s.service, s.resource_id, s.scope_id, a.attributes, s.status_code, s.flags, s.extras
+       FROM src.spans s JOIN old_attrs a USING (span_id)`,
+    );
     await conn.run(
       'INSERT INTO resources SELECT id, service, attributes, dropped_attributes_count, schema_url FROM src.resources',
     );
@@ -52,9 +84,29 @@ describe('schema migrations', () => {
     const store = await createDuckDbStore({ dataDir, threads: 1 });
     try {
       assert.equal(store.schemaVersion, latestSchemaVersion());
+      for (const id of new Set(oldSpans.map((sp) => sp.traceId)))
+        assert.deepEqual(
+          await store.getTrace(id),
+          oldSpans.filter((sp) => sp.traceId === id),
+        );
+      // v4: old spans' attributes moved into key sets and slots, the wide one kept as JSON.
+      const wide = await store.searchTraces({
+        range: ALL_TIME,
+        limit: 5,
+        attributes: { 'wide.k19': '19' },
+      });
       assert.deepEqual(
-        await store.getTrace(traceIdOf(2)),
-        shopSpans().filter((s) => s.traceId === traceIdOf(2)),
+        wide.map((t) => t.traceId),
+        [traceIdOf(30)],
+      );
+      const slotted = await store.searchTraces({
+        range: ALL_TIME,
+        limit: 5,
+        attributes: { 'wide.k3': '3', 'narrow.flag': 'false' },
+      });
+      assert.deepEqual(
+        slotted.map((t) => t.traceId),
+        [traceIdOf(32)],
       );
       const [point] = await store.searchMetricPoints({
         range: ALL_TIME,
@@ -81,9 +133,17 @@ describe('schema migrations', () => {
     const versions = (await read(c, 'SELECT version FROM schema_version ORDER BY version'))
       .getRows()
       .map((r) => Number(r[0]));
+    const [layout] = (
+      await read(
+        c,
+        'SELECT count(*) FILTER (WHERE keyset_id IS NULL)::INTEGER, count(*)::INTEGER, (SELECT count(*)::INTEGER FROM attribute_keysets) FROM spans',
+      )
+    ).getRows();
     c.closeSync();
     check.closeSync();
-    assert.deepEqual(versions, [1, 2, 3]);
+    assert.deepEqual(versions, [1, 2, 3, 4]);
+    // Only the span with more keys than slots kept its JSON.
+    assert.deepEqual(layout, [1, oldSpans.length + 1, new Set(oldSpans.slice(0, -3).map((sp) => Object.keys(sp.attributes).join())).size + 2]);
   });
 
   it('refuses a store written by a newer otel-lab and leaves it alone', async () => {

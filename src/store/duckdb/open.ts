@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 import { StoreOpenError } from './errors';
-import { migrate } from './migrate';
+import { latestSchemaVersion, migrate } from './migrate';
 import { sqlFile } from './sql';
 
 export const DB_FILE_NAME = 'otel-lab.duckdb';
@@ -65,8 +65,19 @@ export function explainOpenFailure(file: string, err: unknown): StoreOpenError {
   );
 }
 
-/** Applies the per-connection SQL helpers (temporary macros). */
-export async function prepareConnection(conn: DuckDBConnection): Promise<void> {
+/** The first schema version the macros bind against (they read attribute_keysets). */
+const MACROS_SCHEMA_VERSION = 4;
+
+/**
+ * Applies the per-connection SQL helpers (temporary macros). A store held at
+ * an older schema version (only tests open one, to be migrated later) gets
+ * none: its span reads are not available. By default, the latest version.
+ */
+export async function prepareConnection(
+  conn: DuckDBConnection,
+  version = latestSchemaVersion(),
+): Promise<void> {
+  if (version < MACROS_SCHEMA_VERSION) return;
   await conn.run(sqlFile('macros'));
 }
 

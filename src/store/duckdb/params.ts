@@ -119,16 +119,18 @@ export function filterParams(f: SpanFilter): Params {
 const MAX_REMEMBERED_KEY = 1_024;
 
 /**
- * The resource ids matching search tags, remembered between searches: a
- * search then needs no resources read and no transaction. An entry is
- * used only if no change to the resources table (a write adding
- * resources, retention deleting some) was under way or ended between the
- * moment it was read and the end of the search using it.
+ * The resource ids matching search tags, and the positions of tag keys in
+ * the attribute key sets, remembered between searches: a search then needs
+ * no resources or key sets read and no transaction. An entry is used only
+ * if no change to those tables (a write adding resources or key sets,
+ * retention deleting resources) was under way or ended between the moment
+ * it was read and the end of the search using it.
  */
 export class MatchingResources {
   private generation = 0;
   private changing = 0;
   private readonly byNeedles = new Map<string, readonly number[]>();
+  private readonly positionsByKey = new Map<string, readonly number[]>();
 
   constructor(private readonly maxEntries = 1_000) {}
 
@@ -137,6 +139,7 @@ export class MatchingResources {
     this.changing++;
     this.generation++;
     this.byNeedles.clear();
+    this.positionsByKey.clear();
   }
 
   /** After that commit (or rollback). */
@@ -144,6 +147,7 @@ export class MatchingResources {
     this.changing--;
     this.generation++;
     this.byNeedles.clear();
+    this.positionsByKey.clear();
   }
 
   /** Taken before reading: undefined while a change is under way. */
@@ -166,6 +170,17 @@ export class MatchingResources {
     if (this.byNeedles.size >= this.maxEntries) this.byNeedles.clear();
     this.byNeedles.set(key, ids);
   }
+
+  /** A tag key's positions by key set id (see keysetPositions). */
+  positions(key: string): readonly number[] | undefined {
+    return this.positionsByKey.get(key);
+  }
+
+  putPositions(token: number | undefined, key: string, positions: readonly number[]): void {
+    if (!this.valid(token) || key.length > MAX_REMEMBERED_KEY) return;
+    if (this.positionsByKey.size >= this.maxEntries) this.positionsByKey.clear();
+    this.positionsByKey.set(key, positions);
+  }
 }
 
 /**
@@ -183,13 +198,14 @@ export async function withSearchParams<T>(
   remembered?: MatchingResources,
 ): Promise<T> {
   const tags = Object.entries(f.attributes ?? {});
-  if (tags.length === 0) return task(resourceIdParams(f, []));
+  if (tags.length === 0) return task(resourceIdParams(f, [], []));
   const needles = tags.map(([k, v]) => tagNeedles(k, v));
   const token = remembered?.token();
   if (remembered !== undefined && token !== undefined) {
     const known = needles.map((n) => remembered.get(n));
-    if (known.every((ids) => ids !== undefined)) {
-      const out = await task(resourceIdParams(f, known));
+    const knownPositions = tags.map(([k]) => remembered.positions(k));
+    if (known.every((ids) => ids !== undefined) && knownPositions.every((p) => p !== undefined)) {
+      const out = await task(resourceIdParams(f, known, knownPositions));
       if (remembered.valid(token)) return out;
     }
   }
@@ -202,9 +218,11 @@ export async function withSearchParams<T>(
     const ids: number[][] = tags.map(() => []);
     for (const [tag, list] of rows.getRows())
       ids[asNum(tag!) - 1] = listItems(list ?? null).map((v) => asNum(v));
-    const out = await task(resourceIdParams(f, ids));
+    const positions = await keysetPositions(conn, tags);
+    const out = await task(resourceIdParams(f, ids, positions));
     await conn.run('COMMIT');
     needles.forEach((n, i) => remembered?.put(again, n, ids[i] ?? []));
+    tags.forEach(([k], i) => remembered?.putPositions(again, k, positions[i] ?? []));
     return out;
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => undefined);
@@ -212,13 +230,45 @@ export async function withSearchParams<T>(
   }
 }
 
-function resourceIdParams(f: SpanFilter, ids: readonly (readonly number[])[]): Params {
+/**
+ * For each tag, its key's position in every key set, indexed by key set id
+ * (1-based, as DuckDB indexes lists; 0 where the key set lacks it), so the
+ * span query finds a slot by `p[keyset_id]` without joining attribute_keysets.
+ * At most MAX_KEYSETS entries per tag (key set ids run from 1 without gaps).
+ */
+async function keysetPositions(
+  conn: DuckDBConnection,
+  tags: readonly (readonly [string, string])[],
+): Promise<number[][]> {
+  const rows = await read(conn, query('keyset-positions'), {
+    keys: [listValue(tags.map(([k]) => k)), LIST(VARCHAR)],
+  });
+  const out: number[][] = tags.map(() => []);
+  for (const [tag, id, pos] of rows.getRows()) {
+    const list = out[asNum(tag!) - 1]!;
+    const at = asNum(id!) - 1;
+    while (list.length < at) list.push(0);
+    list[at] = asNum(pos!);
+  }
+  return out;
+}
+
+function resourceIdParams(
+  f: SpanFilter,
+  ids: readonly (readonly number[])[],
+  positions: readonly (readonly number[])[],
+): Params {
   const rids = (i: number): Param => [listValue([...(ids[i] ?? [])]), LIST(UINTEGER)];
+  const pos = (i: number): Param => [listValue([...(positions[i] ?? [])]), LIST(INTEGER)];
   return {
     ...filterParams(f),
     r1: rids(0),
     r2: rids(1),
     r3: rids(2),
+    p1: pos(0),
+    p2: pos(1),
+    p3: pos(2),
     tag_rids: [listValue(ids.slice(SLOTS).map((l) => listValue([...l]))), LIST(LIST(UINTEGER))],
+    tag_pos: [listValue(positions.slice(SLOTS).map((l) => listValue([...l]))), LIST(LIST(INTEGER))],
   };
 }

@@ -4,7 +4,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBMapValue, LIST, UHUGEINT, listValue } from '@duckdb/node-api';
 
-import type { Span, SpanKind, StatusCode } from '../../model/telemetry';
+import type { AnyValue, Attributes, Span, SpanKind, StatusCode } from '../../model/telemetry';
 import { bucketsFromCounts } from '../span-match';
 import type {
   AttributeDistribution,
@@ -14,7 +14,8 @@ import type {
   SpanFilter,
   TimeRange,
 } from '../store';
-import { decodeAttributes } from '../values';
+import { decodeAttributes, decodeValue } from '../values';
+import { ATTRIBUTE_SLOTS } from './catalog';
 import type { Catalog } from './catalog';
 import {
   asBig,
@@ -31,6 +32,27 @@ import type { Params } from './params';
 import { query } from './sql';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
+
+const SLOT_COLUMNS = Array.from({ length: ATTRIBUTE_SLOTS }, (_, i) => `a${i}`);
+
+/** A span's attributes from its key set and slots, or its JSON (see migration 004). */
+function spanAttributes(r: Record<string, DuckDBValue>, catalog: Catalog): Attributes {
+  const ks = r['keyset_id'];
+  if (ks === null || ks === undefined) return decodeAttributes(asStr(r['attributes_rest']!));
+  const keys = catalog.keysets.get(asNum(ks));
+  if (keys === undefined)
+    throw new Error('a span refers to an attribute key set the store does not have');
+  const out: Record<string, AnyValue> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = decodeValue(asStr(r[SLOT_COLUMNS[i]!] ?? null));
+    // Keys are client text: '__proto__' must stay an own property.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
+}
 
 function rowToSpan(r: Record<string, DuckDBValue>, catalog: Catalog): Span {
   const resource = catalog.resources.get(asNum(r['resource_id']!));
@@ -49,7 +71,7 @@ function rowToSpan(r: Record<string, DuckDBValue>, catalog: Catalog): Span {
     kind: asNum(r['kind']!) as SpanKind,
     startTimeUnixNano: start,
     endTimeUnixNano: start + asBig(r['duration_ns']!),
-    attributes: decodeAttributes(asStr(r['attributes']!)),
+    attributes: spanAttributes(r, catalog),
     droppedAttributesCount: x.droppedAttributesCount,
     events: x.events,
     droppedEventsCount: x.droppedEventsCount,

@@ -2,12 +2,20 @@
 // (no row-by-row INSERT) and the whole thing commits or rolls back.
 
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 
-import type { LogRecord, PromMetadata, Span, TelemetryBatch } from '../../model/telemetry';
+import type {
+  Attributes,
+  LogRecord,
+  PromMetadata,
+  Span,
+  TelemetryBatch,
+} from '../../model/telemetry';
 import { serviceOf } from '../span-match';
 import { encodeValue } from '../values';
+import { ATTRIBUTE_SLOTS } from './catalog';
 import type { Catalog, Staged } from './catalog';
-import { encodeAttributesFast, encodeSpanExtras, hexToBig } from './codec';
+import { encodeAttributesFast, encodeSpanExtras, encodeValueFast, hexToBig } from './codec';
 import { query } from './sql';
 import { appendPointChunk } from './write-points';
 
@@ -67,12 +75,31 @@ function appendSpans(a: DuckDBAppender, g: TraceGroup, st: Staged): void {
     a.appendVarchar(service);
     a.appendUInteger(resourceId);
     a.appendUInteger(st.scopeId(s.scope));
-    a.appendVarchar(encodeAttributesFast(s.attributes));
     a.appendUTinyInt(s.status.code);
     a.appendUInteger(s.flags);
     optVarchar(a, encodeSpanExtras(s));
+    appendAttributes(a, s.attributes, st);
     a.endRow();
   }
+}
+
+/**
+ * keyset_id, a0..a15, attributes_rest (migration 004): the values by
+ * position when the keys are an interned key set, else the whole JSON.
+ */
+function appendAttributes(a: DuckDBAppender, attrs: Attributes, st: Staged): void {
+  const keys = Object.keys(attrs);
+  const id = keys.length <= ATTRIBUTE_SLOTS ? st.keysetId(keys) : undefined;
+  if (id === undefined) {
+    a.appendNull();
+    for (let i = 0; i < ATTRIBUTE_SLOTS; i++) a.appendNull();
+    a.appendVarchar(encodeAttributesFast(attrs));
+    return;
+  }
+  a.appendUInteger(id);
+  for (const k of keys) a.appendVarchar(encodeValueFast(attrs[k] ?? null));
+  for (let i = keys.length; i < ATTRIBUTE_SLOTS; i++) a.appendNull();
+  a.appendNull();
 }
 
 /** The batch's spans per trace, traces in order of first appearance (which follows time). */
@@ -267,6 +294,15 @@ export async function writeBatch(
         a.appendVarchar(s.attributes);
         a.appendUInteger(s.scope.droppedAttributesCount);
         a.appendVarchar(s.scope.schemaUrl);
+        a.endRow();
+      }
+    });
+  }
+  if (st.newKeysets.length > 0) {
+    await appendTo(conn, 'attribute_keysets', (a) => {
+      for (const k of st.newKeysets) {
+        a.appendUInteger(k.id);
+        a.appendList(listValue([...k.keys]), LIST(VARCHAR));
         a.endRow();
       }
     });

@@ -1,7 +1,8 @@
 -- A trace's spans, found inside the time window the trace index gave, so
 -- zone maps on start_ns skip every other row group.
 SELECT trace_id, span_id, parent_span_id, name, kind, start_ns, duration_ns,
-       resource_id, scope_id, attributes, status_code, flags, extras
+       resource_id, scope_id, status_code, flags, extras,
+       keyset_id, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, attributes_rest
 FROM spans
 WHERE start_ns >= $lo AND start_ns <= $hi AND trace_id = {{trace_id}}::UHUGEINT
 ORDER BY start_ns, span_id;
