@@ -143,7 +143,11 @@ describe('schema migrations', () => {
     check.closeSync();
     assert.deepEqual(versions, [1, 2, 3, 4]);
     // Only the span with more keys than slots kept its JSON.
-    assert.deepEqual(layout, [1, oldSpans.length + 1, new Set(oldSpans.slice(0, -3).map((sp) => Object.keys(sp.attributes).join())).size + 2]);
+    assert.deepEqual(layout, [
+      1,
+      oldSpans.length + 1,
+      new Set(oldSpans.slice(0, -3).map((sp) => Object.keys(sp.attributes).join())).size + 2,
+    ]);
   });
 
   it('refuses a store written by a newer otel-lab and leaves it alone', async () => {

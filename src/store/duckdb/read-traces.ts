@@ -48,7 +48,12 @@ function spanAttributes(r: Record<string, DuckDBValue>, catalog: Catalog): Attri
     const v = decodeValue(asStr(r[SLOT_COLUMNS[i]!] ?? null));
     // Keys are client text: '__proto__' must stay an own property.
     if (k === '__proto__')
-      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else out[k] = v;
   }
   return out;
