@@ -176,7 +176,12 @@ describe('DuckDB span attributes: key set + slots + JSON remainder', () => {
       await duck.write({ spans: spans.slice(2) });
       await mem.write({ spans });
       for (const s of spans) assert.deepEqual(await duck.getTrace(s.traceId), [s]);
-      for (const attributes of [{ shared: 'yes' }, { only1: 'x1' }, { only5: 'x5' }]) {
+      const tagSets: Record<string, string>[] = [
+        { shared: 'yes' },
+        { only1: 'x1' },
+        { only5: 'x5' },
+      ];
+      for (const attributes of tagSets) {
         const q = { range: ALL_TIME, limit: 50, attributes };
         assert.deepEqual(await duck.searchTraces(q), await mem.searchTraces(q));
       }
