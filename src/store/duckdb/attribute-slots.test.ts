@@ -162,6 +162,24 @@ describe('DuckDB span attributes: key set + slots + JSON remainder', () => {
     assert.deepEqual(await layout(dataDir), { rest: 9, keysets: shapes.length - 3 });
   });
 
+  it('keeps a key set of very long keys as JSON (the catalog holds key sets in memory)', async () => {
+    const dataDir = path.join(root, 'long-keys');
+    const long = spansOf([{ ['k'.repeat(3000)]: 'v', short: 1n }, { short: 2n }], 1, true);
+    const duck = await createDuckDbStore({ dataDir, threads: 1 });
+    try {
+      await duck.write({ spans: long });
+      for (const s of long) assert.deepEqual(await duck.getTrace(s.traceId), [s]);
+      const q = { range: ALL_TIME, limit: 5, attributes: { ['k'.repeat(3000)]: 'v' } };
+      assert.deepEqual(
+        (await duck.searchTraces(q)).map((t) => t.traceId),
+        [traceIdOf(1)],
+      );
+    } finally {
+      await duck.close();
+    }
+    assert.deepEqual(await layout(dataDir), { rest: 1, keysets: 1 });
+  });
+
   it('sends key sets past the bound to the JSON remainder, across reopens', async () => {
     const dataDir = path.join(root, 'bound');
     const narrow: Attributes[] = Array.from({ length: 6 }, (_, i) => ({

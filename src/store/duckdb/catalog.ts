@@ -83,6 +83,12 @@ type Row = Record<string, DuckDBValue>;
  */
 export const ATTRIBUTE_SLOTS = 16;
 export const MAX_KEYSETS = 4096;
+/**
+ * Keys are client text of any length: a key set whose keys add up to more
+ * UTF-16 units than this stays JSON, so the catalog holds at most
+ * MAX_KEYSETS x this (16 MiB).
+ */
+export const MAX_KEYSET_CHARS = 2048;
 
 /** A key set's key in the catalog; two key lists can share one (keys with NUL), so a hit is compared. */
 export const keysetKey = (keys: readonly string[]): string => keys.join('\u0000');
@@ -494,7 +500,8 @@ export class Staged {
     if (staged !== undefined) return sameKeys(staged.keys, keys) ? staged.id : undefined;
     // Another key list under the same key (keys holding NUL): leave this one out.
     if (this.catalog.lookupKeysetId(key) !== undefined) return undefined;
-    if (this.nextKeyset > this.catalog.maxKeysets) return undefined;
+    if (this.nextKeyset > this.catalog.maxKeysets || key.length > MAX_KEYSET_CHARS)
+      return undefined;
     const k: NewKeyset = { id: this.nextKeyset++, keys: Object.freeze([...keys]) };
     this.stagedKeysets.set(key, k);
     this.newKeysets.push(k);

@@ -1,7 +1,8 @@
 -- Schema version 4: span attributes as an interned key set plus values by
 -- position (issue 4: the keys were most of the attribute bytes). A span whose
 -- keys are one of the interned key sets (at most 16 keys, at most
--- MAX_KEYSETS = 4096 sets, see catalog.ts) has `keyset_id` and its tagged
+-- MAX_KEYSETS = 4096 sets, keys of at most MAX_KEYSET_CHARS = 2048
+-- characters together, see catalog.ts) has `keyset_id` and its tagged
 -- values in a0..a15 in key order (the same text the JSON held), NULL beyond
 -- its key count, and `attributes_rest` NULL. Any other span has `keyset_id`
 -- NULL and its whole attribute object in `attributes_rest` (the JSON of
@@ -18,7 +19,7 @@ SELECT (row_number() OVER (ORDER BY first))::UINTEGER, keys
 FROM (
   SELECT keys, min(rn) AS first
   FROM (SELECT json_keys(attributes) AS keys, rowid AS rn FROM spans)
-  WHERE len(keys) <= 16
+  WHERE len(keys) <= 16 AND length(array_to_string(keys, '')) <= 2048
   GROUP BY keys
 )
 ORDER BY first
