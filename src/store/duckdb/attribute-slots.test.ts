@@ -87,6 +87,12 @@ async function sameAnswers(duck: TelemetryStore, mem: TelemetryStore): Promise<v
       await mem.searchTraces(q),
       JSON.stringify(attributes),
     );
+    const longest = { ...q, sort: 'longest' as const };
+    assert.deepEqual(
+      await duck.searchTraces(longest),
+      await mem.searchTraces(longest),
+      JSON.stringify(attributes),
+    );
     const f = { range: ALL_TIME, attributes };
     assert.deepEqual(
       await duck.attributeDistribution(f, 3),
