@@ -168,6 +168,27 @@ describe('DuckDB span attributes: key set + slots + JSON remainder', () => {
     assert.deepEqual(await layout(dataDir), { rest: 9, keysets: shapes.length - 3 });
   });
 
+  it('finds a tag in a key set written after a search remembered the key positions', async () => {
+    const duck = await createDuckDbStore({ dataDir: path.join(root, 'remembered'), threads: 1 });
+    try {
+      const q = { range: ALL_TIME, limit: 5, attributes: { x: '1' } };
+      await duck.write({ spans: spansOf([{ x: '1' }], 1, true) });
+      assert.deepEqual(
+        (await duck.searchTraces(q)).map((t) => t.traceId),
+        [traceIdOf(1)],
+      );
+      assert.equal((await duck.searchTraces(q)).length, 1);
+      // A new key set with x at another position, same resource (no new resource).
+      await duck.write({ spans: spansOf([{ y: '2', x: '1' }], 2, true) });
+      assert.deepEqual(
+        (await duck.searchTraces(q)).map((t) => t.traceId),
+        [traceIdOf(1), traceIdOf(2)],
+      );
+    } finally {
+      await duck.close();
+    }
+  });
+
   it('keeps a key set of very long keys as JSON (the catalog holds key sets in memory)', async () => {
     const dataDir = path.join(root, 'long-keys');
     const long = spansOf([{ ['k'.repeat(3000)]: 'v', short: 1n }, { short: 2n }], 1, true);
