@@ -26,11 +26,12 @@ const serviceJs = `
 const { spawn } = require('node:child_process');
 const net = require('node:net');
 if (process.env.SAY_RESOURCE) console.log('resource ' + process.env.OTEL_RESOURCE_ATTRIBUTES);
+const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 if (process.env.CRASH_ONCE && !require('node:fs').existsSync(process.env.CRASH_ONCE)) {
-  require('node:fs').writeFileSync(process.env.CRASH_ONCE, 'x');
+  // Dies leaving its grandchild behind; the file says which pid that is.
+  require('node:fs').writeFileSync(process.env.CRASH_ONCE, String(grandchild.pid));
   process.exit(3);
 }
-spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 if (process.env.IGNORE_TERM) process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
 if (process.env.DEP_PORT) {
   const c = net.connect(Number(process.env.DEP_PORT), '127.0.0.1');
@@ -136,6 +137,10 @@ describe('Supervisor', () => {
     );
     await sup.start();
     await waitFor(() => lines.some((l) => l.startsWith('↻ flaky up again')), 10_000);
+    // What the crashed instance left in its process group went with it.
+    const leftover = Number(fs.readFileSync(path.join(root, 'crashed'), 'utf8'));
+    await waitFor(() => !isAlive(leftover));
+    assert.equal(isAlive(leftover), false, `grandchild ${leftover} of the crashed instance`);
     const tree = treeOf(sup);
     await sup.stop();
     assert.equal(sup.states()[0]?.restarts, 1);

@@ -216,6 +216,9 @@ export class Supervisor {
     let exitedEarly = false;
     const onGone = (code: number | null, signal: string | null): void => {
       exitedEarly = true;
+      // What a dead service left in its process group (workers, helpers) goes
+      // with it, so a restart does not leave orphans behind.
+      if (!this.stopping) killGroup(child.pgid, 'SIGKILL');
       this.handleExit(child, { code, signal });
       settleExit();
     };
