@@ -238,8 +238,9 @@ export function holds(a: Assertion, v: string, pos: number): boolean {
   }
 }
 
-export function linearMatcher(ast: Ast): { test: Test; size: number } | undefined {
-  const prog = new Program();
+/** The pattern's program ending in MATCH, or undefined when it is too large (RangeError). */
+export function compileProgram(ast: Ast, captures = false): Program | undefined {
+  const prog = new Program(captures);
   try {
     prog.compile(ast);
     prog.emit(MATCH);
@@ -247,6 +248,12 @@ export function linearMatcher(ast: Ast): { test: Test; size: number } | undefine
     if (err instanceof RangeError) return undefined;
     throw err;
   }
+  return prog;
+}
+
+export function linearMatcher(ast: Ast): { test: Test; size: number } | undefined {
+  const prog = compileProgram(ast);
+  if (prog === undefined) return undefined;
   const { op, x, y, tests, asserts } = prog;
   const n = op.length;
   // Reused by every call (matching never re-enters): `mark[pc] === gen` means pc is already

@@ -8,7 +8,7 @@
 // a Pike VM instead: the NFA of nfa.ts with capture slots, threads kept in
 // priority order, time linear in the value times the program length.
 
-import { ASSERT, CHAR, holds, JMP, MATCH, Program, SAVE, SPLIT, toAst } from './nfa';
+import { ASSERT, CHAR, compileProgram, holds, JMP, MATCH, SAVE, SPLIT, toAst } from './nfa';
 import type { Ast } from './nfa';
 import { parseRe2 } from './parse';
 import { jsSource } from './render';
@@ -50,14 +50,8 @@ interface Thread {
 
 /** The Pike VM over the pattern's program, or undefined if the program is too large. */
 function pikeVm(ast: Ast, groups: number): { exec: Exec; size: number } | undefined {
-  const prog = new Program(true);
-  try {
-    prog.compile(ast);
-    prog.emit(MATCH);
-  } catch (err) {
-    if (err instanceof RangeError) return undefined;
-    throw err;
-  }
+  const prog = compileProgram(ast, true);
+  if (prog === undefined) return undefined;
   const { op, x, y, tests, asserts } = prog;
   const mark = new Float64Array(op.length).fill(-1);
   let gen = 0;
