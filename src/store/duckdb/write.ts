@@ -1,5 +1,6 @@
-// One batch, one transaction: every table is filled through an Appender
-// (no row-by-row INSERT) and the whole thing commits or rolls back.
+// One batch, one transaction: the big tables (spans, trace index, logs,
+// samples) are filled as data chunks (chunk-writer.ts), the rest through an
+// Appender (no row-by-row INSERT), and the whole thing commits or rolls back.
 
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
@@ -15,9 +16,21 @@ import { serviceOf } from '../span-match';
 import { encodeValue } from '../values';
 import { ATTRIBUTE_SLOTS } from './catalog';
 import type { Catalog, Staged } from './catalog';
-import { encodeAttributesFast, encodeSpanExtras, encodeValueFast, hexToBig } from './codec';
+import type { ColumnKind } from './chunk-writer';
+import { CHUNK_ROWS, ChunkWriter, hexWords } from './chunk-writer';
+import { encodeAttributesFast, encodeSpanExtras, encodeValueFast } from './codec';
 import { query } from './sql';
 import { appendPointChunk } from './write-points';
+
+/** The table the per-trace rows go to. */
+export const TRACE_INDEX_TABLE = 'trace_index';
+
+/** Rows per turn of the event loop: a big batch must not stall reads behind it. */
+export const CHUNK = CHUNK_ROWS;
+const optVarchar = (a: DuckDBAppender, v: string | null): void =>
+  v === null ? a.appendNull() : a.appendVarchar(v);
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function appendTo(
   conn: DuckDBConnection,
@@ -27,22 +40,17 @@ async function appendTo(
   await appendChunked(conn, table, [null], (a) => fill(a));
 }
 
-/** Rows per turn of the event loop: a big batch must not stall reads behind it. */
-export const CHUNK = 2048;
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 async function appendChunked<T>(
   conn: DuckDBConnection,
   table: string,
   items: readonly T[],
   fill: (a: DuckDBAppender, chunk: readonly T[]) => void,
-  size = CHUNK,
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
-    for (let i = 0; i < items.length; i += size) {
+    for (let i = 0; i < items.length; i += CHUNK) {
       if (i > 0) await nextTurn();
-      fill(a, items.length <= size ? items : items.slice(i, i + size));
+      fill(a, items.length <= CHUNK ? items : items.slice(i, i + CHUNK));
       a.flushSync();
     }
   } finally {
@@ -50,129 +58,250 @@ async function appendChunked<T>(
   }
 }
 
-const optVarchar = (a: DuckDBAppender, v: string | null): void =>
-  v === null ? a.appendNull() : a.appendVarchar(v);
-
-/** One trace's spans; the trace id is converted once for the spans and the index row. */
-interface TraceGroup {
-  readonly id: bigint;
-  readonly spans: readonly Span[];
+/** `count` rows through `w`, one chunk (and one flush) per turn of the event loop. */
+async function appendRows(
+  conn: DuckDBConnection,
+  table: string,
+  w: ChunkWriter,
+  count: number,
+  fill: (w: ChunkWriter, i: number) => void,
+): Promise<void> {
+  const a = await conn.createAppender(table);
+  try {
+    for (let i = 0; i < count; i++) {
+      fill(w, i);
+      w.endRow();
+      if (w.full || i === count - 1) {
+        w.append(a);
+        a.flushSync();
+        if (i < count - 1) await nextTurn();
+      }
+    }
+  } finally {
+    // A row filled halfway (a failure) must not reach the next write's chunk.
+    w.reset();
+    a.closeSync();
+  }
 }
 
-function appendSpans(a: DuckDBAppender, g: TraceGroup, st: Staged): void {
-  for (const s of g.spans) {
-    a.appendUHugeInt(g.id);
-    a.appendUBigInt(hexToBig(s.spanId));
-    if (s.parentSpanId === '') a.appendNull();
-    else a.appendUBigInt(hexToBig(s.parentSpanId));
-    a.appendVarchar(s.name);
-    a.appendUTinyInt(s.kind);
-    a.appendBigInt(s.startTimeUnixNano);
-    a.appendBigInt(s.endTimeUnixNano - s.startTimeUnixNano);
-    const resourceId = st.resourceId(s.resource);
-    const service = st.serviceOf(resourceId);
-    if (service !== '') st.spanServices.add(service);
-    a.appendVarchar(service);
-    a.appendUInteger(resourceId);
-    a.appendUInteger(st.scopeId(s.scope));
-    a.appendUTinyInt(s.status.code);
-    a.appendUInteger(s.flags);
-    optVarchar(a, encodeSpanExtras(s));
-    appendAttributes(a, s.attributes, st);
-    a.endRow();
+const SPAN_COLUMNS: readonly ColumnKind[] = [
+  'uhugeint', // trace_id
+  'ubigint', // span_id
+  'ubigint', // parent_span_id
+  'varchar', // name
+  'utinyint', // kind
+  'bigint', // start_ns
+  'bigint', // duration_ns
+  'varchar', // service
+  'uinteger', // resource_id
+  'uinteger', // scope_id
+  'utinyint', // status_code
+  'uinteger', // flags
+  'varchar', // extras
+  'uinteger', // keyset_id
+  ...new Array<ColumnKind>(ATTRIBUTE_SLOTS).fill('varchar'), // a0..a15
+  'varchar', // attributes_rest
+];
+const KEYSET = 13;
+const SLOT0 = 14;
+const REST = SLOT0 + ATTRIBUTE_SLOTS;
+
+const TRACE_INDEX_COLUMNS: readonly ColumnKind[] = [
+  'uhugeint', // trace_id
+  'bigint', // start_min
+  'bigint', // start_max
+  'bigint', // end_max
+  'uinteger', // span_count
+  'uinteger', // error_count
+  'varchar', // root_service
+  'varchar', // root_name
+  'bigint', // root_start
+  'varchar', // first_service
+  'varchar', // first_name
+];
+
+const LOG_COLUMNS: readonly ColumnKind[] = [
+  'bigint', // time_ns
+  'bigint', // time_unix_nano
+  'bigint', // observed_time_unix_nano
+  'utinyint', // severity_number
+  'varchar', // severity_text
+  'varchar', // body
+  'varchar', // attributes
+  'uinteger', // dropped_attributes_count
+  'uinteger', // flags
+  'uhugeint', // trace_id
+  'ubigint', // span_id
+  'varchar', // event_name
+  'varchar', // service
+  'uinteger', // resource_id
+  'uinteger', // scope_id
+];
+
+const SAMPLE_COLUMNS: readonly ColumnKind[] = ['uinteger', 'bigint', 'double'];
+
+/** One writer's chunks, made once per connection (writes on one connection are serialized). */
+interface Writers {
+  readonly spans: ChunkWriter;
+  readonly traceIndex: ChunkWriter;
+  readonly logs: ChunkWriter;
+  readonly samples: ChunkWriter;
+}
+const writersOf = new WeakMap<DuckDBConnection, Writers>();
+
+function writers(conn: DuckDBConnection): Writers {
+  let w = writersOf.get(conn);
+  if (w === undefined) {
+    w = {
+      spans: new ChunkWriter(SPAN_COLUMNS),
+      traceIndex: new ChunkWriter(TRACE_INDEX_COLUMNS),
+      logs: new ChunkWriter(LOG_COLUMNS),
+      samples: new ChunkWriter(SAMPLE_COLUMNS),
+    };
+    writersOf.set(conn, w);
   }
+  return w;
 }
 
 /**
- * keyset_id, a0..a15, attributes_rest (migration 004): the values by
- * position when the keys are an interned key set, else the whole JSON.
+ * The batch's spans per trace, traces in order of first appearance (which
+ * follows time), and each trace id as four 32-bit words (`ids`, 4 per trace),
+ * converted once for the spans and the index row.
  */
-function appendAttributes(a: DuckDBAppender, attrs: Attributes, st: Staged): void {
-  const keys = Object.keys(attrs);
-  const id = keys.length <= ATTRIBUTE_SLOTS ? st.keysetId(keys) : undefined;
-  if (id === undefined) {
-    a.appendNull();
-    for (let i = 0; i < ATTRIBUTE_SLOTS; i++) a.appendNull();
-    a.appendVarchar(encodeAttributesFast(attrs));
-    return;
-  }
-  a.appendUInteger(id);
-  for (const k of keys) a.appendVarchar(encodeValueFast(attrs[k] ?? null));
-  for (let i = keys.length; i < ATTRIBUTE_SLOTS; i++) a.appendNull();
-  a.appendNull();
+interface Traces {
+  readonly groups: readonly (readonly Span[])[];
+  readonly ids: Uint32Array;
 }
 
-/** The batch's spans per trace, traces in order of first appearance (which follows time). */
-function groupByTrace(spans: readonly Span[]): TraceGroup[] {
+function groupByTrace(spans: readonly Span[]): Traces {
   const byTrace = new Map<string, Span[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId);
     if (list === undefined) byTrace.set(s.traceId, [s]);
     else list.push(s);
   }
-  const groups: TraceGroup[] = [];
-  for (const [traceId, list] of byTrace) groups.push({ id: hexToBig(traceId), spans: list });
-  return groups;
+  const ids = new Uint32Array(byTrace.size * 4);
+  const groups: Span[][] = [];
+  for (const [traceId, list] of byTrace) {
+    hexWords(traceId, 4, ids, groups.length * 4);
+    groups.push(list);
+  }
+  return { groups, ids };
+}
+
+function fillSpan(w: ChunkWriter, s: Span, ids: Uint32Array, at: number, st: Staged): void {
+  w.u128Words(0, ids, at);
+  w.u64Hex(1, s.spanId);
+  if (s.parentSpanId === '') w.null(2);
+  else w.u64Hex(2, s.parentSpanId);
+  w.str(3, s.name);
+  w.u8(4, s.kind);
+  w.i64(5, s.startTimeUnixNano);
+  w.i64(6, s.endTimeUnixNano - s.startTimeUnixNano);
+  const resourceId = st.resourceId(s.resource);
+  const service = st.serviceOf(resourceId);
+  if (service !== '') st.spanServices.add(service);
+  w.str(7, service);
+  w.u32(8, resourceId);
+  w.u32(9, st.scopeId(s.scope));
+  w.u8(10, s.status.code);
+  w.u32(11, s.flags);
+  w.optStr(12, encodeSpanExtras(s));
+  fillAttributes(w, s.attributes, st);
+}
+
+/**
+ * keyset_id, a0..a15, attributes_rest (migration 004): the values by
+ * position when the keys are an interned key set, else the whole JSON.
+ */
+function fillAttributes(w: ChunkWriter, attrs: Attributes, st: Staged): void {
+  const keys = Object.keys(attrs);
+  const id = keys.length <= ATTRIBUTE_SLOTS ? st.keysetId(keys) : undefined;
+  if (id === undefined) {
+    w.null(KEYSET);
+    for (let i = 0; i < ATTRIBUTE_SLOTS; i++) w.null(SLOT0 + i);
+    w.str(REST, encodeAttributesFast(attrs));
+    return;
+  }
+  w.u32(KEYSET, id);
+  for (let i = 0; i < keys.length; i++) w.str(SLOT0 + i, encodeValueFast(attrs[keys[i]!] ?? null));
+  for (let i = keys.length; i < ATTRIBUTE_SLOTS; i++) w.null(SLOT0 + i);
+  w.null(REST);
+}
+
+async function writeSpans(
+  conn: DuckDBConnection,
+  w: ChunkWriter,
+  { groups, ids }: Traces,
+  count: number,
+  st: Staged,
+): Promise<void> {
+  // Spans of one trace side by side: the trace id column then compresses by
+  // run length (a service exports a trace's client and server spans together).
+  let g = 0;
+  let k = 0;
+  await appendRows(conn, 'spans', w, count, (w) => {
+    let list = groups[g]!;
+    if (k === list.length) {
+      list = groups[++g]!;
+      k = 0;
+    }
+    fillSpan(w, list[k++]!, ids, g * 4, st);
+  });
 }
 
 /** One trace-index row per trace of this batch. */
-function appendTraceIndex(a: DuckDBAppender, groups: readonly TraceGroup[]): void {
-  for (const { id, spans: list } of groups) {
-    let first = list[0]!;
-    let root: Span | undefined;
-    let startMax = first.startTimeUnixNano;
-    let endMax = first.endTimeUnixNano;
-    let errors = 0;
-    for (const s of list) {
-      if (s.startTimeUnixNano < first.startTimeUnixNano) first = s;
-      if (s.startTimeUnixNano > startMax) startMax = s.startTimeUnixNano;
-      if (s.endTimeUnixNano > endMax) endMax = s.endTimeUnixNano;
-      if (s.status.code === 2) errors++;
-      const isEarlierRoot = root === undefined || s.startTimeUnixNano < root.startTimeUnixNano;
-      if (s.parentSpanId === '' && isEarlierRoot) root = s;
-    }
-    a.appendUHugeInt(id);
-    a.appendBigInt(first.startTimeUnixNano);
-    a.appendBigInt(startMax);
-    a.appendBigInt(endMax);
-    a.appendUInteger(list.length);
-    a.appendUInteger(errors);
-    if (root === undefined) {
-      a.appendNull();
-      a.appendNull();
-      a.appendNull();
-    } else {
-      a.appendVarchar(serviceOf(root));
-      a.appendVarchar(root.name);
-      a.appendBigInt(root.startTimeUnixNano);
-    }
-    a.appendVarchar(serviceOf(first));
-    a.appendVarchar(first.name);
-    a.endRow();
+function fillTraceIndex(w: ChunkWriter, list: readonly Span[], ids: Uint32Array, at: number): void {
+  let first = list[0]!;
+  let root: Span | undefined;
+  let startMax = first.startTimeUnixNano;
+  let endMax = first.endTimeUnixNano;
+  let errors = 0;
+  for (const s of list) {
+    if (s.startTimeUnixNano < first.startTimeUnixNano) first = s;
+    if (s.startTimeUnixNano > startMax) startMax = s.startTimeUnixNano;
+    if (s.endTimeUnixNano > endMax) endMax = s.endTimeUnixNano;
+    if (s.status.code === 2) errors++;
+    const isEarlierRoot = root === undefined || s.startTimeUnixNano < root.startTimeUnixNano;
+    if (s.parentSpanId === '' && isEarlierRoot) root = s;
   }
+  w.u128Words(0, ids, at);
+  w.i64(1, first.startTimeUnixNano);
+  w.i64(2, startMax);
+  w.i64(3, endMax);
+  w.u32(4, list.length);
+  w.u32(5, errors);
+  if (root === undefined) {
+    w.null(6);
+    w.null(7);
+    w.null(8);
+  } else {
+    w.str(6, serviceOf(root));
+    w.str(7, root.name);
+    w.i64(8, root.startTimeUnixNano);
+  }
+  w.str(9, serviceOf(first));
+  w.str(10, first.name);
 }
 
-function appendLogs(a: DuckDBAppender, logs: readonly LogRecord[], st: Staged): void {
-  for (const l of logs) {
-    a.appendBigInt(l.timeUnixNano !== 0n ? l.timeUnixNano : l.observedTimeUnixNano);
-    a.appendBigInt(l.timeUnixNano);
-    a.appendBigInt(l.observedTimeUnixNano);
-    a.appendUTinyInt(l.severityNumber);
-    a.appendVarchar(l.severityText);
-    a.appendVarchar(encodeValue(l.body));
-    a.appendVarchar(encodeAttributesFast(l.attributes));
-    a.appendUInteger(l.droppedAttributesCount);
-    a.appendUInteger(l.flags);
-    if (l.traceId === '') a.appendNull();
-    else a.appendUHugeInt(hexToBig(l.traceId));
-    if (l.spanId === '') a.appendNull();
-    else a.appendUBigInt(hexToBig(l.spanId));
-    a.appendVarchar(l.eventName);
-    a.appendVarchar(serviceOf(l));
-    a.appendUInteger(st.resourceId(l.resource));
-    a.appendUInteger(st.scopeId(l.scope));
-    a.endRow();
-  }
+function fillLog(w: ChunkWriter, l: LogRecord, st: Staged): void {
+  w.i64(0, l.timeUnixNano !== 0n ? l.timeUnixNano : l.observedTimeUnixNano);
+  w.i64(1, l.timeUnixNano);
+  w.i64(2, l.observedTimeUnixNano);
+  w.u8(3, l.severityNumber);
+  w.str(4, l.severityText);
+  w.str(5, encodeValue(l.body));
+  w.str(6, encodeAttributesFast(l.attributes));
+  w.u32(7, l.droppedAttributesCount);
+  w.u32(8, l.flags);
+  if (l.traceId === '') w.null(9);
+  else w.u128Hex(9, l.traceId);
+  if (l.spanId === '') w.null(10);
+  else w.u64Hex(10, l.spanId);
+  w.str(11, l.eventName);
+  w.str(12, serviceOf(l));
+  w.u32(13, st.resourceId(l.resource));
+  w.u32(14, st.scopeId(l.scope));
 }
 
 async function upsertMetadata(
@@ -202,27 +331,18 @@ export async function writeBatch(
   metadataCache: Map<string, PromMetadata>,
 ): Promise<Staged> {
   const st = catalog.begin();
-  // Spans of one trace side by side: the trace id column then compresses by
-  // run length (a service exports a trace's client and server spans together).
-  const groups = groupByTrace(batch.spans ?? []);
-  if (groups.length > 0) {
-    const tracesPerTurn = Math.max(
-      1,
-      Math.floor((CHUNK * groups.length) / (batch.spans?.length ?? 1)),
+  const w = writers(conn);
+  const spans = batch.spans ?? [];
+  if (spans.length > 0) {
+    const traces = groupByTrace(spans);
+    await writeSpans(conn, w.spans, traces, spans.length, st);
+    await appendRows(conn, TRACE_INDEX_TABLE, w.traceIndex, traces.groups.length, (w, i) =>
+      fillTraceIndex(w, traces.groups[i]!, traces.ids, i * 4),
     );
-    await appendChunked(
-      conn,
-      'spans',
-      groups,
-      (a, chunk) => {
-        for (const g of chunk) appendSpans(a, g, st);
-      },
-      tracesPerTurn,
-    );
-    await appendChunked(conn, 'trace_index', groups, appendTraceIndex);
   }
-  if (batch.logs?.length)
-    await appendChunked(conn, 'logs', batch.logs, (a, chunk) => appendLogs(a, chunk, st));
+  const logs = batch.logs ?? [];
+  if (logs.length > 0)
+    await appendRows(conn, 'logs', w.logs, logs.length, (w, i) => fillLog(w, logs[i]!, st));
   if (batch.metrics?.length)
     await appendChunked(conn, 'metric_points', batch.metrics ?? [], (a, chunk) =>
       appendPointChunk(a, chunk, st),
@@ -237,23 +357,20 @@ export async function writeBatch(
       ...exemplars.map((e) => e.seriesLabels),
     ]);
   if (samples.length > 0) {
-    // Series of one batch mostly share their timestamps: one bigint per run of equal times.
-    let lastT = NaN;
-    let lastBig = 0n;
-    await appendChunked(conn, 'samples', samples, (a, chunk) => {
-      for (const s of chunk) {
-        const id = st.seriesId(s.labels);
-        for (const p of s.samples) {
-          if (p.t !== lastT) {
-            lastT = p.t;
-            lastBig = BigInt(p.t);
-          }
-          a.appendUInteger(id);
-          a.appendBigInt(lastBig);
-          a.appendDouble(p.v);
-          a.endRow();
-        }
+    const ids: number[] = [];
+    const points: { readonly t: number; readonly v: number }[] = [];
+    for (const s of samples) {
+      const id = st.seriesId(s.labels);
+      for (const p of s.samples) {
+        ids.push(id);
+        points.push(p);
       }
+    }
+    await appendRows(conn, 'samples', w.samples, points.length, (w, i) => {
+      const p = points[i]!;
+      w.u32(0, ids[i]!);
+      w.i64Num(1, p.t);
+      w.f64(2, p.v);
     });
   }
   if (exemplars.length > 0) {
