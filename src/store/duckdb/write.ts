@@ -6,6 +6,7 @@ import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 
 import type {
+  AnyValue,
   Attributes,
   LogRecord,
   PromMetadata,
@@ -189,7 +190,14 @@ function groupByTrace(spans: readonly Span[]): Traces {
   return { groups, ids };
 }
 
-function fillSpan(w: ChunkWriter, s: Span, ids: Uint32Array, at: number, st: Staged): void {
+function fillSpan(
+  w: ChunkWriter,
+  s: Span,
+  ids: Uint32Array,
+  at: number,
+  st: Staged,
+  memo: KeysetMemo,
+): void {
   w.u128Words(0, ids, at);
   w.u64Hex(1, s.spanId);
   if (s.parentSpanId === '') w.null(2);
@@ -207,16 +215,16 @@ function fillSpan(w: ChunkWriter, s: Span, ids: Uint32Array, at: number, st: Sta
   w.u8(10, s.status.code);
   w.u32(11, s.flags);
   w.optStr(12, encodeSpanExtras(s));
-  fillAttributes(w, s.attributes, st);
+  fillAttributes(w, s.attributes, st, memo);
 }
 
 /**
  * keyset_id, a0..a15, attributes_rest (migration 004): the values by
  * position when the keys are an interned key set, else the whole JSON.
  */
-function fillAttributes(w: ChunkWriter, attrs: Attributes, st: Staged): void {
+function fillAttributes(w: ChunkWriter, attrs: Attributes, st: Staged, memo: KeysetMemo): void {
   const keys = Object.keys(attrs);
-  const id = keys.length <= ATTRIBUTE_SLOTS ? st.keysetId(keys) : undefined;
+  const id = keys.length <= ATTRIBUTE_SLOTS ? memo.id(keys, st) : undefined;
   if (id === undefined) {
     w.null(KEYSET);
     for (let i = 0; i < ATTRIBUTE_SLOTS; i++) w.null(SLOT0 + i);
@@ -224,9 +232,55 @@ function fillAttributes(w: ChunkWriter, attrs: Attributes, st: Staged): void {
     return;
   }
   w.u32(KEYSET, id);
-  for (let i = 0; i < keys.length; i++) w.str(SLOT0 + i, encodeValueFast(attrs[keys[i]!] ?? null));
+  for (let i = 0; i < keys.length; i++) fillValue(w, SLOT0 + i, attrs[keys[i]!] ?? null);
   for (let i = keys.length; i < ATTRIBUTE_SLOTS; i++) w.null(SLOT0 + i);
   w.null(REST);
+}
+
+/** `encodeValueFast` (codec.ts) written straight into the slot: short values never become a string. */
+function fillValue(w: ChunkWriter, col: number, v: AnyValue): void {
+  switch (typeof v) {
+    case 'string':
+      return w.tagged(col, 's', v);
+    case 'boolean':
+      return w.str(col, v ? 'btrue' : 'bfalse');
+    case 'bigint':
+      return w.tagged(col, 'i', v.toString());
+    default:
+      return w.str(col, encodeValueFast(v));
+  }
+}
+
+/**
+ * The key set ids of the last few distinct key lists of one batch: a batch
+ * holds a handful of span shapes, and comparing a span's keys with a known
+ * list is cheaper than the catalog's lookup (which joins the keys into one
+ * text). `Staged.keysetId` answers the same for the same keys within a batch.
+ */
+class KeysetMemo {
+  private readonly lists: (readonly string[])[] = [];
+  private readonly ids: (number | undefined)[] = [];
+  private next = 0;
+
+  constructor(private readonly size = 16) {}
+
+  id(keys: readonly string[], st: Staged): number | undefined {
+    const lists = this.lists;
+    for (let j = 0; j < lists.length; j++) {
+      if (sameKeys(lists[j]!, keys)) return this.ids[j];
+    }
+    const id = st.keysetId(keys);
+    lists[this.next] = keys;
+    this.ids[this.next] = id;
+    this.next = (this.next + 1) % this.size;
+    return id;
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 async function writeSpans(
@@ -240,13 +294,14 @@ async function writeSpans(
   // run length (a service exports a trace's client and server spans together).
   let g = 0;
   let k = 0;
+  const memo = new KeysetMemo();
   await appendRows(conn, 'spans', w, count, (w) => {
     let list = groups[g]!;
     if (k === list.length) {
       list = groups[++g]!;
       k = 0;
     }
-    fillSpan(w, list[k++]!, ids, g * 4, st);
+    fillSpan(w, list[k++]!, ids, g * 4, st, memo);
   });
 }
 
