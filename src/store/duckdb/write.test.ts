@@ -50,6 +50,14 @@ function spans(count: number, perTrace: number, over: (i: number) => Partial<Spa
   );
 }
 
+/** The bits of a double, the quiet bit ignored (CPUs may set it when copying a signalling NaN). */
+function nanBits(v: number): bigint {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, v);
+  return dv.getBigUint64(0) & ~0x0008_0000_0000_0000n;
+}
+const STALE = new DataView(new BigUint64Array([0x7ff0_0000_0000_0002n]).buffer).getFloat64(0, true);
+
 describe('DuckDB write path (data chunks)', () => {
   for (const count of [1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5]) {
     it(`reads back ${count} spans field by field`, async () => {
@@ -152,6 +160,25 @@ describe('DuckDB write path (data chunks)', () => {
     const sorted = (xs: typeof logs): typeof logs =>
       [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     assert.deepEqual(sorted(got), sorted(logs));
+  });
+
+  it("keeps a sample's NaN payload (Prometheus' staleness marker)", async () => {
+    await store.write({
+      samples: [
+        makeSeries({ __name__: 'stale', job: 'x' }, [
+          [1, STALE],
+          [2, NaN],
+          [3, -0],
+        ]),
+      ],
+    });
+    const range = { minT: 0, maxT: 10 };
+    const [got] = await store.selectSeries([{ name: '__name__', op: '=', value: 'stale' }], range);
+    assert.deepEqual(
+      got?.samples.map((p) => nanBits(p.v)),
+      [STALE, NaN, -0].map(nanBits),
+    );
+    assert.equal(nanBits(STALE), 0x7ff0_0000_0000_0002n);
   });
 
   it('writes samples at negative, zero and large millisecond times', async () => {
