@@ -68,12 +68,16 @@ class Column {
   readonly valid = new Uint32Array(this.validBuffer).fill(0xffff_ffff);
   hasNull = false;
   /**
-   * Text that does not fit inline, by value: the first row that holds it.
-   * Each distinct text is assigned once through the native call; the other
-   * rows get a copy of that row's string_t (same heap bytes, which live as
-   * long as the chunk). Names, services and many attribute values repeat.
+   * Text that does not fit inline, by tag ('' for none) and value: the first
+   * row that holds it. Each distinct text is assigned once through the native
+   * call (`firstRows`, `firstTexts`); the other rows get a copy of that row's
+   * string_t (same heap bytes, which live as long as the chunk). Names,
+   * services and many attribute values repeat. Keyed by the value without
+   * its tag, so a repeat never builds the tagged text.
    */
-  readonly longFirst = new Map<string, number>();
+  readonly longFirst = new Map<string, Map<string, number>>();
+  readonly firstRows: number[] = [];
+  readonly firstTexts: string[] = [];
   /** Every row with non-inline text, and the row whose string_t it copies. */
   readonly longRows: number[] = [];
   readonly longFrom: number[] = [];
@@ -92,7 +96,9 @@ class Column {
   clear(): void {
     if (this.hasNull) this.valid.fill(0xffff_ffff);
     this.hasNull = false;
-    this.longFirst.clear();
+    for (const m of this.longFirst.values()) m.clear();
+    this.firstRows.length = 0;
+    this.firstTexts.length = 0;
     this.longRows.length = 0;
     this.longFrom.length = 0;
   }
@@ -197,7 +203,7 @@ export class ChunkWriter {
   }
 
   str(col: number, v: string): void {
-    if (!this.inline(col, v, -1)) this.long(col, v);
+    if (!this.inline(col, v, -1)) this.long(col, '', v);
   }
 
   /**
@@ -205,7 +211,7 @@ export class ChunkWriter {
    * string is only built when it does not fit inline.
    */
   tagged(col: number, tag: string, v: string): void {
-    if (!this.inline(col, v, tag.charCodeAt(0))) this.long(col, tag + v);
+    if (!this.inline(col, v, tag.charCodeAt(0))) this.long(col, tag, v);
   }
 
   /** Writes `v` (after the one-byte `tag`, unless -1) as an inline string_t if it fits. */
@@ -230,13 +236,20 @@ export class ChunkWriter {
     return true;
   }
 
-  private long(col: number, v: string): void {
+  private long(col: number, tag: string, v: string): void {
     const c = this.columns[col]!;
     const r = this.row;
-    let from = c.longFirst.get(v);
+    let firsts = c.longFirst.get(tag);
+    if (firsts === undefined) {
+      firsts = new Map();
+      c.longFirst.set(tag, firsts);
+    }
+    let from = firsts.get(v);
     if (from === undefined) {
       from = r;
-      c.longFirst.set(v, r);
+      firsts.set(v, r);
+      c.firstRows.push(r);
+      c.firstTexts.push(tag === '' ? v : tag + v);
     }
     c.longRows.push(r);
     c.longFrom.push(from);
@@ -272,7 +285,9 @@ export class ChunkWriter {
 
   /** Assigns each distinct long text once, then copies the string_t of every long row into our buffer. */
   private patchLong(c: Column, vector: duckdb.Vector, n: number): void {
-    for (const [v, row] of c.longFirst) duckdb.vector_assign_string_element(vector, row, v);
+    for (let k = 0; k < c.firstRows.length; k++) {
+      duckdb.vector_assign_string_element(vector, c.firstRows[k]!, c.firstTexts[k]!);
+    }
     const slots = duckdb.vector_get_data(vector, n * 16);
     const aligned = slots.byteOffset % 4 === 0 ? slots : new Uint8Array(slots);
     const src = new Uint32Array(aligned.buffer, aligned.byteOffset, n * 4);

@@ -115,6 +115,9 @@ describe('DuckDB write path (data chunks)', () => {
       keys(40),
       { empty: '', nothing: null, short: 's', long: 'a value that is not inline' },
       { 'é.key': 'é', 'nul\u0000key': 'a\u0000b' },
+      // One slot, one long text under two tags: kept apart.
+      { same: '12345678901234567890' },
+      { same: 12345678901234567890n },
     ];
     const batch = spans(shapes.length * 3, 1, (i) => ({ attributes: shapes[i % shapes.length]! }));
     await store.write({ spans: batch });
