@@ -1,23 +1,27 @@
-// One batch, one transaction: every table is filled through an Appender
-// (no row-by-row INSERT) and the whole thing commits or rolls back.
+// One batch, one transaction: the big tables (spans, trace index, logs,
+// samples) are filled as data chunks (chunk-writer.ts), the rest through an
+// Appender (no row-by-row INSERT), and the whole thing commits or rolls back.
 
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 
-import type {
-  Attributes,
-  LogRecord,
-  PromMetadata,
-  Span,
-  TelemetryBatch,
-} from '../../model/telemetry';
-import { serviceOf } from '../span-match';
-import { encodeValue } from '../values';
-import { ATTRIBUTE_SLOTS } from './catalog';
+import type { PromMetadata, TelemetryBatch } from '../../model/telemetry';
 import type { Catalog, Staged } from './catalog';
-import { encodeAttributesFast, encodeSpanExtras, encodeValueFast, hexToBig } from './codec';
+import type { ChunkWriter } from './chunk-writer';
+import { CHUNK_ROWS } from './chunk-writer';
 import { query } from './sql';
 import { appendPointChunk } from './write-points';
+import { chunkWriters, fillLog, fillTraceIndex, groupByTrace, spanRows } from './write-rows';
+
+/** The table the per-trace rows go to. */
+export const TRACE_INDEX_TABLE = 'trace_index';
+
+/** Rows per turn of the event loop: a big batch must not stall reads behind it. */
+export const CHUNK = CHUNK_ROWS;
+const optVarchar = (a: DuckDBAppender, v: string | null): void =>
+  v === null ? a.appendNull() : a.appendVarchar(v);
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function appendTo(
   conn: DuckDBConnection,
@@ -27,22 +31,17 @@ async function appendTo(
   await appendChunked(conn, table, [null], (a) => fill(a));
 }
 
-/** Rows per turn of the event loop: a big batch must not stall reads behind it. */
-export const CHUNK = 2048;
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 async function appendChunked<T>(
   conn: DuckDBConnection,
   table: string,
   items: readonly T[],
   fill: (a: DuckDBAppender, chunk: readonly T[]) => void,
-  size = CHUNK,
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
-    for (let i = 0; i < items.length; i += size) {
+    for (let i = 0; i < items.length; i += CHUNK) {
       if (i > 0) await nextTurn();
-      fill(a, items.length <= size ? items : items.slice(i, i + size));
+      fill(a, items.length <= CHUNK ? items : items.slice(i, i + CHUNK));
       a.flushSync();
     }
   } finally {
@@ -50,128 +49,29 @@ async function appendChunked<T>(
   }
 }
 
-const optVarchar = (a: DuckDBAppender, v: string | null): void =>
-  v === null ? a.appendNull() : a.appendVarchar(v);
-
-/** One trace's spans; the trace id is converted once for the spans and the index row. */
-interface TraceGroup {
-  readonly id: bigint;
-  readonly spans: readonly Span[];
-}
-
-function appendSpans(a: DuckDBAppender, g: TraceGroup, st: Staged): void {
-  for (const s of g.spans) {
-    a.appendUHugeInt(g.id);
-    a.appendUBigInt(hexToBig(s.spanId));
-    if (s.parentSpanId === '') a.appendNull();
-    else a.appendUBigInt(hexToBig(s.parentSpanId));
-    a.appendVarchar(s.name);
-    a.appendUTinyInt(s.kind);
-    a.appendBigInt(s.startTimeUnixNano);
-    a.appendBigInt(s.endTimeUnixNano - s.startTimeUnixNano);
-    const resourceId = st.resourceId(s.resource);
-    const service = st.serviceOf(resourceId);
-    if (service !== '') st.spanServices.add(service);
-    a.appendVarchar(service);
-    a.appendUInteger(resourceId);
-    a.appendUInteger(st.scopeId(s.scope));
-    a.appendUTinyInt(s.status.code);
-    a.appendUInteger(s.flags);
-    optVarchar(a, encodeSpanExtras(s));
-    appendAttributes(a, s.attributes, st);
-    a.endRow();
-  }
-}
-
-/**
- * keyset_id, a0..a15, attributes_rest (migration 004): the values by
- * position when the keys are an interned key set, else the whole JSON.
- */
-function appendAttributes(a: DuckDBAppender, attrs: Attributes, st: Staged): void {
-  const keys = Object.keys(attrs);
-  const id = keys.length <= ATTRIBUTE_SLOTS ? st.keysetId(keys) : undefined;
-  if (id === undefined) {
-    a.appendNull();
-    for (let i = 0; i < ATTRIBUTE_SLOTS; i++) a.appendNull();
-    a.appendVarchar(encodeAttributesFast(attrs));
-    return;
-  }
-  a.appendUInteger(id);
-  for (const k of keys) a.appendVarchar(encodeValueFast(attrs[k] ?? null));
-  for (let i = keys.length; i < ATTRIBUTE_SLOTS; i++) a.appendNull();
-  a.appendNull();
-}
-
-/** The batch's spans per trace, traces in order of first appearance (which follows time). */
-function groupByTrace(spans: readonly Span[]): TraceGroup[] {
-  const byTrace = new Map<string, Span[]>();
-  for (const s of spans) {
-    const list = byTrace.get(s.traceId);
-    if (list === undefined) byTrace.set(s.traceId, [s]);
-    else list.push(s);
-  }
-  const groups: TraceGroup[] = [];
-  for (const [traceId, list] of byTrace) groups.push({ id: hexToBig(traceId), spans: list });
-  return groups;
-}
-
-/** One trace-index row per trace of this batch. */
-function appendTraceIndex(a: DuckDBAppender, groups: readonly TraceGroup[]): void {
-  for (const { id, spans: list } of groups) {
-    let first = list[0]!;
-    let root: Span | undefined;
-    let startMax = first.startTimeUnixNano;
-    let endMax = first.endTimeUnixNano;
-    let errors = 0;
-    for (const s of list) {
-      if (s.startTimeUnixNano < first.startTimeUnixNano) first = s;
-      if (s.startTimeUnixNano > startMax) startMax = s.startTimeUnixNano;
-      if (s.endTimeUnixNano > endMax) endMax = s.endTimeUnixNano;
-      if (s.status.code === 2) errors++;
-      const isEarlierRoot = root === undefined || s.startTimeUnixNano < root.startTimeUnixNano;
-      if (s.parentSpanId === '' && isEarlierRoot) root = s;
+/** `count` rows through `w`, one chunk (and one flush) per turn of the event loop. */
+async function appendRows(
+  conn: DuckDBConnection,
+  table: string,
+  w: ChunkWriter,
+  count: number,
+  fill: (w: ChunkWriter, i: number) => void,
+): Promise<void> {
+  const a = await conn.createAppender(table);
+  try {
+    for (let i = 0; i < count; i++) {
+      fill(w, i);
+      w.endRow();
+      if (w.full || i === count - 1) {
+        w.append(a);
+        a.flushSync();
+        if (i < count - 1) await nextTurn();
+      }
     }
-    a.appendUHugeInt(id);
-    a.appendBigInt(first.startTimeUnixNano);
-    a.appendBigInt(startMax);
-    a.appendBigInt(endMax);
-    a.appendUInteger(list.length);
-    a.appendUInteger(errors);
-    if (root === undefined) {
-      a.appendNull();
-      a.appendNull();
-      a.appendNull();
-    } else {
-      a.appendVarchar(serviceOf(root));
-      a.appendVarchar(root.name);
-      a.appendBigInt(root.startTimeUnixNano);
-    }
-    a.appendVarchar(serviceOf(first));
-    a.appendVarchar(first.name);
-    a.endRow();
-  }
-}
-
-function appendLogs(a: DuckDBAppender, logs: readonly LogRecord[], st: Staged): void {
-  for (const l of logs) {
-    a.appendBigInt(l.timeUnixNano !== 0n ? l.timeUnixNano : l.observedTimeUnixNano);
-    a.appendBigInt(l.timeUnixNano);
-    a.appendBigInt(l.observedTimeUnixNano);
-    a.appendUTinyInt(l.severityNumber);
-    a.appendVarchar(l.severityText);
-    a.appendVarchar(encodeValue(l.body));
-    a.appendVarchar(encodeAttributesFast(l.attributes));
-    a.appendUInteger(l.droppedAttributesCount);
-    a.appendUInteger(l.flags);
-    if (l.traceId === '') a.appendNull();
-    else a.appendUHugeInt(hexToBig(l.traceId));
-    if (l.spanId === '') a.appendNull();
-    else a.appendUBigInt(hexToBig(l.spanId));
-    a.appendVarchar(l.eventName);
-    a.appendVarchar(serviceOf(l));
-    a.appendUInteger(st.resourceId(l.resource));
-    a.appendUInteger(st.scopeId(l.scope));
-    a.endRow();
+  } finally {
+    // A row filled halfway (a failure) must not reach the next write's chunk.
+    w.reset();
+    a.closeSync();
   }
 }
 
@@ -202,27 +102,18 @@ export async function writeBatch(
   metadataCache: Map<string, PromMetadata>,
 ): Promise<Staged> {
   const st = catalog.begin();
-  // Spans of one trace side by side: the trace id column then compresses by
-  // run length (a service exports a trace's client and server spans together).
-  const groups = groupByTrace(batch.spans ?? []);
-  if (groups.length > 0) {
-    const tracesPerTurn = Math.max(
-      1,
-      Math.floor((CHUNK * groups.length) / (batch.spans?.length ?? 1)),
+  const w = chunkWriters(conn);
+  const spans = batch.spans ?? [];
+  if (spans.length > 0) {
+    const traces = groupByTrace(spans);
+    await appendRows(conn, 'spans', w.spans, spans.length, spanRows(traces, st));
+    await appendRows(conn, TRACE_INDEX_TABLE, w.traceIndex, traces.groups.length, (w, i) =>
+      fillTraceIndex(w, traces.groups[i]!, traces.ids, i * 4),
     );
-    await appendChunked(
-      conn,
-      'spans',
-      groups,
-      (a, chunk) => {
-        for (const g of chunk) appendSpans(a, g, st);
-      },
-      tracesPerTurn,
-    );
-    await appendChunked(conn, 'trace_index', groups, appendTraceIndex);
   }
-  if (batch.logs?.length)
-    await appendChunked(conn, 'logs', batch.logs, (a, chunk) => appendLogs(a, chunk, st));
+  const logs = batch.logs ?? [];
+  if (logs.length > 0)
+    await appendRows(conn, 'logs', w.logs, logs.length, (w, i) => fillLog(w, logs[i]!, st));
   if (batch.metrics?.length)
     await appendChunked(conn, 'metric_points', batch.metrics ?? [], (a, chunk) =>
       appendPointChunk(a, chunk, st),
@@ -237,23 +128,20 @@ export async function writeBatch(
       ...exemplars.map((e) => e.seriesLabels),
     ]);
   if (samples.length > 0) {
-    // Series of one batch mostly share their timestamps: one bigint per run of equal times.
-    let lastT = NaN;
-    let lastBig = 0n;
-    await appendChunked(conn, 'samples', samples, (a, chunk) => {
-      for (const s of chunk) {
-        const id = st.seriesId(s.labels);
-        for (const p of s.samples) {
-          if (p.t !== lastT) {
-            lastT = p.t;
-            lastBig = BigInt(p.t);
-          }
-          a.appendUInteger(id);
-          a.appendBigInt(lastBig);
-          a.appendDouble(p.v);
-          a.endRow();
-        }
+    const ids: number[] = [];
+    const points: { readonly t: number; readonly v: number }[] = [];
+    for (const s of samples) {
+      const id = st.seriesId(s.labels);
+      for (const p of s.samples) {
+        ids.push(id);
+        points.push(p);
       }
+    }
+    await appendRows(conn, 'samples', w.samples, points.length, (w, i) => {
+      const p = points[i]!;
+      w.u32(0, ids[i]!);
+      w.i64Num(1, p.t);
+      w.f64(2, p.v);
     });
   }
   if (exemplars.length > 0) {
