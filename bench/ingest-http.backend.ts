@@ -58,11 +58,16 @@ export async function startServeChild(
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 60_000;
   while (!out.includes('ready')) {
-    if (child.exitCode !== null)
-      throw new Error(`otel-lab serve exited ${child.exitCode}:\n${out}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`otel-lab serve not ready after 60 s:\n${out}`);
+    const failed =
+      child.exitCode !== null
+        ? `otel-lab serve exited ${child.exitCode}`
+        : Date.now() > deadline
+          ? 'otel-lab serve not ready after 60 s'
+          : '';
+    if (failed !== '') {
+      await stopChild(child, 1000);
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`${failed}:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
