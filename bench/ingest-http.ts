@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startOtlpHttpReceiver } from '../src/collector/http/receiver';
 import { decodeRequest } from '../src/collector/otlp/decode';
@@ -181,12 +181,19 @@ async function main(): Promise<void> {
   // Phase 2: flat out.
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(rssNow()), Math.max(200, (seconds * 1000) / 20));
+  // This process's GC pauses (in-process backend only): the young generation's size shows here.
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const cpu0 = cpuNow();
   const t0 = performance.now();
   const rate = await ingest(seconds);
   const cpuSecs = cpuNow() - cpu0;
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sampler);
+  gc.disconnect();
 
   // Phase 3: half the measured rate, with reads.
   const getTraceMs: number[] = [];
@@ -254,6 +261,8 @@ async function main(): Promise<void> {
         decodeOnlySpansPerSecond: decodeRate,
         spansPerSecond: Math.round(rate),
         spansPerCpuSecond: Math.round((rate * wall) / cpuSecs),
+        gcPauseUsPerSpan:
+          child === undefined ? Number(((gcMs * 1000) / (rate * wall)).toFixed(2)) : null,
         cpuPercent: Math.round((cpuSecs / wall) * 100),
         rssMiB: {
           first: mib(rss[0] ?? 0),

@@ -72,3 +72,35 @@ describe('Reader.id', () => {
     );
   });
 });
+
+/** A protobuf varint of the 64-bit two's complement of `v`. */
+function varint(v: bigint): Buffer {
+  let u = BigInt.asUintN(64, v);
+  const out: number[] = [];
+  do {
+    const b = Number(u & 0x7fn);
+    u >>= 7n;
+    out.push(u === 0n ? b : b | 0x80);
+  } while (u !== 0n);
+  return Buffer.from(out);
+}
+
+describe('Reader.int64 / uint64', () => {
+  it('reads every size of varint, small shared values included, as the exact bigint', () => {
+    const edges = [0n, 1n, 1023n, 1024n, (1n << 49n) - 1n, 1n << 49n, (1n << 63n) - 1n];
+    for (const v of [...edges, ...edges.map((x) => -x - 1n)]) {
+      assert.equal(new Reader(varint(v), DEFAULT_LIMITS).int64(), v, `int64 ${v}`);
+      assert.equal(
+        new Reader(varint(v), DEFAULT_LIMITS).uint64(),
+        BigInt.asUintN(64, v),
+        `uint64 ${v}`,
+      );
+    }
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), (v) => {
+        assert.equal(new Reader(varint(v), DEFAULT_LIMITS).int64(), v);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -14,6 +14,11 @@ export const WIRE_I32 = 5;
 
 const MAX_GROUP_DEPTH = 32;
 
+// Small integer attributes (status codes, counts, ports) are most of them:
+// shared bigints spare an allocation each (bigints are immutable).
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+const INT64_SIGN = 1n << 63n;
+
 export class Reader {
   readonly buf: Buffer;
   pos = 0;
@@ -95,7 +100,7 @@ export class Reader {
       lo += (b & 0x7f) * 2 ** (7 * i);
       if (b < 0x80) {
         this.pos = pos;
-        return BigInt(lo);
+        return lo < SMALL_BIGINTS.length ? (SMALL_BIGINTS[lo] as bigint) : BigInt(lo);
       }
     }
     let big = BigInt(lo);
@@ -115,7 +120,8 @@ export class Reader {
   }
 
   int64(): bigint {
-    return BigInt.asIntN(64, this.uint64());
+    const v = this.uint64();
+    return v < INT64_SIGN ? v : BigInt.asIntN(64, v);
   }
 
   /** Zigzag-encoded sint32. */
