@@ -136,8 +136,9 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
 
 const NO_STATUS: Span['status'] = Object.freeze({ code: 0, message: '' });
 // Most spans have no events or links and a status without a message: they
-// share these frozen values instead of allocating three objects each. Nothing
-// downstream mutates a decoded span (and a frozen value would fail loudly).
+// share these frozen values instead of allocating three objects each. The
+// model types them readonly; the casts only let this decoder push into the
+// arrays it creates itself.
 const NO_EVENTS = Object.freeze([]) as readonly SpanEvent[] as SpanEvent[];
 const NO_LINKS = Object.freeze([]) as readonly SpanLink[] as SpanLink[];
 const STATUS_NO_MESSAGE: readonly Span['status'][] = [0, 1, 2].map((code) =>
