@@ -33,6 +33,8 @@ export async function startServeChild(
   nodeArgs: readonly string[] = [],
 ): Promise<ServeChild> {
   const dir = mkdtempSync(join(tmpdir(), 'otel-lab-bench-serve-'));
+  // However the bench ends (a failed check exits early), the data goes with it.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const [http, otlp, grpc] = [await freePort(), await freePort(), await freePort()];
   const child = trackChild(
     spawn(
