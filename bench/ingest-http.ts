@@ -5,18 +5,22 @@
 //
 //   node dist/bench/ingest-http.js [--store duckdb|memory] [--dir DIR] [--seconds 10]
 //     [--clients 4] [--decode-seconds 2] [--read-seconds 10] [--reads-per-second 20] [--read-load 0.5]
+//     [--backend in-process|process] [--serve-js dist/src/cli/main.js] [--node-args='--cpu-prof --max-semi-space-size=32']
 //
 // Phases: (1) decode only, the ceiling; (2) ingest flat out for --seconds:
 // spans/s acknowledged, CPU, RSS over time, bytes per span on disk; (3) ingest
 // paced at half of (2)'s rate (--read-load; 0 for reads alone) for --read-seconds while a reader alternates
 // trace-by-id and tag searches: their p50/p99. The clients run in this
 // process (they cost CPU the server would otherwise have).
+// `--backend process` sends to `otel-lab serve` in a child process instead
+// (span metrics included, as users run it) and reports that process's CPU
+// and RSS alone; phase 3 needs the store in this process, so it is skipped.
 
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startOtlpHttpReceiver } from '../src/collector/http/receiver';
 import { decodeRequest } from '../src/collector/otlp/decode';
@@ -25,6 +29,8 @@ import { IngestPipeline } from '../src/collector/pipeline';
 import { DB_FILE_NAME, createDuckDbStore } from '../src/store/duckdb';
 import { createMemoryStore } from '../src/store/memory';
 import type { TelemetryStore } from '../src/store/store';
+import { startServeChild } from './ingest-http.backend';
+import type { ServeChild } from './ingest-http.backend';
 import { FreshPayload } from './ingest-payload';
 
 const SEED = 1_000_000;
@@ -64,11 +70,23 @@ async function main(): Promise<void> {
       'read-seconds': { type: 'string', default: '10' },
       'reads-per-second': { type: 'string', default: '20' },
       'read-load': { type: 'string', default: '0.5' },
+      backend: { type: 'string', default: 'in-process' },
+      'serve-js': { type: 'string' },
+      'node-args': { type: 'string', default: '' },
     },
   });
   const seconds = Number(values.seconds);
   const clients = Number(values.clients);
-  const readSeconds = Number(values['read-seconds']);
+  const child: ServeChild | undefined =
+    values.backend === 'process'
+      ? await startServeChild(
+          values['serve-js'],
+          values['node-args'].split(' ').filter((a) => a !== ''),
+        )
+      : undefined;
+  if (child === undefined && values.backend !== 'in-process')
+    throw new Error(`--backend ${values.backend}: in-process or process`);
+  const readSeconds = child === undefined ? Number(values['read-seconds']) : 0;
   const readsPerSecond = Number(values['reads-per-second']);
   /** Ingest rate during the reads, as a fraction of the flat-out rate (0: reads alone, the baseline). */
   const readLoad = Number(values['read-load']);
@@ -81,15 +99,31 @@ async function main(): Promise<void> {
   );
 
   const dir =
-    values.dir ??
-    (values.store === 'duckdb' ? mkdtempSync(join(tmpdir(), 'otel-lab-bench-')) : undefined);
+    child === undefined && values.store === 'duckdb'
+      ? (values.dir ?? mkdtempSync(join(tmpdir(), 'otel-lab-bench-')))
+      : undefined;
   // A temporary store goes away however the run ends (a failed check exits early).
   if (values.dir === undefined && dir !== undefined)
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const store: TelemetryStore =
-    values.store === 'memory' ? createMemoryStore() : await createDuckDbStore({ dataDir: dir! });
-  const pipeline = new IngestPipeline({ store });
-  const rx = await startOtlpHttpReceiver({ port: 0, pipeline });
+  const local =
+    child === undefined
+      ? await (async () => {
+          const store: TelemetryStore =
+            values.store === 'memory'
+              ? createMemoryStore()
+              : await createDuckDbStore({ dataDir: dir! });
+          const pipeline = new IngestPipeline({ store });
+          const rx = await startOtlpHttpReceiver({ port: 0, pipeline });
+          return { store, pipeline, rx };
+        })()
+      : undefined;
+  const port = child?.otlpPort ?? local!.rx.port;
+  const cpuNow = (): number => {
+    if (child !== undefined) return child.cpuSeconds();
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1e6;
+  };
+  const rssNow = (): number => child?.rssBytes() ?? process.memoryUsage().rss;
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
 
   let copies = 0;
@@ -101,7 +135,7 @@ async function main(): Promise<void> {
       const req = request(
         {
           host: '127.0.0.1',
-          port: rx.port,
+          port,
           path: '/v1/traces',
           method: 'POST',
           agent,
@@ -146,23 +180,27 @@ async function main(): Promise<void> {
 
   // Phase 2: flat out.
   const rss: number[] = [];
-  const sampler = setInterval(
-    () => rss.push(process.memoryUsage().rss),
-    Math.max(200, (seconds * 1000) / 20),
-  );
-  const cpu0 = process.cpuUsage();
+  const sampler = setInterval(() => rss.push(rssNow()), Math.max(200, (seconds * 1000) / 20));
+  // This process's GC pauses (in-process backend only): the young generation's size shows here.
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const cpu0 = cpuNow();
   const t0 = performance.now();
   const rate = await ingest(seconds);
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSecs = (cpu.user + cpu.system) / 1e6;
+  const cpuSecs = cpuNow() - cpu0;
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sampler);
+  gc.disconnect();
 
   // Phase 3: half the measured rate, with reads.
   const getTraceMs: number[] = [];
   const searchMs: number[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-  if (readSeconds > 0 && acked.length > 0) {
+  const store = local?.store;
+  if (readSeconds > 0 && acked.length > 0 && store !== undefined) {
     loopDelay.enable();
     let stop = false;
     const reader = (async () => {
@@ -196,20 +234,35 @@ async function main(): Promise<void> {
     loopDelay.disable();
   }
 
-  await rx.close();
-  await pipeline.close();
-  const stats = await store.stats();
-  await store.close();
+  let storeSpans: number | null = null;
+  let storeWrites: number | null = null;
+  if (local !== undefined) {
+    await local.rx.close();
+    await local.pipeline.close();
+    storeSpans = (await local.store.stats()).spans;
+    storeWrites = local.pipeline.stats().storeWrites;
+    await local.store.close();
+  }
+  await child?.stop();
   agent.destroy();
   const file = dir === undefined ? undefined : join(dir, DB_FILE_NAME);
   const fileBytes = file === undefined ? 0 : statSync(file).size;
   console.log(
     JSON.stringify(
       {
-        benchmark: `OTLP/HTTP protobuf ingest, ${clients} clients, 512 spans/request, ${values.store} store`,
+        benchmark:
+          child === undefined
+            ? `OTLP/HTTP protobuf ingest, ${clients} clients, 512 spans/request, ${values.store} store`
+            : `OTLP/HTTP protobuf ingest, ${clients} clients, 512 spans/request, otel-lab serve in a child process (CPU and RSS are its own)`,
+        serve:
+          child === undefined
+            ? null
+            : { js: values['serve-js'] ?? 'this build', nodeArgs: values['node-args'] },
         decodeOnlySpansPerSecond: decodeRate,
         spansPerSecond: Math.round(rate),
         spansPerCpuSecond: Math.round((rate * wall) / cpuSecs),
+        gcPauseUsPerSpan:
+          child === undefined ? Number(((gcMs * 1000) / (rate * wall)).toFixed(2)) : null,
         cpuPercent: Math.round((cpuSecs / wall) * 100),
         rssMiB: {
           first: mib(rss[0] ?? 0),
@@ -218,10 +271,12 @@ async function main(): Promise<void> {
         },
         // Twenty samples over the flat-out run: flat once DuckDB's cache (memory_limit) is full?
         rssMiBOverTime: rss.map(mib).join(' '),
-        storeSpans: stats.spans,
+        storeSpans,
         bytesPerSpanOnDisk:
-          stats.spans > 0 && fileBytes > 0 ? Math.round(fileBytes / stats.spans) : null,
-        storeWrites: pipeline.stats().storeWrites,
+          storeSpans !== null && storeSpans > 0 && fileBytes > 0
+            ? Math.round(fileBytes / storeSpans)
+            : null,
+        storeWrites,
         refused503: refused,
         readsDuringIngest:
           readSeconds > 0

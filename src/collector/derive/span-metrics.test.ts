@@ -1,8 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { HistogramPoint, MetricPoint, SumPoint } from '../../model/telemetry';
 import { AggregationTemporality, SpanKind, StatusCode } from '../../model/telemetry';
-import { DEFAULT_BUCKETS_MS, SpanMetricsConnector, type SpanMetricsOptions } from './span-metrics';
+import {
+  DEFAULT_BUCKETS_MS,
+  durationMs,
+  SpanMetricsConnector,
+  type SpanMetricsOptions,
+} from './span-metrics';
 import { at, makeResource, makeSpan } from './testing';
 
 const FIRST_SEEN = at(100);
@@ -211,6 +217,43 @@ describe('SpanMetricsConnector: bounds', () => {
     assert.equal(c.seriesCount, 1);
   });
 
+  it('gives a span its own series again once the series it overflowed beside expired', () => {
+    let now = at(0);
+    const c = new SpanMetricsConnector({
+      clock: () => now,
+      expirationMs: 60_000,
+      cardinalityLimit: 1,
+    });
+    c.consume([makeSpan({ name: 'a' })]);
+    now = at(50_000);
+    c.consume([makeSpan({ name: 'b' })]);
+    c.flush(at(70_000)); // 'a' expires; the overflow series (seen at 50 s) stays
+    now = at(80_000);
+    c.consume([makeSpan({ name: 'b' }), makeSpan({ name: 'b' })]);
+    assert.deepEqual(
+      calls(c.flush(at(90_000))).map((p) => [
+        p.attributes['span.name'] ?? p.attributes['otel.metric.overflow'],
+        p.value,
+      ]),
+      [
+        [true, 1n],
+        ['b', 2n],
+      ],
+    );
+  });
+
+  it('starts an expired series again from zero, first seen when it comes back', () => {
+    let now = at(0);
+    const c = new SpanMetricsConnector({ clock: () => now, expirationMs: 60_000 });
+    c.consume([makeSpan({ name: 'x' }), makeSpan({ name: 'x' })]);
+    assert.equal(calls(c.flush(at(70_000))).length, 0);
+    now = at(80_000);
+    c.consume([makeSpan({ name: 'x' })]);
+    const [p] = calls(c.flush(at(90_000)));
+    assert.equal(p?.value, 1n);
+    assert.equal(p?.startTimeUnixNano, at(80_000));
+  });
+
   it('keeps at most maxResources resources, dropping the least recently used', () => {
     const c = connector({ maxResources: 2 });
     const r = (name: string) => makeResource({ 'service.name': name });
@@ -230,5 +273,27 @@ describe('SpanMetricsConnector: bounds', () => {
     assert.throws(() => new SpanMetricsConnector({ bucketsMs: [5, 2] }), /bucketsMs/);
     assert.throws(() => new SpanMetricsConnector({ cardinalityLimit: 0 }), /cardinalityLimit/);
     assert.throws(() => new SpanMetricsConnector({ exemplarsPerSeries: -1 }), /exemplarsPerSeries/);
+  });
+});
+
+describe('durationMs', () => {
+  it('is whole milliseconds plus the rest as a fraction, as the bigint arithmetic gives it', () => {
+    const NS = 1_000_000n;
+    const exact = (a: bigint, b: bigint): number => {
+      const d = b > a ? b - a : 0n;
+      return Number(d / NS) + Number(d % NS) / 1e6;
+    };
+    const t = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+    const near = fc.bigInt({ min: 0n, max: 1n << 60n });
+    fc.assert(
+      fc.property(t, near, fc.boolean(), (a, d, later) => {
+        const b = later ? a + d : a - d;
+        assert.equal(durationMs(a, b), exact(a, b));
+      }),
+      { numRuns: 2000 },
+    );
+    assert.equal(durationMs(0n, 3_500_000n), 3.5);
+    assert.equal(durationMs(5n, 5n), 0);
+    assert.equal(durationMs(9n, 5n), 0);
   });
 });

@@ -79,20 +79,36 @@ const SCOPE: InstrumentationScope = {
 };
 
 interface Series {
+  readonly key: string;
   readonly attributes: Attributes;
   readonly startNs: bigint;
   lastSeenNs: bigint;
-  calls: bigint;
-  count: bigint;
+  // Counts as doubles (exact to 2^53 spans), made bigint on flush: a bigint
+  // increment allocates, and this runs for every span.
+  calls: number;
+  count: number;
   sum: number;
-  readonly buckets: bigint[];
+  readonly buckets: number[];
   exemplars: Exemplar[];
 }
 
 interface ResourceState {
   readonly resource: Resource;
+  /** `service.name` as label text, the same for every span of the resource. */
+  readonly serviceName: string;
+  /** Every series, in the order first seen (the flush order), by key. */
   readonly series: Map<string, Series>;
+  /**
+   * The same series by span name, then kind x status: finding a span's series
+   * takes one lookup of a string the decoder already hashed instead of
+   * building and hashing a four-part key per span.
+   */
+  readonly byName: Map<string, (Series | undefined)[]>;
 }
+
+/** Slots per span name: the kinds times the statuses the connector names. */
+const KINDS = 6;
+const STATUSES = 3;
 
 const NS_PER_MS = 1_000_000n;
 const OVERFLOW_KEY = '\u0000overflow';
@@ -141,40 +157,79 @@ export class SpanMetricsConnector {
   consume(spans: readonly Span[]): void {
     if (spans.length === 0) return;
     const now = this.clock();
+    // The spans of one request share a few resource objects: look each up once per run of spans.
+    let lastResource: Resource | undefined;
+    let state: ResourceState | undefined;
     for (const span of spans) {
-      const service = span.resource.attributes['service.name'];
-      if (service === undefined || service === null) {
+      if (span.resource !== lastResource) {
+        lastResource = span.resource;
+        const service = span.resource.attributes['service.name'];
+        state =
+          service === undefined || service === null
+            ? undefined
+            : this.resourceState(span.resource, valueText(service));
+      }
+      if (state === undefined) {
         this.skipped++;
         continue;
       }
-      const serviceName = valueText(service);
-      const state = this.resourceState(span.resource);
-      const kind = KIND_TEXT[span.kind] ?? 'SPAN_KIND_UNSPECIFIED';
-      const status = STATUS_TEXT[span.status.code] ?? 'STATUS_CODE_UNSET';
-      const key = `${serviceName}\u0000${span.name}\u0000${kind}\u0000${status}`;
-      let series = state.series.get(key);
+      const kind = KIND_TEXT[span.kind] === undefined ? SpanKind.UNSPECIFIED : span.kind;
+      const status =
+        STATUS_TEXT[span.status.code] === undefined ? StatusCode.UNSET : span.status.code;
+      const slot = kind * STATUSES + status;
+      let slots = state.byName.get(span.name);
+      let series = slots?.[slot];
       if (series === undefined) {
-        const full =
-          state.series.size - (state.series.has(OVERFLOW_KEY) ? 1 : 0) >= this.cardinalityLimit;
-        if (full) {
-          series =
-            state.series.get(OVERFLOW_KEY) ?? this.newSeries({ [OVERFLOW_ATTRIBUTE]: true }, now);
-          state.series.set(OVERFLOW_KEY, series);
-        } else {
-          series = this.newSeries(
-            {
-              'service.name': serviceName,
-              'span.name': span.name,
-              'span.kind': kind,
-              'status.code': status,
-            },
-            now,
-          );
-          state.series.set(key, series);
+        series = this.seriesFor(state, span.name, kind, status, now);
+        // The overflow series is not cached under the span's name: were the
+        // series it stands for to expire, the span should get its own again.
+        if (series.key !== OVERFLOW_KEY) {
+          if (slots === undefined) {
+            slots = new Array<Series | undefined>(KINDS * STATUSES).fill(undefined);
+            state.byName.set(span.name, slots);
+          }
+          slots[slot] = series;
         }
       }
       this.observe(series, span, now);
     }
+  }
+
+  /** A span's series when it is not in `byName`: new, or the overflow series when the resource is full. */
+  private seriesFor(
+    state: ResourceState,
+    name: string,
+    kind: number,
+    status: number,
+    now: bigint,
+  ): Series {
+    const kindText = KIND_TEXT[kind] as string;
+    const statusText = STATUS_TEXT[status] as string;
+    const key = `${state.serviceName}\u0000${name}\u0000${kindText}\u0000${statusText}`;
+    const known = state.series.get(key);
+    if (known !== undefined) return known;
+    const full =
+      state.series.size - (state.series.has(OVERFLOW_KEY) ? 1 : 0) >= this.cardinalityLimit;
+    if (full) {
+      let overflow = state.series.get(OVERFLOW_KEY);
+      if (overflow === undefined) {
+        overflow = this.newSeries(OVERFLOW_KEY, { [OVERFLOW_ATTRIBUTE]: true }, now);
+        state.series.set(OVERFLOW_KEY, overflow);
+      }
+      return overflow;
+    }
+    const series = this.newSeries(
+      key,
+      {
+        'service.name': state.serviceName,
+        'span.name': name,
+        'span.kind': kindText,
+        'status.code': statusText,
+      },
+      now,
+    );
+    state.series.set(key, series);
+    return series;
   }
 
   /** The cumulative points of every live series, stamped `nowNs`; exemplars are handed over and cleared. */
@@ -184,6 +239,15 @@ export class SpanMetricsConnector {
       for (const [key, s] of state.series) {
         if (this.expirationNs > 0n && nowNs - s.lastSeenNs >= this.expirationNs) {
           state.series.delete(key);
+          const name = s.attributes['span.name'];
+          if (typeof name === 'string') {
+            const slots = state.byName.get(name);
+            const i = slots?.indexOf(s) ?? -1;
+            if (slots !== undefined && i >= 0) {
+              slots[i] = undefined;
+              if (slots.every((x) => x === undefined)) state.byName.delete(name);
+            }
+          }
           continue;
         }
         out.push(
@@ -198,18 +262,14 @@ export class SpanMetricsConnector {
   }
 
   private observe(s: Series, span: Span, now: bigint): void {
-    const ns =
-      span.endTimeUnixNano > span.startTimeUnixNano
-        ? span.endTimeUnixNano - span.startTimeUnixNano
-        : 0n;
-    // Whole ms as bigint first keeps precision for long spans; the rest as a fraction.
-    const ms = Number(ns / NS_PER_MS) + Number(ns % NS_PER_MS) / 1e6;
+    const ms = durationMs(span.startTimeUnixNano, span.endTimeUnixNano);
     s.calls++;
     s.count++;
     s.sum += ms;
+    const bounds = this.bounds;
     let i = 0;
-    while (i < this.bounds.length && ms > (this.bounds[i] ?? Infinity)) i++;
-    s.buckets[i] = (s.buckets[i] ?? 0n) + 1n;
+    while (i < bounds.length && ms > (bounds[i] as number)) i++;
+    s.buckets[i] = (s.buckets[i] as number) + 1;
     s.lastSeenNs = now;
     if (s.exemplars.length < this.maxExemplars && span.traceId !== '') {
       s.exemplars.push({
@@ -222,20 +282,21 @@ export class SpanMetricsConnector {
     }
   }
 
-  private newSeries(attributes: Attributes, now: bigint): Series {
+  private newSeries(key: string, attributes: Attributes, now: bigint): Series {
     return {
+      key,
       attributes,
       startNs: now,
       lastSeenNs: now,
-      calls: 0n,
-      count: 0n,
+      calls: 0,
+      count: 0,
       sum: 0,
-      buckets: this.bounds.map(() => 0n).concat([0n]),
+      buckets: new Array<number>(this.bounds.length + 1).fill(0),
       exemplars: [],
     };
   }
 
-  private resourceState(resource: Resource): ResourceState {
+  private resourceState(resource: Resource, serviceName: string): ResourceState {
     let key = this.resourceKeys.get(resource);
     if (key === undefined) {
       key = attributesKey(resource.attributes);
@@ -248,7 +309,7 @@ export class SpanMetricsConnector {
       this.resources.set(key, state);
       return state;
     }
-    state = { resource, series: new Map() };
+    state = { resource, serviceName, series: new Map(), byName: new Map() };
     this.resources.set(key, state);
     while (this.resources.size > this.maxResources) {
       const oldest = this.resources.keys().next();
@@ -274,7 +335,7 @@ export class SpanMetricsConnector {
       exemplars: s.exemplars,
       temporality: AggregationTemporality.CUMULATIVE,
       isMonotonic: true,
-      value: s.calls,
+      value: BigInt(s.calls),
     };
   }
 
@@ -293,15 +354,33 @@ export class SpanMetricsConnector {
       flags: 0,
       exemplars: s.exemplars,
       temporality: AggregationTemporality.CUMULATIVE,
-      count: s.count,
+      count: BigInt(s.count),
       sum: s.sum,
       min: undefined,
       max: undefined,
-      bucketCounts: [...s.buckets],
+      bucketCounts: s.buckets.map((n) => BigInt(n)),
       explicitBounds: this.bounds,
     };
   }
 }
+
+/**
+ * A span's duration in ms, as whole ms plus the rest as a fraction (exact
+ * for long spans); in doubles when the nanoseconds fit 2^53 (104 days), the
+ * same value the bigint division gives without its allocations.
+ */
+export function durationMs(startNs: bigint, endNs: bigint): number {
+  if (endNs <= startNs) return 0;
+  const d = endNs - startNs;
+  if (d <= MAX_SAFE_NS) {
+    const n = Number(d);
+    const rest = n % 1e6;
+    return (n - rest) / 1e6 + rest / 1e6;
+  }
+  return Number(d / NS_PER_MS) + Number(d % NS_PER_MS) / 1e6;
+}
+
+const MAX_SAFE_NS = BigInt(Number.MAX_SAFE_INTEGER);
 
 function positiveInt(name: string, v: number, min: number): number {
   if (!Number.isInteger(v) || v < min)

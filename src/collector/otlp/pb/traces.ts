@@ -41,9 +41,9 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
   let start = 0n;
   let endTime = 0n;
   const attrs = new AttrSet(r.limits.maxAttributesPerItem);
-  const events: SpanEvent[] = [];
+  let events = NO_EVENTS;
   let droppedEvents = 0;
-  const links: SpanLink[] = [];
+  let links = NO_LINKS;
   let droppedLinks = 0;
   let status: Span['status'] = NO_STATUS;
   while (r.pos < end) {
@@ -85,6 +85,7 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
       case t(11, WIRE_LEN):
         r.path.push('events', events.length);
         r.countItem();
+        if (events === NO_EVENTS) events = [];
         events.push(readEvent(r, r.lenEnd(end)));
         r.path.pop(true);
         break;
@@ -94,6 +95,7 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
       case t(13, WIRE_LEN):
         r.path.push('links', links.length);
         r.countItem();
+        if (links === NO_LINKS) links = [];
         links.push(readLink(r, r.lenEnd(end)));
         r.path.pop(true);
         break;
@@ -133,6 +135,15 @@ function readSpan(r: Reader, end: number, resource: Resource, scope: Instrumenta
 }
 
 const NO_STATUS: Span['status'] = Object.freeze({ code: 0, message: '' });
+// Most spans have no events or links and a status without a message: they
+// share these frozen values instead of allocating three objects each. The
+// model types them readonly; the casts only let this decoder push into the
+// arrays it creates itself.
+const NO_EVENTS = Object.freeze([]) as readonly SpanEvent[] as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as readonly SpanLink[] as SpanLink[];
+const STATUS_NO_MESSAGE: readonly Span['status'][] = [0, 1, 2].map((code) =>
+  Object.freeze({ code: code as StatusCode, message: '' }),
+);
 
 function readEvent(r: Reader, end: number): SpanEvent {
   let time = 0n;
@@ -218,5 +229,9 @@ function readStatus(r: Reader, end: number): Span['status'] {
     else r.skip(tag, end, STATUS_FIELDS);
   }
   r.expectEnd(end);
+  if (message === '') {
+    const shared = STATUS_NO_MESSAGE[code];
+    if (shared !== undefined) return shared;
+  }
   return { code: code as StatusCode, message };
 }
