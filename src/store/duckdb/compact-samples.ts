@@ -62,6 +62,12 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
 };
 
 /**
+ * Told before a block's rows are swapped (ms range, end excluded); the
+ * function it returns is called after the transaction ends.
+ */
+export type RewriteHook = (fromMs: number, toMs: number) => () => void;
+
+/**
  * Remembers, for one store, which blocks are done. Each `step` rewrites at
  * most one block in two turns of the write queue (its sort, then one
  * transaction that swaps it in), so a queued write waits for one of them,
@@ -91,10 +97,22 @@ export class SamplesCompactor {
    * table, the next (a transaction) swaps them in. Writes queued meanwhile
    * run between the two; if one touched the block, the second sorts again.
    */
-  async step(turn: WriterTurn, nowMs: bigint): Promise<SamplesCompaction | undefined> {
+  async step(
+    turn: WriterTurn,
+    nowMs: bigint,
+    rewriting?: RewriteHook,
+  ): Promise<SamplesCompaction | undefined> {
     const staged = await turn((conn) => this.stage(conn, nowMs));
     if (staged === undefined) return undefined;
-    return turn((conn) => this.rewrite(conn, staged));
+    return turn(async (conn) => {
+      const from = staged.block * this.blockMs;
+      const done = rewriting?.(Number(from), Number(from + this.blockMs));
+      try {
+        return await this.rewrite(conn, staged);
+      } finally {
+        done?.();
+      }
+    });
   }
 
   private async stage(conn: DuckDBConnection, nowMs: bigint): Promise<Staged | undefined> {

@@ -25,6 +25,8 @@ import type { LabelMatcher, MsRange } from '../store';
 import type { Catalog } from './catalog';
 import { asNum, asStr } from './codec';
 import { big, read, text, type Params } from './params';
+import type { BlockSamples, SampleCache } from './sample-cache';
+import { MAX_CACHED_SPAN_BLOCKS } from './sample-cache';
 import type { SeriesRef } from './series-index';
 import { query } from './sql';
 
@@ -70,59 +72,66 @@ function samplesStatement(
 
 /** One series' samples as they arrive, with the rowid of each (a later write of a time wins). */
 interface Pending {
-  readonly samples: Sample[];
-  readonly rowids: number[];
+  readonly t: number[];
+  readonly v: number[];
+  readonly r: number[];
   /** Rows so far came in (t, rowid) order, so duplicates were folded on the way. */
   ordered: boolean;
 }
 
+/** A series' samples in time order, one per timestamp, as columns. */
+interface Columns {
+  readonly t: readonly number[];
+  readonly v: readonly number[];
+}
+
 function add(p: Pending, t: number, v: number, rowid: number): void {
-  const last = p.samples.length - 1;
+  const last = p.t.length - 1;
   if (p.ordered && last >= 0) {
-    const lt = (p.samples[last] as Sample).t;
-    const lr = p.rowids[last] as number;
+    const lt = p.t[last] as number;
+    const lr = p.r[last] as number;
     if (t === lt && rowid > lr) {
-      p.samples[last] = { t, v };
-      p.rowids[last] = rowid;
+      p.v[last] = v;
+      p.r[last] = rowid;
       return;
     }
     if (t < lt || (t === lt && rowid < lr)) p.ordered = false;
   }
-  p.samples.push({ t, v });
-  p.rowids.push(rowid);
+  p.t.push(t);
+  p.v.push(v);
+  p.r.push(rowid);
 }
 
 /** Samples in time order, one per timestamp: the highest rowid's. */
-function settle(p: Pending): Sample[] {
-  if (p.ordered) return p.samples;
-  const { samples, rowids } = p;
-  const order = samples.map((_, i) => i);
-  order.sort(
-    (a, b) =>
-      (samples[a] as Sample).t - (samples[b] as Sample).t ||
-      (rowids[a] as number) - (rowids[b] as number),
-  );
-  const out: Sample[] = [];
+function settle(p: Pending): Columns {
+  if (p.ordered) return p;
+  const { t, v, r } = p;
+  const order = t.map((_, i) => i);
+  order.sort((a, b) => (t[a] as number) - (t[b] as number) || (r[a] as number) - (r[b] as number));
+  const out: { t: number[]; v: number[] } = { t: [], v: [] };
   for (const i of order) {
-    const s = samples[i] as Sample;
-    if (out.length > 0 && (out[out.length - 1] as Sample).t === s.t) out[out.length - 1] = s;
-    else out.push(s);
+    const ti = t[i] as number;
+    const n = out.t.length;
+    if (n > 0 && out.t[n - 1] === ti) out.v[n - 1] = v[i] as number;
+    else {
+      out.t.push(ti);
+      out.v.push(v[i] as number);
+    }
   }
   return out;
 }
 
-export async function selectSeries(
+/** The samples of each ref with `minT <= t <= maxT`, in refs' order (a ref without samples: empty columns). */
+async function fetchSamples(
   conn: DuckDBConnection,
-  catalog: Catalog,
-  matchers: readonly LabelMatcher[],
-  range: MsRange,
-): Promise<SeriesSamples[]> {
-  const refs = await sortedRefs(conn, catalog, [matchers]);
-  if (refs.length === 0) return [];
+  refs: readonly SeriesRef[],
+  minT: number,
+  maxT: number,
+): Promise<Columns[]> {
   const one = refs.length === 1 && refs[0]?.ids.length === 1;
   const params: Params = {
     ...(one ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER] } : { series_ids: idList(refs) }),
-    ...msParams(range),
+    ...msParams({ minT, maxT }),
   };
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
@@ -137,9 +146,11 @@ export async function selectSeries(
   stmt.bind(values, types);
   const result = await stmt.run();
   // A key stored under several ids is one series: its ids share one Pending.
+  const pendings: Pending[] = [];
   const byId = new Map<number, Pending>();
   for (const r of refs) {
-    const p: Pending = { samples: [], rowids: [], ordered: true };
+    const p: Pending = { t: [], v: [], r: [], ordered: true };
+    pendings.push(p);
     for (const id of r.ids) byId.set(id, p);
   }
   let pending: Pending | undefined;
@@ -164,10 +175,124 @@ export async function selectSeries(
       add(pending, asNum(ts.getItem(i)), asNum(vs.getItem(i)), asNum(rs.getItem(i)));
     }
   }
+  return pendings.map(settle);
+}
+
+/** First index of a sorted time column at or after `t`. */
+function lowerBound(times: ArrayLike<number>, from: number, to: number, t: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function fromColumns(c: Columns, minT: number, maxT: number): Sample[] {
+  const from = lowerBound(c.t, 0, c.t.length, minT);
+  const to = lowerBound(c.t, from, c.t.length, maxT + 1);
+  const out: Sample[] = new Array<Sample>(to - from);
+  for (let i = from; i < to; i++) out[i - from] = { t: c.t[i] as number, v: c.v[i] as number };
+  return out;
+}
+
+/** Interleaved times and values of the samples with `fromT <= t < toT`. */
+function blockOfColumns(c: Columns, fromT: number, toT: number, at: number): BlockSamples {
+  const from = lowerBound(c.t, at, c.t.length, fromT);
+  const to = lowerBound(c.t, from, c.t.length, toT);
+  const out = new Float64Array((to - from) * 2);
+  for (let i = from; i < to; i++) {
+    out[(i - from) * 2] = c.t[i] as number;
+    out[(i - from) * 2 + 1] = c.v[i] as number;
+  }
+  return out;
+}
+
+export async function selectSeries(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  cache: SampleCache,
+  matchers: readonly LabelMatcher[],
+  range: MsRange,
+): Promise<SeriesSamples[]> {
+  const refs = await sortedRefs(conn, catalog, [matchers]);
+  if (refs.length === 0) return [];
+  const minT = Math.ceil(range.minT);
+  const maxT = Math.floor(range.maxT);
+  if (!(minT <= maxT)) return [];
+  const lo = cache.blockOf(minT);
+  const hi = cache.blockOf(maxT);
+  if (!cache.enabled || !(hi - lo < MAX_CACHED_SPAN_BLOCKS)) {
+    const found = await fetchSamples(conn, refs, minT, maxT);
+    const out: SeriesSamples[] = [];
+    for (const [i, r] of refs.entries()) {
+      const c = found[i] as Columns;
+      if (c.t.length > 0) out.push({ labels: r.labels, samples: fromColumns(c, minT, maxT) });
+    }
+    return out;
+  }
+  // Per block, each series' samples: from the cache where it holds every
+  // series of the block, else from one query over the blocks it lacks.
+  const parts: (readonly BlockSamples[])[] = [];
+  let first = hi + 1;
+  let last = lo - 1;
+  for (let b = lo; b <= hi; b++) {
+    const held: BlockSamples[] = [];
+    for (const r of refs) {
+      const s = cache.get(b, r.key);
+      if (s === undefined) break;
+      held.push(s);
+    }
+    if (held.length === refs.length) {
+      cache.used(b);
+      parts.push(held);
+    } else {
+      first = Math.min(first, b);
+      last = b;
+      parts.push([]);
+    }
+  }
+  if (first <= last) {
+    const snap = cache.snapshot(first, last);
+    const fromT = first * cache.blockMs;
+    const found = await fetchSamples(conn, refs, fromT, (last + 1) * cache.blockMs - 1);
+    const at = new Array<number>(refs.length).fill(0);
+    for (let b = first; b <= last; b++) {
+      const start = b * cache.blockMs;
+      const fresh: BlockSamples[] = [];
+      for (const [i, r] of refs.entries()) {
+        const s = blockOfColumns(
+          found[i] as Columns,
+          start,
+          start + cache.blockMs,
+          at[i] as number,
+        );
+        at[i] = (at[i] as number) + s.length / 2;
+        cache.put(snap, b, r.key, s);
+        fresh.push(s);
+      }
+      parts[b - lo] = fresh;
+    }
+  }
   const out: SeriesSamples[] = [];
-  for (const r of refs) {
-    const p = byId.get(r.ids[0] ?? -1);
-    if (p && p.samples.length > 0) out.push({ labels: r.labels, samples: settle(p) });
+  for (const [i, r] of refs.entries()) {
+    let n = 0;
+    for (const p of parts) n += (p[i] as BlockSamples).length / 2;
+    if (n === 0) continue;
+    const samples: Sample[] = [];
+    for (const [k, p] of parts.entries()) {
+      const s = p[i] as BlockSamples;
+      let from = 0;
+      let to = s.length / 2;
+      // Only the first and last blocks reach past the range.
+      if (k === 0) while (from < to && (s[from * 2] as number) < minT) from++;
+      if (k === parts.length - 1) while (to > from && (s[(to - 1) * 2] as number) > maxT) to--;
+      for (let j = from; j < to; j++)
+        samples.push({ t: s[j * 2] as number, v: s[j * 2 + 1] as number });
+    }
+    if (samples.length > 0) out.push({ labels: r.labels, samples });
   }
   return out;
 }
