@@ -6,7 +6,11 @@
 // mean process CPU (DuckDB's threads included) per query: on a shared
 // machine CPU and mins move less than medians.
 //
-//   npm run build && node bench/promql-duckdb-ab.mjs --other /path/to/other/checkout [--runs 30] [--hours 3] [--layout series|time]
+//   npm run build && node bench/promql-duckdb-ab.mjs --other /path/to/other/checkout [--runs 30] [--hours 3] [--layout series|time] [--churn]
+//
+// --churn: before every timed query, one sample is written into the newest
+// 10-minute block (as the lab's ingest does every second), so a build that
+// holds samples between queries must read that block again (untimed write).
 //
 // The other checkout must be built too (its dist/ and its SQL files are
 // used). layout: `series` writes each series whole (as promql-vs-prometheus
@@ -27,6 +31,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '30' },
     hours: { type: 'string', default: '3' },
     layout: { type: 'string', default: 'series' },
+    churn: { type: 'boolean', default: false },
   },
 });
 if (!values.other || !fs.existsSync(path.join(values.other, 'dist/src/store/duckdb/index.js'))) {
@@ -80,6 +85,12 @@ try {
     const stats = sides.map(() => ({ ms: [], cpu: 0, answer: '' }));
     for (let run = 0; run < runs; run++) {
       for (const [i, s] of sides.entries()) {
+        if (values.churn)
+          await s.store.write({
+            samples: [
+              { labels: { __name__: 'bench_churn' }, samples: [{ t: end - 1 - run, v: run }] },
+            ],
+          });
         const source = { select: (m, minT, maxT) => s.store.selectSeries(m, { minT, maxT }) };
         const c0 = process.cpuUsage();
         const w0 = performance.now();
@@ -98,7 +109,12 @@ try {
     rows.push(`| \`${q}\` | ${agree ? 'yes' : 'NO'} | ${cells.join(' | ')} |`);
   }
   console.log(
-    `\n${runs} runs each, ${values.layout} layout, ${data.sampleCount} samples; ms: min / median wall / mean CPU`,
+    `\n${new Date().toISOString()} · load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )} · ${runs} runs each, ${values.layout} layout${values.churn ? ', a write into the newest block before each query' : ''}, ${data.sampleCount} samples; ms: min / median wall / mean CPU`,
   );
   console.log(`| query | same answer | this build | other (${values.other}) |\n|---|---|---|---|`);
   for (const r of rows) console.log(r);
