@@ -208,17 +208,14 @@ export class DuckDbStore implements TelemetryStore {
       traceIds.add(s.traceId);
       if (s.startTimeUnixNano > newest) newest = s.startTimeUnixNano;
     }
-    // Samples held for PromQL in the blocks this write touches are dropped.
-    const sampleBlocks = this.sampleCache.blocksOf(
-      (function* () {
-        for (const s of batch.samples ?? []) for (const p of s.samples) yield p.t;
-      })(),
-    );
+    // PromQL's held samples of these blocks take this write's once it commits.
+    const sampleBlocks = this.sampleCache.blocksOf(batch.samples ?? []);
     await this.writes.run(async () => {
       this.guard();
       if (traceIds.size > 0) this.searched.writeStarted(traceIds);
       this.sampleCache.writeStarted(sampleBlocks);
       let addsResources = false;
+      let committed = false;
       try {
         await this.writer.run('BEGIN TRANSACTION');
         const staged = await writeBatch(this.writer, batch, this.catalog, this.metadataCache);
@@ -226,6 +223,7 @@ export class DuckDbStore implements TelemetryStore {
         addsResources = staged.newResources.length > 0 || staged.newKeysets.length > 0;
         if (addsResources) this.matching.changeStarted();
         await this.writer.run('COMMIT');
+        committed = true;
         staged.commit();
         for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
         if (newest > this.newestSpanStart) this.newestSpanStart = newest;
@@ -237,7 +235,7 @@ export class DuckDbStore implements TelemetryStore {
           { cause: err },
         );
       } finally {
-        this.sampleCache.writeEnded(sampleBlocks);
+        this.sampleCache.writeEnded(sampleBlocks, committed ? (batch.samples ?? []) : undefined);
         if (addsResources) this.matching.changeEnded();
         if (traceIds.size > 0) this.searched.writeEnded();
       }

@@ -119,6 +119,15 @@ describe('DuckDB selectSeries: order and rewrites', () => {
 // was written, rewritten, compacted or dropped in between.
 describe('DuckDB selectSeries: samples held between queries', () => {
   const MIN = 60_000;
+  // Prometheus's staleness marker: a NaN told apart by its low bits.
+  const bits = new DataView(new ArrayBuffer(8));
+  bits.setUint32(0, 0x7ff00000);
+  bits.setUint32(4, 2);
+  const STALE = bits.getFloat64(0);
+  const lowBits = (v: number) => {
+    bits.setFloat64(0, v);
+    return bits.getUint32(4);
+  };
   const points = (j: string, from: number, to: number, v: (t: number) => number) => {
     const out: [number, number][] = [];
     for (let t = from; t < to; t += 15_000) out.push([t, v(t)]);
@@ -160,13 +169,27 @@ describe('DuckDB selectSeries: samples held between queries', () => {
       await both([points('a', 0, 60 * MIN, (t) => t / 1000), points('b', 0, 60 * MIN, () => 1)]);
       await check('first write');
       // A late sample inside a block held, and a rewrite of a held time.
-      await both([series('a', [[12 * MIN + 1, -1]]), series('b', [[15 * MIN, 99]])]);
-      await check('late sample and rewrite');
+      await both([
+        series('a', [
+          [12 * MIN + 1, -1],
+          [12 * MIN + 1, -2],
+        ]),
+        series('b', [[15 * MIN, 99]]),
+        series('b', [[15 * MIN, 98]]),
+      ]);
+      await check('late sample and rewrites');
+      // Appends to the newest block, a staleness marker among them.
+      for (let t = 60 * MIN; t < 62 * MIN; t += 15_000) {
+        await both([series('a', [[t, t === 61 * MIN ? STALE : 1]]), series('b', [[t, 2]])]);
+        await check(`append at ${t}`);
+      }
+      const [a] = await held.selectSeries(job('a'), { minT: 61 * MIN, maxT: 61 * MIN });
+      assert.equal(lowBits(a?.samples[0]?.v ?? 0), 2, 'a staleness marker stays one');
       // A series new to blocks that are held for the others.
       await both([points('c', 20 * MIN, 40 * MIN, (t) => -t)]);
       await check('new series');
       await both([
-        points('a', 60 * MIN, 70 * MIN, () => 5),
+        points('a', 62 * MIN, 70 * MIN, () => 5),
         points('b', 60 * MIN, 70 * MIN, () => 6),
       ]);
       await check('newer data');

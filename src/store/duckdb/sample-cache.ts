@@ -1,15 +1,19 @@
 // Samples already read, held in memory by series key and 10-minute block of
 // time (as Prometheus holds its head block), so a dashboard's range queries,
-// asked again every few seconds over the same hour, read from SQL only the
-// blocks written since. Each samples query costs a scan of every series'
-// rows in its window; from here a selector costs a copy (bench/promql.md).
+// asked again every few seconds over the same hour, need no SQL at all. A
+// samples query costs a scan of every series' rows in its window; from here
+// a selector costs a copy (bench/promql.md).
 //
-// A block held here is dropped as soon as a write touching it begins, and a
-// read stores a block only if no write touched it between the read's start
-// and its end (versions below): DuckDB's snapshot of the read may predate a
-// write that commits during it. Retention raises a floor below which nothing
-// is held.
+// Writes keep what is held current: when a write commits, its samples are
+// merged into the blocks held for their series (the last write of a time
+// wins, as in SQL); a rolled back write, a compaction's rewrite and
+// retention drop what they touch. A read stores a block only if no write
+// touching it began or ended between the read's start and its end
+// (versions below): DuckDB's snapshot of the read may predate a write that
+// commits during it.
 
+import type { Labels, SeriesSamples } from '../../model/telemetry';
+import { seriesKey } from '../labels';
 import { SAMPLE_BLOCK_MS } from './compact-samples';
 
 /** Samples held by default: 16 bytes each (time and value as float64). */
@@ -21,8 +25,18 @@ export const MAX_CACHED_SPAN_BLOCKS = 7 * 24 * 6;
 export type BlockSamples = Float64Array;
 const EMPTY: BlockSamples = new Float64Array(0);
 
+/**
+ * Samples held for one series and block: the first `n` pairs of `data`.
+ * Readers take views of the first `n` pairs, so a write appends past them
+ * in place and replaces `data` for anything else.
+ */
+interface Held {
+  data: Float64Array;
+  n: number;
+}
+
 interface Block {
-  readonly series: Map<string, BlockSamples>;
+  readonly series: Map<string, Held>;
   samples: number;
 }
 
@@ -32,8 +46,17 @@ export interface CacheSnapshot {
   readonly versions: readonly number[];
 }
 
+// Label objects the translator reuses are frozen: their key is taken once.
+const frozenKeys = new WeakMap<Labels, string>();
+function keyOf(labels: Labels): string {
+  if (!Object.isFrozen(labels)) return seriesKey(labels);
+  let key = frozenKeys.get(labels);
+  if (key === undefined) frozenKeys.set(labels, (key = seriesKey(labels)));
+  return key;
+}
+
 export class SampleCache {
-  /** Per block: the last write start or end that touched it (from `counter`). */
+  /** Per block: changed at the end of every write that touched it (from `counter`). */
   private readonly versions = new Map<number, number>();
   /** Per block: writes begun and not yet ended. */
   private readonly writing = new Map<number, number>();
@@ -67,10 +90,10 @@ export class SampleCache {
     return Math.floor(t / this.blockMs);
   }
 
-  /** The blocks a write of these sample times touches. */
-  blocksOf(times: Iterable<number>): Set<number> {
+  /** The blocks the samples of a write fall in. */
+  blocksOf(series: readonly SeriesSamples[]): Set<number> {
     const out = new Set<number>();
-    for (const t of times) out.add(this.blockOf(t));
+    for (const s of series) for (const p of s.samples) out.add(this.blockOf(p.t));
     return out;
   }
 
@@ -81,21 +104,28 @@ export class SampleCache {
     return out;
   }
 
-  /** Before a write of samples in these blocks; `writeEnded` with the same blocks after it commits or rolls back. */
+  /**
+   * Before a write in these blocks. Reads meanwhile are answered as before
+   * it (it is not acknowledged yet) and store nothing in these blocks.
+   */
   writeStarted(blocks: ReadonlySet<number>): void {
-    for (const b of blocks) {
-      this.writing.set(b, (this.writing.get(b) ?? 0) + 1);
-      this.touch(b);
-    }
+    for (const b of blocks) this.writing.set(b, (this.writing.get(b) ?? 0) + 1);
   }
 
-  writeEnded(blocks: ReadonlySet<number>): void {
+  /**
+   * After the write ends: `committed` holds its samples if it committed
+   * them (merged into what is held), undefined if it rolled back or
+   * rewrote the blocks otherwise (what is held there is dropped).
+   */
+  writeEnded(blocks: ReadonlySet<number>, committed?: readonly SeriesSamples[]): void {
     for (const b of blocks) {
       const n = (this.writing.get(b) ?? 1) - 1;
       if (n > 0) this.writing.set(b, n);
       else this.writing.delete(b);
-      this.touch(b);
+      this.versions.set(b, ++this.counter);
+      if (committed === undefined) this.evict(b);
     }
+    if (committed !== undefined && this.blocks.size > 0) this.merge(committed);
   }
 
   /** Before deleting the samples older than `cutoffMs`. */
@@ -117,7 +147,9 @@ export class SampleCache {
 
   /** A series' samples in a block, if held (a series held without samples there: an empty array). */
   get(block: number, key: string): BlockSamples | undefined {
-    return this.blocks.get(block)?.series.get(key);
+    const h = this.blocks.get(block)?.series.get(key);
+    if (h === undefined) return undefined;
+    return h.n === 0 ? EMPTY : h.data.subarray(0, h.n * 2);
   }
 
   /** Marks a block as just used, so it is evicted last. */
@@ -131,8 +163,7 @@ export class SampleCache {
   /** Holds what a read found in a whole block, unless a write touched the block since `snap`. */
   put(snap: CacheSnapshot, block: number, key: string, samples: BlockSamples): void {
     if (!this.enabled) return;
-    const at = block - snap.lo;
-    const v = snap.versions[at];
+    const v = snap.versions[block - snap.lo];
     if (v === undefined || v < 0 || block < this.floor || this.writing.has(block)) return;
     if ((this.versions.get(block) ?? 0) !== v) return;
     const n = samples.length / 2;
@@ -140,23 +171,43 @@ export class SampleCache {
     let e = this.blocks.get(block);
     if (e === undefined) this.blocks.set(block, (e = { series: new Map(), samples: 0 }));
     const old = e.series.get(key);
-    if (old !== undefined) {
-      e.samples -= old.length / 2;
-      this.held -= old.length / 2;
+    if (old !== undefined) this.grew(e, -old.n);
+    e.series.set(key, { data: n === 0 ? EMPTY : samples, n });
+    this.grew(e, n);
+    this.bound(block);
+  }
+
+  private merge(committed: readonly SeriesSamples[]): void {
+    const touched = new Set<number>();
+    // Rows of one write are appended in batch order: a later one of a time wins.
+    for (const s of committed) {
+      let key: string | undefined;
+      for (const p of s.samples) {
+        const b = this.blockOf(p.t);
+        const e = this.blocks.get(b);
+        if (e === undefined) continue;
+        key ??= keyOf(s.labels);
+        const h = e.series.get(key);
+        if (h === undefined) continue;
+        if (insert(h, p.t, p.v)) this.grew(e, 1);
+        touched.add(b);
+      }
     }
-    e.series.set(key, n === 0 ? EMPTY : samples);
+    for (const b of touched) this.bound(b);
+  }
+
+  private grew(e: Block, n: number): void {
     e.samples += n;
     this.held += n;
+  }
+
+  /** Evicts least recently used blocks until within the bound; `block` last. */
+  private bound(block: number): void {
     for (const [b] of this.blocks) {
       if (this.held <= this.maxSamples) break;
       if (b !== block) this.evict(b);
     }
     if (this.held > this.maxSamples) this.evict(block);
-  }
-
-  private touch(b: number): void {
-    this.versions.set(b, ++this.counter);
-    this.evict(b);
   }
 
   private evict(b: number): void {
@@ -165,4 +216,34 @@ export class SampleCache {
     this.held -= e.samples;
     this.blocks.delete(b);
   }
+}
+
+/** Puts (t, v) in time order, replacing a sample of the same time; true if it added one. */
+function insert(h: Held, t: number, v: number): boolean {
+  const { n } = h;
+  if (n > 0 && (h.data[(n - 1) * 2] as number) < t && h.data.length >= (n + 1) * 2) {
+    // Past every reader's view: in place.
+    h.data[n * 2] = t;
+    h.data[n * 2 + 1] = v;
+    h.n = n + 1;
+    return true;
+  }
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((h.data[mid * 2] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  const same = lo < n && h.data[lo * 2] === t;
+  const data = new Float64Array(Math.max(8, (same ? n : n * 2) * 2));
+  data.set(h.data.subarray(0, lo * 2));
+  data[lo * 2] = t;
+  data[lo * 2 + 1] = v;
+  const rest = same ? lo + 1 : lo;
+  data.set(h.data.subarray(rest * 2, n * 2), (lo + 1) * 2);
+  h.data = data;
+  if (same) return false;
+  h.n = n + 1;
+  return true;
 }
