@@ -40,7 +40,7 @@ import { checkTraceIds } from '../store';
 import { validateBatchInTurns } from '../validate';
 import { Catalog } from './catalog';
 import { SamplesCompactor } from './compact-samples';
-import { DEFAULT_SAMPLE_CACHE_SAMPLES, SampleCache } from './sample-cache';
+import { DEFAULT_SAMPLE_CACHE_BYTES, SampleCache } from './sample-cache';
 import type { SamplesCompaction } from './compact-samples';
 import { asBig, asNum } from './codec';
 import {
@@ -91,8 +91,8 @@ export interface DuckDbStoreOptions {
   readonly catalogEntries?: number;
   /** Prometheus series kept in memory; default DEFAULT_SERIES_ENTRIES. */
   readonly seriesEntries?: number;
-  /** Samples PromQL reads keep in memory (16 bytes each); default DEFAULT_SAMPLE_CACHE_SAMPLES, 0 for none. */
-  readonly sampleCacheSamples?: number;
+  /** Memory for samples PromQL reads keep between queries; default DEFAULT_SAMPLE_CACHE_BYTES, 0 for none. */
+  readonly sampleCacheBytes?: number;
 }
 
 /** Runs tasks one at a time, in order; a failure does not block the next. */
@@ -178,7 +178,7 @@ export class DuckDbStore implements TelemetryStore {
         new Pool(conns.slice(1)),
         catalog,
         opened.version,
-        new SampleCache(o.sampleCacheSamples ?? DEFAULT_SAMPLE_CACHE_SAMPLES),
+        new SampleCache(o.sampleCacheBytes ?? DEFAULT_SAMPLE_CACHE_BYTES),
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
       store.readStoredSpans();

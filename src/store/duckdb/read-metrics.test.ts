@@ -139,7 +139,7 @@ describe('DuckDB selectSeries: samples held between queries', () => {
     const plain = await createDuckDbStore({
       dataDir: path.join(root, 'plain'),
       threads: 2,
-      sampleCacheSamples: 0,
+      sampleCacheBytes: 0,
     });
     let seed = 7;
     const rand = (n: number) => {

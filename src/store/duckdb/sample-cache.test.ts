@@ -2,24 +2,24 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { SeriesSamples } from '../../model/telemetry';
-import { SampleCache } from './sample-cache';
+import { ENTRY_BYTES, SampleCache } from './sample-cache';
 
 const block = (...tv: number[]) => Float64Array.from(tv);
 
 describe('SampleCache', () => {
   it('holds a block put after a snapshot nothing touched', () => {
-    const c = new SampleCache(100, 1000);
+    const c = new SampleCache(1e6, 1000);
     const snap = c.snapshot(2, 3);
     c.put(snap, 2, 'a', block(2000, 1));
     c.put(snap, 3, 'a', block());
     assert.deepEqual(c.get(2, 'a'), block(2000, 1));
     assert.deepEqual(c.get(3, 'a'), block());
     assert.equal(c.get(2, 'b'), undefined);
-    assert.equal(c.size, 1);
+    assert.equal(c.size, 2 * ENTRY_BYTES + 16);
   });
 
   it('answers as before a write while it runs, and refuses what a read saw before it ended', () => {
-    const c = new SampleCache(100, 1000);
+    const c = new SampleCache(1e6, 1000);
     const before = c.snapshot(0, 1);
     c.put(before, 0, 'a', block(10, 1));
     c.put(before, 1, 'a', block(1010, 1));
@@ -41,7 +41,7 @@ describe('SampleCache', () => {
   });
 
   it('drops the blocks of a write that rolled back or rewrote them', () => {
-    const c = new SampleCache(100, 1000);
+    const c = new SampleCache(1e6, 1000);
     const snap = c.snapshot(0, 1);
     c.put(snap, 0, 'a', block(10, 1));
     c.put(snap, 1, 'a', block(1010, 1));
@@ -49,11 +49,11 @@ describe('SampleCache', () => {
     c.writeEnded(new Set([1]));
     assert.equal(c.get(1, 'a'), undefined);
     assert.deepEqual(c.get(0, 'a'), block(10, 1));
-    assert.equal(c.size, 1);
+    assert.equal(c.size, ENTRY_BYTES + 16);
   });
 
   it('merges a committed write into the series it holds: appends, rewrites of a time, late samples', () => {
-    const c = new SampleCache(100, 1000);
+    const c = new SampleCache(1e6, 1000);
     const key = '[["__name__","up"],["job","a"]]';
     const snap = c.snapshot(0, 1);
     c.put(snap, 0, key, block(100, 1, 200, 2));
@@ -82,7 +82,6 @@ describe('SampleCache', () => {
     assert.deepEqual(c.get(1, key), block(1200, 12));
     assert.equal(c.get(0, '[["__name__","up"],["job","b"]]'), undefined);
     assert.equal(c.get(2, key), undefined);
-    assert.equal(c.size, 6);
     // What a read took before is unchanged.
     assert.deepEqual(view, block(100, 1, 200, 2));
     const appended = [{ labels: { __name__: 'up', job: 'a' }, samples: [{ t: 500, v: 5 }] }];
@@ -91,10 +90,13 @@ describe('SampleCache', () => {
     c.writeEnded(c.blocksOf(appended), appended);
     assert.deepEqual(taken, block(100, 1, 150, 15, 200, 20, 300, 30, 400, 4));
     assert.deepEqual(c.get(0, key), block(100, 1, 150, 15, 200, 20, 300, 30, 400, 4, 500, 5));
+    // What is counted goes with what is dropped.
+    c.dropBefore(10_000);
+    assert.equal(c.size, 0);
   });
 
   it('counts overlapping writes of a block', () => {
-    const c = new SampleCache(100, 1000);
+    const c = new SampleCache(1e6, 1000);
     const blocks = new Set([0]);
     c.writeStarted(blocks);
     c.writeStarted(blocks);
@@ -107,7 +109,7 @@ describe('SampleCache', () => {
   });
 
   it('holds nothing below a retention cutoff', () => {
-    const c = new SampleCache(100, 1000);
+    const c = new SampleCache(1e6, 1000);
     const snap = c.snapshot(0, 3);
     c.put(snap, 1, 'a', block(1000, 1));
     c.put(snap, 3, 'a', block(3000, 1));
@@ -117,23 +119,25 @@ describe('SampleCache', () => {
     c.put(snap, 2, 'a', block(2600, 1));
     c.put(c.snapshot(2, 2), 2, 'a', block(2600, 1));
     assert.equal(c.get(2, 'a'), undefined);
-    assert.equal(c.size, 1);
+    assert.equal(c.size, ENTRY_BYTES + 16);
   });
 
   it('evicts the least recently used blocks past its bound', () => {
-    const c = new SampleCache(4, 1000);
+    const bound = 2 * ENTRY_BYTES + 80;
+    const c = new SampleCache(bound, 1000);
     const snap = c.snapshot(0, 9);
     c.put(snap, 0, 'a', block(0, 1, 1, 1));
     c.put(snap, 1, 'a', block(1000, 1, 1001, 1));
     c.used(0);
     c.put(snap, 2, 'a', block(2000, 1));
-    assert.equal(c.size, 3);
+    assert.equal(c.size, 2 * ENTRY_BYTES + 48);
     assert.equal(c.get(1, 'a'), undefined);
     assert.notEqual(c.get(0, 'a'), undefined);
     // More than the bound in one block is not held at all.
-    c.put(snap, 5, 'a', block(5000, 1, 5001, 1, 5002, 1, 5003, 1, 5004, 1));
+    const big = new Float64Array(Math.ceil(bound / 8) + 2).fill(5000);
+    c.put(snap, 5, 'a', big);
     assert.equal(c.get(5, 'a'), undefined);
-    assert.ok(c.size <= 4);
+    assert.equal(c.size, 2 * ENTRY_BYTES + 48);
   });
 
   it('holds nothing when its bound is 0', () => {
