@@ -199,14 +199,11 @@ function fromColumns(c: Columns, minT: number, maxT: number): Sample[] {
 }
 
 /** Interleaved times and values of the samples with `fromT <= t < toT`. */
-function blockOfColumns(c: Columns, fromT: number, toT: number, at: number): BlockSamples {
+function blockOfColumns(c: Columns, fromT: number, toT: number, at: number): number[] {
   const from = lowerBound(c.t, at, c.t.length, fromT);
   const to = lowerBound(c.t, from, c.t.length, toT);
-  const out = new Float64Array((to - from) * 2);
-  for (let i = from; i < to; i++) {
-    out[(i - from) * 2] = c.t[i] as number;
-    out[(i - from) * 2 + 1] = c.v[i] as number;
-  }
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(c.t[i] as number, c.v[i] as number);
   return out;
 }
 
@@ -269,30 +266,42 @@ export async function selectSeries(
           start + cache.blockMs,
           at[i] as number,
         );
-        at[i] = (at[i] as number) + s.length / 2;
+        const n = s.length / 2;
+        at[i] = (at[i] as number) + n;
+        // Taken before the cache may append to it.
+        fresh.push({ data: s, n });
         cache.put(snap, b, r.key, s);
-        fresh.push(s);
       }
       parts[b - lo] = fresh;
     }
   }
   const out: SeriesSamples[] = [];
+  const lastPart = parts.length - 1;
+  // Each series' first and last sample in range per block, then one array of the right size.
+  const froms: number[] = [];
+  const tos: number[] = [];
   for (const [i, r] of refs.entries()) {
-    let n = 0;
-    for (const p of parts) n += (p[i] as BlockSamples).length / 2;
-    if (n === 0) continue;
-    const samples: Sample[] = [];
-    for (const [k, p] of parts.entries()) {
-      const s = p[i] as BlockSamples;
-      let from = 0;
-      let to = s.length / 2;
+    let total = 0;
+    for (let k = 0; k <= lastPart; k++) {
+      const { data, n } = (parts[k] as readonly BlockSamples[])[i] as BlockSamples;
       // Only the first and last blocks reach past the range.
-      if (k === 0) while (from < to && (s[from * 2] as number) < minT) from++;
-      if (k === parts.length - 1) while (to > from && (s[(to - 1) * 2] as number) > maxT) to--;
-      for (let j = from; j < to; j++)
-        samples.push({ t: s[j * 2] as number, v: s[j * 2 + 1] as number });
+      let from = 0;
+      let to = n;
+      if (k === 0) while (from < to && (data[from * 2] as number) < minT) from++;
+      if (k === lastPart) while (to > from && (data[(to - 1) * 2] as number) > maxT) to--;
+      froms[k] = from;
+      tos[k] = to;
+      total += to - from;
     }
-    if (samples.length > 0) out.push({ labels: r.labels, samples });
+    if (total === 0) continue;
+    const samples = new Array<Sample>(total);
+    let at = 0;
+    for (let k = 0; k <= lastPart; k++) {
+      const { data } = (parts[k] as readonly BlockSamples[])[i] as BlockSamples;
+      for (let j = froms[k] as number; j < (tos[k] as number); j++)
+        samples[at++] = { t: data[j * 2] as number, v: data[j * 2 + 1] as number };
+    }
+    out.push({ labels: r.labels, samples });
   }
   return out;
 }
