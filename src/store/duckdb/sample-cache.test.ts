@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import type { SeriesSamples } from '../../model/telemetry';
 import type { BlockSamples } from './sample-cache';
-import { ENTRY_BYTES, SampleCache } from './sample-cache';
+import { ENTRY_BYTES, MAX_VERSIONED_BLOCKS, SampleCache, WIDE_WRITE_BLOCKS } from './sample-cache';
 
 const block = (...tv: number[]) => tv;
 /** What a reader sees of a series' block now. */
@@ -158,5 +158,42 @@ describe('SampleCache', () => {
     const c = new SampleCache(10, 1000);
     assert.deepEqual([...c.blocksBetween(1000, 3000)], [1, 2]);
     assert.deepEqual([...c.blocksBetween(-1, 1)], [-1, 0]);
+  });
+  it('keeps a bounded memory of blocks whatever times a sender writes at', () => {
+    const c = new SampleCache(1e6, 1000);
+    const key = '[["__name__","up"]]';
+    c.put(c.snapshot(0, 0), 0, key, [5, 1]);
+    // One write over many blocks: no read under way stores anything.
+    const wide: SeriesSamples[] = [
+      {
+        labels: { __name__: 'up' },
+        samples: Array.from({ length: WIDE_WRITE_BLOCKS + 1 }, (_, i) => ({
+          t: i * 1000 + 7,
+          v: i,
+        })),
+      },
+    ];
+    const before = c.snapshot(1, 1);
+    const blocks = c.blocksOf(wide);
+    c.writeStarted(blocks);
+    c.put(c.snapshot(1, 1), 1, key, []);
+    assert.equal(held(c, 1, key), undefined);
+    c.writeEnded(blocks, wide);
+    c.put(before, 1, key, []);
+    assert.equal(held(c, 1, key), undefined);
+    assert.deepEqual(held(c, 0, key), [5, 1, 7, 0]);
+    assert.equal(c.versionedBlocks, 0);
+    // Many narrow writes at scattered times.
+    const old = c.snapshot(2, 2);
+    for (let i = 0; i < MAX_VERSIONED_BLOCKS + 10; i++) {
+      const b = new Set([1_000_000 + i * 7]);
+      c.writeStarted(b);
+      c.writeEnded(b, []);
+      assert.ok(c.versionedBlocks <= MAX_VERSIONED_BLOCKS);
+    }
+    c.put(old, 2, key, []);
+    assert.equal(held(c, 2, key), undefined);
+    c.put(c.snapshot(2, 2), 2, key, []);
+    assert.deepEqual(held(c, 2, key), []);
   });
 });

@@ -63,8 +63,18 @@ const costOf = (data: readonly number[]): number => data.length * 8 + ENTRY_BYTE
 /** Versions of a read's blocks when it began; -1 for a block that must not be stored. */
 export interface CacheSnapshot {
   readonly lo: number;
+  readonly epoch: number;
   readonly versions: readonly number[];
 }
+
+/**
+ * A write over more blocks than this (timestamps are the sender's) counts as
+ * touching every block, and past this many blocks with versions they are
+ * all forgotten: versions only make reads under way store nothing, so
+ * memory stays bounded whatever times a sender writes at.
+ */
+export const WIDE_WRITE_BLOCKS = 64;
+export const MAX_VERSIONED_BLOCKS = 4096;
 
 // Label objects the translator reuses are frozen: their key is taken once.
 const frozenKeys = new WeakMap<Labels, string>();
@@ -83,6 +93,10 @@ export class SampleCache {
   /** Least recently used first. */
   private readonly blocks = new Map<number, Block>();
   private counter = 0;
+  /** Changed when every snapshot taken so far must store nothing. */
+  private epoch = 0;
+  /** Wide writes begun and not yet ended: no block is stored meanwhile. */
+  private writingAll = 0;
   /** Blocks below this one lost samples to retention: never held. */
   private floor = Number.NEGATIVE_INFINITY;
   private held = 0;
@@ -129,7 +143,8 @@ export class SampleCache {
    * it (it is not acknowledged yet) and store nothing in these blocks.
    */
   writeStarted(blocks: ReadonlySet<number>): void {
-    for (const b of blocks) this.writing.set(b, (this.writing.get(b) ?? 0) + 1);
+    if (blocks.size > WIDE_WRITE_BLOCKS) this.writingAll++;
+    else for (const b of blocks) this.writing.set(b, (this.writing.get(b) ?? 0) + 1);
   }
 
   /**
@@ -138,14 +153,30 @@ export class SampleCache {
    * rewrote the blocks otherwise (what is held there is dropped).
    */
   writeEnded(blocks: ReadonlySet<number>, committed?: readonly SeriesSamples[]): void {
-    for (const b of blocks) {
-      const n = (this.writing.get(b) ?? 1) - 1;
-      if (n > 0) this.writing.set(b, n);
-      else this.writing.delete(b);
-      this.versions.set(b, ++this.counter);
-      if (committed === undefined) this.evict(b);
+    if (blocks.size > WIDE_WRITE_BLOCKS) {
+      this.writingAll = Math.max(0, this.writingAll - 1);
+      this.epoch++;
+      if (committed === undefined)
+        for (const b of [...this.blocks.keys()]) if (blocks.has(b)) this.evict(b);
+    } else {
+      for (const b of blocks) {
+        const n = (this.writing.get(b) ?? 1) - 1;
+        if (n > 0) this.writing.set(b, n);
+        else this.writing.delete(b);
+        this.versions.set(b, ++this.counter);
+        if (committed === undefined) this.evict(b);
+      }
+      if (this.versions.size > MAX_VERSIONED_BLOCKS) {
+        this.versions.clear();
+        this.epoch++;
+      }
     }
     if (committed !== undefined && this.blocks.size > 0) this.merge(committed);
+  }
+
+  /** Blocks with a version kept (bounded by MAX_VERSIONED_BLOCKS). */
+  get versionedBlocks(): number {
+    return this.versions.size;
   }
 
   /** Before deleting the samples older than `cutoffMs`. */
@@ -161,8 +192,12 @@ export class SampleCache {
   snapshot(lo: number, hi: number): CacheSnapshot {
     const versions: number[] = [];
     for (let b = lo; b <= hi; b++)
-      versions.push(b < this.floor || this.writing.has(b) ? -1 : (this.versions.get(b) ?? 0));
-    return { lo, versions };
+      versions.push(
+        b < this.floor || this.writingAll > 0 || this.writing.has(b)
+          ? -1
+          : (this.versions.get(b) ?? 0),
+      );
+    return { lo, epoch: this.epoch, versions };
   }
 
   /** A series' samples in a block, if held (a series held without samples there: an empty array). */
@@ -184,7 +219,8 @@ export class SampleCache {
   put(snap: CacheSnapshot, block: number, key: string, samples: number[]): void {
     if (!this.enabled) return;
     const v = snap.versions[block - snap.lo];
-    if (v === undefined || v < 0 || block < this.floor || this.writing.has(block)) return;
+    if (v === undefined || v < 0 || snap.epoch !== this.epoch || this.writingAll > 0) return;
+    if (block < this.floor || this.writing.has(block)) return;
     if ((this.versions.get(block) ?? 0) !== v) return;
     const n = samples.length / 2;
     const data = n === 0 ? (EMPTY as number[]) : samples;
