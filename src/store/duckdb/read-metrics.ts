@@ -44,6 +44,11 @@ const msParams = (r: MsRange) => ({
 });
 const idList = (refs: readonly SeriesRef[]) =>
   [listValue(refs.flatMap((r) => r.ids)), LIST(UINTEGER)] as const;
+// The metric names settled samples are filed under (sample_metrics): a
+// series' metric column is its __name__ label, or '' without one.
+const metricOf = (r: SeriesRef | undefined): string => r?.labels['__name__'] ?? '';
+const metricList = (refs: readonly SeriesRef[]) =>
+  [listValue([...new Set(refs.map(metricOf))]), LIST(VARCHAR)] as const;
 
 // Every PromQL selector runs a samples query; preparing it once per reader
 // connection saves its parse and plan each time. A connection runs one task
@@ -130,7 +135,9 @@ async function fetchSamples(
 ): Promise<Columns[]> {
   const one = refs.length === 1 && refs[0]?.ids.length === 1;
   const params: Params = {
-    ...(one ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER] } : { series_ids: idList(refs) }),
+    ...(one
+      ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER], metric: text(metricOf(refs[0])) }
+      : { series_ids: idList(refs), metrics: metricList(refs) }),
     ...msParams({ minT, maxT }),
   };
   const values: Record<string, DuckDBValue> = {};
