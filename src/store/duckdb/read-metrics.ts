@@ -47,13 +47,11 @@ const idList = (refs: readonly SeriesRef[]) =>
 // The metric names settled samples are filed under (sample_metrics): a
 // series' metric column is its __name__ label, or '' without one.
 const metricOf = (r: SeriesRef | undefined): string => r?.labels['__name__'] ?? '';
-const metricList = (refs: readonly SeriesRef[]) =>
-  [listValue([...new Set(refs.map(metricOf))]), LIST(VARCHAR)] as const;
 
 // Every PromQL selector runs a samples query; preparing it once per reader
 // connection saves its parse and plan each time. A connection runs one task
 // at a time (the store's pool), so its statement is never bound twice at once.
-type SamplesQuery = 'samples' | 'samples-one';
+type SamplesQuery = 'samples' | 'samples-one' | 'samples-named';
 const samplesStatements = new WeakMap<
   DuckDBConnection,
   Map<SamplesQuery, Promise<DuckDBPreparedStatement>>
@@ -73,6 +71,36 @@ function samplesStatement(
     stmt = mine;
   }
   return stmt;
+}
+
+// Metric ids of sample_metrics, per connection (one database each): an id
+// never changes once given, so a name found is kept. A name not found yet
+// is looked up again next time, and its read names the metrics in SQL
+// (samples-named.sql): compaction may intern it and move its rows between
+// the lookup and the read. Bounded by the number of metric names read.
+const metricIdsOf = new WeakMap<DuckDBConnection, Map<string, number>>();
+
+/** The metrics' ids in sample_metrics, or undefined when one has none yet. */
+async function metricIds(
+  conn: DuckDBConnection,
+  names: readonly string[],
+): Promise<number[] | undefined> {
+  let known = metricIdsOf.get(conn);
+  if (!known) metricIdsOf.set(conn, (known = new Map()));
+  const missing = names.filter((n) => !known.has(n));
+  if (missing.length > 0) {
+    const rows = await read(conn, query('metric-ids'), {
+      metrics: [listValue(missing), LIST(VARCHAR)],
+    });
+    for (const [m, id] of rows.getRows()) known.set(asStr(m!), asNum(id!));
+  }
+  const ids: number[] = [];
+  for (const n of names) {
+    const id = known.get(n);
+    if (id === undefined) return undefined;
+    ids.push(id);
+  }
+  return ids;
 }
 
 /** One series' samples as they arrive, with the rowid of each (a later write of a time wins). */
@@ -133,11 +161,16 @@ async function fetchSamples(
   minT: number,
   maxT: number,
 ): Promise<Columns[]> {
-  const one = refs.length === 1 && refs[0]?.ids.length === 1;
+  const names = [...new Set(refs.map(metricOf))];
+  const ids = await metricIds(conn, names);
+  const one = ids !== undefined && refs.length === 1 && refs[0]?.ids.length === 1;
+  const name: SamplesQuery = ids === undefined ? 'samples-named' : one ? 'samples-one' : 'samples';
   const params: Params = {
-    ...(one
-      ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER], metric: text(metricOf(refs[0])) }
-      : { series_ids: idList(refs), metrics: metricList(refs) }),
+    ...(ids === undefined
+      ? { series_ids: idList(refs), metrics: [listValue(names), LIST(VARCHAR)] }
+      : one
+        ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER], metric_id: [ids[0] ?? 0, UINTEGER] }
+        : { series_ids: idList(refs), metric_ids: [listValue(ids), LIST(UINTEGER)] }),
     ...msParams({ minT, maxT }),
   };
   const values: Record<string, DuckDBValue> = {};
@@ -149,7 +182,7 @@ async function fetchSamples(
   // Column by column from each chunk: a PromQL query reads tens of thousands
   // of samples, and building a row array of DuckDB values for each costs
   // more than the query itself.
-  const stmt = await samplesStatement(conn, one ? 'samples-one' : 'samples');
+  const stmt = await samplesStatement(conn, name);
   stmt.bind(values, types);
   const result = await stmt.run();
   // A key stored under several ids is one series: its ids share one Pending.

@@ -1,4 +1,4 @@
--- Samples of the given series (of the metrics $metrics) in range, in no
+-- Samples of the given series (of the metrics $metric_ids, sample_metrics) in range, in no
 -- particular order: read-metrics.ts groups them by series, sorts by (t,
 -- rowid) and keeps the last write of a timestamp (its highest rowid).
 -- Without GROUP BY/ORDER BY the query costs 0.6-0.7x as much
@@ -8,7 +8,7 @@
 -- row groups (a metric's series ids are spread over the id range).
 SELECT series_id, t, v, rowid - 9007199254740992 AS rowid
 FROM samples_settled
-WHERE metric_id IN (SELECT id FROM sample_metrics WHERE metric IN (SELECT unnest($metrics)))
+WHERE metric_id IN (SELECT unnest($metric_ids))
   AND series_id IN (SELECT unnest($series_ids)) AND t >= $min_t AND t <= $max_t
 UNION ALL
 SELECT series_id, t, v, rowid
