@@ -287,6 +287,18 @@ if (process.env[CHILD] !== undefined) {
         outcomes.add(out);
         if (process.env.OTEL_LAB_TEST_VERBOSE) console.error(delayMs, out);
       }
+      // A move is all or nothing: no (series, time) in both tables or twice
+      // in the settled one, none lost.
+      const file = path.join(dataDir, DB_FILE_NAME);
+      assert.deepEqual(
+        await rawRows(
+          file,
+          `SELECT (SELECT count(*) FROM (SELECT series_id, t FROM samples_settled GROUP BY ALL HAVING count(*) > 1)),
+                  (SELECT count(*) FROM samples_settled s SEMI JOIN samples l ON l.series_id = s.series_id AND l.t = s.t),
+                  (SELECT count(*) FROM (SELECT series_id, t FROM samples UNION SELECT series_id, t FROM samples_settled))`,
+        ),
+        [[0, 0, jobs.length * 1800]],
+      );
       store = await createDuckDbStore({ dataDir, threads: 1 });
       try {
         const afterKills = await snapshot(store, some);
