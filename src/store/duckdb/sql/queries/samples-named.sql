@@ -11,11 +11,11 @@
 -- live row of a settled block's time was written after the block moved.
 -- The metric filter lets the zone maps on metric_id skip other metrics'
 -- row groups (a metric's series ids are spread over the id range).
-SELECT series_id, t, v, rowid - 9007199254740992 AS rowid
+SELECT series_id, t::DOUBLE AS t, v, (rowid - 9007199254740992)::DOUBLE AS rowid
 FROM samples_settled
 WHERE metric_id IN (SELECT id FROM sample_metrics WHERE metric IN (SELECT unnest($metrics)))
   AND series_id IN (SELECT unnest($series_ids)) AND t >= $min_t AND t <= $max_t
 UNION ALL
-SELECT series_id, t, v, rowid
+SELECT series_id, t::DOUBLE AS t, v, rowid::DOUBLE AS rowid
 FROM samples
 WHERE series_id IN (SELECT unnest($series_ids)) AND t >= $min_t AND t <= $max_t;

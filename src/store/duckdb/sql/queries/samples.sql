@@ -6,11 +6,14 @@
 -- live row of a settled block's time was written after the block moved.
 -- The metric filter lets the zone maps on metric_id skip other metrics'
 -- row groups (a metric's series ids are spread over the id range).
-SELECT series_id, t, v, rowid - 9007199254740992 AS rowid
+-- Times and rowids as doubles (exact below 2^53): read-metrics.ts wants
+-- numbers, and a BIGINT column costs a BigInt per value in JS (88,500 rows:
+-- 5-7 -> 3-3.6 ms CPU to read, less garbage).
+SELECT series_id, t::DOUBLE AS t, v, (rowid - 9007199254740992)::DOUBLE AS rowid
 FROM samples_settled
 WHERE metric_id IN (SELECT unnest($metric_ids))
   AND series_id IN (SELECT unnest($series_ids)) AND t >= $min_t AND t <= $max_t
 UNION ALL
-SELECT series_id, t, v, rowid
+SELECT series_id, t::DOUBLE AS t, v, rowid::DOUBLE AS rowid
 FROM samples
 WHERE series_id IN (SELECT unnest($series_ids)) AND t >= $min_t AND t <= $max_t;
