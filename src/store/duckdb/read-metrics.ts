@@ -77,8 +77,10 @@ function samplesStatement(
 // never changes once given, so a name found is kept. A name not found yet
 // is looked up again next time, and its read names the metrics in SQL
 // (samples-named.sql): compaction may intern it and move its rows between
-// the lookup and the read. Bounded by the number of metric names read.
+// the lookup and the read. Metric names come from senders: past
+// MAX_KEPT_METRIC_IDS a connection forgets them all and looks up again.
 const metricIdsOf = new WeakMap<DuckDBConnection, Map<string, number>>();
+const MAX_KEPT_METRIC_IDS = 10_000;
 
 /** The metrics' ids in sample_metrics, or undefined when one has none yet. */
 async function metricIds(
@@ -89,6 +91,7 @@ async function metricIds(
   if (!known) metricIdsOf.set(conn, (known = new Map()));
   const missing = names.filter((n) => !known.has(n));
   if (missing.length > 0) {
+    if (known.size + missing.length > MAX_KEPT_METRIC_IDS) known.clear();
     const rows = await read(conn, query('metric-ids'), {
       metrics: [listValue(missing), LIST(VARCHAR)],
     });
