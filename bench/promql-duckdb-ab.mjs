@@ -6,7 +6,15 @@
 // mean process CPU (DuckDB's threads included) per query: on a shared
 // machine CPU and mins move less than medians.
 //
-//   npm run build && node bench/promql-duckdb-ab.mjs --other /path/to/other/checkout [--runs 30] [--hours 3] [--layout series|time]
+//   npm run build && node bench/promql-duckdb-ab.mjs --other /path/to/other/checkout [--runs 30] [--hours 3] [--layout series|time] [--churn] [--cold]
+//
+// --churn: before every timed query, every series gets one more sample in the
+// newest 10-minute block (as the lab's ingest appends every second; the
+// write is not timed), so a build that holds samples between queries must
+// keep that block current.
+//
+// --cold: every query starts with nothing held (a build with
+// src/store/duckdb/sample-cache.ts gets an empty one before each query).
 //
 // The other checkout must be built too (its dist/ and its SQL files are
 // used). layout: `series` writes each series whole (as promql-vs-prometheus
@@ -27,6 +35,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '30' },
     hours: { type: 'string', default: '3' },
     layout: { type: 'string', default: 'series' },
+    churn: { type: 'boolean', default: false },
+    cold: { type: 'boolean', default: false },
   },
 });
 if (!values.other || !fs.existsSync(path.join(values.other, 'dist/src/store/duckdb/index.js'))) {
@@ -71,7 +81,9 @@ try {
     const { rangeQuery } = require(path.join(root, 'dist/src/query/promql/engine.js'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `promql-ab-${name}-`));
     const store = await createDuckDbStore({ dataDir: dir });
-    sides.push({ name, root, dir, store, rangeQuery });
+    const cache = path.join(root, 'dist/src/store/duckdb/sample-cache.js');
+    const SampleCache = fs.existsSync(cache) ? require(cache).SampleCache : undefined;
+    sides.push({ name, root, dir, store, rangeQuery, SampleCache });
     await fill(store);
   }
   const end = data.endMs;
@@ -80,6 +92,16 @@ try {
     const stats = sides.map(() => ({ ms: [], cpu: 0, answer: '' }));
     for (let run = 0; run < runs; run++) {
       for (const [i, s] of sides.entries()) {
+        // Just past the last sample (still in its block, out of the window): an append.
+        if (values.churn)
+          await s.store.write({
+            samples: data.series.map((x) => ({
+              labels: x.labels,
+              samples: [{ t: end + 1 + run, v: run }],
+            })),
+          });
+        if (values.cold && s.SampleCache && 'sampleCache' in s.store)
+          s.store.sampleCache = new s.SampleCache();
         const source = { select: (m, minT, maxT) => s.store.selectSeries(m, { minT, maxT }) };
         const c0 = process.cpuUsage();
         const w0 = performance.now();
@@ -98,7 +120,12 @@ try {
     rows.push(`| \`${q}\` | ${agree ? 'yes' : 'NO'} | ${cells.join(' | ')} |`);
   }
   console.log(
-    `\n${runs} runs each, ${values.layout} layout, ${data.sampleCount} samples; ms: min / median wall / mean CPU`,
+    `\n${new Date().toISOString()} · load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )} · ${runs} runs each, ${values.layout} layout${values.churn ? ', a sample appended to every series before each query' : ''}${values.cold ? ', nothing held before each query' : ''}, ${data.sampleCount} samples; ms: min / median wall / mean CPU`,
   );
   console.log(`| query | same answer | this build | other (${values.other}) |\n|---|---|---|---|`);
   for (const r of rows) console.log(r);

@@ -7,6 +7,13 @@
 // time, in turns; answers are compared first, so a fast wrong answer shows.
 //
 //   npm run build && node bench/promql-vs-prometheus.mjs [--runs 10] [--hours 3] [--services 10] [--store both|memory|duckdb]
+//     [--cache-bytes N] [--compact]
+//
+// --cache-bytes: the DuckDB store's sampleCacheBytes (0: every query reads
+// its samples from SQL, as a first read does). --compact: before querying,
+// the DuckDB store compacts every closed 10-minute block (as its retention
+// timer does in the lab, one block a minute), so reads see the layout of a
+// store that has been running.
 //
 // Ours runs in this process (the client shares its event loop); Prometheus
 // is its own process. Takes about 10 s at 10 runs; removes its temp dirs. Needs /usr/bin/prometheus and /usr/bin/promtool
@@ -35,6 +42,8 @@ const { values } = parseArgs({
     hours: { type: 'string', default: '3' },
     services: { type: 'string', default: '10' },
     store: { type: 'string', default: 'both' },
+    'cache-bytes': { type: 'string' },
+    compact: { type: 'boolean', default: false },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -104,9 +113,20 @@ try {
     if (kind === 'memory') store = createMemoryStore();
     else {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'promql-bench-'));
-      store = await createDuckDbStore({ dataDir: tmp });
+      const cacheBytes = values['cache-bytes'];
+      store = await createDuckDbStore({
+        dataDir: tmp,
+        ...(cacheBytes === undefined ? {} : { sampleCacheBytes: Number(cacheBytes) }),
+      });
     }
     await store.write({ samples: data.series });
+    if (kind === 'duckdb' && values.compact) {
+      // Every block closed: "now" an hour past the data.
+      const now = BigInt(data.endMs + 3600_000) * 1_000_000n;
+      let blocks = 0;
+      while ((await store.compactSamples(now)) !== undefined) blocks++;
+      loads.push(`compacted ${blocks} blocks`);
+    }
     loads.push(`${kind} ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     const app = createPrometheusApi({ store });
     const server = await new Promise((resolve) => {
@@ -168,7 +188,7 @@ console.log(
   `${services.length} services, ${data.series.length} series, ${data.sampleCount} samples over ${values.hours} h; loading: Prometheus ${(promLoadMs / 1000).toFixed(1)} s (promtool blocks + start), ours: ${loads.join(', ')}`,
 );
 console.log(
-  `range queries over 1 h at 15 s step (241 points); ${runs} runs each; ms: min / median / p90; ratio = ours median / Prometheus median\n`,
+  `DuckDB store: sampleCacheBytes ${values['cache-bytes'] ?? 'default'}, ${values.compact ? 'compacted' : 'not compacted'}; range queries over 1 h at 15 s step (241 points); ${runs} runs each; ms: min / median / p90; ratio = ours median / Prometheus median\n`,
 );
 const ours = sides.slice(1);
 console.log(

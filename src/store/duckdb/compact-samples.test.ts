@@ -70,7 +70,7 @@ if (process.env[CHILD] !== undefined) {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   describe('DuckDB samples compaction', () => {
-    it('keeps what reads see (duplicates, out-of-order, later writes) and clusters by series', async () => {
+    it('keeps what reads see (duplicates, out-of-order, later writes) and moves blocks in metric order', async () => {
       const dataDir = path.join(root, 'semantics');
       const B = SAMPLE_BLOCK_MS;
       let store = await createDuckDbStore({ dataDir, threads: 2 });
@@ -135,16 +135,23 @@ if (process.env[CHILD] !== undefined) {
         await store.close();
       }
       const file = path.join(dataDir, DB_FILE_NAME);
-      // One row per (series, time) and the block's rows in (series_id, t) order.
+      // The block moved: one row per (series, time), in (metric_id, series_id, t) order.
       const rows = await rawRows(
         file,
-        `SELECT series_id, t FROM samples WHERE t >= ${B} AND t < ${2 * B} ORDER BY rowid`,
+        `SELECT metric_id, series_id, t FROM samples_settled WHERE t >= ${B} AND t < ${2 * B} ORDER BY rowid`,
       );
       const sorted = [...rows].sort(
-        (x, y) => (x[0] as number) - (y[0] as number) || (x[1] as number) - (y[1] as number),
+        (x, y) =>
+          (x[0] as number) - (y[0] as number) ||
+          (x[1] as number) - (y[1] as number) ||
+          (x[2] as number) - (y[2] as number),
       );
+      assert.ok(rows.length > 0);
       assert.deepEqual(rows, sorted);
       assert.equal(new Set(rows.map((r) => r.join())).size, rows.length);
+      assert.deepEqual(await rawRows(file, `SELECT count(*) FROM samples WHERE t < ${3 * B}`), [
+        [0],
+      ]);
       const blocks = await rawRows(file, 'SELECT block FROM compacted_sample_blocks ORDER BY 1');
       assert.deepEqual(blocks, [[1], [2]]);
     });
@@ -280,6 +287,18 @@ if (process.env[CHILD] !== undefined) {
         outcomes.add(out);
         if (process.env.OTEL_LAB_TEST_VERBOSE) console.error(delayMs, out);
       }
+      // A move is all or nothing: no (series, time) in both tables or twice
+      // in the settled one, none lost.
+      const file = path.join(dataDir, DB_FILE_NAME);
+      assert.deepEqual(
+        await rawRows(
+          file,
+          `SELECT (SELECT count(*) FROM (SELECT series_id, t FROM samples_settled GROUP BY ALL HAVING count(*) > 1)),
+                  (SELECT count(*) FROM samples_settled s SEMI JOIN samples l ON l.series_id = s.series_id AND l.t = s.t),
+                  (SELECT count(*) FROM (SELECT series_id, t FROM samples UNION SELECT series_id, t FROM samples_settled))`,
+        ),
+        [[0, 0, jobs.length * 1800]],
+      );
       store = await createDuckDbStore({ dataDir, threads: 1 });
       try {
         const afterKills = await snapshot(store, some);

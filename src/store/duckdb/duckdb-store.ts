@@ -40,6 +40,7 @@ import { checkTraceIds } from '../store';
 import { validateBatchInTurns } from '../validate';
 import { Catalog } from './catalog';
 import { SamplesCompactor } from './compact-samples';
+import { DEFAULT_SAMPLE_CACHE_BYTES, SampleCache } from './sample-cache';
 import type { SamplesCompaction } from './compact-samples';
 import { asBig, asNum } from './codec';
 import {
@@ -90,6 +91,8 @@ export interface DuckDbStoreOptions {
   readonly catalogEntries?: number;
   /** Prometheus series kept in memory; default DEFAULT_SERIES_ENTRIES. */
   readonly seriesEntries?: number;
+  /** Memory for samples PromQL reads keep between queries; default DEFAULT_SAMPLE_CACHE_BYTES, 0 for none. */
+  readonly sampleCacheBytes?: number;
 }
 
 /** Runs tasks one at a time, in order; a failure does not block the next. */
@@ -147,6 +150,7 @@ export class DuckDbStore implements TelemetryStore {
     private readonly readers: Pool,
     private readonly catalog: Catalog,
     readonly schemaVersion: number,
+    private readonly sampleCache: SampleCache,
   ) {}
 
   static async open(o: DuckDbStoreOptions): Promise<DuckDbStore> {
@@ -174,6 +178,7 @@ export class DuckDbStore implements TelemetryStore {
         new Pool(conns.slice(1)),
         catalog,
         opened.version,
+        new SampleCache(o.sampleCacheBytes ?? DEFAULT_SAMPLE_CACHE_BYTES),
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
       store.readStoredSpans();
@@ -203,10 +208,14 @@ export class DuckDbStore implements TelemetryStore {
       traceIds.add(s.traceId);
       if (s.startTimeUnixNano > newest) newest = s.startTimeUnixNano;
     }
+    // PromQL's held samples of these blocks take this write's once it commits.
+    const sampleBlocks = this.sampleCache.blocksOf(batch.samples ?? []);
     await this.writes.run(async () => {
       this.guard();
       if (traceIds.size > 0) this.searched.writeStarted(traceIds);
+      this.sampleCache.writeStarted(sampleBlocks);
       let addsResources = false;
+      let committed = false;
       try {
         await this.writer.run('BEGIN TRANSACTION');
         const staged = await writeBatch(this.writer, batch, this.catalog, this.metadataCache);
@@ -214,6 +223,7 @@ export class DuckDbStore implements TelemetryStore {
         addsResources = staged.newResources.length > 0 || staged.newKeysets.length > 0;
         if (addsResources) this.matching.changeStarted();
         await this.writer.run('COMMIT');
+        committed = true;
         staged.commit();
         for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
         if (newest > this.newestSpanStart) this.newestSpanStart = newest;
@@ -225,6 +235,7 @@ export class DuckDbStore implements TelemetryStore {
           { cause: err },
         );
       } finally {
+        this.sampleCache.writeEnded(sampleBlocks, committed ? (batch.samples ?? []) : undefined);
         if (addsResources) this.matching.changeEnded();
         if (traceIds.size > 0) this.searched.writeEnded();
       }
@@ -349,7 +360,9 @@ export class DuckDbStore implements TelemetryStore {
     return this.readingRows((c) => logs.searchMetricPoints(c, this.catalog, q));
   }
   selectSeries(matchers: readonly LabelMatcher[], range: MsRange): Promise<SeriesSamples[]> {
-    return this.reading((c) => metrics.selectSeries(c, this.catalog, matchers, range));
+    return this.reading((c) =>
+      metrics.selectSeries(c, this.catalog, this.sampleCache, matchers, range),
+    );
   }
   labelNames(sets: readonly LabelMatcher[][], range: MsRange): Promise<string[]> {
     return this.reading((c) => metrics.labelNames(c, this.catalog, sets, range));
@@ -436,6 +449,11 @@ export class DuckDbStore implements TelemetryStore {
     return this.samplesCompactor.step(
       (task) => this.writes.run(async () => (this.closed ? undefined : task(this.writer))),
       nowMs,
+      (fromMs, toMs) => {
+        const blocks = this.sampleCache.blocksBetween(fromMs, toMs);
+        this.sampleCache.writeStarted(blocks);
+        return () => this.sampleCache.writeEnded(blocks);
+      },
     );
   }
 
@@ -464,6 +482,7 @@ export class DuckDbStore implements TelemetryStore {
 
   private async dropOlderThan(cutoff: bigint): Promise<void> {
     const cutoffMs = cutoff >= 0n ? cutoff / 1_000_000n : -((-cutoff + 999_999n) / 1_000_000n);
+    this.sampleCache.dropBefore(Number(cutoffMs));
     await this.writer.run('BEGIN TRANSACTION');
     try {
       await runScript(this.writer, query('retention-age'), {

@@ -113,3 +113,94 @@ describe('DuckDB selectSeries: order and rewrites', () => {
     }
   });
 });
+
+// Range queries hold what they read per 10-minute block (sample-cache.ts):
+// every answer must be the one a store without the cache gives, whatever
+// was written, rewritten, compacted or dropped in between.
+describe('DuckDB selectSeries: samples held between queries', () => {
+  const MIN = 60_000;
+  // Prometheus's staleness marker: a NaN told apart by its low bits.
+  const bits = new DataView(new ArrayBuffer(8));
+  bits.setUint32(0, 0x7ff00000);
+  bits.setUint32(4, 2);
+  const STALE = bits.getFloat64(0);
+  const lowBits = (v: number) => {
+    bits.setFloat64(0, v);
+    return bits.getUint32(4);
+  };
+  const points = (j: string, from: number, to: number, v: (t: number) => number) => {
+    const out: [number, number][] = [];
+    for (let t = from; t < to; t += 15_000) out.push([t, v(t)]);
+    return series(j, out);
+  };
+
+  it('answers as a store without it, across writes, rewrites, new series, compaction and retention', async () => {
+    const held = await createDuckDbStore({ dataDir: path.join(root, 'held'), threads: 2 });
+    const plain = await createDuckDbStore({
+      dataDir: path.join(root, 'plain'),
+      threads: 2,
+      sampleCacheBytes: 0,
+    });
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const both = async (batch: SeriesSamples[]) => {
+      await held.write({ samples: batch });
+      await plain.write({ samples: batch });
+    };
+    const check = async (what: string) => {
+      for (let q = 0; q < 12; q++) {
+        const minT = rand(70) * MIN + rand(3) * 7_500;
+        const r: MsRange = { minT, maxT: minT + rand(40) * MIN + rand(4) * 5_000 };
+        for (const m of [up, job('b')]) {
+          // Twice: the second answer comes from what the first one left.
+          for (let i = 0; i < 2; i++)
+            assert.deepEqual(
+              await held.selectSeries(m, r),
+              await plain.selectSeries(m, r),
+              `${what}: ${JSON.stringify(m)} over [${r.minT}, ${r.maxT}], round ${i}`,
+            );
+        }
+      }
+    };
+    try {
+      await both([points('a', 0, 60 * MIN, (t) => t / 1000), points('b', 0, 60 * MIN, () => 1)]);
+      await check('first write');
+      // A late sample inside a block held, and a rewrite of a held time.
+      await both([
+        series('a', [
+          [12 * MIN + 1, -1],
+          [12 * MIN + 1, -2],
+        ]),
+        series('b', [[15 * MIN, 99]]),
+        series('b', [[15 * MIN, 98]]),
+      ]);
+      await check('late sample and rewrites');
+      // Appends to the newest block, a staleness marker among them.
+      for (let t = 60 * MIN; t < 62 * MIN; t += 15_000) {
+        await both([series('a', [[t, t === 61 * MIN ? STALE : 1]]), series('b', [[t, 2]])]);
+        await check(`append at ${t}`);
+      }
+      const [a] = await held.selectSeries(job('a'), { minT: 61 * MIN, maxT: 61 * MIN });
+      assert.equal(lowBits(a?.samples[0]?.v ?? 0), 2, 'a staleness marker stays one');
+      // A series new to blocks that are held for the others.
+      await both([points('c', 20 * MIN, 40 * MIN, (t) => -t)]);
+      await check('new series');
+      await both([
+        points('a', 62 * MIN, 70 * MIN, () => 5),
+        points('b', 60 * MIN, 70 * MIN, () => 6),
+      ]);
+      await check('newer data');
+      const now = 70n * 60_000n * 1_000_000n;
+      for (const s of [held, plain])
+        await s.applyRetention({ maxAge: 45n * 60_000n * 1_000_000n }, now);
+      await check('retention and compaction');
+      assert.ok((await held.selectSeries(up, { minT: 0, maxT: 24 * MIN })).length === 0);
+    } finally {
+      await held.close();
+      await plain.close();
+    }
+  });
+});

@@ -25,6 +25,8 @@ import type { LabelMatcher, MsRange } from '../store';
 import type { Catalog } from './catalog';
 import { asNum, asStr } from './codec';
 import { big, read, text, type Params } from './params';
+import type { BlockSamples, SampleCache } from './sample-cache';
+import { MAX_CACHED_SPAN_BLOCKS } from './sample-cache';
 import type { SeriesRef } from './series-index';
 import { query } from './sql';
 
@@ -42,11 +44,14 @@ const msParams = (r: MsRange) => ({
 });
 const idList = (refs: readonly SeriesRef[]) =>
   [listValue(refs.flatMap((r) => r.ids)), LIST(UINTEGER)] as const;
+// The metric names settled samples are filed under (sample_metrics): a
+// series' metric column is its __name__ label, or '' without one.
+const metricOf = (r: SeriesRef | undefined): string => r?.labels['__name__'] ?? '';
 
 // Every PromQL selector runs a samples query; preparing it once per reader
 // connection saves its parse and plan each time. A connection runs one task
 // at a time (the store's pool), so its statement is never bound twice at once.
-type SamplesQuery = 'samples' | 'samples-one';
+type SamplesQuery = 'samples' | 'samples-one' | 'samples-named';
 const samplesStatements = new WeakMap<
   DuckDBConnection,
   Map<SamplesQuery, Promise<DuckDBPreparedStatement>>
@@ -68,61 +73,108 @@ function samplesStatement(
   return stmt;
 }
 
+// Metric ids of sample_metrics, per connection (one database each): an id
+// never changes once given, so a name found is kept. A name not found yet
+// is looked up again next time, and its read names the metrics in SQL
+// (samples-named.sql): compaction may intern it and move its rows between
+// the lookup and the read. Metric names come from senders: past
+// MAX_KEPT_METRIC_IDS a connection forgets them all and looks up again.
+const metricIdsOf = new WeakMap<DuckDBConnection, Map<string, number>>();
+const MAX_KEPT_METRIC_IDS = 10_000;
+
+/** The metrics' ids in sample_metrics, or undefined when one has none yet. */
+async function metricIds(
+  conn: DuckDBConnection,
+  names: readonly string[],
+): Promise<number[] | undefined> {
+  let known = metricIdsOf.get(conn);
+  if (!known) metricIdsOf.set(conn, (known = new Map()));
+  const missing = names.filter((n) => !known.has(n));
+  if (missing.length > 0) {
+    if (known.size + missing.length > MAX_KEPT_METRIC_IDS) known.clear();
+    const rows = await read(conn, query('metric-ids'), {
+      metrics: [listValue(missing), LIST(VARCHAR)],
+    });
+    for (const [m, id] of rows.getRows()) known.set(asStr(m!), asNum(id!));
+  }
+  const ids: number[] = [];
+  for (const n of names) {
+    const id = known.get(n);
+    if (id === undefined) return undefined;
+    ids.push(id);
+  }
+  return ids;
+}
+
 /** One series' samples as they arrive, with the rowid of each (a later write of a time wins). */
 interface Pending {
-  readonly samples: Sample[];
-  readonly rowids: number[];
+  readonly t: number[];
+  readonly v: number[];
+  readonly r: number[];
   /** Rows so far came in (t, rowid) order, so duplicates were folded on the way. */
   ordered: boolean;
 }
 
+/** A series' samples in time order, one per timestamp, as columns. */
+interface Columns {
+  readonly t: readonly number[];
+  readonly v: readonly number[];
+}
+
 function add(p: Pending, t: number, v: number, rowid: number): void {
-  const last = p.samples.length - 1;
+  const last = p.t.length - 1;
   if (p.ordered && last >= 0) {
-    const lt = (p.samples[last] as Sample).t;
-    const lr = p.rowids[last] as number;
+    const lt = p.t[last] as number;
+    const lr = p.r[last] as number;
     if (t === lt && rowid > lr) {
-      p.samples[last] = { t, v };
-      p.rowids[last] = rowid;
+      p.v[last] = v;
+      p.r[last] = rowid;
       return;
     }
     if (t < lt || (t === lt && rowid < lr)) p.ordered = false;
   }
-  p.samples.push({ t, v });
-  p.rowids.push(rowid);
+  p.t.push(t);
+  p.v.push(v);
+  p.r.push(rowid);
 }
 
 /** Samples in time order, one per timestamp: the highest rowid's. */
-function settle(p: Pending): Sample[] {
-  if (p.ordered) return p.samples;
-  const { samples, rowids } = p;
-  const order = samples.map((_, i) => i);
-  order.sort(
-    (a, b) =>
-      (samples[a] as Sample).t - (samples[b] as Sample).t ||
-      (rowids[a] as number) - (rowids[b] as number),
-  );
-  const out: Sample[] = [];
+function settle(p: Pending): Columns {
+  if (p.ordered) return p;
+  const { t, v, r } = p;
+  const order = t.map((_, i) => i);
+  order.sort((a, b) => (t[a] as number) - (t[b] as number) || (r[a] as number) - (r[b] as number));
+  const out: { t: number[]; v: number[] } = { t: [], v: [] };
   for (const i of order) {
-    const s = samples[i] as Sample;
-    if (out.length > 0 && (out[out.length - 1] as Sample).t === s.t) out[out.length - 1] = s;
-    else out.push(s);
+    const ti = t[i] as number;
+    const n = out.t.length;
+    if (n > 0 && out.t[n - 1] === ti) out.v[n - 1] = v[i] as number;
+    else {
+      out.t.push(ti);
+      out.v.push(v[i] as number);
+    }
   }
   return out;
 }
 
-export async function selectSeries(
+/** The samples of each ref with `minT <= t <= maxT`, in refs' order (a ref without samples: empty columns). */
+async function fetchSamples(
   conn: DuckDBConnection,
-  catalog: Catalog,
-  matchers: readonly LabelMatcher[],
-  range: MsRange,
-): Promise<SeriesSamples[]> {
-  const refs = await sortedRefs(conn, catalog, [matchers]);
-  if (refs.length === 0) return [];
-  const one = refs.length === 1 && refs[0]?.ids.length === 1;
+  refs: readonly SeriesRef[],
+  minT: number,
+  maxT: number,
+): Promise<Columns[]> {
+  const names = [...new Set(refs.map(metricOf))];
+  const ids = await metricIds(conn, names);
+  const one = ids !== undefined && refs.length === 1 && refs[0]?.ids.length === 1;
+  const name: SamplesQuery = ids === undefined ? 'samples-named' : one ? 'samples-one' : 'samples';
   const params: Params = {
-    ...(one ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER] } : { series_ids: idList(refs) }),
-    ...msParams(range),
+    ...(ids === undefined
+      ? { series_ids: idList(refs), metrics: [listValue(names), LIST(VARCHAR)] }
+      : one
+        ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER], metric_id: [ids[0] ?? 0, UINTEGER] }
+        : { series_ids: idList(refs), metric_ids: [listValue(ids), LIST(UINTEGER)] }),
+    ...msParams({ minT, maxT }),
   };
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
@@ -133,13 +185,15 @@ export async function selectSeries(
   // Column by column from each chunk: a PromQL query reads tens of thousands
   // of samples, and building a row array of DuckDB values for each costs
   // more than the query itself.
-  const stmt = await samplesStatement(conn, one ? 'samples-one' : 'samples');
+  const stmt = await samplesStatement(conn, name);
   stmt.bind(values, types);
   const result = await stmt.run();
   // A key stored under several ids is one series: its ids share one Pending.
+  const pendings: Pending[] = [];
   const byId = new Map<number, Pending>();
   for (const r of refs) {
-    const p: Pending = { samples: [], rowids: [], ordered: true };
+    const p: Pending = { t: [], v: [], r: [], ordered: true };
+    pendings.push(p);
     for (const id of r.ids) byId.set(id, p);
   }
   let pending: Pending | undefined;
@@ -164,10 +218,133 @@ export async function selectSeries(
       add(pending, asNum(ts.getItem(i)), asNum(vs.getItem(i)), asNum(rs.getItem(i)));
     }
   }
+  return pendings.map(settle);
+}
+
+/** First index of a sorted time column at or after `t`. */
+function lowerBound(times: ArrayLike<number>, from: number, to: number, t: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function fromColumns(c: Columns, minT: number, maxT: number): Sample[] {
+  const from = lowerBound(c.t, 0, c.t.length, minT);
+  const to = lowerBound(c.t, from, c.t.length, maxT + 1);
+  const out: Sample[] = new Array<Sample>(to - from);
+  for (let i = from; i < to; i++) out[i - from] = { t: c.t[i] as number, v: c.v[i] as number };
+  return out;
+}
+
+/** Interleaved times and values of the samples with `fromT <= t < toT`. */
+function blockOfColumns(c: Columns, fromT: number, toT: number, at: number): number[] {
+  const from = lowerBound(c.t, at, c.t.length, fromT);
+  const to = lowerBound(c.t, from, c.t.length, toT);
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(c.t[i] as number, c.v[i] as number);
+  return out;
+}
+
+export async function selectSeries(
+  conn: DuckDBConnection,
+  catalog: Catalog,
+  cache: SampleCache,
+  matchers: readonly LabelMatcher[],
+  range: MsRange,
+): Promise<SeriesSamples[]> {
+  const refs = await sortedRefs(conn, catalog, [matchers]);
+  if (refs.length === 0) return [];
+  const minT = Math.ceil(range.minT);
+  const maxT = Math.floor(range.maxT);
+  if (!(minT <= maxT)) return [];
+  const lo = cache.blockOf(minT);
+  const hi = cache.blockOf(maxT);
+  if (!cache.enabled || !(hi - lo < MAX_CACHED_SPAN_BLOCKS)) {
+    const found = await fetchSamples(conn, refs, minT, maxT);
+    const out: SeriesSamples[] = [];
+    for (const [i, r] of refs.entries()) {
+      const c = found[i] as Columns;
+      if (c.t.length > 0) out.push({ labels: r.labels, samples: fromColumns(c, minT, maxT) });
+    }
+    return out;
+  }
+  // Per block, each series' samples: from the cache where it holds every
+  // series of the block, else from one query over the blocks it lacks.
+  const parts: (readonly BlockSamples[])[] = [];
+  let first = hi + 1;
+  let last = lo - 1;
+  for (let b = lo; b <= hi; b++) {
+    const held: BlockSamples[] = [];
+    for (const r of refs) {
+      const s = cache.get(b, r.key);
+      if (s === undefined) break;
+      held.push(s);
+    }
+    if (held.length === refs.length) {
+      cache.used(b);
+      parts.push(held);
+    } else {
+      first = Math.min(first, b);
+      last = b;
+      parts.push([]);
+    }
+  }
+  if (first <= last) {
+    const snap = cache.snapshot(first, last);
+    const fromT = first * cache.blockMs;
+    const found = await fetchSamples(conn, refs, fromT, (last + 1) * cache.blockMs - 1);
+    const at = new Array<number>(refs.length).fill(0);
+    for (let b = first; b <= last; b++) {
+      const start = b * cache.blockMs;
+      const fresh: BlockSamples[] = [];
+      for (const [i, r] of refs.entries()) {
+        const s = blockOfColumns(
+          found[i] as Columns,
+          start,
+          start + cache.blockMs,
+          at[i] as number,
+        );
+        const n = s.length / 2;
+        at[i] = (at[i] as number) + n;
+        // Taken before the cache may append to it.
+        fresh.push({ data: s, n });
+        cache.put(snap, b, r.key, s);
+      }
+      parts[b - lo] = fresh;
+    }
+  }
   const out: SeriesSamples[] = [];
-  for (const r of refs) {
-    const p = byId.get(r.ids[0] ?? -1);
-    if (p && p.samples.length > 0) out.push({ labels: r.labels, samples: settle(p) });
+  const lastPart = parts.length - 1;
+  // Each series' first and last sample in range per block, then one array of the right size.
+  const froms: number[] = [];
+  const tos: number[] = [];
+  for (const [i, r] of refs.entries()) {
+    let total = 0;
+    for (let k = 0; k <= lastPart; k++) {
+      const { data, n } = (parts[k] as readonly BlockSamples[])[i] as BlockSamples;
+      // Only the first and last blocks reach past the range.
+      let from = 0;
+      let to = n;
+      if (k === 0) while (from < to && (data[from * 2] as number) < minT) from++;
+      if (k === lastPart) while (to > from && (data[(to - 1) * 2] as number) > maxT) to--;
+      froms[k] = from;
+      tos[k] = to;
+      total += to - from;
+    }
+    if (total === 0) continue;
+    const samples = new Array<Sample>(total);
+    let at = 0;
+    for (let k = 0; k <= lastPart; k++) {
+      const { data } = (parts[k] as readonly BlockSamples[])[i] as BlockSamples;
+      for (let j = froms[k] as number; j < (tos[k] as number); j++)
+        samples[at++] = { t: data[j * 2] as number, v: data[j * 2 + 1] as number };
+    }
+    out.push({ labels: r.labels, samples });
   }
   return out;
 }

@@ -30,6 +30,9 @@ DROP TABLE straddling;
 DELETE FROM logs WHERE time_ns < $cutoff_ns;
 DELETE FROM metric_points WHERE time_ns < $cutoff_ns;
 DELETE FROM samples WHERE t < $cutoff_ms;
+DELETE FROM samples_settled WHERE t < $cutoff_ms;
 DELETE FROM exemplars WHERE t < $cutoff_ms;
 DELETE FROM series
-WHERE id NOT IN (SELECT series_id FROM samples) AND id NOT IN (SELECT series_id FROM exemplars);
+WHERE id NOT IN (SELECT series_id FROM samples)
+  AND id NOT IN (SELECT series_id FROM samples_settled)
+  AND id NOT IN (SELECT series_id FROM exemplars);

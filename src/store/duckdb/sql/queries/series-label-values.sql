@@ -6,6 +6,8 @@ FROM (
   SELECT unnest(from_json(labels, '[["VARCHAR"]]')) AS p
   FROM series
   WHERE metric IN (SELECT unnest($metrics))
-    AND id IN (SELECT series_id FROM samples WHERE t >= $min_t AND t <= $max_t)
+    AND id IN (SELECT series_id FROM samples WHERE t >= $min_t AND t <= $max_t
+               UNION ALL
+               SELECT series_id FROM samples_settled WHERE t >= $min_t AND t <= $max_t)
 )
 WHERE p[1] = $name;

@@ -2,4 +2,4 @@ SELECT (SELECT count(*) FROM spans)::BIGINT AS spans,
        (SELECT count(*) FROM logs)::BIGINT AS logs,
        (SELECT count(*) FROM metric_points)::BIGINT AS metric_points,
        (SELECT count(*) FROM series)::BIGINT AS series,
-       (SELECT count(*) FROM samples)::BIGINT AS samples;
+       ((SELECT count(*) FROM samples) + (SELECT count(*) FROM samples_settled))::BIGINT AS samples;

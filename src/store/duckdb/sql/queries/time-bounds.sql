@@ -4,4 +4,5 @@ SELECT min(lo) AS lo, max(hi) AS hi FROM (
   UNION ALL SELECT min(time_ns), max(time_ns) FROM logs
   UNION ALL SELECT min(time_ns), max(time_ns) FROM metric_points
   UNION ALL SELECT min(t) * 1000000, max(t) * 1000000 FROM samples
+  UNION ALL SELECT min(t) * 1000000, max(t) * 1000000 FROM samples_settled
 );
