@@ -73,6 +73,15 @@ const SEARCHED_BYTES_KEPT = 16 * 1024 * 1024;
 /** Writes remembered to find where the newest row group's worth of spans begins. */
 const TIMELINE_WRITES = 256;
 const DAY_NS = 86_400n * 1_000_000_000n;
+/**
+ * Rows the hot (unindexed) part of the trace index holds before a write
+ * moves it into the cold part first. A by-id lookup scans it: 1.7 ms at
+ * 500k rows; each move costs one rewrite of the cold ART (0.4 s move + 0.8 s
+ * checkpoint at 1.25M cold rows), so fewer, bigger moves.
+ */
+export const DEFAULT_TRACE_INDEX_HOT_ROWS = 500_000;
+/** Maintenance moves the hot part at least this often, so a quiet store's index gets compact too. */
+const TRACE_INDEX_MOVE_EVERY_NS = 3_600n * 1_000_000_000n;
 /** Laptop defaults the CLI wires: a week, 2 GiB. */
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAge: 7n * DAY_NS, maxBytes: 2 * 1024 ** 3 };
 
@@ -90,6 +99,8 @@ export interface DuckDbStoreOptions {
   readonly catalogEntries?: number;
   /** Prometheus series kept in memory; default DEFAULT_SERIES_ENTRIES. */
   readonly seriesEntries?: number;
+  /** Hot trace-index rows before a move into the cold part; default DEFAULT_TRACE_INDEX_HOT_ROWS. */
+  readonly traceIndexHotRows?: number;
 }
 
 /** Runs tasks one at a time, in order; a failure does not block the next. */
@@ -139,6 +150,13 @@ export class DuckDbStore implements TelemetryStore {
   private readonly searched = new SearchedSpans(SEARCHED_BYTES_KEPT);
   /** Resource ids per search tag, kept until the resources table changes. */
   private readonly matching = new MatchingResources();
+  /** Rows in trace_index_hot (counted at open, then one per trace per write). */
+  private hotRows = 0;
+  private hotRowsBound = DEFAULT_TRACE_INDEX_HOT_ROWS;
+  /** When maintenance last moved the hot trace index (its clock), undefined before its first run. */
+  private lastMove: bigint | undefined;
+  /** A move from the write path failed: leave it to maintenance, which reports errors. */
+  private moveFailed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -176,6 +194,9 @@ export class DuckDbStore implements TelemetryStore {
         opened.version,
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
+      store.hotRowsBound = Math.max(1, Math.floor(o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS));
+      // Older versions (tests open them) have no hot table.
+      if (opened.version >= 5) await store.countHotRows();
       store.readStoredSpans();
       return store;
     } catch (err) {
@@ -205,6 +226,10 @@ export class DuckDbStore implements TelemetryStore {
     }
     await this.writes.run(async () => {
       this.guard();
+      if (traceIds.size > 0 && this.hotRows >= this.hotRowsBound && !this.moveFailed)
+        await this.moveTraceIndex().catch(() => {
+          this.moveFailed = true;
+        });
       if (traceIds.size > 0) this.searched.writeStarted(traceIds);
       let addsResources = false;
       try {
@@ -218,6 +243,7 @@ export class DuckDbStore implements TelemetryStore {
         for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
         if (newest > this.newestSpanStart) this.newestSpanStart = newest;
         if (traceIds.size > 0) this.noteSpans(batch.spans?.length ?? 0);
+        this.hotRows += traceIds.size; // one trace-index row per trace per write
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw new Error(
@@ -396,18 +422,21 @@ export class DuckDbStore implements TelemetryStore {
     return total;
   }
 
-  /** Traces younger than this may still be getting spans: their index rows are left alone. */
-  private static readonly SETTLE_NS = 5n * 60n * 1_000_000_000n;
-  private compactedUpTo: bigint | undefined;
-
   /**
-   * Drops data by age and size, and compacts the trace index (one row per
-   * trace for traces older than a few minutes). Call it periodically.
+   * Drops data by age and size, and moves the hot trace index into the cold
+   * part when it is full or was last moved an hour ago. Call it periodically.
    */
   async applyRetention(policy: RetentionPolicy, now: UnixNano): Promise<void> {
     this.guard();
     await this.writes.run(async () => {
-      await this.compactTraceIndex(now - DuckDbStore.SETTLE_NS);
+      if (this.lastMove === undefined) this.lastMove = now;
+      if (
+        this.hotRows >= this.hotRowsBound ||
+        (this.hotRows > 0 && now - this.lastMove >= TRACE_INDEX_MOVE_EVERY_NS)
+      ) {
+        await this.moveTraceIndex();
+        this.lastMove = now;
+      }
       if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
       if (policy.maxBytes !== undefined && this.file !== MEMORY)
         await this.shrinkTo(policy.maxBytes);
@@ -444,22 +473,32 @@ export class DuckDbStore implements TelemetryStore {
     return this.catalog.sizes();
   }
 
-  private async compactTraceIndex(before: bigint): Promise<void> {
-    // The first run after opening looks back a day, not over the whole store.
-    const since = this.compactedUpTo ?? before - 24n * 3600n * 1_000_000_000n;
-    if (before <= since) return;
+  private async countHotRows(): Promise<void> {
+    const row = (await read(this.writer, query('trace-index-hot-rows'))).getRows()[0];
+    this.hotRows = asNum(row?.[0] ?? 0);
+  }
+
+  /**
+   * Moves the hot trace index into the cold part in one transaction (a read
+   * sees the rows on one side or the other). On the writer, in a write turn.
+   */
+  private async moveTraceIndex(): Promise<void> {
     await this.writer.run('BEGIN TRANSACTION');
     try {
-      await runScript(this.writer, query('compact-trace-index'), {
-        since: [since, BIGINT],
-        before: [before, BIGINT],
-      });
+      await runScript(this.writer, query('move-trace-index'));
       await this.writer.run('COMMIT');
     } catch (err) {
       await this.writer.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    this.compactedUpTo = before;
+    this.hotRows = 0;
+    this.moveFailed = false;
+  }
+
+  /** Tests and benches: move the hot trace index into the cold part now, whatever its size. */
+  flushTraceIndex(): Promise<void> {
+    this.guard();
+    return this.writes.run(() => this.moveTraceIndex());
   }
 
   private async dropOlderThan(cutoff: bigint): Promise<void> {
@@ -475,6 +514,7 @@ export class DuckDbStore implements TelemetryStore {
       await this.writer.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
+    await this.countHotRows(); // rebuilt rows of traces that lost spans went there
     await this.catalog.loadSeries(this.writer);
     await this.catalog.loadSpanServices(this.writer);
   }

@@ -219,7 +219,7 @@ export async function writeBatch(
       },
       tracesPerTurn,
     );
-    await appendChunked(conn, 'trace_index', groups, appendTraceIndex);
+    await appendChunked(conn, 'trace_index_hot', groups, appendTraceIndex);
   }
   if (batch.logs?.length)
     await appendChunked(conn, 'logs', batch.logs, (a, chunk) => appendLogs(a, chunk, st));
