@@ -4,7 +4,7 @@
 -- rewrites an ART whole whenever its table changed, and reads of the table
 -- wait meanwhile: with every write touching trace_index that was 110 ms at
 -- 125k rows and 1.1 s at 2M. An unindexed hot table checkpoints in 9-17 ms
--- and a by-id lookup scans it (1.7 ms at 500k rows). Existing rows stay
+-- and a by-id lookup scans it (~2 ms at 150k rows). Existing rows stay
 -- where they are (cold). Readers take `trace_index_hot UNION ALL
 -- trace_index`: a trace may have rows in both, which they aggregate.
 
