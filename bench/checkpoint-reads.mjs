@@ -7,7 +7,10 @@
 // with the build's own trace-window.sql and trace-spans.sql, one at a time.
 // A/B: run it with each build's --dist (the SQL is read from beside it).
 //
-//   npm run build && node bench/checkpoint-reads.mjs [--dist dist] [--spans 2000000] [--new-spans 300000]
+//   npm run build && node bench/checkpoint-reads.mjs [--dist dist] [--spans 2000000] [--new-spans 300000] [--rounds 2] [--extra-index-rows 0]
+//
+// --extra-index-rows adds rows of made-up traces to the indexed trace_index
+// (in both layouts) before the rounds, to stand for a bigger store's index.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ const { values: o } = parseArgs({
     spans: { type: 'string', default: '2000000' },
     'new-spans': { type: 'string', default: '300000' },
     rounds: { type: 'string', default: '2' },
+    'extra-index-rows': { type: 'string', default: '0' },
   },
 });
 const dist = resolve(o.dist);
@@ -57,6 +61,13 @@ const a = await db.connect();
 const b = await db.connect();
 const hot = (await a.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'trace_index_hot'")).getRows()[0][0] > 0n;
 const indexTable = hot ? 'trace_index_hot' : 'trace_index';
+// Rows of other traces in the indexed table (trace_index in both layouts),
+// as a bigger store has: the ART a checkpoint may rewrite grows with them.
+const extra = Number(o['extra-index-rows']);
+if (extra > 0) {
+  await a.run(`INSERT INTO trace_index SELECT (hash(i)::UHUGEINT << 64) + hash(i * 7 + 1) + (1::UHUGEINT << 127), i, i, i, 8, 0, 'frontend', 'GET', i, 'frontend', 'GET' FROM range(${extra}) t(i)`);
+  await a.run('CHECKPOINT');
+}
 const literal = (hex) => BigInt(`0x${hex}`).toString();
 const byId = async (hex) => {
   const w = (await b.runAndReadAll(q('trace-window').replaceAll('{{trace_id}}', literal(hex)))).getRows()[0];
@@ -65,7 +76,7 @@ const byId = async (hex) => {
 };
 const ms = (xs) => [...xs].sort((x, y) => x - y);
 const p = (xs, f) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(f * xs.length))].toFixed(1) : '-');
-console.log(`## ${dist} · ${total} spans · ${indexTable} · ${new Date().toISOString()} · load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`## ${dist} · ${total} spans · ${indexTable} · ${extra} extra cold index rows · ${new Date().toISOString()} · load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log('| round | checkpoint ms | lookups during it | p50 ms | p99 ms | max ms | idle p50 ms | idle CPU ms per lookup |\n|---|---:|---:|---:|---:|---:|---:|---:|');
 const newSpans = Number(o['new-spans']);
 for (let round = 1; round <= Number(o.rounds); round++) {

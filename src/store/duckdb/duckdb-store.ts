@@ -41,7 +41,7 @@ import { validateBatchInTurns } from '../validate';
 import { Catalog } from './catalog';
 import { SamplesCompactor } from './compact-samples';
 import type { SamplesCompaction } from './compact-samples';
-import { asBig, asNum } from './codec';
+import { asBig, asNum, traceHex } from './codec';
 import {
   MEMORY,
   StoreOpenError,
@@ -49,6 +49,7 @@ import {
   openDatabase,
   prepareConnection,
 } from './open';
+import { HotWindows } from './hot-windows';
 import { MatchingResources, read, runScript } from './params';
 import * as logs from './read-logs';
 import * as metrics from './read-metrics';
@@ -154,6 +155,8 @@ export class DuckDbStore implements TelemetryStore {
   /** Rows in trace_index_hot (counted at open, then one per trace per write). */
   private hotRows = 0;
   private hotRowsBound = DEFAULT_TRACE_INDEX_HOT_ROWS;
+  /** The hot rows' window per trace, so a trace by id probes only the cold ART. */
+  private hotWindows = new HotWindows(2 * DEFAULT_TRACE_INDEX_HOT_ROWS);
   /** When maintenance last moved the hot trace index (its clock), undefined before its first run. */
   private lastMove: bigint | undefined;
   /** A move from the write path failed: leave it to maintenance, which reports errors. */
@@ -196,8 +199,9 @@ export class DuckDbStore implements TelemetryStore {
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
       store.hotRowsBound = Math.max(1, Math.floor(o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS));
+      store.hotWindows = new HotWindows(2 * store.hotRowsBound);
       // Older versions (tests open them) have no hot table.
-      if (opened.version >= 5) await store.countHotRows();
+      if (opened.version >= 5) await store.loadHot();
       store.readStoredSpans();
       return store;
     } catch (err) {
@@ -219,18 +223,26 @@ export class DuckDbStore implements TelemetryStore {
   async write(batch: TelemetryBatch): Promise<void> {
     this.guard();
     await validateBatchInTurns(batch, CHUNK);
-    const traceIds = new Set<string>();
+    // Per trace: the window of its span starts, as its trace-index row will have.
+    const windows = new Map<string, { lo: bigint; hi: bigint }>();
     let newest = this.newestSpanStart;
     for (const s of batch.spans ?? []) {
-      traceIds.add(s.traceId);
-      if (s.startTimeUnixNano > newest) newest = s.startTimeUnixNano;
+      const t = s.startTimeUnixNano;
+      const w = windows.get(s.traceId);
+      if (w === undefined) windows.set(s.traceId, { lo: t, hi: t });
+      else if (t < w.lo) w.lo = t;
+      else if (t > w.hi) w.hi = t;
+      if (t > newest) newest = t;
     }
+    const traceIds: ReadonlySet<string> = new Set(windows.keys());
     await this.writes.run(async () => {
       this.guard();
       if (traceIds.size > 0 && this.hotRows >= this.hotRowsBound && !this.moveFailed)
         await this.moveTraceIndex().catch(() => {
           this.moveFailed = true;
         });
+      // Before the commit: a read never sees hot rows memory does not cover.
+      for (const [id, w] of windows) this.hotWindows.note(id, w.lo, w.hi);
       if (traceIds.size > 0) this.searched.writeStarted(traceIds);
       let addsResources = false;
       try {
@@ -285,13 +297,15 @@ export class DuckDbStore implements TelemetryStore {
     // The trace a search just listed is the one a user opens next.
     const cached = this.searched.take([traceId]).found.values().next();
     if (!cached.done) return Promise.resolve(cached.value);
-    return this.readingRows((c) => traces.getTrace(c, this.catalog, traceId));
+    return this.readingRows((c) => traces.getTrace(c, this.catalog, traceId, this.hotWindows));
   }
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
     checkTraceIds(traceIds);
     const { found, missing } = this.searched.take(traceIds);
     if (missing.length === 0) return found;
-    const read = await this.readingRows((c) => traces.getTraces(c, this.catalog, missing));
+    const read = await this.readingRows((c) =>
+      traces.getTraces(c, this.catalog, missing, this.hotWindows),
+    );
     for (const [id, spans] of read) found.set(id, spans);
     return found;
   }
@@ -479,6 +493,18 @@ export class DuckDbStore implements TelemetryStore {
     this.hotRows = asNum(row?.[0] ?? 0);
   }
 
+  /** At open: the hot rows' count and their windows per trace. */
+  private async loadHot(): Promise<void> {
+    await this.countHotRows();
+    if (this.hotRows > 2 * this.hotRowsBound) {
+      this.hotWindows.abandon(); // until the first move
+      return;
+    }
+    const rows = await read(this.writer, query('trace-index-hot-windows'));
+    for (const r of rows.getRows())
+      this.hotWindows.note(traceHex(r[0]!), asBig(r[1]!), asBig(r[2]!));
+  }
+
   /**
    * Moves the hot trace index into the cold part in one transaction (a read
    * sees the rows on one side or the other). On the writer, in a write turn.
@@ -492,6 +518,9 @@ export class DuckDbStore implements TelemetryStore {
       await this.writer.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
+    // Only now: a read that took its windows from memory before the commit
+    // still found the rows in hot.
+    this.hotWindows.clear();
     this.hotRows = 0;
     this.moveFailed = false;
   }

@@ -69,6 +69,36 @@ describe('DuckDB trace index: hot and cold parts', () => {
     }
   });
 
+  it('reads hot traces after reopening, whether their windows fit in memory or not', async () => {
+    for (const [name, bound] of [
+      ['fits', 1_000],
+      ['too many', 2],
+    ] as const) {
+      const dataDir = path.join(root, `reopen-${name}`);
+      const first = await createDuckDbStore({ dataDir, threads: 1 });
+      const all = traces(1, 6);
+      const late = all.filter((s) => s.traceId === traceIdOf(3) && s.parentSpanId !== '');
+      await first.write({ spans: all.filter((s) => !late.includes(s)) });
+      await first.write({ spans: late });
+      await first.close();
+      // 7 hot rows: over twice the bound of 2, so that store reads them from the table.
+      const again = await createDuckDbStore({ dataDir, threads: 1, traceIndexHotRows: bound });
+      try {
+        for (let t = 1; t <= 6; t++)
+          assert.deepEqual(
+            (await again.getTrace(traceIdOf(t))).map((s) => s.spanId),
+            [spanIdOf(2 * t), spanIdOf(2 * t + 1)],
+            `${name}: trace ${t}`,
+          );
+        const many = await again.getTraces([traceIdOf(3), traceIdOf(6), traceIdOf(99)]);
+        assert.deepEqual([...many.keys()].sort(), [traceIdOf(3), traceIdOf(6)].sort(), name);
+        assert.equal(many.get(traceIdOf(3))?.length, 2, name);
+      } finally {
+        await again.close();
+      }
+    }
+  });
+
   it('moves from the write path once the hot part holds its bound, keeping a trace split over both', async () => {
     const store = await createDuckDbStore({
       dataDir: ':memory:',

@@ -22,8 +22,9 @@ WHERE start_min < $cutoff_ns OR trace_id IN (SELECT trace_id FROM straddling);
 
 DELETE FROM spans WHERE start_ns < $cutoff_ns;
 
--- Into the hot part: no ART to update; the next move takes them.
-INSERT INTO trace_index_hot
+-- Into the cold part, which this script changes anyway: the hot part's
+-- windows held in memory (hot-windows.ts) only ever need to widen.
+INSERT INTO trace_index
 SELECT trace_id, min(start_ns), max(start_ns), max(start_ns + duration_ns),
        count(*), count(*) FILTER (WHERE status_code = 2),
        arg_min(service, start_ns) FILTER (WHERE parent_span_id IS NULL),
