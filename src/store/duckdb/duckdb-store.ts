@@ -198,7 +198,10 @@ export class DuckDbStore implements TelemetryStore {
         opened.version,
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
-      store.hotRowsBound = Math.max(1, Math.floor(o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS));
+      store.hotRowsBound = Math.max(
+        1,
+        Math.floor(o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS),
+      );
       store.hotWindows = new HotWindows(2 * store.hotRowsBound);
       // Older versions (tests open them) have no hot table.
       if (opened.version >= 5) await store.loadHot();
@@ -544,7 +547,7 @@ export class DuckDbStore implements TelemetryStore {
       await this.writer.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    await this.countHotRows(); // rebuilt rows of traces that lost spans went there
+    await this.countHotRows(); // it deleted hot rows too
     await this.catalog.loadSeries(this.writer);
     await this.catalog.loadSpanServices(this.writer);
   }
