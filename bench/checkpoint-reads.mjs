@@ -73,7 +73,7 @@ const indexTable = hot ? 'trace_index_hot' : 'trace_index';
 const extra = Number(o['extra-index-rows']);
 if (extra > 0) {
   await a.run(
-    `INSERT INTO trace_index SELECT (hash(i)::UHUGEINT << 64) + hash(i * 7 + 1) + (1::UHUGEINT << 127), i, i, i, 8, 0, 'frontend', 'GET', i, 'frontend', 'GET' FROM range(${extra}) t(i)`,
+    `INSERT INTO trace_index SELECT ((hash(i) >> 1)::UHUGEINT << 64) + hash(i * 7 + 1) + (1::UHUGEINT << 127), i, i, i, 8, 0, 'frontend', 'GET', i, 'frontend', 'GET' FROM range(${extra}) t(i)`,
   );
   await a.run('CHECKPOINT');
 }
