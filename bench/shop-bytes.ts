@@ -28,6 +28,8 @@ const TABLES = [
   'scopes',
   // Schema 4 on (span attribute key sets); left out of older stores' tables below.
   'attribute_keysets',
+  // Schema 5 on: the hot part of the trace index.
+  'trace_index_hot',
   'logs',
   'metric_points',
   'series',
@@ -35,7 +37,14 @@ const TABLES = [
   'exemplars',
   'prom_metadata',
 ] as const;
-const SPAN_TABLES = new Set(['spans', 'trace_index', 'resources', 'scopes', 'attribute_keysets']);
+const SPAN_TABLES = new Set([
+  'spans',
+  'trace_index',
+  'trace_index_hot',
+  'resources',
+  'scopes',
+  'attribute_keysets',
+]);
 
 /** One counter of the backend's `/metrics`, by its exact label text. */
 async function counter(api: string, series: string): Promise<number> {
@@ -205,7 +214,7 @@ export async function analyze(home: string): Promise<void> {
       );
     }
     console.log(
-      `\nspan side (spans + trace_index + resources + scopes + attribute_keysets), each copied alone: ${spanSide} B = **${(spanSide / spans).toFixed(1)} B/span**; metrics and logs tables: ${other} B (${(other / spans).toFixed(1)} B per span of traffic)`,
+      `\nspan side (spans + trace_index (+ _hot) + resources + scopes + attribute_keysets), each copied alone: ${spanSide} B = **${(spanSide / spans).toFixed(1)} B/span**; metrics and logs tables: ${other} B (${(other / spans).toFixed(1)} B per span of traffic)`,
     );
     const cols = (
       await conn.runAndReadAll(

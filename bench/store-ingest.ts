@@ -168,7 +168,8 @@ async function printStorage(file: string): Promise<void> {
   ).getRowObjectsJson()[0];
   console.log('blocks:', JSON.stringify(size));
   const probe = `${file}.probe`;
-  for (const table of ['spans', 'trace_index']) {
+  // trace_index_hot: schema 5 on (the trace index's recent rows).
+  for (const table of ['spans', 'trace_index', 'trace_index_hot']) {
     const rows = (await conn.runAndReadAll(`SELECT count(*) FROM ${table}`)).getRows();
     const n = Number(rows[0]![0]);
     const cols = (

@@ -42,7 +42,7 @@ import { Catalog } from './catalog';
 import { SamplesCompactor } from './compact-samples';
 import { DEFAULT_SAMPLE_CACHE_BYTES, SampleCache } from './sample-cache';
 import type { SamplesCompaction } from './compact-samples';
-import { asBig, asNum } from './codec';
+import { asBig, asNum, traceHex } from './codec';
 import {
   MEMORY,
   StoreOpenError,
@@ -50,6 +50,7 @@ import {
   openDatabase,
   prepareConnection,
 } from './open';
+import { HotWindows } from './hot-windows';
 import { MatchingResources, read, runScript } from './params';
 import * as logs from './read-logs';
 import * as metrics from './read-metrics';
@@ -74,6 +75,16 @@ const SEARCHED_BYTES_KEPT = 16 * 1024 * 1024;
 /** Writes remembered to find where the newest row group's worth of spans begins. */
 const TIMELINE_WRITES = 256;
 const DAY_NS = 86_400n * 1_000_000_000n;
+/**
+ * Rows the hot (unindexed) part of the trace index holds before a write
+ * moves it into the cold part first. A by-id lookup scans it (~2 ms CPU at
+ * 75-150k rows of the shop's traces, in a store; an ART probe is ~0.5 ms);
+ * each move costs one rewrite of the cold ART (0.4 s move + 0.8 s
+ * checkpoint at 1.25M cold rows), so not too small either.
+ */
+export const DEFAULT_TRACE_INDEX_HOT_ROWS = 200_000;
+/** Maintenance moves the hot part at least this often, so a quiet store's index gets compact too. */
+const TRACE_INDEX_MOVE_EVERY_NS = 3_600n * 1_000_000_000n;
 /** Laptop defaults the CLI wires: a week, 2 GiB. */
 export const DEFAULT_RETENTION: RetentionPolicy = { maxAge: 7n * DAY_NS, maxBytes: 2 * 1024 ** 3 };
 
@@ -93,6 +104,8 @@ export interface DuckDbStoreOptions {
   readonly seriesEntries?: number;
   /** Memory for samples PromQL reads keep between queries; default DEFAULT_SAMPLE_CACHE_BYTES, 0 for none. */
   readonly sampleCacheBytes?: number;
+  /** Hot trace-index rows before a move into the cold part; default DEFAULT_TRACE_INDEX_HOT_ROWS. */
+  readonly traceIndexHotRows?: number;
 }
 
 /** Runs tasks one at a time, in order; a failure does not block the next. */
@@ -142,6 +155,15 @@ export class DuckDbStore implements TelemetryStore {
   private readonly searched = new SearchedSpans(SEARCHED_BYTES_KEPT);
   /** Resource ids per search tag, kept until the resources table changes. */
   private readonly matching = new MatchingResources();
+  /** Rows in trace_index_hot (counted at open, then one per trace per write). */
+  private hotRows = 0;
+  private hotRowsBound = DEFAULT_TRACE_INDEX_HOT_ROWS;
+  /** The hot rows' window per trace, so a trace by id probes only the cold ART. */
+  private hotWindows = new HotWindows(2 * DEFAULT_TRACE_INDEX_HOT_ROWS);
+  /** When maintenance last moved the hot trace index (its clock), undefined before its first run. */
+  private lastMove: bigint | undefined;
+  /** A move from the write path failed: leave it to maintenance, which reports errors. */
+  private moveFailed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -181,6 +203,13 @@ export class DuckDbStore implements TelemetryStore {
         new SampleCache(o.sampleCacheBytes ?? DEFAULT_SAMPLE_CACHE_BYTES),
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
+      store.hotRowsBound = Math.max(
+        1,
+        Math.floor(o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS),
+      );
+      store.hotWindows = new HotWindows(2 * store.hotRowsBound);
+      // Older versions (tests open them) have no hot table.
+      if (opened.version >= 6) await store.loadHot();
       store.readStoredSpans();
       return store;
     } catch (err) {
@@ -202,16 +231,28 @@ export class DuckDbStore implements TelemetryStore {
   async write(batch: TelemetryBatch): Promise<void> {
     this.guard();
     await validateBatchInTurns(batch, CHUNK);
-    const traceIds = new Set<string>();
+    // Per trace: the window of its span starts, as its trace-index row will have.
+    const windows = new Map<string, { lo: bigint; hi: bigint }>();
     let newest = this.newestSpanStart;
     for (const s of batch.spans ?? []) {
-      traceIds.add(s.traceId);
-      if (s.startTimeUnixNano > newest) newest = s.startTimeUnixNano;
+      const t = s.startTimeUnixNano;
+      const w = windows.get(s.traceId);
+      if (w === undefined) windows.set(s.traceId, { lo: t, hi: t });
+      else if (t < w.lo) w.lo = t;
+      else if (t > w.hi) w.hi = t;
+      if (t > newest) newest = t;
     }
     // PromQL's held samples of these blocks take this write's once it commits.
     const sampleBlocks = this.sampleCache.blocksOf(batch.samples ?? []);
+    const traceIds: ReadonlySet<string> = new Set(windows.keys());
     await this.writes.run(async () => {
       this.guard();
+      if (traceIds.size > 0 && this.hotRows >= this.hotRowsBound && !this.moveFailed)
+        await this.moveTraceIndex().catch(() => {
+          this.moveFailed = true;
+        });
+      // Before the commit: a read never sees hot rows memory does not cover.
+      for (const [id, w] of windows) this.hotWindows.note(id, w.lo, w.hi);
       if (traceIds.size > 0) this.searched.writeStarted(traceIds);
       this.sampleCache.writeStarted(sampleBlocks);
       let addsResources = false;
@@ -228,6 +269,7 @@ export class DuckDbStore implements TelemetryStore {
         for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
         if (newest > this.newestSpanStart) this.newestSpanStart = newest;
         if (traceIds.size > 0) this.noteSpans(batch.spans?.length ?? 0);
+        this.hotRows += traceIds.size; // one trace-index row per trace per write
       } catch (err) {
         await this.writer.run('ROLLBACK').catch(() => undefined);
         throw new Error(
@@ -269,13 +311,15 @@ export class DuckDbStore implements TelemetryStore {
     // The trace a search just listed is the one a user opens next.
     const cached = this.searched.take([traceId]).found.values().next();
     if (!cached.done) return Promise.resolve(cached.value);
-    return this.readingRows((c) => traces.getTrace(c, this.catalog, traceId));
+    return this.readingRows((c) => traces.getTrace(c, this.catalog, traceId, this.hotWindows));
   }
   async getTraces(traceIds: readonly string[]): Promise<Map<string, Span[]>> {
     checkTraceIds(traceIds);
     const { found, missing } = this.searched.take(traceIds);
     if (missing.length === 0) return found;
-    const read = await this.readingRows((c) => traces.getTraces(c, this.catalog, missing));
+    const read = await this.readingRows((c) =>
+      traces.getTraces(c, this.catalog, missing, this.hotWindows),
+    );
     for (const [id, spans] of read) found.set(id, spans);
     return found;
   }
@@ -409,18 +453,21 @@ export class DuckDbStore implements TelemetryStore {
     return total;
   }
 
-  /** Traces younger than this may still be getting spans: their index rows are left alone. */
-  private static readonly SETTLE_NS = 5n * 60n * 1_000_000_000n;
-  private compactedUpTo: bigint | undefined;
-
   /**
-   * Drops data by age and size, and compacts the trace index (one row per
-   * trace for traces older than a few minutes). Call it periodically.
+   * Drops data by age and size, and moves the hot trace index into the cold
+   * part when it is full or was last moved an hour ago. Call it periodically.
    */
   async applyRetention(policy: RetentionPolicy, now: UnixNano): Promise<void> {
     this.guard();
     await this.writes.run(async () => {
-      await this.compactTraceIndex(now - DuckDbStore.SETTLE_NS);
+      if (this.lastMove === undefined) this.lastMove = now;
+      if (
+        this.hotRows >= this.hotRowsBound ||
+        (this.hotRows > 0 && now - this.lastMove >= TRACE_INDEX_MOVE_EVERY_NS)
+      ) {
+        await this.moveTraceIndex();
+        this.lastMove = now;
+      }
       if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
       if (policy.maxBytes !== undefined && this.file !== MEMORY)
         await this.shrinkTo(policy.maxBytes);
@@ -462,22 +509,47 @@ export class DuckDbStore implements TelemetryStore {
     return this.catalog.sizes();
   }
 
-  private async compactTraceIndex(before: bigint): Promise<void> {
-    // The first run after opening looks back a day, not over the whole store.
-    const since = this.compactedUpTo ?? before - 24n * 3600n * 1_000_000_000n;
-    if (before <= since) return;
+  private async countHotRows(): Promise<void> {
+    const row = (await read(this.writer, query('trace-index-hot-rows'))).getRows()[0];
+    this.hotRows = asNum(row?.[0] ?? 0);
+  }
+
+  /** At open: the hot rows' count and their windows per trace. */
+  private async loadHot(): Promise<void> {
+    await this.countHotRows();
+    if (this.hotRows > 2 * this.hotRowsBound) {
+      this.hotWindows.abandon(); // until the first move
+      return;
+    }
+    const rows = await read(this.writer, query('trace-index-hot-windows'));
+    for (const r of rows.getRows())
+      this.hotWindows.note(traceHex(r[0]!), asBig(r[1]!), asBig(r[2]!));
+  }
+
+  /**
+   * Moves the hot trace index into the cold part in one transaction (a read
+   * sees the rows on one side or the other). On the writer, in a write turn.
+   */
+  private async moveTraceIndex(): Promise<void> {
     await this.writer.run('BEGIN TRANSACTION');
     try {
-      await runScript(this.writer, query('compact-trace-index'), {
-        since: [since, BIGINT],
-        before: [before, BIGINT],
-      });
+      await runScript(this.writer, query('move-trace-index'));
       await this.writer.run('COMMIT');
     } catch (err) {
       await this.writer.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    this.compactedUpTo = before;
+    // Only now: a read that took its windows from memory before the commit
+    // still found the rows in hot.
+    this.hotWindows.clear();
+    this.hotRows = 0;
+    this.moveFailed = false;
+  }
+
+  /** Tests and benches: move the hot trace index into the cold part now, whatever its size. */
+  flushTraceIndex(): Promise<void> {
+    this.guard();
+    return this.writes.run(() => this.moveTraceIndex());
   }
 
   private async dropOlderThan(cutoff: bigint): Promise<void> {
@@ -494,6 +566,7 @@ export class DuckDbStore implements TelemetryStore {
       await this.writer.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
+    await this.countHotRows(); // it deleted hot rows too
     await this.catalog.loadSeries(this.writer);
     await this.catalog.loadSpanServices(this.writer);
   }

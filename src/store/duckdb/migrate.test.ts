@@ -53,8 +53,11 @@ describe('schema migrations', () => {
     const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
     const conn = await db.connect();
     await conn.run(`ATTACH '${path.join(source, DB_FILE_NAME)}' AS src (READ_ONLY)`);
-    for (const t of ['trace_index', 'scopes'])
-      await conn.run(`INSERT INTO ${t} SELECT * FROM src.${t}`);
+    await conn.run('INSERT INTO scopes SELECT * FROM src.scopes');
+    // Up to version 4 the trace index was one table.
+    await conn.run(
+      'INSERT INTO trace_index SELECT * FROM src.trace_index_hot UNION ALL SELECT * FROM src.trace_index',
+    );
     // Spans had one JSON attributes column up to version 3.
     await conn.run('CREATE TEMP TABLE old_attrs (span_id UBIGINT, attributes VARCHAR)');
     for (const sp of oldSpans)
@@ -151,6 +154,60 @@ describe('schema migrations', () => {
       oldSpans.length + 1,
       new Set(oldSpans.slice(0, -3).map((sp) => Object.keys(sp.attributes).join())).size + 2,
     ]);
+  });
+
+  it('upgrades a version-4 store: its trace index becomes the cold part, new rows go to the hot one', async () => {
+    const source = path.join(root, 'v4-source');
+    const latest = await createDuckDbStore({ dataDir: source, threads: 1 });
+    const late = oldSpans.filter((sp) => sp.traceId === traceIdOf(2)).slice(-1);
+    await latest.write({ spans: oldSpans.filter((sp) => !late.includes(sp)) });
+    const query = { range: ALL_TIME, limit: 50 };
+    await latest.write({ spans: late });
+    const expected = await latest.searchTraces(query);
+    await latest.close();
+
+    const dataDir = path.join(root, 'v4');
+    const old = await createDuckDbStore({ dataDir, threads: 1, schemaVersion: 4 });
+    assert.equal(old.schemaVersion, 4);
+    await old.close();
+    const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+    const conn = await db.connect();
+    await conn.run(`ATTACH '${path.join(source, DB_FILE_NAME)}' AS src (READ_ONLY)`);
+    for (const t of ['spans', 'resources', 'scopes', 'attribute_keysets'])
+      await conn.run(`INSERT INTO ${t} SELECT * FROM src.${t}`);
+    // Without trace 2's late span: it comes after the upgrade.
+    await conn.run(
+      `INSERT INTO trace_index SELECT * FROM src.trace_index_hot WHERE span_count > 1 OR trace_id <> ${BigInt(`0x${traceIdOf(2)}`)}::UHUGEINT`,
+    );
+    await conn.run(`DELETE FROM spans WHERE span_id = ${BigInt(`0x${late[0]!.spanId}`)}::UBIGINT`);
+    await conn.run('DETACH src');
+    conn.closeSync();
+    db.closeSync();
+
+    const store = await createDuckDbStore({ dataDir, threads: 1 });
+    try {
+      assert.equal(store.schemaVersion, latestSchemaVersion());
+      await store.write({ spans: late });
+      for (const id of new Set(oldSpans.map((sp) => sp.traceId)))
+        assert.deepEqual(
+          await store.getTrace(id),
+          oldSpans.filter((sp) => sp.traceId === id),
+        );
+      assert.deepEqual(await store.searchTraces(query), expected);
+    } finally {
+      await store.close();
+    }
+    const check = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+    const c = await check.connect();
+    const [rows] = (
+      await read(
+        c,
+        'SELECT (SELECT count(*)::INTEGER FROM trace_index_hot), count(DISTINCT trace_id)::INTEGER FROM trace_index',
+      )
+    ).getRows();
+    c.closeSync();
+    check.closeSync();
+    assert.deepEqual(rows, [1, new Set(oldSpans.map((sp) => sp.traceId)).size]);
   });
 
   it('refuses a store written by a newer otel-lab and leaves it alone', async () => {

@@ -17,6 +17,7 @@ import type {
 import { decodeAttributes, decodeValue } from '../values';
 import { ATTRIBUTE_SLOTS } from './catalog';
 import type { Catalog } from './catalog';
+import type { HotWindows, Window } from './hot-windows';
 import {
   asBig,
   asNum,
@@ -88,21 +89,41 @@ function rowToSpan(r: Record<string, DuckDBValue>, catalog: Catalog): Span {
   };
 }
 
+/** Two windows as one (either may be missing). */
+function union(a: Window | undefined, b: Window | undefined): Window | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return { lo: a.lo < b.lo ? a.lo : b.lo, hi: a.hi > b.hi ? a.hi : b.hi };
+}
+
+/**
+ * With `hot` complete, the hot part's windows come from memory, read
+ * before the query so the query's snapshot is no older than what memory
+ * held (a move that commits in between put the rows in cold); else the
+ * query reads both parts.
+ */
 export async function getTrace(
   conn: DuckDBConnection,
   catalog: Catalog,
   traceId: string,
+  hot?: HotWindows,
 ): Promise<Span[]> {
   const id = traceId.toLowerCase();
   if (!TRACE_ID.test(id)) return [];
   const literal = hexToBig(id).toString();
-  const win = (
-    await read(conn, query('trace-window').replaceAll('{{trace_id}}', literal))
-  ).getRowObjects()[0];
-  if (win === undefined || win['lo'] === null || win['lo'] === undefined) return [];
+  const inMemory = hot?.complete === true;
+  const hotWindow = inMemory ? hot.get(id) : undefined;
+  const sql = query(inMemory ? 'trace-window-cold' : 'trace-window');
+  const row = (await read(conn, sql.replaceAll('{{trace_id}}', literal))).getRowObjects()[0];
+  const stored =
+    row === undefined || row['lo'] === null || row['lo'] === undefined
+      ? undefined
+      : { lo: asBig(row['lo']), hi: asBig(row['hi']!) };
+  const win = union(stored, hotWindow);
+  if (win === undefined) return [];
   const rows = await read(conn, query('trace-spans').replaceAll('{{trace_id}}', literal), {
-    lo: big(asBig(win['lo'])),
-    hi: big(asBig(win['hi']!)),
+    lo: big(win.lo),
+    hi: big(win.hi),
   });
   const objects = rows.getRowObjects();
   catalog.requireOwners(objects, 'a span');
@@ -147,20 +168,32 @@ function normalIds(traceIds: readonly string[]): string[] {
   return [...new Set(traceIds.map((t) => t.toLowerCase()).filter((t) => TRACE_ID.test(t)))];
 }
 
-/** The time windows of the given traces (found ones only), through the trace index. */
+/**
+ * The time windows of the given traces (found ones only), through the
+ * trace index; `hot` as in getTrace.
+ */
 export async function traceWindows(
   conn: DuckDBConnection,
   traceIds: readonly string[],
+  hot?: HotWindows,
 ): Promise<TraceWindow[]> {
   const ids = normalIds(traceIds);
   if (ids.length === 0) return [];
+  const inMemory = hot?.complete === true;
+  const found = new Map<string, Window>();
+  if (inMemory)
+    for (const id of ids) {
+      const w = hot.get(id);
+      if (w !== undefined) found.set(id, w);
+    }
   const literals = ids.map((id) => `${hexToBig(id).toString()}::UHUGEINT`).join(', ');
-  const rows = await read(conn, query('trace-windows').replaceAll('{{trace_ids}}', literals));
-  return rows.getRowObjects().map((w) => ({
-    id: traceHex(w['trace_id']!),
-    lo: asBig(w['lo']!),
-    hi: asBig(w['hi']!),
-  }));
+  const sql = query(inMemory ? 'trace-windows-cold' : 'trace-windows');
+  const rows = await read(conn, sql.replaceAll('{{trace_ids}}', literals));
+  for (const w of rows.getRowObjects()) {
+    const id = traceHex(w['trace_id']!);
+    found.set(id, union(found.get(id), { lo: asBig(w['lo']!), hi: asBig(w['hi']!) })!);
+  }
+  return [...found].map(([id, w]) => ({ id, lo: w.lo, hi: w.hi }));
 }
 
 /**
@@ -174,6 +207,7 @@ export async function spansInWindows(
   catalog: Catalog,
   windows: readonly TraceWindow[],
   maxSpans = Number.POSITIVE_INFINITY,
+  hot?: HotWindows,
 ): Promise<Map<string, Span[]> | undefined> {
   const out = new Map<string, Span[]>();
   if (windows.length === 0) return out;
@@ -186,7 +220,7 @@ export async function spansInWindows(
   if (hi - lo > MAX_JOINT_WINDOW_NS) {
     let n = 0;
     for (const w of windows) {
-      const spans = await getTrace(conn, catalog, w.id);
+      const spans = await getTrace(conn, catalog, w.id, hot);
       n += spans.length;
       if (n > maxSpans) return undefined;
       if (spans.length > 0) out.set(w.id, spans);
@@ -218,9 +252,13 @@ export async function getTraces(
   conn: DuckDBConnection,
   catalog: Catalog,
   traceIds: readonly string[],
+  hot?: HotWindows,
 ): Promise<Map<string, Span[]>> {
-  const windows = await traceWindows(conn, traceIds);
-  return (await spansInWindows(conn, catalog, windows)) ?? new Map<string, Span[]>();
+  const windows = await traceWindows(conn, traceIds, hot);
+  return (
+    (await spansInWindows(conn, catalog, windows, Number.POSITIVE_INFINITY, hot)) ??
+    new Map<string, Span[]>()
+  );
 }
 
 const ALL: TimeRange = { start: -(1n << 63n), end: (1n << 63n) - 1n };

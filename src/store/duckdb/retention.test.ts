@@ -53,7 +53,7 @@ describe('DuckDB store retention by size', () => {
     }
   });
 
-  it('compacts a trace written over several batches into one index row, summaries unchanged', async () => {
+  it('moves the hot trace index into the cold part an hour after the last move, one row per trace, summaries unchanged', async () => {
     const dataDir = path.join(root, 'compact');
     const store = await createDuckDbStore({ dataDir, threads: 1 });
     const trace2 = shopSpans().filter((x) => x.traceId === traceIdOf(2));
@@ -61,20 +61,76 @@ describe('DuckDB store retention by size', () => {
     await store.write({ spans: shopSpans().filter((x) => x.traceId !== traceIdOf(2)) });
     const query = { range: ALL_TIME, limit: 10 };
     const before = await store.searchTraces(query);
-    await store.applyRetention({}, ms(3_000) + 10n * 60n * 1_000_000_000n);
-    assert.deepEqual(await store.searchTraces(query), before);
-    assert.deepEqual(await store.getTrace(traceIdOf(2)), trace2);
+    const now = ms(3_000) + 10n * 60n * 1_000_000_000n;
+    const hour = 3_600n * 1_000_000_000n;
+    const counts = async (): Promise<unknown[][]> => {
+      const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+      const conn = await db.connect();
+      const rows = (
+        await conn.runAndReadAll(
+          `SELECT (SELECT count(*)::INTEGER FROM trace_index_hot),
+                  count(*)::INTEGER, count(DISTINCT trace_id)::INTEGER FROM trace_index`,
+        )
+      ).getRows();
+      conn.closeSync();
+      db.closeSync();
+      return rows;
+    };
+    await store.applyRetention({}, now);
+    await store.applyRetention({}, now + hour - 1n);
     await store.close();
+    assert.deepEqual(await counts(), [[trace2.length + 2, 0, 0]], 'not moved within the hour');
 
-    const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
-    const conn = await db.connect();
-    const rows = (
-      await conn.runAndReadAll(
-        'SELECT count(*)::INTEGER, count(DISTINCT trace_id)::INTEGER FROM trace_index',
-      )
-    ).getRows();
-    conn.closeSync();
-    db.closeSync();
-    assert.deepEqual(rows, [[3, 3]]);
+    const again = await createDuckDbStore({ dataDir, threads: 1 });
+    await again.applyRetention({}, now);
+    await again.applyRetention({}, now + hour);
+    assert.deepEqual(await again.searchTraces(query), before);
+    assert.deepEqual(await again.getTrace(traceIdOf(2)), trace2);
+    await again.close();
+    assert.deepEqual(await counts(), [[0, 3, 3]]);
+  });
+
+  it('drops by age across both parts of the trace index, rebuilding a trace cut in two', async () => {
+    // Bound 1: every write first moves what the previous ones wrote to cold.
+    const store = await createDuckDbStore({
+      dataDir: path.join(root, 'age-hot-cold'),
+      threads: 1,
+      traceIndexHotRows: 1,
+    });
+    try {
+      const resource = makeResource('svc');
+      const span = (trace: number, id: number, atMs: number): Span =>
+        makeSpan({
+          traceId: traceIdOf(trace),
+          spanId: spanIdOf(id),
+          resource,
+          startTimeUnixNano: ms(atMs),
+          endTimeUnixNano: ms(atMs + 5),
+        });
+      // After the second write's move: trace 1 (old) and trace 2's first row
+      // (from 1 s to 9 s, so cut in two by the cutoff) are cold; trace 2's
+      // late span and trace 3 are hot.
+      await store.write({ spans: [span(1, 1, 1_000), span(2, 2, 1_000), span(2, 3, 9_000)] });
+      await store.write({ spans: [span(2, 5, 9_500), span(3, 4, 9_000)] });
+      await store.applyRetention({ maxAge: ms(5_000) }, ms(10_000));
+      assert.deepEqual(await store.getTrace(traceIdOf(1)), []);
+      assert.deepEqual(
+        (await store.getTrace(traceIdOf(2))).map((s) => s.spanId),
+        [spanIdOf(3), spanIdOf(5)],
+      );
+      assert.equal((await store.getTrace(traceIdOf(3))).length, 1);
+      const found = await store.searchTraces({ range: ALL_TIME, limit: 10 });
+      assert.deepEqual(
+        found
+          .map((t) => [t.traceId, t.spanCount, t.startTimeUnixNano, t.durationNano])
+          .sort((x, y) => (String(x[0]) < String(y[0]) ? -1 : 1)),
+        [
+          [traceIdOf(2), 2, ms(9_000), ms(505)],
+          [traceIdOf(3), 1, ms(9_000), ms(5)],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
   });
 });

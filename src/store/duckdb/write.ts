@@ -14,7 +14,7 @@ import { appendPointChunk } from './write-points';
 import { chunkWriters, fillLog, fillTraceIndex, groupByTrace, spanRows } from './write-rows';
 
 /** The table the per-trace rows go to. */
-export const TRACE_INDEX_TABLE = 'trace_index';
+export const TRACE_INDEX_TABLE = 'trace_index_hot';
 
 /** Rows per turn of the event loop: a big batch must not stall reads behind it. */
 export const CHUNK = CHUNK_ROWS;

@@ -1,4 +1,5 @@
--- Summaries of the given traces from the trace index, most recent first.
+-- Summaries of the given traces from the trace index (hot and cold parts),
+-- most recent first.
 -- {{trace_ids}}: decimal literals from validated ids (ART lookups), or
 -- past a bound a list parameter (see withTraceIds in read-traces.ts).
 WITH summary AS (
@@ -11,8 +12,11 @@ WITH summary AS (
          arg_min(ti.root_name, ti.root_start) FILTER (WHERE ti.root_start IS NOT NULL) AS root_name,
          arg_min(ti.first_service, ti.start_min) AS first_service,
          arg_min(ti.first_name, ti.start_min) AS first_name
-  FROM trace_index ti
-  WHERE ti.trace_id IN ({{trace_ids}})
+  FROM (
+    SELECT * FROM trace_index_hot WHERE trace_id IN ({{trace_ids}})
+    UNION ALL
+    SELECT * FROM trace_index WHERE trace_id IN ({{trace_ids}})
+  ) ti
   GROUP BY ti.trace_id
 )
 SELECT trace_id, start_ns, duration_ns, span_count, error_count,

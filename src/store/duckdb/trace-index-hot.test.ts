@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import type { Span } from '../../model/telemetry';
+import { ALL_TIME } from '../contract-fixtures';
+import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
+import { createDuckDbStore } from './index';
+
+const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-hot-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** Traces first..first+n-1 of two spans each, written as one batch. */
+function traces(first: number, n: number): Span[] {
+  const resource = makeResource('shop');
+  return Array.from({ length: n }, (_, i) => {
+    const t = first + i;
+    const at = 1_000 + t;
+    const root = makeSpan({
+      traceId: traceIdOf(t),
+      spanId: spanIdOf(2 * t),
+      resource,
+      startTimeUnixNano: ms(at),
+      endTimeUnixNano: ms(at + 10),
+    });
+    const child = makeSpan({
+      traceId: traceIdOf(t),
+      spanId: spanIdOf(2 * t + 1),
+      parentSpanId: spanIdOf(2 * t),
+      resource,
+      startTimeUnixNano: ms(at + 1),
+      endTimeUnixNano: ms(at + 5),
+    });
+    return [root, child];
+  }).flat();
+}
+
+describe('DuckDB trace index: hot and cold parts', () => {
+  it('finds every trace by id while the hot part moves into the cold part', async () => {
+    const store = await createDuckDbStore({ dataDir: path.join(root, 'move'), threads: 2 });
+    try {
+      const n = 20_000;
+      for (let first = 1; first <= n; first += 5_000)
+        await store.write({ spans: traces(first, 5_000) });
+      // The move runs on the writer connection, the reads on the readers:
+      // reads started with it and until it ends see each trace on one side.
+      let moved = false;
+      const move = store.flushTraceIndex().finally(() => {
+        moved = true;
+      });
+      const check = async (t: number): Promise<void> => {
+        const spans = await store.getTrace(traceIdOf(t));
+        assert.deepEqual(
+          spans.map((s) => s.spanId),
+          [spanIdOf(2 * t), spanIdOf(2 * t + 1)],
+          `trace ${t}`,
+        );
+      };
+      const first = Array.from({ length: 16 }, (_, k) => check(1 + ((k * 7_919) % n)));
+      for (let k = 16; !moved || k < 64; k++) await check(1 + ((k * 7_919) % n));
+      await Promise.all(first);
+      await move;
+      const found = await store.getTraces([traceIdOf(1), traceIdOf(n)]);
+      assert.deepEqual([...found.keys()].sort(), [traceIdOf(1), traceIdOf(n)].sort());
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reads hot traces after reopening, whether their windows fit in memory or not', async () => {
+    for (const [name, bound] of [
+      ['fits', 1_000],
+      ['too many', 2],
+    ] as const) {
+      const dataDir = path.join(root, `reopen-${name}`);
+      const first = await createDuckDbStore({ dataDir, threads: 1 });
+      const all = traces(1, 6);
+      const late = all.filter((s) => s.traceId === traceIdOf(3) && s.parentSpanId !== '');
+      await first.write({ spans: all.filter((s) => !late.includes(s)) });
+      await first.write({ spans: late });
+      await first.close();
+      // 7 hot rows: over twice the bound of 2, so that store reads them from the table.
+      const again = await createDuckDbStore({ dataDir, threads: 1, traceIndexHotRows: bound });
+      try {
+        for (let t = 1; t <= 6; t++)
+          assert.deepEqual(
+            (await again.getTrace(traceIdOf(t))).map((s) => s.spanId),
+            [spanIdOf(2 * t), spanIdOf(2 * t + 1)],
+            `${name}: trace ${t}`,
+          );
+        const many = await again.getTraces([traceIdOf(3), traceIdOf(6), traceIdOf(99)]);
+        assert.deepEqual([...many.keys()].sort(), [traceIdOf(3), traceIdOf(6)].sort(), name);
+        assert.equal(many.get(traceIdOf(3))?.length, 2, name);
+      } finally {
+        await again.close();
+      }
+    }
+  });
+
+  it('moves from the write path once the hot part holds its bound, keeping a trace split over both', async () => {
+    const store = await createDuckDbStore({
+      dataDir: ':memory:',
+      threads: 1,
+      traceIndexHotRows: 3,
+    });
+    try {
+      const all = traces(1, 4);
+      const late = all.filter((s) => s.traceId === traceIdOf(1) && s.parentSpanId !== '');
+      // 4 rows (>= 3): the second write moves them first; trace 1's late span then is hot.
+      await store.write({ spans: all.filter((s) => !late.includes(s)) });
+      await store.write({ spans: late });
+      assert.deepEqual(
+        (await store.getTrace(traceIdOf(1))).map((s) => s.spanId),
+        [spanIdOf(2), spanIdOf(3)],
+      );
+      const [summary] = await store.searchTraces({
+        range: ALL_TIME,
+        limit: 1,
+        sort: 'most-spans',
+        service: 'shop',
+      });
+      assert.equal(summary?.spanCount, 2);
+      const byStart = await store.searchTraces({ range: ALL_TIME, limit: 10, sort: 'shortest' });
+      assert.deepEqual(
+        byStart.map((t) => [t.spanCount, t.durationNano]),
+        Array.from({ length: 4 }, () => [2, ms(10)]),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
