@@ -15,10 +15,12 @@ run() {
   echo "   exit $? -> $out/$name.log"
 }
 run ingest-http node dist/bench/ingest-http.js --seconds 30 --read-seconds 20
+run ingest-http-serve node dist/bench/ingest-http.js --seconds 30 --read-seconds 0 --backend process
 run read-during-ingest node dist/bench/read-during-ingest.js
 run trace-search-1m node dist/bench/trace-search.js --spans 1000000 --runs 100
 run metrics-ingest node dist/bench/metrics-ingest.js --samples 2000000
 run promql-vs-prometheus node bench/promql-vs-prometheus.mjs
+run promql-vs-prometheus-uncached node bench/promql-vs-prometheus.mjs --store duckdb --cache-bytes 0 --compact
 run shop-footprint node bench/shop-footprint.mjs --seconds 60 --backend
 if [ "${1:-}" = "--with-10m" ]; then
   run trace-search-10m node dist/bench/trace-search.js --spans 10000000 --runs 100
