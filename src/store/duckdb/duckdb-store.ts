@@ -372,6 +372,7 @@ export class DuckDbStore implements TelemetryStore {
           this.recentSpans(),
           () => this.searched.mark(),
           this.matching,
+          this.hotWindows,
         ),
       );
       return result.summaries;

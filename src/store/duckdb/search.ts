@@ -12,6 +12,7 @@ import type { AnyValue, Attributes, Span } from '../../model/telemetry';
 import { summarizeTrace } from '../memory/trace-summary';
 import type { TraceQuery, TraceSummary } from '../store';
 import type { Catalog } from './catalog';
+import type { HotWindows } from './hot-windows';
 import { asBig, asNum, asStr, hexToBig, traceHex } from './codec';
 import { big, limitParam, read, text, tiny, withSearchParams } from './params';
 import type { MatchingResources, Params } from './params';
@@ -79,7 +80,9 @@ export async function newestSpans(conn: DuckDBConnection): Promise<RecentSpans |
 /**
  * Without `recent`, the recent sort scans the query's whole range at once.
  * `mark` is called just before the returned traces' spans are read (see
- * `SearchedSpans.mark`).
+ * `SearchedSpans.mark`). `hot`: as in getTrace, so ranking the candidates
+ * probes only the cold trace index's ART instead of also scanning the
+ * unindexed hot table (9 ms idle, 28 ms at p50 during ingest).
  */
 export async function searchTraces(
   conn: DuckDBConnection,
@@ -88,11 +91,12 @@ export async function searchTraces(
   recent?: RecentSpans,
   mark: () => number = () => 0,
   resources?: MatchingResources,
+  hot?: HotWindows,
 ): Promise<SearchResult> {
   if (!(q.limit >= 1)) return { summaries: [] };
   const limit = Number(limitParam(q.limit)[0]);
   if ((q.sort ?? 'recent') !== 'recent') return summarizeAll(conn, q, q.sort, limit, resources);
-  return searchRecent(conn, catalog, q, limit, recent, mark, resources);
+  return searchRecent(conn, catalog, q, limit, recent, mark, resources, hot);
 }
 
 /** Every matching trace summarized from the trace index, sorted, the first `limit`. */
@@ -140,6 +144,7 @@ async function searchRecent(
   recent: RecentSpans | undefined,
   mark: () => number,
   resources: MatchingResources | undefined,
+  hot: HotWindows | undefined,
 ): Promise<SearchResult> {
   for (let k = Math.max(64, limit * 4); ; k *= 2) {
     if (k > MAX_CANDIDATES) return summarizeAll(conn, q, 'recent', limit, resources);
@@ -151,11 +156,11 @@ async function searchRecent(
     );
     if (spans.length === 0) return { summaries: [] };
     const ids = [...new Set(spans.map(([id]) => traceHex(id!)))];
-    const ranked = await rankByStart(conn, ids, limit);
+    const ranked = await rankByStart(conn, ids, limit, hot);
     const oldestCandidateSpan = asBig(spans[spans.length - 1]![1]!);
     const lastStart = ranked.length >= limit ? ranked[limit - 1]!.start : undefined;
     if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan))
-      return summarize(conn, catalog, ranked.slice(0, limit), mark);
+      return summarize(conn, catalog, ranked.slice(0, limit), mark, hot);
   }
 }
 
@@ -197,10 +202,11 @@ async function rankByStart(
   conn: DuckDBConnection,
   ids: readonly string[],
   limit: number,
+  hot: HotWindows | undefined,
 ): Promise<Candidate[]> {
   let out: Candidate[];
   if (ids.length <= MAX_INDEXED_CANDIDATES) {
-    out = (await traceWindows(conn, ids)).map((w) => ({ id: w.id, start: w.lo, window: w }));
+    out = (await traceWindows(conn, ids, hot)).map((w) => ({ id: w.id, start: w.lo, window: w }));
   } else {
     const sql = withTraceIds(
       query('trace-summaries'),
@@ -227,6 +233,7 @@ async function summarize(
   catalog: Catalog,
   top: readonly Candidate[],
   mark: () => number,
+  hot: HotWindows | undefined,
 ): Promise<SearchResult> {
   const known = top.flatMap((c) => (c.window === undefined ? [] : [c.window]));
   const windows =
@@ -235,9 +242,10 @@ async function summarize(
       : await traceWindows(
           conn,
           top.map((c) => c.id),
+          hot,
         );
   const spansToken = mark();
-  const spans = await spansInWindows(conn, catalog, windows, MAX_SUMMARY_SPANS);
+  const spans = await spansInWindows(conn, catalog, windows, MAX_SUMMARY_SPANS, hot);
   if (spans === undefined) {
     const sql = withTraceIds(
       query('trace-summaries'),

@@ -93,6 +93,12 @@ describe('DuckDB trace index: hot and cold parts', () => {
         const many = await again.getTraces([traceIdOf(3), traceIdOf(6), traceIdOf(99)]);
         assert.deepEqual([...many.keys()].sort(), [traceIdOf(3), traceIdOf(6)].sort(), name);
         assert.equal(many.get(traceIdOf(3))?.length, 2, name);
+        const recent = await again.searchTraces({ range: ALL_TIME, limit: 6 });
+        assert.deepEqual(
+          recent.map((t) => [t.traceId, t.spanCount]),
+          [6, 5, 4, 3, 2, 1].map((t) => [traceIdOf(t), 2]),
+          name,
+        );
       } finally {
         await again.close();
       }
@@ -126,6 +132,31 @@ describe('DuckDB trace index: hot and cold parts', () => {
       assert.deepEqual(
         byStart.map((t) => [t.spanCount, t.durationNano]),
         Array.from({ length: 4 }, () => [2, ms(10)]),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('ranks and summarizes a recent-first search by the hot rows too', async () => {
+    const store = await createDuckDbStore({
+      dataDir: ':memory:',
+      threads: 1,
+      traceIndexHotRows: 3,
+    });
+    try {
+      const all = traces(1, 4);
+      const roots = all.filter((s) => s.parentSpanId === '');
+      // The children go cold (moved by the second write); the earlier roots stay hot.
+      await store.write({ spans: all.filter((s) => !roots.includes(s)) });
+      await store.write({ spans: roots });
+      const found = await store.searchTraces({ range: ALL_TIME, limit: 2, service: 'shop' });
+      assert.deepEqual(
+        found.map((t) => [t.traceId, t.startTimeUnixNano, t.spanCount]),
+        [
+          [traceIdOf(4), ms(1_004), 2],
+          [traceIdOf(3), ms(1_003), 2],
+        ],
       );
     } finally {
       await store.close();
