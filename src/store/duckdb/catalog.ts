@@ -12,7 +12,7 @@ import { decodeAttributes, encodeAttributes } from '../values';
 import { asNum, asStr, listItems } from './codec';
 import { Interned, ReadRows } from './interned';
 import type { IdCache } from './interned';
-import { limitParam, read } from './params';
+import { inTransaction, limitParam, read } from './params';
 import { SeriesIndex } from './series-index';
 import { query } from './sql';
 
@@ -258,17 +258,10 @@ export class Catalog {
   async dropUnused(conn: DuckDBConnection): Promise<{ resources: number; scopes: number }> {
     const ids = async (name: string): Promise<number[]> =>
       (await read(conn, query(name))).getRows().map(([id]) => asNum(id!));
-    await conn.run('BEGIN TRANSACTION');
-    let resources: number[];
-    let scopes: number[];
-    try {
-      resources = await ids('unused-resources');
-      scopes = await ids('unused-scopes');
-      await conn.run('COMMIT');
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    const [resources, scopes] = await inTransaction(conn, async () => [
+      await ids('unused-resources'),
+      await ids('unused-scopes'),
+    ]);
     this.resourceTable.retire(resources);
     this.scopeTable.retire(scopes);
     return { resources: resources.length, scopes: scopes.length };

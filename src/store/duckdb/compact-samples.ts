@@ -16,7 +16,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { BIGINT } from '@duckdb/node-api';
 
 import { asBig, asNum } from './codec';
-import { read, runScript } from './params';
+import { inTransaction, read, runScript } from './params';
 import type { Params } from './params';
 import { query } from './sql';
 
@@ -176,16 +176,15 @@ export class SamplesCompactor {
     const range = this.range(block);
     const started = performance.now();
     let restaged = false;
-    await conn.run('BEGIN TRANSACTION');
     try {
-      if ((await this.mark(conn, block)) !== staged.mark) {
-        restaged = true;
-        await runScript(conn, query('compact-samples-stage'), range);
-      }
-      await runScript(conn, query('compact-samples'), { ...range, block: [block, BIGINT] });
-      await conn.run('COMMIT');
+      await inTransaction(conn, async () => {
+        if ((await this.mark(conn, block)) !== staged.mark) {
+          restaged = true;
+          await runScript(conn, query('compact-samples-stage'), range);
+        }
+        await runScript(conn, query('compact-samples'), { ...range, block: [block, BIGINT] });
+      });
     } catch (err) {
-      await conn.run('ROLLBACK').catch(() => undefined);
       const from = block * this.blockMs;
       throw new Error(
         `compacting the samples of [${from}, ${from + this.blockMs}) ms failed and was rolled back, no sample changed: ${(err as Error).message}`,

@@ -51,7 +51,7 @@ import {
   prepareConnection,
 } from './open';
 import { HotWindows } from './hot-windows';
-import { MatchingResources, read, runScript } from './params';
+import { MatchingResources, inTransaction, read, runScript } from './params';
 import * as logs from './read-logs';
 import * as metrics from './read-metrics';
 import * as traces from './read-traces';
@@ -77,10 +77,10 @@ const TIMELINE_WRITES = 256;
 const DAY_NS = 86_400n * 1_000_000_000n;
 /**
  * Rows the hot (unindexed) part of the trace index holds before a write
- * moves it into the cold part first. A by-id lookup scans it (~2 ms CPU at
- * 75-150k rows of the shop's traces, in a store; an ART probe is ~0.5 ms);
- * each move costs one rewrite of the cold ART (0.4 s move + 0.8 s
- * checkpoint at 1.25M cold rows), so not too small either.
+ * moves it into the cold part first. Reads find hot traces through their
+ * windows held in memory (HotWindows, ~23 MiB at 200k traces), so the bound
+ * is a memory bound; each move costs one rewrite of the cold ART (0.4 s move
+ * + 0.8 s checkpoint at 1.25M cold rows), so not too small either.
  */
 export const DEFAULT_TRACE_INDEX_HOT_ROWS = 200_000;
 /** Maintenance moves the hot part at least this often, so a quiet store's index gets compact too. */
@@ -532,14 +532,7 @@ export class DuckDbStore implements TelemetryStore {
    * sees the rows on one side or the other). On the writer, in a write turn.
    */
   private async moveTraceIndex(): Promise<void> {
-    await this.writer.run('BEGIN TRANSACTION');
-    try {
-      await runScript(this.writer, query('move-trace-index'));
-      await this.writer.run('COMMIT');
-    } catch (err) {
-      await this.writer.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    await inTransaction(this.writer, () => runScript(this.writer, query('move-trace-index')));
     // Only now: a read that took its windows from memory before the commit
     // still found the rows in hot.
     this.hotWindows.clear();
@@ -556,17 +549,12 @@ export class DuckDbStore implements TelemetryStore {
   private async dropOlderThan(cutoff: bigint): Promise<void> {
     const cutoffMs = cutoff >= 0n ? cutoff / 1_000_000n : -((-cutoff + 999_999n) / 1_000_000n);
     this.sampleCache.dropBefore(Number(cutoffMs));
-    await this.writer.run('BEGIN TRANSACTION');
-    try {
-      await runScript(this.writer, query('retention-age'), {
+    await inTransaction(this.writer, () =>
+      runScript(this.writer, query('retention-age'), {
         cutoff_ns: [cutoff, BIGINT],
         cutoff_ms: [cutoffMs, BIGINT],
-      });
-      await this.writer.run('COMMIT');
-    } catch (err) {
-      await this.writer.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+      }),
+    );
     await this.countHotRows(); // it deleted hot rows too
     await this.catalog.loadSeries(this.writer);
     await this.catalog.loadSpanServices(this.writer);

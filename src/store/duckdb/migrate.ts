@@ -5,6 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 import { StoreOpenError } from './errors';
+import { inTransaction } from './params';
 import { migrations, sqlFile } from './sql';
 
 export async function schemaVersion(conn: DuckDBConnection): Promise<number> {
@@ -35,13 +36,12 @@ export async function migrate(
   }
   for (const m of migrations()) {
     if (m.version <= current || m.version > target) continue;
-    await conn.run('BEGIN TRANSACTION');
     try {
-      await conn.run(m.sql);
-      await conn.run('INSERT INTO schema_version (version) VALUES ($v)', { v: m.version });
-      await conn.run('COMMIT');
+      await inTransaction(conn, async () => {
+        await conn.run(m.sql);
+        await conn.run('INSERT INTO schema_version (version) VALUES ($v)', { v: m.version });
+      });
     } catch (err) {
-      await conn.run('ROLLBACK').catch(() => undefined);
       throw new StoreOpenError(
         `migration ${m.name} failed on ${where} (${(err as Error).message}); the database was left at schema version ${m.version - 1}, ` +
           'untouched. Report this as a bug; meanwhile run the previous otel-lab or use another --data-dir.',

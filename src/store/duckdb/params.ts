@@ -35,6 +35,22 @@ export async function read(
  * statement), giving each only the parameters it names. Statements end with
  * a semicolon at the end of a line.
  */
+/**
+ * Runs `body` as one transaction on `conn`: COMMIT after it, ROLLBACK if it
+ * or the commit fails (the error is rethrown; a failed ROLLBACK is not).
+ */
+export async function inTransaction<T>(conn: DuckDBConnection, body: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const out = await body();
+    await conn.run('COMMIT');
+    return out;
+  } catch (err) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 export async function runScript(
   conn: DuckDBConnection,
   sql: string,
@@ -210,8 +226,7 @@ export async function withSearchParams<T>(
     }
   }
   const again = remembered?.token();
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  const { out, ids, positions } = await inTransaction(conn, async () => {
     const rows = await read(conn, query('matching-resources'), {
       needles: [listValue(needles.map((n) => listValue(n))), LIST(LIST(VARCHAR))],
     });
@@ -219,15 +234,11 @@ export async function withSearchParams<T>(
     for (const [tag, list] of rows.getRows())
       ids[asNum(tag!) - 1] = listItems(list ?? null).map((v) => asNum(v));
     const positions = await keysetPositions(conn, tags);
-    const out = await task(resourceIdParams(f, ids, positions));
-    await conn.run('COMMIT');
-    needles.forEach((n, i) => remembered?.put(again, n, ids[i] ?? []));
-    tags.forEach(([k], i) => remembered?.putPositions(again, k, positions[i] ?? []));
-    return out;
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+    return { out: await task(resourceIdParams(f, ids, positions)), ids, positions };
+  });
+  needles.forEach((n, i) => remembered?.put(again, n, ids[i] ?? []));
+  tags.forEach(([k], i) => remembered?.putPositions(again, k, positions[i] ?? []));
+  return out;
 }
 
 /**
