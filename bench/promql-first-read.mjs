@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fillSamplesStore } from './samples-store.mjs';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -37,26 +38,11 @@ const labels = (i) => ({
   i: String(i),
   g: `g${Math.floor(i / METRICS / 10)}`,
 });
-let store = await createDuckDbStore({ dataDir: dir, threads: 2 });
-await store.write({
-  samples: Array.from({ length: SERIES }, (_, i) => ({
-    labels: labels(i),
-    samples: [{ t: 0, v: 0 }],
-  })),
-});
-await store.close();
-const db = await DuckDBInstance.create(path.join(dir, DB_FILE_NAME), {
-  threads: '2',
-  memory_limit: '512MB',
-});
-const c = await db.connect();
-await c.run(
-  `INSERT INTO samples SELECT s.id, r.t, random() FROM range(2000, ${end}, 2000) r(t), series s ORDER BY r.t, s.id`,
+await fillSamplesStore(
+  { createDuckDbStore, DB_FILE_NAME, DuckDBInstance },
+  { dir, series: SERIES, labels, endMs: end },
 );
-await c.run('CHECKPOINT');
-c.closeSync();
-db.closeSync();
-store = await createDuckDbStore({ dataDir: dir, threads: 2, sampleCacheBytes: 0 });
+const store = await createDuckDbStore({ dataDir: dir, threads: 2, sampleCacheBytes: 0 });
 const built = process.cpuUsage();
 let blocks = 0;
 while ((await store.compactSamples(BigInt(end + 3600_000) * 1_000_000n)) !== undefined) blocks++;

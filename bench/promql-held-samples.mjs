@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fillSamplesStore } from './samples-store.mjs';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(path.join(root, 'package.json'));
 const { createDuckDbStore, DB_FILE_NAME } = require(
@@ -23,26 +24,11 @@ const SERIES = 5000,
   end = 3600_000 + 2000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pq-lab-'));
 const labels = (i) => ({ __name__: 'm', i: String(i), g: `g${Math.floor(i / 12)}` });
-let store = await createDuckDbStore({ dataDir: dir, threads: 2 });
-await store.write({
-  samples: Array.from({ length: SERIES }, (_, i) => ({
-    labels: labels(i),
-    samples: [{ t: 0, v: 0 }],
-  })),
-});
-await store.close();
-const db = await DuckDBInstance.create(path.join(dir, DB_FILE_NAME), {
-  threads: '2',
-  memory_limit: '512MB',
-});
-const c = await db.connect();
-await c.run(
-  `INSERT INTO samples SELECT s.id, r.t, random() FROM range(2000, ${end}, 2000) r(t), series s ORDER BY r.t, s.id`,
+await fillSamplesStore(
+  { createDuckDbStore, DB_FILE_NAME, DuckDBInstance },
+  { dir, series: SERIES, labels, endMs: end },
 );
-await c.run('CHECKPOINT');
-c.closeSync();
-db.closeSync();
-store = await createDuckDbStore({ dataDir: dir, threads: 2 });
+const store = await createDuckDbStore({ dataDir: dir, threads: 2 });
 const m = [
   { name: '__name__', op: '=', value: 'm' },
   { name: 'g', op: '=', value: 'g7' },

@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fillSamplesStore } from './samples-store.mjs';
 import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
@@ -157,33 +158,13 @@ async function storeBench() {
     sg: `g${i % 417}`,
     sh: `h${i % 25}`,
   });
-  let store = await createDuckDbStore({ dataDir: dir, threads: 2 });
   const t0 = performance.now();
-  await store.write({
-    samples: Array.from({ length: SERIES }, (_, i) => ({
-      labels: labels(i),
-      samples: [{ t: 0, v: 0 }],
-    })),
-  });
-  await store.close();
-  {
-    const db = await DuckDBInstance.create(path.join(dir, DB_FILE_NAME), {
-      threads: '2',
-      memory_limit: '512MB',
-    });
-    const c = await db.connect();
-    const hour = 3600_000;
-    for (let from = 2000; from < end; from += hour) {
-      await c.run(
-        `INSERT INTO samples SELECT s.id, r.t, random() FROM range(${from}, ${Math.min(end, from + hour)}, 2000) r(t), series s ORDER BY r.t, s.id`,
-      );
-    }
-    await c.run('CHECKPOINT');
-    c.closeSync();
-    db.closeSync();
-  }
+  await fillSamplesStore(
+    { createDuckDbStore, DB_FILE_NAME, DuckDBInstance },
+    { dir, series: SERIES, labels, endMs: end },
+  );
   // Every run reads SQL: samples held between queries (sample-cache.ts) would answer all but the first.
-  store = await createDuckDbStore({ dataDir: dir, threads: 2, sampleCacheBytes: 0 });
+  const store = await createDuckDbStore({ dataDir: dir, threads: 2, sampleCacheBytes: 0 });
   const { samples: count } = await store.stats();
   console.error(
     `${count} samples in ${SERIES} series, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
