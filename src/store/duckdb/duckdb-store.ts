@@ -59,6 +59,7 @@ import { ROW_GROUP_ROWS, SearchedSpans, newestSpans, searchTraces } from './sear
 import type { RecentSpans, SearchResult } from './search';
 import { query } from './sql';
 import { CHUNK, writeBatch } from './write';
+import { groupByTrace } from './write-rows';
 
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 export const DEFAULT_THREADS = 2;
@@ -231,16 +232,20 @@ export class DuckDbStore implements TelemetryStore {
   async write(batch: TelemetryBatch): Promise<void> {
     this.guard();
     await validateBatchInTurns(batch, CHUNK);
+    const traces = groupByTrace(batch.spans ?? []);
     // Per trace: the window of its span starts, as its trace-index row will have.
     const windows = new Map<string, { lo: bigint; hi: bigint }>();
     let newest = this.newestSpanStart;
-    for (const s of batch.spans ?? []) {
-      const t = s.startTimeUnixNano;
-      const w = windows.get(s.traceId);
-      if (w === undefined) windows.set(s.traceId, { lo: t, hi: t });
-      else if (t < w.lo) w.lo = t;
-      else if (t > w.hi) w.hi = t;
-      if (t > newest) newest = t;
+    for (const group of traces.groups) {
+      let lo = group[0]!.startTimeUnixNano;
+      let hi = lo;
+      for (const s of group) {
+        const t = s.startTimeUnixNano;
+        if (t < lo) lo = t;
+        else if (t > hi) hi = t;
+      }
+      windows.set(group[0]!.traceId, { lo, hi });
+      if (hi > newest) newest = hi;
     }
     // PromQL's held samples of these blocks take this write's once it commits.
     const sampleBlocks = this.sampleCache.blocksOf(batch.samples ?? []);
@@ -259,7 +264,13 @@ export class DuckDbStore implements TelemetryStore {
       let committed = false;
       try {
         await this.writer.run('BEGIN TRANSACTION');
-        const staged = await writeBatch(this.writer, batch, this.catalog, this.metadataCache);
+        const staged = await writeBatch(
+          this.writer,
+          batch,
+          traces,
+          this.catalog,
+          this.metadataCache,
+        );
         // New key sets change the tag key positions searches remember, too.
         addsResources = staged.newResources.length > 0 || staged.newKeysets.length > 0;
         if (addsResources) this.matching.changeStarted();

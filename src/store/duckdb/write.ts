@@ -11,7 +11,8 @@ import type { ChunkWriter } from './chunk-writer';
 import { CHUNK_ROWS } from './chunk-writer';
 import { query } from './sql';
 import { appendPointChunk } from './write-points';
-import { chunkWriters, fillLog, fillTraceIndex, groupByTrace, spanRows } from './write-rows';
+import { chunkWriters, fillLog, fillTraceIndex, spanRows } from './write-rows';
+import type { Traces } from './write-rows';
 
 /** The table the per-trace rows go to. */
 export const TRACE_INDEX_TABLE = 'trace_index_hot';
@@ -94,10 +95,14 @@ async function upsertMetadata(
   }
 }
 
-/** Writes a validated batch inside the caller's transaction. */
+/**
+ * Writes a validated batch inside the caller's transaction; `traces` is
+ * `groupByTrace(batch.spans)`, which the caller also needs.
+ */
 export async function writeBatch(
   conn: DuckDBConnection,
   batch: TelemetryBatch,
+  traces: Traces,
   catalog: Catalog,
   metadataCache: Map<string, PromMetadata>,
 ): Promise<Staged> {
@@ -105,7 +110,6 @@ export async function writeBatch(
   const w = chunkWriters(conn);
   const spans = batch.spans ?? [];
   if (spans.length > 0) {
-    const traces = groupByTrace(spans);
     await appendRows(conn, 'spans', w.spans, spans.length, spanRows(traces, st));
     await appendRows(conn, TRACE_INDEX_TABLE, w.traceIndex, traces.groups.length, (w, i) =>
       fillTraceIndex(w, traces.groups[i]!, traces.ids, i * 4),
