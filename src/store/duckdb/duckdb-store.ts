@@ -177,6 +177,9 @@ export class DuckDbStore implements TelemetryStore {
   ) {}
 
   static async open(o: DuckDbStoreOptions): Promise<DuckDbStore> {
+    const hot = o.traceIndexHotRows;
+    if (hot !== undefined && (!Number.isSafeInteger(hot) || hot < 1))
+      throw new RangeError(`traceIndexHotRows must be a positive integer, got ${hot}`);
     const threads = Math.max(1, Math.floor(o.threads ?? DEFAULT_THREADS));
     const opened = await openDatabase({
       dataDir: o.dataDir,
@@ -204,10 +207,7 @@ export class DuckDbStore implements TelemetryStore {
         new SampleCache(o.sampleCacheBytes ?? DEFAULT_SAMPLE_CACHE_BYTES),
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
-      store.hotRowsBound = Math.max(
-        1,
-        Math.floor(o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS),
-      );
+      store.hotRowsBound = o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS;
       store.hotWindows = new HotWindows(2 * store.hotRowsBound);
       // Older versions (tests open them) have no hot table.
       if (opened.version >= 6) await store.loadHot();

@@ -38,6 +38,14 @@ function traces(first: number, n: number): Span[] {
 }
 
 describe('DuckDB trace index: hot and cold parts', () => {
+  it('refuses a hot-part bound that is not a positive integer, before opening anything', async () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])
+      await assert.rejects(
+        createDuckDbStore({ dataDir: ':memory:', threads: 1, traceIndexHotRows: bad }),
+        (err: Error) => err instanceof RangeError && /traceIndexHotRows/.test(err.message),
+      );
+  });
+
   it('finds every trace by id while the hot part moves into the cold part', async () => {
     const store = await createDuckDbStore({ dataDir: path.join(root, 'move'), threads: 2 });
     try {
