@@ -28,8 +28,17 @@ import {
   spanHex,
   traceHex,
 } from './codec';
-import { big, filterParams, limitParam, rangeParams, read, text, tiny } from './params';
-import type { Params } from './params';
+import {
+  big,
+  filterParams,
+  limitParam,
+  rangeParams,
+  read,
+  readPrepared,
+  text,
+  tiny,
+} from './params';
+import type { Param, Params } from './params';
 import { query } from './sql';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -110,18 +119,19 @@ export async function getTrace(
 ): Promise<Span[]> {
   const id = traceId.toLowerCase();
   if (!TRACE_ID.test(id)) return [];
-  const literal = hexToBig(id).toString();
+  const traceIdParam: Param = [hexToBig(id), UHUGEINT];
   const inMemory = hot?.complete === true;
   const hotWindow = inMemory ? hot.get(id) : undefined;
   const sql = query(inMemory ? 'trace-window-cold' : 'trace-window');
-  const row = (await read(conn, sql.replaceAll('{{trace_id}}', literal))).getRowObjects()[0];
+  const row = (await readPrepared(conn, sql, { trace_id: traceIdParam })).getRows()[0];
   const stored =
-    row === undefined || row['lo'] === null || row['lo'] === undefined
+    row === undefined || row[0] === null || row[0] === undefined
       ? undefined
-      : { lo: asBig(row['lo']), hi: asBig(row['hi']!) };
+      : { lo: asBig(row[0]), hi: asBig(row[1]!) };
   const win = union(stored, hotWindow);
   if (win === undefined) return [];
-  const rows = await read(conn, query('trace-spans').replaceAll('{{trace_id}}', literal), {
+  const rows = await readPrepared(conn, query('trace-spans'), {
+    trace_id: traceIdParam,
     lo: big(win.lo),
     hi: big(win.hi),
   });
