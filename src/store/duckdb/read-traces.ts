@@ -109,7 +109,11 @@ function union(a: Window | undefined, b: Window | undefined): Window | undefined
  * With `hot` complete, the hot part's windows come from memory, read
  * before the query so the query's snapshot is no older than what memory
  * held (a move that commits in between put the rows in cold); else the
- * query reads both parts.
+ * query reads both parts. A trace with a window in memory is read in one
+ * statement (trace-spans-hot.sql) unless it also has cold rows outside that
+ * window; others take two: the window from the trace index, then the spans
+ * in it (DuckDB skips row groups by start_ns only for a window it knows
+ * when it plans the scan, not for one a subquery or join gives).
  */
 export async function getTrace(
   conn: DuckDBConnection,
@@ -122,12 +126,23 @@ export async function getTrace(
   const traceIdParam: Param = [hexToBig(id), UHUGEINT];
   const inMemory = hot?.complete === true;
   const hotWindow = inMemory ? hot.get(id) : undefined;
-  const sql = query(inMemory ? 'trace-window-cold' : 'trace-window');
-  const row = (await readPrepared(conn, sql, { trace_id: traceIdParam })).getRows()[0];
-  const stored =
-    row === undefined || row[0] === null || row[0] === undefined
-      ? undefined
-      : { lo: asBig(row[0]), hi: asBig(row[1]!) };
+  let stored: Window | undefined;
+  if (hotWindow !== undefined) {
+    const rows = await readPrepared(conn, query('trace-spans-hot'), {
+      trace_id: traceIdParam,
+      lo: big(hotWindow.lo),
+      hi: big(hotWindow.hi),
+    });
+    const objects = rows.getRowObjects();
+    const last = objects.pop();
+    stored = windowOf(last?.['cold_lo'], last?.['cold_hi']);
+    if (stored === undefined || (stored.lo >= hotWindow.lo && stored.hi <= hotWindow.hi))
+      return toSpans(objects, catalog);
+  } else {
+    const sql = query(inMemory ? 'trace-window-cold' : 'trace-window');
+    const row = (await readPrepared(conn, sql, { trace_id: traceIdParam })).getRows()[0];
+    stored = windowOf(row?.[0], row?.[1]);
+  }
   const win = union(stored, hotWindow);
   if (win === undefined) return [];
   const rows = await readPrepared(conn, query('trace-spans'), {
@@ -135,7 +150,14 @@ export async function getTrace(
     lo: big(win.lo),
     hi: big(win.hi),
   });
-  const objects = rows.getRowObjects();
+  return toSpans(rows.getRowObjects(), catalog);
+}
+
+function windowOf(lo: DuckDBValue | undefined, hi: DuckDBValue | undefined): Window | undefined {
+  return lo === null || lo === undefined ? undefined : { lo: asBig(lo), hi: asBig(hi!) };
+}
+
+function toSpans(objects: Record<string, DuckDBValue>[], catalog: Catalog): Span[] {
   catalog.requireOwners(objects, 'a span');
   return objects.map((r) => rowToSpan(r, catalog));
 }
