@@ -6,11 +6,12 @@
 // first touch of its blocks. Per read: wall time and the CPU the process
 // spent (DuckDB's threads included).
 //
-//   npm run build && node dist/bench/trace-by-id.probe.js --dir /var/tmp/ts10m [--runs 200] [--busy-ms 0]
+//   npm run build && node dist/bench/trace-by-id.probe.js --dir /var/tmp/ts10m [--runs 200] [--busy-ms 0] [--hot]
 //
 // --busy-ms N keeps the event loop busy in N ms turns meanwhile, as ingest
 // does (decode, appender flushes): every round trip to DuckDB's thread then
-// waits for the turn in progress to end.
+// waits for the turn in progress to end. --hot reads only traces the hot
+// trace index holds (those the store reads in one statement).
 //
 // Opens the store read-only (stop the backend first, or better use a copy of
 // the directory) with the backend's DuckDB settings (threads 2, 512MB).
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '200' },
       offset: { type: 'string', default: '7' },
       'busy-ms': { type: 'string', default: '0' },
+      hot: { type: 'boolean', default: false },
     },
   });
   if (values.dir === undefined)
@@ -103,10 +105,17 @@ async function main(): Promise<void> {
     const catalog = new Catalog();
     await catalog.load(conn);
     const hot = new HotWindows(400_000);
-    for (const r of (await read(conn, query('trace-index-hot-windows'))).getRows())
+    const hotIds: string[] = [];
+    for (const r of (await read(conn, query('trace-index-hot-windows'))).getRows()) {
+      hotIds.push(traceHex(r[0]!));
       hot.note(traceHex(r[0]!), asBig(r[1]!), asBig(r[2]!));
+    }
+    const offset = Number(values.offset);
+    // --hot: only traces the hot index holds (read in one statement now).
     const id = (i: number): string =>
-      traceIdHex(info.run, (i * 104_729 + Number(values.offset)) % info.traces);
+      values.hot
+        ? hotIds[(i * 7_919 + offset) % hotIds.length]!
+        : traceIdHex(info.run, (i * 104_729 + offset) % info.traces);
     const ms = { before: [] as number[], now: [] as number[] };
     const cpu = { before: [] as number[], now: [] as number[] };
     let misses = 0;
@@ -132,7 +141,7 @@ async function main(): Promise<void> {
     }
     console.log(`\n## trace by id in process · ${machineLine()}`);
     console.log(
-      `${info.traces} traces; ${runs} reads alternated, ${misses} not found; hot windows ${hot.size}; event loop busy in ${busyMs} ms turns\n`,
+      `${info.traces} traces; ${runs} reads alternated${values.hot ? ' (hot traces only)' : ''}, ${misses} not found; hot windows ${hot.size}; event loop busy in ${busyMs} ms turns\n`,
     );
     console.log('| ms | p50 | p90 | p99 | max | mean |');
     console.log('|---|---:|---:|---:|---:|---:|');
