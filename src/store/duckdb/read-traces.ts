@@ -266,9 +266,10 @@ export async function spansInWindows(
   const types = { lo: bounds.lo[1], hi: bounds.hi[1] };
   const rows =
     maxSpans === Number.POSITIVE_INFINITY
-      ? await conn.runAndReadAll(sql, values, types)
+      ? await read(conn, sql, bounds)
       : await conn.runAndReadUntil(sql, maxSpans + 1, values, types);
-  if (!rows.done || rows.currentRowCount > maxSpans) return undefined;
+  if (rows.currentRowCount > maxSpans || (maxSpans !== Number.POSITIVE_INFINITY && !rows.done))
+    return undefined;
   const objects = rows.getRowObjects();
   catalog.requireOwners(objects, 'a span');
   for (const r of objects) {
