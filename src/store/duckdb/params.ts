@@ -3,11 +3,21 @@
 
 import type {
   DuckDBConnection,
-  DuckDBResultReader,
+  DuckDBMaterializedResult,
+  DuckDBPreparedStatement,
   DuckDBType,
   DuckDBValue,
 } from '@duckdb/node-api';
-import { BIGINT, INTEGER, LIST, UINTEGER, UTINYINT, VARCHAR, listValue } from '@duckdb/node-api';
+import {
+  BIGINT,
+  DuckDBResultReader,
+  INTEGER,
+  LIST,
+  UINTEGER,
+  UTINYINT,
+  VARCHAR,
+  listValue,
+} from '@duckdb/node-api';
 
 import type { SpanFilter, TimeRange } from '../store';
 import { asNum, listItems } from './codec';
@@ -16,18 +26,119 @@ import { query } from './sql';
 export type Param = readonly [DuckDBValue, DuckDBType];
 export type Params = Readonly<Record<string, Param>>;
 
-export async function read(
-  conn: DuckDBConnection,
-  sql: string,
-  params: Params = {},
-): Promise<DuckDBResultReader> {
+function split(params: Params): {
+  values: Record<string, DuckDBValue>;
+  types: Record<string, DuckDBType>;
+} {
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
   for (const [k, [v, t]] of Object.entries(params)) {
     values[k] = v;
     types[k] = t;
   }
-  return conn.runAndReadAll(sql, values, types);
+  return { values, types };
+}
+
+/**
+ * All rows of a materialized result. Reading up to its known row count
+ * spares the fetch that would only find the end: each fetch is a round trip
+ * through libuv's thread pool and the event loop, which a busy loop (ingest)
+ * delays by milliseconds.
+ */
+async function readRows(result: DuckDBMaterializedResult): Promise<DuckDBResultReader> {
+  const reader = new DuckDBResultReader(result);
+  await reader.readUntil(result.rowCount);
+  return reader;
+}
+
+export async function read(
+  conn: DuckDBConnection,
+  sql: string,
+  params: Params = {},
+): Promise<DuckDBResultReader> {
+  // Always with values (even none): the text is then run statement by
+  // statement and the last one's rows come back (DuckDB's one-call query
+  // would answer with the first statement's).
+  const { values, types } = split(params);
+  return readRows(await conn.run(sql, values, types));
+}
+
+/** Statements kept per connection by readPrepared: each holds a plan (a few kB). */
+export const MAX_PREPARED_PER_CONNECTION = 32;
+
+interface Kept {
+  readonly statement: DuckDBPreparedStatement;
+  busy: boolean;
+  dropped: boolean;
+}
+
+const prepared = new WeakMap<DuckDBConnection, Map<string, Kept>>();
+
+/**
+ * `read` for a single statement run often with different parameters (its
+ * text must not vary with the values, or each text would take a place):
+ * prepared once per connection and kept, so a run skips DuckDB's parse and
+ * plan and the round trips to extract and prepare it. DuckDB binds a kept
+ * statement again by itself when a table it reads changes (a migration);
+ * one that failed is dropped and prepared anew next time. At most
+ * MAX_PREPARED_PER_CONNECTION per connection, the least recently used
+ * dropped. A statement already running on the connection (two reads at
+ * once) is not shared: the second read prepares its own.
+ */
+export async function readPrepared(
+  conn: DuckDBConnection,
+  sql: string,
+  params: Params = {},
+): Promise<DuckDBResultReader> {
+  let kept = prepared.get(conn);
+  if (kept === undefined) {
+    kept = new Map();
+    prepared.set(conn, kept);
+  }
+  let entry = kept.get(sql);
+  if (entry?.busy === true) {
+    const once = await conn.prepare(sql);
+    try {
+      return await runBound(once, params);
+    } finally {
+      once.destroySync();
+    }
+  }
+  if (entry === undefined) {
+    entry = { statement: await conn.prepare(sql), busy: false, dropped: false };
+    if (kept.size >= MAX_PREPARED_PER_CONNECTION) {
+      const [oldest, old] = kept.entries().next().value!;
+      kept.delete(oldest);
+      drop(old);
+    }
+  } else kept.delete(sql); // re-inserted below: the Map's order is recency
+  kept.set(sql, entry);
+  entry.busy = true;
+  try {
+    return await runBound(entry.statement, params);
+  } catch (err) {
+    if (kept.get(sql) === entry) kept.delete(sql);
+    entry.dropped = true;
+    throw err;
+  } finally {
+    entry.busy = false;
+    if (entry.dropped) drop(entry);
+  }
+}
+
+function drop(entry: Kept): void {
+  entry.dropped = true;
+  if (!entry.busy) entry.statement.destroySync();
+}
+
+async function runBound(
+  statement: DuckDBPreparedStatement,
+  params: Params,
+): Promise<DuckDBResultReader> {
+  const { values, types } = split(params);
+  statement.clearBindings();
+  statement.bind(values, types);
+  return readRows(await statement.run());
 }
 
 /**

@@ -28,8 +28,17 @@ import {
   spanHex,
   traceHex,
 } from './codec';
-import { big, filterParams, limitParam, rangeParams, read, text, tiny } from './params';
-import type { Params } from './params';
+import {
+  big,
+  filterParams,
+  limitParam,
+  rangeParams,
+  read,
+  readPrepared,
+  text,
+  tiny,
+} from './params';
+import type { Param, Params } from './params';
 import { query } from './sql';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -100,7 +109,11 @@ function union(a: Window | undefined, b: Window | undefined): Window | undefined
  * With `hot` complete, the hot part's windows come from memory, read
  * before the query so the query's snapshot is no older than what memory
  * held (a move that commits in between put the rows in cold); else the
- * query reads both parts.
+ * query reads both parts. A trace with a window in memory is read in one
+ * statement (trace-spans-hot.sql) unless it also has cold rows outside that
+ * window; others take two: the window from the trace index, then the spans
+ * in it (DuckDB skips row groups by start_ns only for a window it knows
+ * when it plans the scan, not for one a subquery or join gives).
  */
 export async function getTrace(
   conn: DuckDBConnection,
@@ -110,22 +123,41 @@ export async function getTrace(
 ): Promise<Span[]> {
   const id = traceId.toLowerCase();
   if (!TRACE_ID.test(id)) return [];
-  const literal = hexToBig(id).toString();
+  const traceIdParam: Param = [hexToBig(id), UHUGEINT];
   const inMemory = hot?.complete === true;
   const hotWindow = inMemory ? hot.get(id) : undefined;
-  const sql = query(inMemory ? 'trace-window-cold' : 'trace-window');
-  const row = (await read(conn, sql.replaceAll('{{trace_id}}', literal))).getRowObjects()[0];
-  const stored =
-    row === undefined || row['lo'] === null || row['lo'] === undefined
-      ? undefined
-      : { lo: asBig(row['lo']), hi: asBig(row['hi']!) };
+  let stored: Window | undefined;
+  if (hotWindow !== undefined) {
+    const rows = await readPrepared(conn, query('trace-spans-hot'), {
+      trace_id: traceIdParam,
+      lo: big(hotWindow.lo),
+      hi: big(hotWindow.hi),
+    });
+    const objects = rows.getRowObjects();
+    const last = objects.pop();
+    stored = windowOf(last?.['cold_lo'], last?.['cold_hi']);
+    if (stored === undefined || (stored.lo >= hotWindow.lo && stored.hi <= hotWindow.hi))
+      return toSpans(objects, catalog);
+  } else {
+    const sql = query(inMemory ? 'trace-window-cold' : 'trace-window');
+    const row = (await readPrepared(conn, sql, { trace_id: traceIdParam })).getRows()[0];
+    stored = windowOf(row?.[0], row?.[1]);
+  }
   const win = union(stored, hotWindow);
   if (win === undefined) return [];
-  const rows = await read(conn, query('trace-spans').replaceAll('{{trace_id}}', literal), {
+  const rows = await readPrepared(conn, query('trace-spans'), {
+    trace_id: traceIdParam,
     lo: big(win.lo),
     hi: big(win.hi),
   });
-  const objects = rows.getRowObjects();
+  return toSpans(rows.getRowObjects(), catalog);
+}
+
+function windowOf(lo: DuckDBValue | undefined, hi: DuckDBValue | undefined): Window | undefined {
+  return lo === null || lo === undefined ? undefined : { lo: asBig(lo), hi: asBig(hi!) };
+}
+
+function toSpans(objects: Record<string, DuckDBValue>[], catalog: Catalog): Span[] {
   catalog.requireOwners(objects, 'a span');
   return objects.map((r) => rowToSpan(r, catalog));
 }
@@ -234,9 +266,10 @@ export async function spansInWindows(
   const types = { lo: bounds.lo[1], hi: bounds.hi[1] };
   const rows =
     maxSpans === Number.POSITIVE_INFINITY
-      ? await conn.runAndReadAll(sql, values, types)
+      ? await read(conn, sql, bounds)
       : await conn.runAndReadUntil(sql, maxSpans + 1, values, types);
-  if (!rows.done || rows.currentRowCount > maxSpans) return undefined;
+  if (rows.currentRowCount > maxSpans || (maxSpans !== Number.POSITIVE_INFINITY && !rows.done))
+    return undefined;
   const objects = rows.getRowObjects();
   catalog.requireOwners(objects, 'a span');
   for (const r of objects) {

@@ -146,6 +146,44 @@ describe('DuckDB trace index: hot and cold parts', () => {
     }
   });
 
+  it('reads a trace whose cold rows lie inside its hot window, and one whose do not', async () => {
+    const store = await createDuckDbStore({
+      dataDir: ':memory:',
+      threads: 1,
+      traceIndexHotRows: 3,
+    });
+    try {
+      const resource = makeResource('shop');
+      const span = (t: number, n: number, at: number): Span =>
+        makeSpan({
+          traceId: traceIdOf(t),
+          spanId: spanIdOf(10 * t + n),
+          resource,
+          startTimeUnixNano: ms(at),
+          endTimeUnixNano: ms(at + 1),
+        });
+      // Traces 1 and 2 first get a span at 1,005; the next write moves them to cold.
+      await store.write({ spans: [span(1, 1, 1_005), span(2, 1, 1_005), span(3, 1, 2_000)] });
+      await store.write({ spans: [span(4, 1, 2_000)] });
+      // Trace 1's hot spans surround its cold one; trace 2's come after it.
+      await store.write({ spans: [span(1, 0, 1_000), span(1, 2, 1_010), span(2, 2, 1_020)] });
+      assert.deepEqual(
+        (await store.getTrace(traceIdOf(1))).map((s) => s.spanId),
+        [spanIdOf(10), spanIdOf(11), spanIdOf(12)],
+      );
+      assert.deepEqual(
+        (await store.getTrace(traceIdOf(2))).map((s) => s.spanId),
+        [spanIdOf(21), spanIdOf(22)],
+      );
+      assert.deepEqual(
+        (await store.getTrace(traceIdOf(3))).map((s) => s.spanId),
+        [spanIdOf(31)],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('ranks and summarizes a recent-first search by the hot rows too', async () => {
     const store = await createDuckDbStore({
       dataDir: ':memory:',
