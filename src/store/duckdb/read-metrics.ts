@@ -11,6 +11,7 @@ import type {
   DuckDBValue,
 } from '@duckdb/node-api';
 import { LIST, UINTEGER, VARCHAR, listValue } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
 
 import type {
   Labels,
@@ -51,7 +52,12 @@ const metricOf = (r: SeriesRef | undefined): string => r?.labels['__name__'] ?? 
 // Every PromQL selector runs a samples query; preparing it once per reader
 // connection saves its parse and plan each time. A connection runs one task
 // at a time (the store's pool), so its statement is never bound twice at once.
-type SamplesQuery = 'samples' | 'samples-one' | 'samples-named';
+type SamplesQuery = 'samples' | 'samples-listed' | 'samples-one' | 'samples-named';
+
+// Up to this many series ids a read looks them up in a list (samples-listed.sql)
+// rather than joining them (samples.sql): the list is searched per row that
+// passes the id range, a join builds a hash table once.
+const MAX_LISTED_SERIES = 256;
 const samplesStatements = new WeakMap<
   DuckDBConnection,
   Map<SamplesQuery, Promise<DuckDBPreparedStatement>>
@@ -157,6 +163,19 @@ function settle(p: Pending): Columns {
   return out;
 }
 
+/** The bytes of column `i` of a result chunk of `n` rows of `width`-byte values. */
+function columnBytes(chunk: duckdb.DataChunk, i: number, n: number, width: number): Uint8Array {
+  return duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk, i), n * width);
+}
+const u32Column = (chunk: duckdb.DataChunk, i: number, n: number): Uint32Array => {
+  const b = columnBytes(chunk, i, n, 4);
+  return new Uint32Array(b.buffer, b.byteOffset, n);
+};
+const f64Column = (chunk: duckdb.DataChunk, i: number, n: number): Float64Array => {
+  const b = columnBytes(chunk, i, n, 8);
+  return new Float64Array(b.buffer, b.byteOffset, n);
+};
+
 /** The samples of each ref with `minT <= t <= maxT`, in refs' order (a ref without samples: empty columns). */
 async function fetchSamples(
   conn: DuckDBConnection,
@@ -166,14 +185,25 @@ async function fetchSamples(
 ): Promise<Columns[]> {
   const names = [...new Set(refs.map(metricOf))];
   const ids = await metricIds(conn, names);
-  const one = ids !== undefined && refs.length === 1 && refs[0]?.ids.length === 1;
-  const name: SamplesQuery = ids === undefined ? 'samples-named' : one ? 'samples-one' : 'samples';
+  const seriesIds = refs.flatMap((r) => r.ids);
+  const one = ids !== undefined && seriesIds.length === 1;
+  const listed = ids !== undefined && !one && seriesIds.length <= MAX_LISTED_SERIES;
+  const name: SamplesQuery =
+    ids === undefined ? 'samples-named' : one ? 'samples-one' : listed ? 'samples-listed' : 'samples';
   const params: Params = {
     ...(ids === undefined
       ? { series_ids: idList(refs), metrics: [listValue(names), LIST(VARCHAR)] }
       : one
-        ? { series_id: [refs[0]?.ids[0] ?? 0, UINTEGER], metric_id: [ids[0] ?? 0, UINTEGER] }
+        ? { series_id: [seriesIds[0] ?? 0, UINTEGER], metric_id: [ids[0] ?? 0, UINTEGER] }
         : { series_ids: idList(refs), metric_ids: [listValue(ids), LIST(UINTEGER)] }),
+    ...(listed && ids !== undefined
+      ? {
+          lo: [Math.min(...seriesIds), UINTEGER],
+          hi: [Math.max(...seriesIds), UINTEGER],
+          metric_lo: [Math.min(...ids), UINTEGER],
+          metric_hi: [Math.max(...ids), UINTEGER],
+        }
+      : {}),
     ...msParams({ minT, maxT }),
   };
   const values: Record<string, DuckDBValue> = {};
@@ -199,23 +229,25 @@ async function fetchSamples(
   let pending: Pending | undefined;
   let pendingId = -1;
   // A materialized result hands out its chunks synchronously: no round trip
-  // to DuckDB's threads per chunk.
+  // to DuckDB's threads per chunk. Its columns are read as typed arrays over
+  // the chunk's own memory (every column is NOT NULL, of a fixed width), not
+  // value by value through node-api's vectors.
   for (let c = 0; c < result.chunkCount; c++) {
     const chunk = result.getChunk(c);
     const n = chunk.rowCount;
-    const ids = chunk.getColumnVector(0);
-    const ts = chunk.getColumnVector(1);
-    const vs = chunk.getColumnVector(2);
-    const rs = chunk.getColumnVector(3);
+    const sids = u32Column(chunk.chunk, 0, n);
+    const ts = f64Column(chunk.chunk, 1, n);
+    const vs = f64Column(chunk.chunk, 2, n);
+    const rs = f64Column(chunk.chunk, 3, n);
     for (let i = 0; i < n; i++) {
-      const sid = asNum(ids.getItem(i));
+      const sid = sids[i] as number;
       // The table is written in time order, series interleaved: look up only on a change.
       if (sid !== pendingId || !pending) {
         pending = byId.get(sid);
         if (!pending) continue;
         pendingId = sid;
       }
-      add(pending, asNum(ts.getItem(i)), asNum(vs.getItem(i)), asNum(rs.getItem(i)));
+      add(pending, ts[i] as number, vs[i] as number, rs[i] as number);
     }
   }
   return pendings.map(settle);
