@@ -99,7 +99,9 @@ try {
     await fill(store);
     // Every block closed: "now" an hour past the data.
     if (values.compact)
-      while ((await store.compactSamples(BigInt(data.endMs + 3600_000) * 1_000_000n)) !== undefined);
+      while (
+        (await store.compactSamples(BigInt(data.endMs + 3600_000) * 1_000_000n)) !== undefined
+      );
   }
   const end = data.endMs;
   const rows = [];

@@ -184,7 +184,13 @@ async function fetchSamples(
   const one = ids !== undefined && seriesIds.length === 1;
   const listed = ids !== undefined && !one && seriesIds.length <= MAX_LISTED_SERIES;
   const name: SamplesQuery =
-    ids === undefined ? 'samples-named' : one ? 'samples-one' : listed ? 'samples-listed' : 'samples';
+    ids === undefined
+      ? 'samples-named'
+      : one
+        ? 'samples-one'
+        : listed
+          ? 'samples-listed'
+          : 'samples';
   const params: Params = {
     ...(ids === undefined
       ? { series_ids: idList(refs), metrics: [listValue(names), LIST(VARCHAR)] }
@@ -327,12 +333,7 @@ export async function selectSeries(
       const start = b * cache.blockMs;
       const fresh: BlockSamples[] = [];
       for (const [i, r] of refs.entries()) {
-        const s = blockOf(
-          found[i] as Sample[],
-          start,
-          start + cache.blockMs,
-          at[i] as number,
-        );
+        const s = blockOf(found[i] as Sample[], start, start + cache.blockMs, at[i] as number);
         const n = s.length / 2;
         at[i] = (at[i] as number) + n;
         // Taken before the cache may append to it.
