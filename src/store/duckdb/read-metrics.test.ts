@@ -6,7 +6,9 @@ import { after, describe, it } from 'node:test';
 
 import type { Sample, SeriesSamples } from '../../model/telemetry';
 import type { LabelMatcher, MsRange } from '../store';
+import { SAMPLE_BLOCK_MS } from './compact-samples';
 import { createDuckDbStore } from './index';
+import { MAX_LISTED_SERIES } from './read-metrics';
 
 const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-read-metrics-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -108,6 +110,89 @@ describe('DuckDB selectSeries: order and rewrites', () => {
       }
       const [one] = await store.selectSeries(job('b'), ALL);
       assert.deepEqual(one, got[1]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+// A selector's samples come from one of three statements by its number of
+// series ids (one; up to MAX_LISTED_SERIES as a list; more joined), each over
+// settled and live rows: all must read what was written, last write winning.
+describe('DuckDB selectSeries: one, listed and joined series ids', () => {
+  it('read the same samples, settled and live, with late rewrites', async () => {
+    const store = await createDuckDbStore({
+      dataDir: path.join(root, 'listed'),
+      threads: 2,
+      sampleCacheBytes: 0,
+    });
+    try {
+      const B = SAMPLE_BLOCK_MS;
+      const n = MAX_LISTED_SERIES + 6;
+      const want = new Map<string, Map<number, number>>();
+      const write = async (points: [number, number, number][]) => {
+        const samples: SeriesSamples[] = [];
+        for (const [i, t, v] of points) {
+          const j = `j${i}`;
+          let m = want.get(j);
+          if (!m) want.set(j, (m = new Map()));
+          m.set(t, v);
+          samples.push({
+            labels: { __name__: 'wide', job: j, g: `g${i % 8}` },
+            samples: [{ t, v }],
+          });
+          // Another metric's series in between: the wide metric's ids are not one run.
+          samples.push({ labels: { __name__: 'other', job: j }, samples: [{ t, v: -v }] });
+        }
+        await store.write({ samples });
+      };
+      const first: [number, number, number][] = [];
+      for (let i = 0; i < n; i++)
+        for (let t = B / 8 + (i % 3); t < 3 * B; t += B / 4) first.push([i, t, i * 1000 + t]);
+      await write(first);
+      let moved = 0;
+      while ((await store.compactSamples(BigInt(10 * B) * 1_000_000n)) !== undefined) moved++;
+      assert.ok(moved >= 2, `blocks moved: ${moved}`);
+      // Late writes into settled blocks (a live row of a settled time wins) and a new time.
+      await write([
+        [3, B / 8, -1],
+        [3, B / 8, -2],
+        [9, B + B / 8 + 0, -3],
+        [n - 1, B / 8 + ((n - 1) % 3), -4],
+        [5, 3 * B + 1, -5],
+      ]);
+      const expect = (jobs: number[], r: MsRange): SeriesSamples[] =>
+        jobs
+          .map((i) => `j${i}`)
+          .sort()
+          .map((j) => ({
+            labels: { __name__: 'wide', g: `g${Number(j.slice(1)) % 8}`, job: j },
+            samples: [...(want.get(j) ?? [])]
+              .filter(([t]) => t >= r.minT && t <= r.maxT)
+              .sort(([x], [y]) => x - y)
+              .map(([t, v]) => ({ t, v })),
+          }))
+          .filter((x) => x.samples.length > 0);
+      const wide: LabelMatcher[] = [{ name: '__name__', op: '=', value: 'wide' }];
+      const all = Array.from({ length: n }, (_, i) => i);
+      const sorted = (got: SeriesSamples[]) =>
+        [...got].sort((x, y) => ((x.labels.job ?? '') < (y.labels.job ?? '') ? -1 : 1));
+      for (const r of [ALL, { minT: B / 8 + 1, maxT: 2 * B }]) {
+        // Joined: every series of the metric.
+        assert.deepEqual(sorted(await store.selectSeries(wide, r)), expect(all, r));
+        // Listed: a few.
+        const g1 = all.filter((i) => i % 8 === 1);
+        const got = await store.selectSeries([...wide, { name: 'g', op: '=', value: 'g1' }], r);
+        assert.deepEqual(sorted(got), expect(g1, r));
+        // One.
+        for (const i of [3, 9, n - 1]) {
+          const one = await store.selectSeries(
+            [...wide, { name: 'job', op: '=', value: `j${i}` }],
+            r,
+          );
+          assert.deepEqual(one, expect([i], r));
+        }
+      }
     } finally {
       await store.close();
     }

@@ -58,7 +58,7 @@ type SamplesQuery = 'samples' | 'samples-listed' | 'samples-one' | 'samples-name
 // rather than joining them (samples.sql): the list is searched per row that
 // passes the id range, a join builds a hash table once. Even at 64 ids, past
 // 128 the join is cheaper (204 ids: 5.6 vs 9.3 ms CPU, bench/promql.md).
-const MAX_LISTED_SERIES = 64;
+export const MAX_LISTED_SERIES = 64;
 const samplesStatements = new WeakMap<
   DuckDBConnection,
   Map<SamplesQuery, Promise<DuckDBPreparedStatement>>
