@@ -52,7 +52,13 @@ const metricOf = (r: SeriesRef | undefined): string => r?.labels['__name__'] ?? 
 // Every PromQL selector runs a samples query; preparing it once per reader
 // connection saves its parse and plan each time. A connection runs one task
 // at a time (the store's pool), so its statement is never bound twice at once.
-type SamplesQuery = 'samples' | 'samples-listed' | 'samples-one' | 'samples-named';
+type SamplesQuery =
+  | 'samples'
+  | 'samples-listed'
+  | 'samples-metric'
+  | 'samples-metric-listed'
+  | 'samples-one'
+  | 'samples-named';
 
 // Up to this many series ids a read looks them up in a list (samples-listed.sql)
 // rather than joining them (samples.sql): the list is searched per row that
@@ -171,42 +177,61 @@ const f64Column = (chunk: duckdb.DataChunk, i: number, n: number): Float64Array 
   return new Float64Array(b.buffer, b.byteOffset, n);
 };
 
-/** The samples of each ref with `minT <= t <= maxT`, in refs' order (a ref without samples: empty columns). */
+/** The samples statement for these series and its parameters. */
+function samplesQuery(
+  refs: readonly SeriesRef[],
+  names: readonly string[],
+  ids: readonly number[] | undefined,
+  wholeMetrics: boolean,
+): [SamplesQuery, Params] {
+  const seriesIds = refs.flatMap((r) => r.ids);
+  if (ids === undefined)
+    return [
+      'samples-named',
+      { series_ids: idList(refs), metrics: [listValue([...names]), LIST(VARCHAR)] },
+    ];
+  if (seriesIds.length === 1)
+    return [
+      'samples-one',
+      { series_id: [seriesIds[0] ?? 0, UINTEGER], metric_id: [ids[0] ?? 0, UINTEGER] },
+    ];
+  const listed = seriesIds.length <= MAX_LISTED_SERIES;
+  const params: Params = {
+    series_ids: idList(refs),
+    metric_ids: [listValue([...ids]), LIST(UINTEGER)],
+    ...(listed
+      ? { lo: [Math.min(...seriesIds), UINTEGER], hi: [Math.max(...seriesIds), UINTEGER] }
+      : {}),
+    ...(wholeMetrics || listed
+      ? { metric_lo: [Math.min(...ids), UINTEGER], metric_hi: [Math.max(...ids), UINTEGER] }
+      : {}),
+  };
+  const name: SamplesQuery = wholeMetrics
+    ? listed
+      ? 'samples-metric-listed'
+      : 'samples-metric'
+    : listed
+      ? 'samples-listed'
+      : 'samples';
+  return [name, params];
+}
+
+/**
+ * The samples of each ref with `minT <= t <= maxT`, in refs' order (a ref
+ * without samples: none). `wholeMetrics`: the refs are every series of their
+ * metrics.
+ */
 async function fetchSamples(
   conn: DuckDBConnection,
   refs: readonly SeriesRef[],
   minT: number,
   maxT: number,
+  wholeMetrics: boolean,
 ): Promise<Sample[][]> {
   const names = [...new Set(refs.map(metricOf))];
   const ids = await metricIds(conn, names);
-  const seriesIds = refs.flatMap((r) => r.ids);
-  const one = ids !== undefined && seriesIds.length === 1;
-  const listed = ids !== undefined && !one && seriesIds.length <= MAX_LISTED_SERIES;
-  const name: SamplesQuery =
-    ids === undefined
-      ? 'samples-named'
-      : one
-        ? 'samples-one'
-        : listed
-          ? 'samples-listed'
-          : 'samples';
-  const params: Params = {
-    ...(ids === undefined
-      ? { series_ids: idList(refs), metrics: [listValue(names), LIST(VARCHAR)] }
-      : one
-        ? { series_id: [seriesIds[0] ?? 0, UINTEGER], metric_id: [ids[0] ?? 0, UINTEGER] }
-        : { series_ids: idList(refs), metric_ids: [listValue(ids), LIST(UINTEGER)] }),
-    ...(listed && ids !== undefined
-      ? {
-          lo: [Math.min(...seriesIds), UINTEGER],
-          hi: [Math.max(...seriesIds), UINTEGER],
-          metric_lo: [Math.min(...ids), UINTEGER],
-          metric_hi: [Math.max(...ids), UINTEGER],
-        }
-      : {}),
-    ...msParams({ minT, maxT }),
-  };
+  const [name, chosen] = samplesQuery(refs, names, ids, wholeMetrics);
+  const params: Params = { ...chosen, ...msParams({ minT, maxT }) };
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
   for (const [k, [v, t]] of Object.entries(params)) {
@@ -288,13 +313,15 @@ export async function selectSeries(
 ): Promise<SeriesSamples[]> {
   const refs = await sortedRefs(conn, catalog, [matchers]);
   if (refs.length === 0) return [];
+  // Only the metric named: the refs are all of its series.
+  const wholeMetrics = matchers.every((m) => m.name === '__name__' && m.op === '=');
   const minT = Math.ceil(range.minT);
   const maxT = Math.floor(range.maxT);
   if (!(minT <= maxT)) return [];
   const lo = cache.blockOf(minT);
   const hi = cache.blockOf(maxT);
   if (!cache.enabled || !(hi - lo < MAX_CACHED_SPAN_BLOCKS)) {
-    const found = await fetchSamples(conn, refs, minT, maxT);
+    const found = await fetchSamples(conn, refs, minT, maxT, wholeMetrics);
     const out: SeriesSamples[] = [];
     // The query's range is the selector's: every sample found is in it.
     for (const [i, r] of refs.entries()) {
@@ -327,7 +354,13 @@ export async function selectSeries(
   if (first <= last) {
     const snap = cache.snapshot(first, last);
     const fromT = first * cache.blockMs;
-    const found = await fetchSamples(conn, refs, fromT, (last + 1) * cache.blockMs - 1);
+    const found = await fetchSamples(
+      conn,
+      refs,
+      fromT,
+      (last + 1) * cache.blockMs - 1,
+      wholeMetrics,
+    );
     const at = new Array<number>(refs.length).fill(0);
     for (let b = first; b <= last; b++) {
       const start = b * cache.blockMs;
