@@ -351,20 +351,19 @@ export async function selectSeries(
       parts.push([]);
     }
   }
+  // Blocks just read: where each series' samples of the block start in
+  // `found`, whose sample objects are used as they are.
+  const freshAt: (number[] | undefined)[] = [];
+  let found: Sample[][] = [];
   if (first <= last) {
     const snap = cache.snapshot(first, last);
     const fromT = first * cache.blockMs;
-    const found = await fetchSamples(
-      conn,
-      refs,
-      fromT,
-      (last + 1) * cache.blockMs - 1,
-      wholeMetrics,
-    );
+    found = await fetchSamples(conn, refs, fromT, (last + 1) * cache.blockMs - 1, wholeMetrics);
     const at = new Array<number>(refs.length).fill(0);
     for (let b = first; b <= last; b++) {
       const start = b * cache.blockMs;
       const fresh: BlockSamples[] = [];
+      freshAt[b - lo] = [...at];
       for (const [i, r] of refs.entries()) {
         const s = blockOf(found[i] as Sample[], start, start + cache.blockMs, at[i] as number);
         const n = s.length / 2;
@@ -398,6 +397,14 @@ export async function selectSeries(
     const samples = new Array<Sample>(total);
     let at = 0;
     for (let k = 0; k <= lastPart; k++) {
+      const starts = freshAt[k];
+      if (starts !== undefined) {
+        const read = found[i] as Sample[];
+        const base = starts[i] as number;
+        for (let j = froms[k] as number; j < (tos[k] as number); j++)
+          samples[at++] = read[base + j] as Sample;
+        continue;
+      }
       const { data } = (parts[k] as readonly BlockSamples[])[i] as BlockSamples;
       for (let j = froms[k] as number; j < (tos[k] as number); j++)
         samples[at++] = { t: data[j * 2] as number, v: data[j * 2 + 1] as number };
