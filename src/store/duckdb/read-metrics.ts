@@ -6,6 +6,7 @@
 
 import type {
   DuckDBConnection,
+  DuckDBDataChunk,
   DuckDBPreparedStatement,
   DuckDBType,
   DuckDBValue,
@@ -257,9 +258,13 @@ async function fetchSamples(
   // A materialized result hands out its chunks synchronously: no round trip
   // to DuckDB's threads per chunk. Its columns are read as typed arrays over
   // the chunk's own memory (every column is NOT NULL, of a fixed width), not
-  // value by value through node-api's vectors.
+  // value by value through node-api's vectors. The arrays only view that
+  // memory, so each chunk is kept referenced until its rows are read (its
+  // finalizer would free it under them).
+  const chunks: DuckDBDataChunk[] = [];
   for (let c = 0; c < result.chunkCount; c++) {
     const chunk = result.getChunk(c);
+    chunks.push(chunk);
     const n = chunk.rowCount;
     const sids = u32Column(chunk.chunk, 0, n);
     const ts = f64Column(chunk.chunk, 1, n);
@@ -276,6 +281,7 @@ async function fetchSamples(
       add(pending, ts[i] as number, vs[i] as number, rs[i] as number);
     }
   }
+  chunks.length = 0;
   return pendings.map(settle);
 }
 
