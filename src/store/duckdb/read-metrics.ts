@@ -6,7 +6,6 @@
 
 import type {
   DuckDBConnection,
-  DuckDBDataChunk,
   DuckDBPreparedStatement,
   DuckDBType,
   DuckDBValue,
@@ -165,7 +164,7 @@ function settle(p: Pending): Sample[] {
   return out;
 }
 
-/** The bytes of column `i` of a result chunk of `n` rows of `width`-byte values. */
+/** A copy of the bytes of column `i` of a result chunk of `n` rows of `width`-byte values. */
 function columnBytes(chunk: duckdb.DataChunk, i: number, n: number, width: number): Uint8Array {
   return duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk, i), n * width);
 }
@@ -256,15 +255,12 @@ async function fetchSamples(
   let pending: Pending | undefined;
   let pendingId = -1;
   // A materialized result hands out its chunks synchronously: no round trip
-  // to DuckDB's threads per chunk. Its columns are read as typed arrays over
-  // the chunk's own memory (every column is NOT NULL, of a fixed width), not
-  // value by value through node-api's vectors. The arrays only view that
-  // memory, so each chunk is kept referenced until its rows are read (its
-  // finalizer would free it under them).
-  const chunks: DuckDBDataChunk[] = [];
+  // to DuckDB's threads per chunk. Its columns are read as typed arrays (one
+  // copy of each column's bytes: the bindings copy, never lend, native
+  // memory; every column is NOT NULL, of a fixed width), not value by value
+  // through node-api's vectors.
   for (let c = 0; c < result.chunkCount; c++) {
     const chunk = result.getChunk(c);
-    chunks.push(chunk);
     const n = chunk.rowCount;
     const sids = u32Column(chunk.chunk, 0, n);
     const ts = f64Column(chunk.chunk, 1, n);
@@ -281,7 +277,6 @@ async function fetchSamples(
       add(pending, ts[i] as number, vs[i] as number, rs[i] as number);
     }
   }
-  chunks.length = 0;
   return pendings.map(settle);
 }
 
