@@ -7,6 +7,7 @@
 // machine CPU and mins move less than medians.
 //
 //   npm run build && node bench/promql-duckdb-ab.mjs --other /path/to/other/checkout [--runs 30] [--hours 3] [--layout series|time] [--churn] [--cold]
+//     [--cache-bytes N] [--compact]
 //
 // --churn: before every timed query, every series gets one more sample in the
 // newest 10-minute block (as the lab's ingest appends every second; the
@@ -15,6 +16,11 @@
 //
 // --cold: every query starts with nothing held (a build with
 // src/store/duckdb/sample-cache.ts gets an empty one before each query).
+//
+// --cache-bytes: both stores' sampleCacheBytes (0: every query reads its
+// samples from SQL, a first read). --compact: every closed 10-minute block
+// compacted before querying (the layout of a store that has been running),
+// as in bench/promql-vs-prometheus.mjs.
 //
 // The other checkout must be built too (its dist/ and its SQL files are
 // used). layout: `series` writes each series whole (as promql-vs-prometheus
@@ -37,6 +43,8 @@ const { values } = parseArgs({
     layout: { type: 'string', default: 'series' },
     churn: { type: 'boolean', default: false },
     cold: { type: 'boolean', default: false },
+    'cache-bytes': { type: 'string' },
+    compact: { type: 'boolean', default: false },
   },
 });
 if (!values.other || !fs.existsSync(path.join(values.other, 'dist/src/store/duckdb/index.js'))) {
@@ -80,11 +88,20 @@ try {
     const { createDuckDbStore } = require(path.join(root, 'dist/src/store/duckdb/index.js'));
     const { rangeQuery } = require(path.join(root, 'dist/src/query/promql/engine.js'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `promql-ab-${name}-`));
-    const store = await createDuckDbStore({ dataDir: dir });
+    const cacheBytes = values['cache-bytes'];
+    const store = await createDuckDbStore({
+      dataDir: dir,
+      ...(cacheBytes === undefined ? {} : { sampleCacheBytes: Number(cacheBytes) }),
+    });
     const cache = path.join(root, 'dist/src/store/duckdb/sample-cache.js');
     const SampleCache = fs.existsSync(cache) ? require(cache).SampleCache : undefined;
     sides.push({ name, root, dir, store, rangeQuery, SampleCache });
     await fill(store);
+    // Every block closed: "now" an hour past the data.
+    if (values.compact)
+      while (
+        (await store.compactSamples(BigInt(data.endMs + 3600_000) * 1_000_000n)) !== undefined
+      );
   }
   const end = data.endMs;
   const rows = [];
@@ -125,7 +142,7 @@ try {
       .map((l) => l.toFixed(2))
       .join(
         ' ',
-      )} · ${runs} runs each, ${values.layout} layout${values.churn ? ', a sample appended to every series before each query' : ''}${values.cold ? ', nothing held before each query' : ''}, ${data.sampleCount} samples; ms: min / median wall / mean CPU`,
+      )} · ${runs} runs each, ${values.layout} layout${values.churn ? ', a sample appended to every series before each query' : ''}${values.cold ? ', nothing held before each query' : ''}${values.compact ? ', compacted' : ''}${values['cache-bytes'] === undefined ? '' : `, sampleCacheBytes ${values['cache-bytes']}`}, ${data.sampleCount} samples; ms: min / median wall / mean CPU`,
   );
   console.log(`| query | same answer | this build | other (${values.other}) |\n|---|---|---|---|`);
   for (const r of rows) console.log(r);

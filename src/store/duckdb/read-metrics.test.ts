@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import type { Sample, SeriesSamples } from '../../model/telemetry';
+import type { Labels, Sample, SeriesSamples } from '../../model/telemetry';
 import type { LabelMatcher, MsRange } from '../store';
+import { SAMPLE_BLOCK_MS } from './compact-samples';
 import { createDuckDbStore } from './index';
+import { MAX_LISTED_SERIES } from './read-metrics';
 
 const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-read-metrics-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -108,6 +110,99 @@ describe('DuckDB selectSeries: order and rewrites', () => {
       }
       const [one] = await store.selectSeries(job('b'), ALL);
       assert.deepEqual(one, got[1]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+// A selector's samples come from one of three statements by its number of
+// series ids (one; up to MAX_LISTED_SERIES as a list; more joined), each over
+// settled and live rows: all must read what was written, last write winning.
+describe('DuckDB selectSeries: one, listed and joined series ids', () => {
+  it('read the same samples, settled and live, with late rewrites', async () => {
+    const store = await createDuckDbStore({
+      dataDir: path.join(root, 'listed'),
+      threads: 2,
+      sampleCacheBytes: 0,
+    });
+    try {
+      const B = SAMPLE_BLOCK_MS;
+      const n = MAX_LISTED_SERIES + 6;
+      const want = new Map<string, Map<number, number>>();
+      const labelsOf = (metric: string, i: number): Labels =>
+        metric === 'wide'
+          ? { __name__: metric, job: `j${i}`, g: `g${i % 8}` }
+          : { __name__: metric, job: `j${i}` };
+      const write = async (points: [number, number, number][]) => {
+        const samples: SeriesSamples[] = [];
+        const add = (metric: string, i: number, t: number, v: number) => {
+          let m = want.get(`${metric}/${i}`);
+          if (!m) want.set(`${metric}/${i}`, (m = new Map()));
+          m.set(t, v);
+          samples.push({ labels: labelsOf(metric, i), samples: [{ t, v }] });
+        };
+        for (const [i, t, v] of points) {
+          add('wide', i, t, v);
+          // Other metrics' series in between: a metric's ids are not one run.
+          if (i % 10 === 0) add('few', i, t, v * 2);
+        }
+        await store.write({ samples });
+      };
+      const first: [number, number, number][] = [];
+      for (let i = 0; i < n; i++)
+        for (let t = B / 8 + (i % 3); t < 3 * B; t += B / 4) first.push([i, t, i * 1000 + t]);
+      await write(first);
+      let moved = 0;
+      while ((await store.compactSamples(BigInt(10 * B) * 1_000_000n)) !== undefined) moved++;
+      assert.ok(moved >= 2, `blocks moved: ${moved}`);
+      // Late writes into settled blocks (a live row of a settled time wins) and a new time.
+      await write([
+        [3, B / 8, -1],
+        [3, B / 8, -2],
+        [9, B + B / 8 + 0, -3],
+        [10, B / 8 + 1, -6],
+        [n - 1, B / 8 + ((n - 1) % 3), -4],
+        [5, 3 * B + 1, -5],
+      ]);
+      const expect = (metric: string, jobs: number[], r: MsRange): SeriesSamples[] =>
+        jobs
+          .map((i) => ({
+            labels: labelsOf(metric, i),
+            samples: [...(want.get(`${metric}/${i}`) ?? [])]
+              .filter(([t]) => t >= r.minT && t <= r.maxT)
+              .sort(([x], [y]) => x - y)
+              .map(([t, v]) => ({ t, v })),
+          }))
+          .filter((x) => x.samples.length > 0)
+          .sort((x, y) => ((x.labels.job ?? '') < (y.labels.job ?? '') ? -1 : 1));
+      const named = (m: string): LabelMatcher[] => [{ name: '__name__', op: '=', value: m }];
+      const all = Array.from({ length: n }, (_, i) => i);
+      const sorted = (got: SeriesSamples[]) =>
+        [...got].sort((x, y) => ((x.labels.job ?? '') < (y.labels.job ?? '') ? -1 : 1));
+      const wide = named('wide');
+      for (const r of [ALL, { minT: B / 8 + 1, maxT: 2 * B }]) {
+        // Every series of a metric, more than are listed, and up to that.
+        assert.deepEqual(sorted(await store.selectSeries(wide, r)), expect('wide', all, r));
+        const tens = all.filter((i) => i % 10 === 0);
+        assert.deepEqual(sorted(await store.selectSeries(named('few'), r)), expect('few', tens, r));
+        // Joined: more than are listed, not the whole metric by its matchers.
+        const anyJob: LabelMatcher = { name: 'job', op: '=~', value: 'j.*' };
+        const joined = await store.selectSeries([...wide, anyJob], r);
+        assert.deepEqual(sorted(joined), expect('wide', all, r));
+        // Listed: a few.
+        const g1 = all.filter((i) => i % 8 === 1);
+        const got = await store.selectSeries([...wide, { name: 'g', op: '=', value: 'g1' }], r);
+        assert.deepEqual(sorted(got), expect('wide', g1, r));
+        // One.
+        for (const i of [3, 9, n - 1]) {
+          const one = await store.selectSeries(
+            [...wide, { name: 'job', op: '=', value: `j${i}` }],
+            r,
+          );
+          assert.deepEqual(one, expect('wide', [i], r));
+        }
+      }
     } finally {
       await store.close();
     }
