@@ -42,7 +42,6 @@ import { Catalog } from './catalog';
 import { SamplesCompactor } from './compact-samples';
 import { DEFAULT_SAMPLE_CACHE_BYTES, SampleCache } from './sample-cache';
 import type { SamplesCompaction } from './compact-samples';
-import { BACKSTOP_FACTOR, Checkpointer, parseBytes } from './checkpoints';
 import { asBig, asNum, traceHex } from './codec';
 import {
   MEMORY,
@@ -65,14 +64,11 @@ import { groupByTrace } from './write-rows';
 export const DEFAULT_MEMORY_LIMIT = '512MB';
 export const DEFAULT_THREADS = 2;
 /**
- * The store checkpoints (compresses the WAL's rows into the file), on a
- * connection of its own so writes go on meanwhile (checkpoints.ts), once the
- * WAL holds this much; DuckDB's own default is 16MB. At 64MB a checkpoint
- * runs a quarter as often and ingest costs 10-25% less CPU per span
- * (measured with bench/ingest-http.ts, see bench/ingest-results.md); the
- * price is up to 64MB of WAL to replay on open after a crash, and up to
- * ~240 MiB of not yet checkpointed rows in DuckDB's memory (IN_MEMORY_TABLE,
- * bench/checkpoints.md).
+ * DuckDB checkpoints (compresses the WAL's rows into the file) at commit once
+ * the WAL holds this much; its own default is 16MB. At 64MB a checkpoint runs
+ * a quarter as often and ingest costs 10-25% less CPU per span (measured with
+ * bench/ingest-http.ts, see bench/ingest-results.md); the price is up to 64MB
+ * of WAL to replay on open after a crash.
  */
 export const DEFAULT_CHECKPOINT_THRESHOLD = '64MB';
 /** Bytes of recent search results' spans kept for the trace reads that follow a search. */
@@ -106,7 +102,7 @@ export interface DuckDbStoreOptions {
   /** DuckDB memory_limit, e.g. '512MB'. */
   readonly memoryLimit?: string;
   readonly threads?: number;
-  /** WAL size that triggers a checkpoint (default DEFAULT_CHECKPOINT_THRESHOLD), e.g. '64MB'. */
+  /** WAL size that triggers a checkpoint (default DEFAULT_CHECKPOINT_THRESHOLD). */
   readonly checkpointThreshold?: string;
   /** Tests only: stop migrating at this schema version. */
   readonly schemaVersion?: number;
@@ -190,8 +186,6 @@ export class DuckDbStore implements TelemetryStore {
     private readonly catalog: Catalog,
     readonly schemaVersion: number,
     private readonly sampleCache: SampleCache,
-    private readonly checkpoints: Checkpointer,
-    private readonly checkpointConn: DuckDBConnection,
   ) {}
 
   static async open(o: DuckDbStoreOptions): Promise<DuckDbStore> {
@@ -203,39 +197,30 @@ export class DuckDbStore implements TelemetryStore {
       if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
         throw new RangeError(`${name} must be a positive integer, got ${v}`);
     const threads = Math.max(1, Math.floor(o.threads ?? DEFAULT_THREADS));
-    const checkpointBytes = parseBytes(o.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD);
     const opened = await openDatabase({
       dataDir: o.dataDir,
       memoryLimit: o.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
       threads,
-      checkpointThreshold: `${checkpointBytes * BACKSTOP_FACTOR}B`,
+      checkpointThreshold: o.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD,
       ...(o.schemaVersion === undefined ? {} : { schemaVersion: o.schemaVersion }),
     });
     const conns: DuckDBConnection[] = [];
     try {
-      // The writer, a reader per thread, and one that only checkpoints.
-      for (let i = 0; i < threads + 2; i++) {
+      for (let i = 0; i < threads + 1; i++) {
         const c = await opened.instance.connect();
         conns.push(c);
-        if (i <= threads) await prepareConnection(c, opened.version);
+        await prepareConnection(c, opened.version);
       }
-      const checkpointConn = conns[threads + 1]!;
       const catalog = new Catalog(o.catalogEntries, o.seriesEntries);
       await catalog.load(conns[0]!);
       const store = new DuckDbStore(
         opened.instance,
         opened.file,
         conns[0]!,
-        new Pool(conns.slice(1, threads + 1)),
+        new Pool(conns.slice(1)),
         catalog,
         opened.version,
         new SampleCache(o.sampleCacheBytes ?? DEFAULT_SAMPLE_CACHE_BYTES),
-        new Checkpointer(
-          checkpointConn,
-          opened.file === MEMORY ? undefined : `${opened.file}.wal`,
-          checkpointBytes,
-        ),
-        checkpointConn,
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
       store.hotRowsBound = o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS;
@@ -309,7 +294,6 @@ export class DuckDbStore implements TelemetryStore {
         if (addsResources) this.matching.changeStarted();
         await this.writer.run('COMMIT');
         committed = true;
-        this.checkpoints.afterCommit();
         staged.commit();
         for (const m of batch.metadata ?? []) this.metadataCache.set(m.metric, m);
         if (newest > this.newestSpanStart) this.newestSpanStart = newest;
@@ -609,18 +593,14 @@ export class DuckDbStore implements TelemetryStore {
         await inTransaction(this.writer, () =>
           runScript(this.writer, query('move-trace-index'), bounds),
         );
-        const left = (
-          await read(this.writer, query('trace-index-hot-left'), { last: bounds.last })
-        ).getRows()[0];
+        const left = (await read(this.writer, query('trace-index-hot-left'), { last: bounds.last }))
+          .getRows()[0];
         this.hotRows = asNum(left?.[1] ?? 0);
         if (asNum(left?.[0] ?? 0) > 0) return false;
         // Only now: a read that took its windows from memory before the
         // last slice committed still found the rows in hot.
         this.hotWindows.endMove();
         this.moveFailed = false;
-        // The cold ART is rewritten at the next checkpoint: now, once per
-        // move, beside the writes rather than inside one's COMMIT.
-        void this.checkpoints.now();
         return true;
       });
       if (done) return;
@@ -680,8 +660,6 @@ export class DuckDbStore implements TelemetryStore {
       this.closed = true;
     });
     await this.readers.close();
-    await this.checkpoints.close();
-    this.checkpointConn.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
   }
