@@ -3,10 +3,11 @@
 // store opens) takes 4,096-span writes back to back until its hot part has
 // been moved --moves times, while a reader looks cold traces up by id every
 // 10 ms. Prints per write and per read the latency p50/p99/max, the writes
-// and reads over 50 ms, and the process CPU per span. A/B: run it with each
+// and reads over 50 ms, the COMMITs over 50 ms (checkpoints) and the longest
+// move statement, and the process CPU per span. A/B: run it with each
 // build's --dist, alternating (the SQL is found beside that build's src/).
 //
-//   npm run build && node bench/move-during-ingest.mjs [--dist dist] [--cold 2500000] [--moves 2]
+//   npm run build && node bench/move-during-ingest.mjs [--dist dist] [--cold 2500000] [--moves 2] [--checkpoint-threshold 64MB]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ const { values: o } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     cold: { type: 'string', default: '2500000' },
     moves: { type: 'string', default: '2' },
+    'checkpoint-threshold': { type: 'string', default: '64MB' },
   },
 });
 const dist = resolve(o.dist);
@@ -25,9 +27,24 @@ const { createDuckDbStore, DB_FILE_NAME } = await import(join(dist, 'src/store/d
 const { traceBatch } = await import(join(dist, 'bench/trace-search.shop.js'));
 const { decodeRequest } = await import(join(dist, 'src/collector/otlp/decode.js'));
 const { DEFAULT_LIMITS } = await import(join(dist, 'src/collector/otlp/limits.js'));
-const { DuckDBInstance } = await import(
+const { DuckDBInstance, DuckDBConnection } = await import(
   join(dist, '..', 'node_modules/@duckdb/node-api/lib/index.js')
 );
+
+// Times the writer's COMMITs (a checkpoint runs inside one) and the move's INSERTs.
+const timed = { commits: [], moves: [] };
+const origRun = DuckDBConnection.prototype.run;
+DuckDBConnection.prototype.run = function (sql, ...rest) {
+  const t = performance.now();
+  const kind =
+    sql === 'COMMIT'
+      ? 'commits'
+      : /^\s*(--[^\n]*\n\s*)*INSERT INTO trace_index\s/.test(sql)
+        ? 'moves'
+        : undefined;
+  const out = origRun.call(this, sql, ...rest);
+  return kind === undefined ? out : out.finally(() => timed[kind].push(performance.now() - t));
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'otel-lab-move-'));
 const cold = Number(o.cold);
@@ -49,7 +66,10 @@ try {
   c.closeSync();
   db.closeSync();
 
-  const store = await createDuckDbStore({ dataDir: dir });
+  const store = await createDuckDbStore({
+    dataDir: dir,
+    checkpointThreshold: o['checkpoint-threshold'],
+  });
   // A pool of decoded 512-span batches; each write takes 8 with fresh trace ids.
   const run = Date.now() % 2 ** 31;
   const pool = [];
@@ -121,6 +141,13 @@ try {
   );
   console.log(`  writes: ${stat(writes)}`);
   console.log(`  reads by id: ${stat(reads)}`);
+  const slow = timed.commits.filter((x) => x > 50).sort((a, b) => a - b);
+  console.log(
+    `  COMMITs over 50 ms: ${slow.length} of ${timed.commits.length}, ${slow.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${slow
+      .slice(-4)
+      .map((x) => x.toFixed(0))
+      .join(' ')}; move INSERTs (ms): ${timed.moves.map((x) => x.toFixed(0)).join(' ')}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
