@@ -593,8 +593,9 @@ export class DuckDbStore implements TelemetryStore {
         await inTransaction(this.writer, () =>
           runScript(this.writer, query('move-trace-index'), bounds),
         );
-        const left = (await read(this.writer, query('trace-index-hot-left'), { last: bounds.last }))
-          .getRows()[0];
+        const left = (
+          await read(this.writer, query('trace-index-hot-left'), { last: bounds.last })
+        ).getRows()[0];
         this.hotRows = asNum(left?.[1] ?? 0);
         if (asNum(left?.[0] ?? 0) > 0) return false;
         // Only now: a read that took its windows from memory before the
