@@ -84,6 +84,13 @@ const DAY_NS = 86_400n * 1_000_000_000n;
  * + 0.8 s checkpoint at 1.25M cold rows), so not too small either.
  */
 export const DEFAULT_TRACE_INDEX_HOT_ROWS = 200_000;
+/**
+ * Hot rows a move takes per transaction. A move is a run of these slices,
+ * one per write turn, so a write waits for one slice (~80 ms of CPU at 20k
+ * rows into a 2.5M-row cold part, against ~1 s for 200k in one), and the
+ * writes queued meanwhile go between them (bench/checkpoints.md).
+ */
+const TRACE_INDEX_MOVE_SLICE_ROWS = 20_000;
 /** Maintenance moves the hot part at least this often, so a quiet store's index gets compact too. */
 const TRACE_INDEX_MOVE_EVERY_NS = 3_600n * 1_000_000_000n;
 /** Laptop defaults the CLI wires: a week, 2 GiB. */
@@ -107,6 +114,8 @@ export interface DuckDbStoreOptions {
   readonly sampleCacheBytes?: number;
   /** Hot trace-index rows before a move into the cold part; default DEFAULT_TRACE_INDEX_HOT_ROWS. */
   readonly traceIndexHotRows?: number;
+  /** Tests only: hot rows a move takes per transaction (default TRACE_INDEX_MOVE_SLICE_ROWS). */
+  readonly traceIndexMoveSliceRows?: number;
 }
 
 /** Runs tasks one at a time, in order; a failure does not block the next. */
@@ -165,6 +174,9 @@ export class DuckDbStore implements TelemetryStore {
   private lastMove: bigint | undefined;
   /** A move from the write path failed: leave it to maintenance, which reports errors. */
   private moveFailed = false;
+  private sliceRows = TRACE_INDEX_MOVE_SLICE_ROWS;
+  /** The move under way, if any: its slices take turns with writes. */
+  private moving: Promise<void> | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -178,8 +190,12 @@ export class DuckDbStore implements TelemetryStore {
 
   static async open(o: DuckDbStoreOptions): Promise<DuckDbStore> {
     const hot = o.traceIndexHotRows;
-    if (hot !== undefined && (!Number.isSafeInteger(hot) || hot < 1))
-      throw new RangeError(`traceIndexHotRows must be a positive integer, got ${hot}`);
+    for (const [name, v] of [
+      ['traceIndexHotRows', hot],
+      ['traceIndexMoveSliceRows', o.traceIndexMoveSliceRows],
+    ] as const)
+      if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
+        throw new RangeError(`${name} must be a positive integer, got ${v}`);
     const threads = Math.max(1, Math.floor(o.threads ?? DEFAULT_THREADS));
     const opened = await openDatabase({
       dataDir: o.dataDir,
@@ -208,6 +224,7 @@ export class DuckDbStore implements TelemetryStore {
       );
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
       store.hotRowsBound = o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS;
+      store.sliceRows = o.traceIndexMoveSliceRows ?? TRACE_INDEX_MOVE_SLICE_ROWS;
       store.hotWindows = new HotWindows(2 * store.hotRowsBound);
       // Older versions (tests open them) have no hot table.
       if (opened.version >= 6) await store.loadHot();
@@ -252,8 +269,9 @@ export class DuckDbStore implements TelemetryStore {
     const traceIds: ReadonlySet<string> = new Set(windows.keys());
     await this.writes.run(async () => {
       this.guard();
+      // Its slices queue behind this write, and take turns with the next ones.
       if (traceIds.size > 0 && this.hotRows >= this.hotRowsBound && !this.moveFailed)
-        await this.moveTraceIndex().catch(() => {
+        this.moveTraceIndex().catch(() => {
           this.moveFailed = true;
         });
       // Before the commit: a read never sees hot rows memory does not cover.
@@ -471,15 +489,17 @@ export class DuckDbStore implements TelemetryStore {
    */
   async applyRetention(policy: RetentionPolicy, now: UnixNano): Promise<void> {
     this.guard();
+    this.lastMove ??= now;
+    if (
+      this.moving !== undefined ||
+      this.hotRows >= this.hotRowsBound ||
+      (this.hotRows > 0 && now - this.lastMove >= TRACE_INDEX_MOVE_EVERY_NS)
+    ) {
+      // Slice by slice, each its own write turn: awaited outside any turn.
+      await this.moveTraceIndex();
+      this.lastMove = now;
+    }
     await this.writes.run(async () => {
-      if (this.lastMove === undefined) this.lastMove = now;
-      if (
-        this.hotRows >= this.hotRowsBound ||
-        (this.hotRows > 0 && now - this.lastMove >= TRACE_INDEX_MOVE_EVERY_NS)
-      ) {
-        await this.moveTraceIndex();
-        this.lastMove = now;
-      }
       if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
       if (policy.maxBytes !== undefined && this.file !== MEMORY)
         await this.shrinkTo(policy.maxBytes);
@@ -539,22 +559,61 @@ export class DuckDbStore implements TelemetryStore {
   }
 
   /**
-   * Moves the hot trace index into the cold part in one transaction (a read
-   * sees the rows on one side or the other). On the writer, in a write turn.
+   * Moves the hot trace index into the cold part, the rows there when it
+   * begins, in slices of TRACE_INDEX_MOVE_SLICE_ROWS rows: each slice is
+   * one transaction (a read sees each row on one side or the other) in its
+   * own write turn. Starts a move unless one is under way; resolves when it
+   * has moved its last slice (or the store closed), rejects on a failure.
    */
-  private async moveTraceIndex(): Promise<void> {
-    await inTransaction(this.writer, () => runScript(this.writer, query('move-trace-index')));
-    // Only now: a read that took its windows from memory before the commit
-    // still found the rows in hot.
-    this.hotWindows.clear();
-    this.hotRows = 0;
-    this.moveFailed = false;
+  private moveTraceIndex(): Promise<void> {
+    this.moving ??= this.moveInSlices().finally(() => {
+      this.moving = undefined;
+    });
+    return this.moving;
   }
 
-  /** Tests and benches: move the hot trace index into the cold part now, whatever its size. */
-  flushTraceIndex(): Promise<void> {
+  private async moveInSlices(): Promise<void> {
+    let last: bigint | undefined;
+    for (;;) {
+      const done = await this.writes.run(async () => {
+        if (this.closed) return true;
+        if (last === undefined) {
+          const row = (await read(this.writer, query('trace-index-hot-last'))).getRows()[0];
+          const max = row?.[0];
+          if (max === null || max === undefined) {
+            // Nothing hot, and no write in flight in a write turn: nothing to keep.
+            this.hotWindows.clear();
+            this.hotRows = 0;
+            return true;
+          }
+          last = asBig(max);
+          this.hotWindows.beginMove();
+        }
+        const bounds = { last: [last, BIGINT], rows: [this.sliceRows, BIGINT] } as const;
+        await inTransaction(this.writer, () =>
+          runScript(this.writer, query('move-trace-index'), bounds),
+        );
+        const left = (
+          await read(this.writer, query('trace-index-hot-left'), { last: bounds.last })
+        ).getRows()[0];
+        this.hotRows = asNum(left?.[1] ?? 0);
+        if (asNum(left?.[0] ?? 0) > 0) return false;
+        // Only now: a read that took its windows from memory before the
+        // last slice committed still found the rows in hot.
+        this.hotWindows.endMove();
+        this.moveFailed = false;
+        return true;
+      });
+      if (done) return;
+    }
+  }
+
+  /** Tests and benches: move the whole hot trace index into the cold part now, whatever its size. */
+  async flushTraceIndex(): Promise<void> {
     this.guard();
-    return this.writes.run(() => this.moveTraceIndex());
+    // A move under way leaves the rows written since it began.
+    if (this.moving !== undefined) await this.moving;
+    await this.moveTraceIndex();
   }
 
   private async dropOlderThan(cutoff: bigint): Promise<void> {

@@ -42,6 +42,29 @@ describe('HotWindows', () => {
     assert.equal(w.complete, false);
   });
 
+  it('during a move covers every trace, after it only those noted since it began', () => {
+    const w = new HotWindows(3);
+    w.note(id(1), 10n, 20n);
+    w.note(id(2), 10n, 20n);
+    w.beginMove();
+    w.note(id(2), 30n, 40n); // written again during the move
+    w.note(id(3), 50n, 60n);
+    assert.deepEqual(w.get(id(1)), { lo: 10n, hi: 20n });
+    assert.deepEqual(w.get(id(2)), { lo: 10n, hi: 40n });
+    w.note(id(4), 1n, 2n); // past the bound here, not in what the move keeps
+    assert.equal(w.complete, false);
+    w.endMove();
+    assert.ok(w.complete);
+    assert.equal(w.size, 3);
+    assert.equal(w.get(id(1)), undefined);
+    assert.deepEqual(w.get(id(2)), { lo: 30n, hi: 40n });
+    assert.deepEqual(w.get(id(4)), { lo: 1n, hi: 2n });
+    w.note(id(2), 7n, 8n); // after the move: noted in place
+    assert.deepEqual(w.get(id(2)), { lo: 7n, hi: 40n });
+    w.endMove(); // no move began: nothing noted since is kept apart
+    assert.equal(w.size, 0);
+  });
+
   it('refuses a bound that is not a positive integer', () => {
     assert.throws(() => new HotWindows(0), RangeError);
     assert.throws(() => new HotWindows(1.5), RangeError);

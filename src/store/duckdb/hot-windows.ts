@@ -5,7 +5,9 @@
 // committed, so a window here is never narrower than the committed hot rows
 // (wider is harmless: it only bounds a scan of spans). Bounded: past
 // `maxTraces` it stops being complete and readers scan the hot table again
-// until the next move.
+// until the next move. A move runs in slices with writes in between, so
+// during one the windows noted since it began are also kept apart: they
+// are the ones still needed once it has moved every older row.
 
 /** A time window, in nanoseconds, inclusive. */
 export interface Window {
@@ -18,6 +20,8 @@ export class HotWindows {
   private lo = new BigInt64Array(1024);
   private hi = new BigInt64Array(1024);
   private full = false;
+  /** During a move: the windows noted since it began. */
+  private next: HotWindows | undefined;
 
   constructor(private readonly maxTraces: number) {
     if (!Number.isInteger(maxTraces) || maxTraces < 1)
@@ -35,6 +39,11 @@ export class HotWindows {
 
   /** Widens (or adds) the window of a trace (lowercase hex id). */
   note(traceId: string, lo: bigint, hi: bigint): void {
+    this.next?.note(traceId, lo, hi);
+    this.add(traceId, lo, hi);
+  }
+
+  private add(traceId: string, lo: bigint, hi: bigint): void {
     if (this.full) return;
     const at = this.slots.get(traceId);
     if (at !== undefined) {
@@ -69,7 +78,7 @@ export class HotWindows {
     return at === undefined ? undefined : { lo: this.lo[at]!, hi: this.hi[at]! };
   }
 
-  /** After a move committed: the hot table is empty. */
+  /** After a move committed with no write since it began: the hot table is empty. */
   clear(): void {
     this.slots.clear();
     if (this.lo.length > 1024) {
@@ -77,6 +86,34 @@ export class HotWindows {
       this.hi = new BigInt64Array(1024);
     }
     this.full = false;
+    this.next = undefined;
+  }
+
+  /**
+   * A move begins: until `endMove`, windows are noted twice, here and apart.
+   * Called again after a move that failed, it starts apart afresh (this map
+   * still covers every hot row).
+   */
+  beginMove(): void {
+    this.next = new HotWindows(this.maxTraces);
+  }
+
+  /**
+   * The move committed its last slice: every row older than its beginning
+   * left the hot table, so only the windows noted since then are kept.
+   */
+  endMove(): void {
+    const n = this.next;
+    if (n === undefined) {
+      this.clear();
+      return;
+    }
+    this.next = undefined;
+    this.slots.clear();
+    for (const [id, at] of n.slots) this.slots.set(id, at);
+    this.lo = n.lo;
+    this.hi = n.hi;
+    this.full = n.full;
   }
 
   /** Gives up on completeness (e.g. the hot table could not be read at open). */

@@ -7,7 +7,9 @@ import { after, describe, it } from 'node:test';
 import type { Span } from '../../model/telemetry';
 import { ALL_TIME } from '../contract-fixtures';
 import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
-import { createDuckDbStore } from './index';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+import { createDuckDbStore, DB_FILE_NAME } from './index';
 
 const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-hot-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -38,12 +40,82 @@ function traces(first: number, n: number): Span[] {
 }
 
 describe('DuckDB trace index: hot and cold parts', () => {
-  it('refuses a hot-part bound that is not a positive integer, before opening anything', async () => {
-    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])
+  it('refuses a hot-part bound or move slice that is not a positive integer, before opening anything', async () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       await assert.rejects(
         createDuckDbStore({ dataDir: ':memory:', threads: 1, traceIndexHotRows: bad }),
         (err: Error) => err instanceof RangeError && /traceIndexHotRows/.test(err.message),
       );
+      await assert.rejects(
+        createDuckDbStore({ dataDir: ':memory:', threads: 1, traceIndexMoveSliceRows: bad }),
+        (err: Error) => err instanceof RangeError && /traceIndexMoveSliceRows/.test(err.message),
+      );
+    }
+  });
+
+  it('moves in slices with writes between them; what those wrote stays hot and found', async () => {
+    const dataDir = path.join(root, 'slices');
+    const store = await createDuckDbStore({
+      dataDir,
+      threads: 2,
+      traceIndexHotRows: 30,
+      traceIndexMoveSliceRows: 7,
+    });
+    const late = makeSpan({
+      traceId: traceIdOf(1),
+      spanId: spanIdOf(999),
+      parentSpanId: spanIdOf(2),
+      resource: makeResource('shop'),
+      startTimeUnixNano: ms(1_500),
+      endTimeUnixNano: ms(1_501),
+    });
+    try {
+      await store.write({ spans: traces(1, 30) });
+      // This write starts the move (30 hot rows); each later write queues
+      // behind a slice, and the next slice behind it.
+      await store.write({ spans: traces(31, 2) });
+      for (let first = 33; first < 41; first += 2) {
+        await store.write({ spans: first === 37 ? [...traces(first, 2), late] : traces(first, 2) });
+        const t = 1 + ((first * 7) % 40);
+        assert.equal((await store.getTrace(traceIdOf(t))).length, 2, `trace ${t}`);
+      }
+      // Waits for the move under way (below its bound: starts none).
+      await store.applyRetention({}, 0n);
+      for (let t = 2; t <= 40; t++)
+        assert.deepEqual(
+          (await store.getTrace(traceIdOf(t))).map((s) => s.spanId),
+          [spanIdOf(2 * t), spanIdOf(2 * t + 1)],
+          `trace ${t}`,
+        );
+      assert.deepEqual(
+        (await store.getTrace(traceIdOf(1))).map((s) => s.spanId),
+        [spanIdOf(2), spanIdOf(3), spanIdOf(999)],
+      );
+      const [summary] = await store.searchTraces({
+        range: ALL_TIME,
+        limit: 1,
+        sort: 'most-spans',
+        service: 'shop',
+      });
+      assert.equal(summary?.spanCount, 3);
+    } finally {
+      await store.close();
+    }
+    // The move took the 32 traces written before its first slice, one cold
+    // row each; the 4 writes after (9 rows: trace 1's late span has its own)
+    // are still hot.
+    const db = await DuckDBInstance.create(path.join(dataDir, DB_FILE_NAME));
+    const c = await db.connect();
+    try {
+      const rows = await c.runAndReadAll(
+        'SELECT (SELECT count(*) FROM trace_index_hot)::INTEGER, (SELECT count(*) FROM trace_index)::INTEGER',
+      );
+      const [hot, cold] = rows.getRows()[0] ?? [];
+      assert.deepEqual([hot, cold], [9, 32]);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
   });
 
   it('finds every trace by id while the hot part moves into the cold part', async () => {

@@ -1,8 +1,11 @@
--- Moves the hot part of the trace index into the cold part (trace_index,
--- with its ART), one row per trace, in time order. The cold ART is then
--- rewritten once, at the next checkpoint, instead of at every checkpoint.
--- A trace with rows in both tables afterwards (spans written across a move)
--- is aggregated by every reader.
+-- Moves one slice of the hot part of the trace index into the cold part
+-- (trace_index, with its ART): the hot rows up to $rows of them in write
+-- order (rowid), none past $last (the last row when the move began), one
+-- row per trace per slice, in time order. A move is a run of these, one per
+-- transaction and write turn, so writes wait for one slice, not the whole
+-- move. The cold ART is rewritten at the next checkpoint. A trace with rows
+-- in both tables, or in two cold rows (spans written across a move or a
+-- slice), is aggregated by every reader.
 INSERT INTO trace_index
 SELECT trace_id,
        min(start_min),
@@ -16,7 +19,9 @@ SELECT trace_id,
        arg_min(first_service, start_min),
        arg_min(first_name, start_min)
 FROM trace_index_hot
+WHERE rowid <= least($last, (SELECT min(rowid) FROM trace_index_hot) + $rows - 1)
 GROUP BY trace_id
 ORDER BY min(start_min);
 
-DELETE FROM trace_index_hot;
+DELETE FROM trace_index_hot
+WHERE rowid <= least($last, (SELECT min(rowid) FROM trace_index_hot) + $rows - 1);
