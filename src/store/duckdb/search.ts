@@ -18,6 +18,7 @@ import { big, limitParam, read, text, tiny, withSearchParams } from './params';
 import type { MatchingResources, Params } from './params';
 import { spansInWindows, traceWindows, withTraceIds } from './read-traces';
 import type { TraceWindow } from './read-traces';
+import { spansMatching } from './search-filter';
 import { query } from './sql';
 
 type Row = Record<string, DuckDBValue>;
@@ -61,15 +62,11 @@ export const ROW_GROUP_ROWS = 122_880;
  */
 export async function newestSpans(conn: DuckDBConnection): Promise<RecentSpans | undefined> {
   const all = { start: -(1n << 63n), end: (1n << 63n) - 1n };
-  const rows = await withSearchParams(conn, { range: all }, async (filter) =>
-    (
-      await read(conn, query('latest-matching-spans'), {
-        ...filter,
-        kind: tiny(undefined),
-        k: [ROW_GROUP_ROWS, INTEGER],
-      })
-    ).getRows(),
-  );
+  const rows = await withSearchParams(conn, { range: all }, async (filter) => {
+    const m = spansMatching({ ...filter, kind: tiny(undefined) });
+    const sql = query('latest-matching-spans').replace('{{filter}}', () => m.where);
+    return (await read(conn, sql, { ...m.params, k: [ROW_GROUP_ROWS, INTEGER] })).getRows();
+  });
   const newest = rows[0]?.[1];
   const oldest = rows[rows.length - 1]?.[1];
   if (newest === undefined || newest === null || oldest === undefined || oldest === null)
@@ -110,15 +107,13 @@ async function summarizeAll(
   const rows = await withSearchParams(
     conn,
     q,
-    async (filter) =>
-      (
-        await read(conn, query('search-traces'), {
-          ...filter,
-          kind: tiny(q.spanKind),
-          sort: text(sort),
-          limit: limitParam(limit),
-        })
-      ).getRowObjects(),
+    async (filter) => {
+      const m = spansMatching({ ...filter, kind: tiny(q.spanKind) });
+      const sql = query('search-traces').replace('{{filter}}', () => m.where);
+      return (
+        await read(conn, sql, { ...m.params, sort: text(sort), limit: limitParam(limit) })
+      ).getRowObjects();
+    },
     resources,
   );
   return { summaries: await withServices(conn, rows) };
@@ -182,13 +177,15 @@ async function latestMatchingSpans(
   const newest = recent?.newest ?? q.range.end;
   const anchor = newest < q.range.end ? newest + 1n : q.range.end;
   const first = recent === undefined || recent.width < MIN_WINDOW_NS ? MIN_WINDOW_NS : recent.width;
+  const m = spansMatching(filter);
+  const sql = query('latest-matching-spans').replace('{{filter}}', () => m.where);
   for (let i = 0, width = first; ; i++, width *= 8n) {
     const from = anchor - width;
     // A window holding most of the range saves too little to be worth a second scan.
     const whole = recent === undefined || i >= WINDOWS || from - q.range.start <= width;
     const spans = (
-      await read(conn, query('latest-matching-spans'), {
-        ...filter,
+      await read(conn, sql, {
+        ...m.params,
         start: big(whole ? q.range.start : from),
         k: [k, INTEGER],
       })
