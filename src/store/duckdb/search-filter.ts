@@ -4,9 +4,9 @@
 // a0..a15, so every search decompressed 16 text columns for each row
 // group it scanned (and planned a far bigger expression). With only the
 // slots the tag's key occupies in some key set, the candidate query of the
-// shop search took 1.3-1.8 ms instead of 6-15 ms (bench/search-during-ingest.md).
-// The rules are the spans_matching rules of macros.sql (those of
-// src/store/span-match.ts); a test runs both on the same spans.
+// shop search took 3.6-5 ms instead of 14-15 ms (bench/search-during-ingest.md).
+// The rules are filtered_spans' in macros.sql and those of
+// src/store/span-match.ts; search-filter.test.ts compares with the memory store.
 
 import { DuckDBListValue } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
