@@ -115,7 +115,11 @@ describe('DuckDB search filter, as the memory store filters', () => {
         for (const sort of ['recent', 'longest'] as const) {
           const q: TraceQuery = { ...f, range: ALL_TIME, limit: 6, sort };
           const want = await mem.searchTraces(q);
-          assert.deepEqual(await duck.searchTraces(q), want, `${JSON.stringify(f.attributes)} ${sort}`);
+          assert.deepEqual(
+            await duck.searchTraces(q),
+            want,
+            `${JSON.stringify(f.attributes)} ${sort}`,
+          );
         }
       const some = await mem.searchTraces({ range: ALL_TIME, limit: 30, attributes: { k: 'v' } });
       assert.equal(some.length, 20);
