@@ -19,6 +19,7 @@ import type { MatchingResources, Params } from './params';
 import { spansInWindows, traceWindows, withTraceIds } from './read-traces';
 import type { TraceWindow } from './read-traces';
 import { spansMatching } from './search-filter';
+import { rankAndReadTop } from './search-top';
 import { query } from './sql';
 
 type Row = Record<string, DuckDBValue>;
@@ -151,11 +152,20 @@ async function searchRecent(
     );
     if (spans.length === 0) return { summaries: [] };
     const ids = [...new Set(spans.map(([id]) => traceHex(id!)))];
-    const ranked = await rankByStart(conn, ids, limit, hot);
+    const read =
+      hot === undefined || ids.length > MAX_INDEXED_CANDIDATES
+        ? undefined
+        : await rankAndReadTop(conn, catalog, ids, limit, hot, MAX_SUMMARY_SPANS, mark);
+    const ranked =
+      read?.ranked.map((w) => ({ id: w.id, start: w.lo, window: w })) ??
+      (await rankByStart(conn, ids, limit, hot));
     const oldestCandidateSpan = asBig(spans[spans.length - 1]![1]!);
     const lastStart = ranked.length >= limit ? ranked[limit - 1]!.start : undefined;
-    if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan))
-      return summarize(conn, catalog, ranked.slice(0, limit), mark, hot);
+    if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan)) {
+      const top = ranked.slice(0, limit);
+      if (read?.spans !== undefined) return fromSpans(top, read.spans, read.spansToken);
+      return summarize(conn, catalog, top, mark, hot);
+    }
   }
 }
 
@@ -251,6 +261,14 @@ async function summarize(
     const rows = await read(conn, sql.sql, { ...sql.params, limit: limitParam(top.length) });
     return { summaries: await withServices(conn, rows.getRowObjects()) };
   }
+  return fromSpans(top, spans, spansToken);
+}
+
+function fromSpans(
+  top: readonly Candidate[],
+  spans: Map<string, Span[]>,
+  spansToken: number | undefined,
+): SearchResult {
   const summaries: TraceSummary[] = [];
   for (const c of top) {
     const list = spans.get(c.id);
@@ -259,7 +277,7 @@ async function summarize(
     const s = summarizeTrace(c.id, list);
     summaries.push({ ...s, services: sortKeys(s.services) });
   }
-  return { summaries, spans, spansToken };
+  return spansToken === undefined ? { summaries, spans } : { summaries, spans, spansToken };
 }
 
 async function withServices(conn: DuckDBConnection, rows: readonly Row[]): Promise<TraceSummary[]> {
