@@ -14,8 +14,8 @@ import type { Span } from '../../model/telemetry';
 import type { Catalog } from './catalog';
 import { asBig, hexToBig, traceHex } from './codec';
 import type { HotWindows, Window } from './hot-windows';
-import { big, limitParam, read } from './params';
 import { rowToSpan } from './read-traces';
+import { readRowObjects } from './search-read';
 import type { TraceWindow } from './read-traces';
 import { query } from './sql';
 
@@ -74,13 +74,16 @@ export async function rankAndReadTop(
     if (g.hi > hi) hi = g.hi;
   }
   if (hi - lo > MAX_JOINT_WINDOW_NS) return undefined;
+  if (!Number.isSafeInteger(maxSpans) || maxSpans < 0)
+    throw new RangeError(`maxSpans must be a safe non-negative integer, got ${maxSpans}`);
   const sql = query('search-top')
     .replaceAll('{{candidate_ids}}', literals(ids))
-    .replaceAll('{{top_ids}}', literals(guess.map((g) => g.id)));
+    .replaceAll('{{top_ids}}', literals(guess.map((g) => g.id)))
+    .replaceAll('{{lo}}', lo.toString())
+    .replaceAll('{{hi}}', hi.toString())
+    .replaceAll('{{max_spans}}', String(maxSpans + 1));
   const spansToken = mark();
-  const rows = (
-    await read(conn, sql, { lo: big(lo), hi: big(hi), max_spans: limitParam(maxSpans + 1) })
-  ).getRowObjects();
+  const rows = await readRowObjects(conn, sql);
   const spanRows: Record<string, DuckDBValue>[] = [];
   for (const r of rows) {
     const wlo = r['lo'];

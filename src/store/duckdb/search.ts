@@ -19,6 +19,7 @@ import type { MatchingResources, Params } from './params';
 import { spansInWindows, traceWindows, withTraceIds } from './read-traces';
 import type { TraceWindow } from './read-traces';
 import { spansMatching } from './search-filter';
+import { readRows } from './search-read';
 import { rankAndReadTop } from './search-top';
 import { query } from './sql';
 
@@ -193,13 +194,11 @@ async function latestMatchingSpans(
     const from = anchor - width;
     // A window holding most of the range saves too little to be worth a second scan.
     const whole = recent === undefined || i >= WINDOWS || from - q.range.start <= width;
-    const spans = (
-      await read(conn, sql, {
-        ...m.params,
-        start: big(whole ? q.range.start : from),
-        k: [k, INTEGER],
-      })
-    ).getRows();
+    const spans = await readRows(conn, sql, {
+      ...m.params,
+      start: big(whole ? q.range.start : from),
+      k: [k, INTEGER],
+    });
     if (spans.length >= k || whole) return { spans, everyMatch: spans.length < k };
   }
 }
