@@ -311,9 +311,9 @@ export class MatchingResources {
 }
 
 /**
- * The parameters of the spans_matching macro: filterParams plus, for each
- * tag, the ids of the resources whose attributes match it (r1..r3 for the
- * slots, tag_rids for the rest). `task` runs the span query with them.
+ * The parameters of a span search (spansMatching in search-filter.ts):
+ * filterParams plus, for each tag, the ids of the resources whose
+ * attributes match it (r1..r3 for the slots, tag_rids for the rest). `task` runs the span query with them.
  * They come from `remembered` when it knows them and nothing changed
  * meanwhile; otherwise they are read from the table in one transaction
  * with `task`, so both see the same resources.

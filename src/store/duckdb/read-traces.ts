@@ -69,7 +69,8 @@ function spanAttributes(r: Record<string, DuckDBValue>, catalog: Catalog): Attri
   return out;
 }
 
-function rowToSpan(r: Record<string, DuckDBValue>, catalog: Catalog): Span {
+/** A row of the spans table as a Span (exported for search-top.ts). */
+export function rowToSpan(r: Record<string, DuckDBValue>, catalog: Catalog): Span {
   const resource = catalog.resources.get(asNum(r['resource_id']!));
   const scope = catalog.scopes.get(asNum(r['scope_id']!));
   if (resource === undefined || scope === undefined)

@@ -18,6 +18,9 @@ import { big, limitParam, read, text, tiny, withSearchParams } from './params';
 import type { MatchingResources, Params } from './params';
 import { spansInWindows, traceWindows, withTraceIds } from './read-traces';
 import type { TraceWindow } from './read-traces';
+import { spansMatching } from './search-filter';
+import { readRows } from './search-read';
+import { rankAndReadTop } from './search-top';
 import { query } from './sql';
 
 type Row = Record<string, DuckDBValue>;
@@ -61,15 +64,11 @@ export const ROW_GROUP_ROWS = 122_880;
  */
 export async function newestSpans(conn: DuckDBConnection): Promise<RecentSpans | undefined> {
   const all = { start: -(1n << 63n), end: (1n << 63n) - 1n };
-  const rows = await withSearchParams(conn, { range: all }, async (filter) =>
-    (
-      await read(conn, query('latest-matching-spans'), {
-        ...filter,
-        kind: tiny(undefined),
-        k: [ROW_GROUP_ROWS, INTEGER],
-      })
-    ).getRows(),
-  );
+  const rows = await withSearchParams(conn, { range: all }, async (filter) => {
+    const m = spansMatching({ ...filter, kind: tiny(undefined) });
+    const sql = query('latest-matching-spans').replace('{{filter}}', () => m.where);
+    return (await read(conn, sql, { ...m.params, k: [ROW_GROUP_ROWS, INTEGER] })).getRows();
+  });
   const newest = rows[0]?.[1];
   const oldest = rows[rows.length - 1]?.[1];
   if (newest === undefined || newest === null || oldest === undefined || oldest === null)
@@ -110,15 +109,13 @@ async function summarizeAll(
   const rows = await withSearchParams(
     conn,
     q,
-    async (filter) =>
-      (
-        await read(conn, query('search-traces'), {
-          ...filter,
-          kind: tiny(q.spanKind),
-          sort: text(sort),
-          limit: limitParam(limit),
-        })
-      ).getRowObjects(),
+    async (filter) => {
+      const m = spansMatching({ ...filter, kind: tiny(q.spanKind) });
+      const sql = query('search-traces').replace('{{filter}}', () => m.where);
+      return (
+        await read(conn, sql, { ...m.params, sort: text(sort), limit: limitParam(limit) })
+      ).getRowObjects();
+    },
     resources,
   );
   return { summaries: await withServices(conn, rows) };
@@ -156,11 +153,20 @@ async function searchRecent(
     );
     if (spans.length === 0) return { summaries: [] };
     const ids = [...new Set(spans.map(([id]) => traceHex(id!)))];
-    const ranked = await rankByStart(conn, ids, limit, hot);
+    const read =
+      hot === undefined || ids.length > MAX_INDEXED_CANDIDATES
+        ? undefined
+        : await rankAndReadTop(conn, catalog, ids, limit, hot, MAX_SUMMARY_SPANS, mark);
+    const ranked =
+      read?.ranked.map((w) => ({ id: w.id, start: w.lo, window: w })) ??
+      (await rankByStart(conn, ids, limit, hot));
     const oldestCandidateSpan = asBig(spans[spans.length - 1]![1]!);
     const lastStart = ranked.length >= limit ? ranked[limit - 1]!.start : undefined;
-    if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan))
-      return summarize(conn, catalog, ranked.slice(0, limit), mark, hot);
+    if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan)) {
+      const top = ranked.slice(0, limit);
+      if (read?.spans !== undefined) return fromSpans(top, read.spans, read.spansToken);
+      return summarize(conn, catalog, top, mark, hot);
+    }
   }
 }
 
@@ -182,17 +188,17 @@ async function latestMatchingSpans(
   const newest = recent?.newest ?? q.range.end;
   const anchor = newest < q.range.end ? newest + 1n : q.range.end;
   const first = recent === undefined || recent.width < MIN_WINDOW_NS ? MIN_WINDOW_NS : recent.width;
+  const m = spansMatching(filter);
+  const sql = query('latest-matching-spans').replace('{{filter}}', () => m.where);
   for (let i = 0, width = first; ; i++, width *= 8n) {
     const from = anchor - width;
     // A window holding most of the range saves too little to be worth a second scan.
     const whole = recent === undefined || i >= WINDOWS || from - q.range.start <= width;
-    const spans = (
-      await read(conn, query('latest-matching-spans'), {
-        ...filter,
-        start: big(whole ? q.range.start : from),
-        k: [k, INTEGER],
-      })
-    ).getRows();
+    const spans = await readRows(conn, sql, {
+      ...m.params,
+      start: big(whole ? q.range.start : from),
+      k: [k, INTEGER],
+    });
     if (spans.length >= k || whole) return { spans, everyMatch: spans.length < k };
   }
 }
@@ -254,6 +260,14 @@ async function summarize(
     const rows = await read(conn, sql.sql, { ...sql.params, limit: limitParam(top.length) });
     return { summaries: await withServices(conn, rows.getRowObjects()) };
   }
+  return fromSpans(top, spans, spansToken);
+}
+
+function fromSpans(
+  top: readonly Candidate[],
+  spans: Map<string, Span[]>,
+  spansToken: number | undefined,
+): SearchResult {
   const summaries: TraceSummary[] = [];
   for (const c of top) {
     const list = spans.get(c.id);
@@ -262,7 +276,7 @@ async function summarize(
     const s = summarizeTrace(c.id, list);
     summaries.push({ ...s, services: sortKeys(s.services) });
   }
-  return { summaries, spans, spansToken };
+  return spansToken === undefined ? { summaries, spans } : { summaries, spans, spansToken };
 }
 
 async function withServices(conn: DuckDBConnection, rows: readonly Row[]): Promise<TraceSummary[]> {

@@ -1,9 +1,9 @@
 -- Traces with a matching span, summarized from the trace index (not from
--- their spans), sorted and limited.
+-- their spans), sorted and limited; the WHERE clause as in latest-matching-spans.sql.
 WITH matched AS (
   SELECT DISTINCT trace_id
-  FROM spans_matching($start, $end, $service, $operation, $kind, $min_duration, $max_duration, NULL,
-    $k1, $v1, $n1, $r1, $p1, $k2, $v2, $n2, $r2, $p2, $k3, $v3, $n3, $r3, $p3, $tag_keys, $tag_values, $tag_rids, $tag_pos)
+  FROM spans
+  WHERE {{filter}}
 ),
 summary AS (
   SELECT ti.trace_id,
