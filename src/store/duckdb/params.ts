@@ -3,6 +3,7 @@
 
 import type {
   DuckDBConnection,
+  DuckDBDataChunk,
   DuckDBMaterializedResult,
   DuckDBPreparedStatement,
   DuckDBType,
@@ -40,14 +41,22 @@ function split(params: Params): {
 }
 
 /**
- * All rows of a materialized result. Reading up to its known row count
- * spares the fetch that would only find the end: each fetch is a round trip
- * through libuv's thread pool and the event loop, which a busy loop (ingest)
- * delays by milliseconds.
+ * All rows of a materialized result. A materialized result holds its chunks
+ * already: they are taken with the synchronous getChunk instead of
+ * DuckDBResultReader's fetchChunk, each of which is a round trip through
+ * libuv's thread pool and the event loop (delayed by milliseconds while
+ * ingest keeps the loop busy), plus one more that only finds the end.
  */
 async function readRows(result: DuckDBMaterializedResult): Promise<DuckDBResultReader> {
-  const reader = new DuckDBResultReader(result);
-  await reader.readUntil(result.rowCount);
+  let next = 0;
+  const chunks = Object.create(result, {
+    fetchChunk: {
+      value: (): Promise<DuckDBDataChunk | null> =>
+        Promise.resolve(next < result.chunkCount ? result.getChunk(next++) : null),
+    },
+  }) as DuckDBMaterializedResult;
+  const reader = new DuckDBResultReader(chunks);
+  await reader.readAll();
   return reader;
 }
 
