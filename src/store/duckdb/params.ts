@@ -27,7 +27,8 @@ import { query } from './sql';
 export type Param = readonly [DuckDBValue, DuckDBType];
 export type Params = Readonly<Record<string, Param>>;
 
-function split(params: Params): {
+/** Parameter values and their types as node-api takes them. */
+export function split(params: Params): {
   values: Record<string, DuckDBValue>;
   types: Record<string, DuckDBType>;
 } {

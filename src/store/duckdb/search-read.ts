@@ -7,13 +7,9 @@
 // parameters; the result is materialized, so its chunks are read without
 // further calls.
 
-import type {
-  DuckDBConnection,
-  DuckDBMaterializedResult,
-  DuckDBType,
-  DuckDBValue,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
 
+import { split } from './params';
 import type { Params } from './params';
 
 async function materialized(
@@ -24,12 +20,7 @@ async function materialized(
   if (params === undefined) return conn.run(sql);
   const prepared = await conn.prepare(sql);
   try {
-    const values: Record<string, DuckDBValue> = {};
-    const types: Record<string, DuckDBType> = {};
-    for (const [k, [v, t]] of Object.entries(params)) {
-      values[k] = v;
-      types[k] = t;
-    }
+    const { values, types } = split(params);
     prepared.bind(values, types);
     return await prepared.run();
   } finally {
