@@ -17,8 +17,15 @@ import type { Traces } from './write-rows';
 /** The table the per-trace rows go to. */
 export const TRACE_INDEX_TABLE = 'trace_index_hot';
 
-/** Rows per turn of the event loop: a big batch must not stall reads behind it. */
+/** Items validated per turn of the event loop (cheap checks: ~0.3 us each). */
 export const CHUNK = CHUNK_ROWS;
+/**
+ * Rows filled and flushed per turn of the event loop: a read's statements
+ * wait behind each turn. A full 2,048-row chunk of spans took ~4 ms to fill
+ * plus 1.5-8 ms to flush into the transaction; 512 rows keep a turn near 2
+ * ms (bench/event-loop-during-ingest.md).
+ */
+export const TURN_ROWS = 512;
 const optVarchar = (a: DuckDBAppender, v: string | null): void =>
   v === null ? a.appendNull() : a.appendVarchar(v);
 
@@ -40,17 +47,17 @@ async function appendChunked<T>(
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
-    for (let i = 0; i < items.length; i += CHUNK) {
-      if (i > 0) await nextTurn();
-      fill(a, items.length <= CHUNK ? items : items.slice(i, i + CHUNK));
+    for (let i = 0; i < items.length; i += TURN_ROWS) {
+      fill(a, items.length <= TURN_ROWS ? items : items.slice(i, i + TURN_ROWS));
       a.flushSync();
+      await nextTurn();
     }
   } finally {
     a.closeSync();
   }
 }
 
-/** `count` rows through `w`, one chunk (and one flush) per turn of the event loop. */
+/** `count` rows through `w`, at most TURN_ROWS (one chunk, one flush) per turn of the event loop. */
 async function appendRows(
   conn: DuckDBConnection,
   table: string,
@@ -63,10 +70,11 @@ async function appendRows(
     for (let i = 0; i < count; i++) {
       fill(w, i);
       w.endRow();
-      if (w.full || i === count - 1) {
+      if (w.row >= TURN_ROWS || w.full || i === count - 1) {
         w.append(a);
         a.flushSync();
-        if (i < count - 1) await nextTurn();
+        // Also after the last chunk: the next table's first chunk gets a turn of its own.
+        await nextTurn();
       }
     }
   } finally {
