@@ -26,7 +26,7 @@
 // them. Loopback only; the backend and its directory are removed at the end.
 
 import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, stat as fsStat } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,6 +238,16 @@ function installProbe(out: string): void {
     cpuTimed(duckdb.DuckDBAppender.prototype, 'flushSync', 'appender flush');
   }
   const meter = meterLoopCpu(5);
+  // libuv's threadpool (4 threads unless UV_THREADPOOL_SIZE) runs DuckDB's
+  // async statements, zlib and fs: a read's statement queues there when
+  // COMMITs and others hold every thread. An fs.stat every 20 ms takes a pool
+  // thread for microseconds, so its latency is the loop's wait plus the
+  // pool's queue.
+  const statFile = process.execPath;
+  setInterval(() => {
+    const t0 = performance.now();
+    fsStat(statFile, () => record('threadpool: fs.stat latency', t0, performance.now() - t0));
+  }, 20).unref();
   new PerformanceObserver((list) => {
     // kind 1 is a scavenge (young generation), 4 a mark-compact.
     for (const e of list.getEntries()) {

@@ -87,9 +87,9 @@ describe('DuckDB write path (data chunks)', () => {
     assert.equal(summary?.spanCount, batch.length);
   });
 
-  it('appends at most TURN_ROWS rows per turn of the event loop', async () => {
+  it('appends at most TURN_ROWS rows per turn of the event loop and flushes per chunk, alone', async () => {
     // A counter the event loop advances between turns; each appended chunk
-    // records it, so two chunks of one table in the same turn would repeat a value.
+    // and each flush records it, so two of them in one turn repeat a value.
     let turn = 0;
     let ticking = true;
     const tick = (): void => {
@@ -98,10 +98,16 @@ describe('DuckDB write path (data chunks)', () => {
     };
     setImmediate(tick);
     const appended: { rows: number; turn: number }[] = [];
+    const flushed: number[] = [];
     const orig = Object.getOwnPropertyDescriptor(DuckDBAppender.prototype, 'appendDataChunk')!;
+    const origFlush = Object.getOwnPropertyDescriptor(DuckDBAppender.prototype, 'flushSync')!;
     DuckDBAppender.prototype.appendDataChunk = function (chunk: DuckDBDataChunk): void {
       appended.push({ rows: chunk.rowCount, turn });
       (orig.value as (c: DuckDBDataChunk) => void).call(this, chunk);
+    };
+    DuckDBAppender.prototype.flushSync = function (): void {
+      flushed.push(turn);
+      (origFlush.value as () => void).call(this);
     };
     const batch = spans(3 * CHUNK + 5, 1);
     const points = Array.from({ length: 2 * TURN_ROWS + 1 }, (_, i): [number, number] => [i, i]);
@@ -109,6 +115,7 @@ describe('DuckDB write path (data chunks)', () => {
       await store.write({ spans: batch, samples: [makeSeries({ __name__: 'turns' }, points)] });
     } finally {
       Object.defineProperty(DuckDBAppender.prototype, 'appendDataChunk', orig);
+      Object.defineProperty(DuckDBAppender.prototype, 'flushSync', origFlush);
       ticking = false;
     }
     // Spans, one trace-index row each (one span per trace), samples.
@@ -118,8 +125,17 @@ describe('DuckDB write path (data chunks)', () => {
       expected,
     );
     assert.ok(appended.every((c) => c.rows <= TURN_ROWS && c.rows > 0));
-    const turns = appended.map((c) => c.turn);
-    assert.equal(new Set(turns).size, turns.length, `two chunks in one turn: ${turns.join(',')}`);
+    const turns = [...appended.map((c) => c.turn), ...flushed];
+    assert.equal(new Set(turns).size, turns.length, `two in one turn: ${turns.join(',')}`);
+    // A flush costs ~1 ms whatever its rows: one per CHUNK rows of each
+    // chunked table (not one per turn), plus at most one for each small table
+    // the write adds to (resources, scopes, key sets, series).
+    const perTable = [batch.length, batch.length, points.length];
+    const chunked = perTable.reduce((n, rows) => n + Math.ceil(rows / CHUNK), 0);
+    assert.ok(
+      flushed.length >= chunked && flushed.length <= chunked + 4,
+      `${flushed.length} flushes`,
+    );
     assert.deepEqual(await readBack(batch), [...batch].sort(byId));
   });
 

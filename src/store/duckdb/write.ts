@@ -20,16 +20,29 @@ export const TRACE_INDEX_TABLE = 'trace_index_hot';
 /** Items validated per turn of the event loop (cheap checks: ~0.3 us each). */
 export const CHUNK = CHUNK_ROWS;
 /**
- * Rows filled and flushed per turn of the event loop: a read's statements
- * wait behind each turn. A full 2,048-row chunk of spans took ~4 ms to fill
- * plus 1.5-8 ms to flush into the transaction; 512 rows keep a turn near 2
- * ms (bench/event-loop-during-ingest.md).
+ * Rows filled and appended per turn of the event loop: a read's statements
+ * wait behind each turn. A 2,048-row chunk of spans took ~4 ms to fill, and
+ * its flush ~2 ms more in the same turn (bench/event-loop-during-ingest.md).
  */
 export const TURN_ROWS = 512;
+/**
+ * Rows appended between two flushes into the transaction. A flush of the
+ * spans table costs ~1.2 ms of CPU whatever its rows plus ~0.5 us a row:
+ * flushing every 512 rows doubled the flush CPU per span. So the appender
+ * holds 2,048 rows and the flush takes a turn of its own (~2 ms).
+ */
+const FLUSH_ROWS = CHUNK_ROWS;
 const optVarchar = (a: DuckDBAppender, v: string | null): void =>
   v === null ? a.appendNull() : a.appendVarchar(v);
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Flushes `a` in a turn of its own, and yields after it: the caller's next work gets a turn too. */
+async function flushAlone(a: DuckDBAppender): Promise<void> {
+  await nextTurn();
+  a.flushSync();
+  await nextTurn();
+}
 
 async function appendTo(
   conn: DuckDBConnection,
@@ -47,17 +60,25 @@ async function appendChunked<T>(
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
+    let unflushed = 0;
     for (let i = 0; i < items.length; i += TURN_ROWS) {
-      fill(a, items.length <= TURN_ROWS ? items : items.slice(i, i + TURN_ROWS));
-      a.flushSync();
-      await nextTurn();
+      const chunk = items.length <= TURN_ROWS ? items : items.slice(i, i + TURN_ROWS);
+      fill(a, chunk);
+      unflushed += chunk.length;
+      if (unflushed >= FLUSH_ROWS || i + TURN_ROWS >= items.length) {
+        await flushAlone(a);
+        unflushed = 0;
+      } else await nextTurn();
     }
   } finally {
     a.closeSync();
   }
 }
 
-/** `count` rows through `w`, at most TURN_ROWS (one chunk, one flush) per turn of the event loop. */
+/**
+ * `count` rows through `w`: TURN_ROWS filled and appended per turn of the
+ * event loop, a flush per FLUSH_ROWS in a turn of its own.
+ */
 async function appendRows(
   conn: DuckDBConnection,
   table: string,
@@ -67,14 +88,17 @@ async function appendRows(
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
+    let unflushed = 0;
     for (let i = 0; i < count; i++) {
       fill(w, i);
       w.endRow();
       if (w.row >= TURN_ROWS || w.full || i === count - 1) {
+        unflushed += w.row;
         w.append(a);
-        a.flushSync();
-        // Also after the last chunk: the next table's first chunk gets a turn of its own.
-        await nextTurn();
+        if (unflushed >= FLUSH_ROWS || i === count - 1) {
+          await flushAlone(a);
+          unflushed = 0;
+        } else await nextTurn();
       }
     }
   } finally {
