@@ -4,7 +4,10 @@
 // that rate: trace by id and a Jaeger tag search (service + tag + min
 // duration, limit 20), latency p50/p95/p99/max, idle first for comparison.
 //
-//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000] [--read-gap-ms 200] [--timeout 600] [--probe]
+//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000] [--read-gap-ms 200] [--timeout 600] [--probe] [--rate N]
+//
+// --rate: ingest N spans/s during the reads instead of half the measured
+// capacity, so that A/B runs on a shared machine ingest the same load.
 //
 // --probe loads this file into the backend too (node --require), where it
 // times, per phase, the store calls, each SQL statement, the event loop's
@@ -23,7 +26,7 @@
 // them. Loopback only; the backend and its directory are removed at the end.
 
 import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, stat as fsStat } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +48,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
 import * as decode from '../src/collector/otlp/decode';
 import { DuckDbStore } from '../src/store/duckdb/duckdb-store';
+import { meterLoopCpu, threadCpuClock } from './loop-cpu';
 
 const TRACES_PER_BATCH = 64; // 512 spans
 const HEADERS = { 'Content-Type': 'application/x-protobuf' };
@@ -122,7 +126,10 @@ interface Stat {
 }
 interface PhaseReport {
   readonly phase: string;
+  /** monitorEventLoopDelay at a 5 ms resolution: each value includes the 5 ms. */
   readonly loopDelay: { p50: number; p99: number; max: number };
+  /** Lateness of a 5 ms timer beyond its 5 ms, bounded by the main thread's CPU meanwhile (bench/loop-cpu.ts). */
+  readonly loopDelayCpu?: { p50: number; p99: number; max: number; over5: number; over15: number };
   /** Event-loop stalls over 20 ms: count, total ms, and ms of each kind of work inside them. */
   readonly stalls: { n: number; ms: number; inside: Record<string, number> };
   /** Store reads over 50 ms: how many, and how many of them overlapped a COMMIT over 50 ms (a checkpoint) or a stall. */
@@ -212,6 +219,35 @@ function installProbe(out: string): void {
     timeCalls(DuckDbStore.prototype, m, () => `store ${m}`, record);
   timeCalls(decode, 'decodeRequest', () => 'decode', sync);
   timeCalls(duckdb.DuckDBAppender.prototype, 'flushSync', () => 'appender flush', sync);
+  // The same sync calls in main-thread CPU time, which preemption does not inflate.
+  const clock = threadCpuClock();
+  if (clock !== undefined) {
+    const cpuTimed = (obj: object, name: string, label: string): void => {
+      const target = obj as Record<string, Fn>;
+      const orig = target[name]!;
+      target[name] = function (this: unknown, ...args: unknown[]): unknown {
+        const c0 = clock.ms();
+        try {
+          return orig.apply(this, args);
+        } finally {
+          record(`${label} (cpu)`, 0, clock.ms() - c0);
+        }
+      };
+    };
+    cpuTimed(decode, 'decodeRequest', 'decode');
+    cpuTimed(duckdb.DuckDBAppender.prototype, 'flushSync', 'appender flush');
+  }
+  const meter = meterLoopCpu(5);
+  // libuv's threadpool (4 threads unless UV_THREADPOOL_SIZE) runs DuckDB's
+  // async statements, zlib and fs: a read's statement queues there when
+  // COMMITs and others hold every thread. An fs.stat every 20 ms takes a pool
+  // thread for microseconds, so its latency is the loop's wait plus the
+  // pool's queue.
+  const statFile = process.execPath;
+  setInterval(() => {
+    const t0 = performance.now();
+    fsStat(statFile, () => record('threadpool: fs.stat latency', t0, performance.now() - t0));
+  }, 20).unref();
   new PerformanceObserver((list) => {
     // kind 1 is a scavenge (young generation), 4 a mark-compact.
     for (const e of list.getEntries()) {
@@ -233,6 +269,7 @@ function installProbe(out: string): void {
     const report: PhaseReport = {
       phase,
       loopDelay: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 },
+      ...(meter === undefined ? {} : { loopDelayCpu: cpuDelays(meter.delays()) }),
       stalls: { n: stalls.length, ms: Math.round(stalls.reduce((a, [, ms]) => a + ms, 0)), inside },
       slowReads: {
         n: slow.length,
@@ -249,7 +286,19 @@ function installProbe(out: string): void {
     commits = [];
     stalls = [];
     h.reset();
+    meter?.reset();
   });
+}
+
+function cpuDelays(xs: number[]): NonNullable<PhaseReport['loopDelayCpu']> {
+  const s = stat(xs);
+  return {
+    p50: s.p50,
+    p99: s.p99,
+    max: s.max,
+    over5: xs.filter((x) => x > 5).length,
+    over15: xs.filter((x) => x > 15).length,
+  };
 }
 
 /** The probe's report of one phase as markdown lines. */
@@ -258,7 +307,10 @@ function probeReport(file: string): string[] {
   const r = JSON.parse(readFileSync(file, 'utf8')) as PhaseReport;
   const lines = [
     `\n### backend, ${r.phase} phase (probe)`,
-    `event loop delay p50 ${r.loopDelay.p50.toFixed(1)} / p99 ${r.loopDelay.p99.toFixed(1)} / max ${r.loopDelay.max.toFixed(1)} ms; ${r.stalls.n} stalls over 20 ms, ${r.stalls.ms} ms in all; inside them: ${JSON.stringify(r.stalls.inside)}`,
+    `event loop delay (monitorEventLoopDelay, its 5 ms included) p50 ${r.loopDelay.p50.toFixed(1)} / p99 ${r.loopDelay.p99.toFixed(1)} / max ${r.loopDelay.max.toFixed(1)} ms; ${r.stalls.n} stalls over 20 ms, ${r.stalls.ms} ms in all; inside them: ${JSON.stringify(r.stalls.inside)}`,
+    r.loopDelayCpu === undefined
+      ? '(no main-thread CPU clock here)'
+      : `event loop lateness, main-thread CPU only (5 ms timer): p50 ${r.loopDelayCpu.p50} / p99 ${r.loopDelayCpu.p99} / max ${r.loopDelayCpu.max} ms; ${r.loopDelayCpu.over5} ticks over 5 ms, ${r.loopDelayCpu.over15} over 15 ms`,
     `store reads over 50 ms: ${r.slowReads.n}, of which ${r.slowReads.duringCommit} overlapped a COMMIT over 50 ms and ${r.slowReads.duringStall} a stall\n`,
     '| what | n | p50 ms | p99 ms | max ms | total ms |',
     '|---|---:|---:|---:|---:|---:|',
@@ -280,6 +332,7 @@ async function main(): Promise<void> {
       'read-gap-ms': { type: 'string', default: '200' },
       timeout: { type: 'string', default: '600' },
       probe: { type: 'boolean', default: false },
+      rate: { type: 'string' },
     },
   });
   if (values.reader) {
@@ -368,7 +421,7 @@ async function main(): Promise<void> {
     phaseEnded();
 
     // 3. Reads while fresh batches arrive at half the capacity, paced.
-    const target = capacity / 2;
+    const target = values.rate === undefined ? capacity / 2 : Math.max(512, Number(values.rate));
     let sent = 0;
     let late = 0;
     const refusedBefore = refused;

@@ -46,7 +46,7 @@ const WIDTH: Record<ColumnKind, number> = {
   varchar: 16,
 };
 
-/** Rows per chunk: DuckDB's vector size, also the rows written per turn of the event loop. */
+/** Rows per chunk at most: DuckDB's vector size (write.ts appends fewer per turn, TURN_ROWS). */
 export const CHUNK_ROWS = 2048;
 /** Longest text kept inline in a string_t. */
 const INLINE = 12;

@@ -4,7 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Attributes, Span } from '../../model/telemetry';
 import { ALL_TIME } from '../contract-fixtures';
 import { makeLog, makeResource, makeSeries, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
-import { CHUNK } from './write';
+import { DuckDBAppender } from '@duckdb/node-api';
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+
+import { CHUNK, TURN_ROWS } from './write';
 import type { DuckDbStore } from './index';
 import { createDuckDbStore } from './index';
 
@@ -59,7 +62,8 @@ function nanBits(v: number): bigint {
 const STALE = new DataView(new BigUint64Array([0x7ff0_0000_0000_0002n]).buffer).getFloat64(0, true);
 
 describe('DuckDB write path (data chunks)', () => {
-  for (const count of [1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5]) {
+  const counts = [1, TURN_ROWS - 1, TURN_ROWS, TURN_ROWS + 1, CHUNK - 1, CHUNK, CHUNK + 1];
+  for (const count of [...counts, 3 * CHUNK + 5]) {
     it(`reads back ${count} spans field by field`, async () => {
       const batch = spans(count, 4);
       await store.write({ spans: batch });
@@ -81,6 +85,58 @@ describe('DuckDB write path (data chunks)', () => {
     });
     assert.equal(summary?.traceId, batch[0]!.traceId);
     assert.equal(summary?.spanCount, batch.length);
+  });
+
+  it('appends at most TURN_ROWS rows per turn of the event loop and flushes per chunk, alone', async () => {
+    // A counter the event loop advances between turns; each appended chunk
+    // and each flush records it, so two of them in one turn repeat a value.
+    let turn = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const appended: { rows: number; turn: number }[] = [];
+    const flushed: number[] = [];
+    const orig = Object.getOwnPropertyDescriptor(DuckDBAppender.prototype, 'appendDataChunk')!;
+    const origFlush = Object.getOwnPropertyDescriptor(DuckDBAppender.prototype, 'flushSync')!;
+    DuckDBAppender.prototype.appendDataChunk = function (chunk: DuckDBDataChunk): void {
+      appended.push({ rows: chunk.rowCount, turn });
+      (orig.value as (c: DuckDBDataChunk) => void).call(this, chunk);
+    };
+    DuckDBAppender.prototype.flushSync = function (): void {
+      flushed.push(turn);
+      (origFlush.value as () => void).call(this);
+    };
+    const batch = spans(3 * CHUNK + 5, 1);
+    const points = Array.from({ length: 2 * TURN_ROWS + 1 }, (_, i): [number, number] => [i, i]);
+    try {
+      await store.write({ spans: batch, samples: [makeSeries({ __name__: 'turns' }, points)] });
+    } finally {
+      Object.defineProperty(DuckDBAppender.prototype, 'appendDataChunk', orig);
+      Object.defineProperty(DuckDBAppender.prototype, 'flushSync', origFlush);
+      ticking = false;
+    }
+    // Spans, one trace-index row each (one span per trace), samples.
+    const expected = batch.length * 2 + points.length;
+    assert.equal(
+      appended.reduce((n, c) => n + c.rows, 0),
+      expected,
+    );
+    assert.ok(appended.every((c) => c.rows <= TURN_ROWS && c.rows > 0));
+    const turns = [...appended.map((c) => c.turn), ...flushed];
+    assert.equal(new Set(turns).size, turns.length, `two in one turn: ${turns.join(',')}`);
+    // A flush costs ~1 ms whatever its rows: one per CHUNK rows of each
+    // chunked table (not one per turn), plus at most one for each small table
+    // the write adds to (resources, scopes, key sets, series).
+    const perTable = [batch.length, batch.length, points.length];
+    const chunked = perTable.reduce((n, rows) => n + Math.ceil(rows / CHUNK), 0);
+    assert.ok(
+      flushed.length >= chunked && flushed.length <= chunked + 4,
+      `${flushed.length} flushes`,
+    );
+    assert.deepEqual(await readBack(batch), [...batch].sort(byId));
   });
 
   it('keeps ids and times at their type bounds', async () => {

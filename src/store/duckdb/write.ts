@@ -17,12 +17,32 @@ import type { Traces } from './write-rows';
 /** The table the per-trace rows go to. */
 export const TRACE_INDEX_TABLE = 'trace_index_hot';
 
-/** Rows per turn of the event loop: a big batch must not stall reads behind it. */
+/** Items validated per turn of the event loop (cheap checks: ~0.3 us each). */
 export const CHUNK = CHUNK_ROWS;
+/**
+ * Rows filled and appended per turn of the event loop: a read's statements
+ * wait behind each turn. A 2,048-row chunk of spans took ~4 ms to fill, and
+ * its flush ~2 ms more in the same turn (bench/event-loop-during-ingest.md).
+ */
+export const TURN_ROWS = 512;
+/**
+ * Rows appended between two flushes into the transaction. A flush of the
+ * spans table costs ~1.2 ms of CPU whatever its rows plus ~0.5 us a row:
+ * flushing every 512 rows doubled the flush CPU per span. So the appender
+ * holds 2,048 rows and the flush takes a turn of its own (~2 ms).
+ */
+const FLUSH_ROWS = CHUNK_ROWS;
 const optVarchar = (a: DuckDBAppender, v: string | null): void =>
   v === null ? a.appendNull() : a.appendVarchar(v);
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Flushes `a` in a turn of its own, and yields after it: the caller's next work gets a turn too. */
+async function flushAlone(a: DuckDBAppender): Promise<void> {
+  await nextTurn();
+  a.flushSync();
+  await nextTurn();
+}
 
 async function appendTo(
   conn: DuckDBConnection,
@@ -40,17 +60,25 @@ async function appendChunked<T>(
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
-    for (let i = 0; i < items.length; i += CHUNK) {
-      if (i > 0) await nextTurn();
-      fill(a, items.length <= CHUNK ? items : items.slice(i, i + CHUNK));
-      a.flushSync();
+    let unflushed = 0;
+    for (let i = 0; i < items.length; i += TURN_ROWS) {
+      const chunk = items.length <= TURN_ROWS ? items : items.slice(i, i + TURN_ROWS);
+      fill(a, chunk);
+      unflushed += chunk.length;
+      if (unflushed >= FLUSH_ROWS || i + TURN_ROWS >= items.length) {
+        await flushAlone(a);
+        unflushed = 0;
+      } else await nextTurn();
     }
   } finally {
     a.closeSync();
   }
 }
 
-/** `count` rows through `w`, one chunk (and one flush) per turn of the event loop. */
+/**
+ * `count` rows through `w`: TURN_ROWS filled and appended per turn of the
+ * event loop, a flush per FLUSH_ROWS in a turn of its own.
+ */
 async function appendRows(
   conn: DuckDBConnection,
   table: string,
@@ -60,13 +88,17 @@ async function appendRows(
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
+    let unflushed = 0;
     for (let i = 0; i < count; i++) {
       fill(w, i);
       w.endRow();
-      if (w.full || i === count - 1) {
+      if (w.row >= TURN_ROWS || w.full || i === count - 1) {
+        unflushed += w.row;
         w.append(a);
-        a.flushSync();
-        if (i < count - 1) await nextTurn();
+        if (unflushed >= FLUSH_ROWS || i === count - 1) {
+          await flushAlone(a);
+          unflushed = 0;
+        } else await nextTurn();
       }
     }
   } finally {
