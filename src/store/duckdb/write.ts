@@ -20,10 +20,10 @@ export const TRACE_INDEX_TABLE = 'trace_index_hot';
 /** Items validated per turn of the event loop (cheap checks: ~0.3 us each). */
 export const CHUNK = CHUNK_ROWS;
 /**
- * Rows filled and appended per turn of the event loop while a read waits (see
- * WriteTurns): the read's statements
- * wait behind each turn. A 2,048-row chunk of spans took ~4 ms to fill, and
- * its flush ~2 ms more in the same turn (bench/event-loop-during-ingest.md).
+ * Rows filled and appended per turn of the event loop while a read waits
+ * (see WriteTurns): the read's statements wait behind each turn. A 2,048-row
+ * chunk of spans took ~4 ms to fill, and its flush ~2 ms more in the same
+ * turn (bench/event-loop-during-ingest.md).
  */
 export const TURN_ROWS = 512;
 /**
