@@ -59,6 +59,7 @@ import { ROW_GROUP_ROWS, SearchedSpans, newestSpans, searchTraces } from './sear
 import type { RecentSpans, SearchResult } from './search';
 import { query } from './sql';
 import { CHUNK, writeBatch } from './write';
+import type { WriteTurns } from './write';
 import { groupByTrace } from './write-rows';
 
 export const DEFAULT_MEMORY_LIMIT = '512MB';
@@ -116,6 +117,11 @@ export interface DuckDbStoreOptions {
   readonly traceIndexHotRows?: number;
   /** Tests only: hot rows a move takes per transaction (default TRACE_INDEX_MOVE_SLICE_ROWS). */
   readonly traceIndexMoveSliceRows?: number;
+  /**
+   * When a write gives the event loop a turn between its chunks: 'reads'
+   * (default) only while a read waits for results, 'always' for tests.
+   */
+  readonly writeTurns?: 'reads' | 'always';
 }
 
 /** Runs tasks one at a time, in order; a failure does not block the next. */
@@ -140,6 +146,11 @@ class Pool {
     lane.queued++;
     const chosen = lane;
     return chosen.serial.run(() => task(chosen.conn)).finally(() => chosen.queued--);
+  }
+  /** Whether some read is queued or waiting for its statements' results. */
+  get waiting(): boolean {
+    for (const l of this.lanes) if (l.queued > 0) return true;
+    return false;
   }
   /** Waits for every queued read, then closes the connections. */
   async close(): Promise<void> {
@@ -175,6 +186,8 @@ export class DuckDbStore implements TelemetryStore {
   /** A move from the write path failed: leave it to maintenance, which reports errors. */
   private moveFailed = false;
   private sliceRows = TRACE_INDEX_MOVE_SLICE_ROWS;
+  /** See WriteTurns: a write yields between its chunks only while a read waits. */
+  private writeTurns: WriteTurns = () => this.readers.waiting;
   /** The move under way, if any: its slices take turns with writes. */
   private moving: Promise<void> | undefined;
 
@@ -225,6 +238,7 @@ export class DuckDbStore implements TelemetryStore {
       for (const m of await metrics.metadata(conns[0]!)) store.metadataCache.set(m.metric, m);
       store.hotRowsBound = o.traceIndexHotRows ?? DEFAULT_TRACE_INDEX_HOT_ROWS;
       store.sliceRows = o.traceIndexMoveSliceRows ?? TRACE_INDEX_MOVE_SLICE_ROWS;
+      if (o.writeTurns === 'always') store.writeTurns = () => true;
       store.hotWindows = new HotWindows(2 * store.hotRowsBound);
       // Older versions (tests open them) have no hot table.
       if (opened.version >= 6) await store.loadHot();
@@ -288,6 +302,7 @@ export class DuckDbStore implements TelemetryStore {
           traces,
           this.catalog,
           this.metadataCache,
+          this.writeTurns,
         );
         // New key sets change the tag key positions searches remember, too.
         addsResources = staged.newResources.length > 0 || staged.newKeysets.length > 0;

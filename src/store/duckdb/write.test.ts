@@ -21,11 +21,11 @@ after(() => store.close());
 
 const byId = (a: Span, b: Span): number => (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
 
-async function readBack(spans: readonly Span[]): Promise<Span[]> {
+async function readBack(spans: readonly Span[], from: DuckDbStore = store): Promise<Span[]> {
   const ids = [...new Set(spans.map((s) => s.traceId))];
   const out: Span[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
-    for (const list of (await store.getTraces(ids.slice(i, i + 1000))).values()) out.push(...list);
+    for (const list of (await from.getTraces(ids.slice(i, i + 1000))).values()) out.push(...list);
   }
   return out.sort(byId);
 }
@@ -87,9 +87,14 @@ describe('DuckDB write path (data chunks)', () => {
     assert.equal(summary?.spanCount, batch.length);
   });
 
-  it('appends at most TURN_ROWS rows per turn of the event loop and flushes per chunk, alone', async () => {
-    // A counter the event loop advances between turns; each appended chunk
-    // and each flush records it, so two of them in one turn repeat a value.
+  /**
+   * Runs `write` and records the event-loop turn of each appended chunk and
+   * each flush: a counter the loop advances between turns, so two of them
+   * in one turn repeat a value.
+   */
+  async function turnsOf(
+    write: () => Promise<void>,
+  ): Promise<{ appended: { rows: number; turn: number }[]; flushed: number[] }> {
     let turn = 0;
     let ticking = true;
     const tick = (): void => {
@@ -109,33 +114,60 @@ describe('DuckDB write path (data chunks)', () => {
       flushed.push(turn);
       (origFlush.value as () => void).call(this);
     };
-    const batch = spans(3 * CHUNK + 5, 1);
-    const points = Array.from({ length: 2 * TURN_ROWS + 1 }, (_, i): [number, number] => [i, i]);
     try {
-      await store.write({ spans: batch, samples: [makeSeries({ __name__: 'turns' }, points)] });
+      await write();
     } finally {
       Object.defineProperty(DuckDBAppender.prototype, 'appendDataChunk', orig);
       Object.defineProperty(DuckDBAppender.prototype, 'flushSync', origFlush);
       ticking = false;
     }
-    // Spans, one trace-index row each (one span per trace), samples.
-    const expected = batch.length * 2 + points.length;
-    assert.equal(
-      appended.reduce((n, c) => n + c.rows, 0),
-      expected,
-    );
-    assert.ok(appended.every((c) => c.rows <= TURN_ROWS && c.rows > 0));
+    return { appended, flushed };
+  }
+
+  it('appends at most TURN_ROWS rows per turn of the event loop and flushes per chunk, alone', async () => {
+    const yielding = await createDuckDbStore({
+      dataDir: ':memory:',
+      threads: 1,
+      writeTurns: 'always',
+    });
+    try {
+      const batch = spans(3 * CHUNK + 5, 1);
+      const points = Array.from({ length: 2 * TURN_ROWS + 1 }, (_, i): [number, number] => [i, i]);
+      const { appended, flushed } = await turnsOf(() =>
+        yielding.write({ spans: batch, samples: [makeSeries({ __name__: 'turns' }, points)] }),
+      );
+      // Spans, one trace-index row each (one span per trace), samples.
+      const expected = batch.length * 2 + points.length;
+      assert.equal(
+        appended.reduce((n, c) => n + c.rows, 0),
+        expected,
+      );
+      assert.ok(appended.every((c) => c.rows <= TURN_ROWS && c.rows > 0));
+      const turns = [...appended.map((c) => c.turn), ...flushed];
+      assert.equal(new Set(turns).size, turns.length, `two in one turn: ${turns.join(',')}`);
+      // A flush costs ~1 ms whatever its rows: one per CHUNK rows of each
+      // chunked table (not one per turn), plus at most one for each small table
+      // the write adds to (resources, scopes, key sets, series).
+      const perTable = [batch.length, batch.length, points.length];
+      const chunked = perTable.reduce((n, rows) => n + Math.ceil(rows / CHUNK), 0);
+      assert.ok(
+        flushed.length >= chunked && flushed.length <= chunked + 4,
+        `${flushed.length} flushes`,
+      );
+      assert.deepEqual(await readBack(batch, yielding), [...batch].sort(byId));
+    } finally {
+      await yielding.close();
+    }
+  });
+
+  it('keeps the event loop between its chunks only while a read waits (none here)', async () => {
+    const batch = spans(3 * CHUNK + 5, 1);
+    const { appended, flushed } = await turnsOf(() => store.write({ spans: batch }));
+    // With no read waiting, a table's chunks and flushes follow each other
+    // in one turn: the write commits sooner.
     const turns = [...appended.map((c) => c.turn), ...flushed];
-    assert.equal(new Set(turns).size, turns.length, `two in one turn: ${turns.join(',')}`);
-    // A flush costs ~1 ms whatever its rows: one per CHUNK rows of each
-    // chunked table (not one per turn), plus at most one for each small table
-    // the write adds to (resources, scopes, key sets, series).
-    const perTable = [batch.length, batch.length, points.length];
-    const chunked = perTable.reduce((n, rows) => n + Math.ceil(rows / CHUNK), 0);
-    assert.ok(
-      flushed.length >= chunked && flushed.length <= chunked + 4,
-      `${flushed.length} flushes`,
-    );
+    assert.ok(new Set(turns).size < turns.length, `all in turns of their own: ${turns.join(',')}`);
+    assert.ok(appended.every((c) => c.rows <= TURN_ROWS && c.rows > 0));
     assert.deepEqual(await readBack(batch), [...batch].sort(byId));
   });
 

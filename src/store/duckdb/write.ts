@@ -20,9 +20,10 @@ export const TRACE_INDEX_TABLE = 'trace_index_hot';
 /** Items validated per turn of the event loop (cheap checks: ~0.3 us each). */
 export const CHUNK = CHUNK_ROWS;
 /**
- * Rows filled and appended per turn of the event loop: a read's statements
- * wait behind each turn. A 2,048-row chunk of spans took ~4 ms to fill, and
- * its flush ~2 ms more in the same turn (bench/event-loop-during-ingest.md).
+ * Rows filled and appended per turn of the event loop while a read waits
+ * (see WriteTurns): the read's statements wait behind each turn. A 2,048-row
+ * chunk of spans took ~4 ms to fill, and its flush ~2 ms more in the same
+ * turn (bench/event-loop-during-ingest.md).
  */
 export const TURN_ROWS = 512;
 /**
@@ -35,26 +36,38 @@ const FLUSH_ROWS = CHUNK_ROWS;
 const optVarchar = (a: DuckDBAppender, v: string | null): void =>
   v === null ? a.appendNull() : a.appendVarchar(v);
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Whether a write gives the event loop a turn between its chunks now. Each
+ * turn also lets requests arriving meanwhile be decoded before this write
+ * commits, which costs ingest ~15 % of its spans/s (4 clients, 512-span
+ * batches: bench/event-loop-during-ingest.md), so the store yields only
+ * while a read is waiting for its statements' results.
+ */
+export type WriteTurns = () => boolean;
+
+const nextTurn = (turns: WriteTurns): Promise<void> | undefined =>
+  turns() ? new Promise((resolve) => setImmediate(resolve)) : undefined;
 
 /** Flushes `a` in a turn of its own, and yields after it: the caller's next work gets a turn too. */
-async function flushAlone(a: DuckDBAppender): Promise<void> {
-  await nextTurn();
+async function flushAlone(a: DuckDBAppender, turns: WriteTurns): Promise<void> {
+  await nextTurn(turns);
   a.flushSync();
-  await nextTurn();
+  await nextTurn(turns);
 }
 
 async function appendTo(
   conn: DuckDBConnection,
   table: string,
+  turns: WriteTurns,
   fill: (a: DuckDBAppender) => void,
 ): Promise<void> {
-  await appendChunked(conn, table, [null], (a) => fill(a));
+  await appendChunked(conn, table, turns, [null], (a) => fill(a));
 }
 
 async function appendChunked<T>(
   conn: DuckDBConnection,
   table: string,
+  turns: WriteTurns,
   items: readonly T[],
   fill: (a: DuckDBAppender, chunk: readonly T[]) => void,
 ): Promise<void> {
@@ -66,9 +79,9 @@ async function appendChunked<T>(
       fill(a, chunk);
       unflushed += chunk.length;
       if (unflushed >= FLUSH_ROWS || i + TURN_ROWS >= items.length) {
-        await flushAlone(a);
+        await flushAlone(a, turns);
         unflushed = 0;
-      } else await nextTurn();
+      } else await nextTurn(turns);
     }
   } finally {
     a.closeSync();
@@ -82,6 +95,7 @@ async function appendChunked<T>(
 async function appendRows(
   conn: DuckDBConnection,
   table: string,
+  turns: WriteTurns,
   w: ChunkWriter,
   count: number,
   fill: (w: ChunkWriter, i: number) => void,
@@ -96,9 +110,9 @@ async function appendRows(
         unflushed += w.row;
         w.append(a);
         if (unflushed >= FLUSH_ROWS || i === count - 1) {
-          await flushAlone(a);
+          await flushAlone(a, turns);
           unflushed = 0;
-        } else await nextTurn();
+        } else await nextTurn(turns);
       }
     }
   } finally {
@@ -137,21 +151,22 @@ export async function writeBatch(
   traces: Traces,
   catalog: Catalog,
   metadataCache: Map<string, PromMetadata>,
+  turns: WriteTurns = () => true,
 ): Promise<Staged> {
   const st = catalog.begin();
   const w = chunkWriters(conn);
   const spans = batch.spans ?? [];
   if (spans.length > 0) {
-    await appendRows(conn, 'spans', w.spans, spans.length, spanRows(traces, st));
-    await appendRows(conn, TRACE_INDEX_TABLE, w.traceIndex, traces.groups.length, (w, i) =>
+    await appendRows(conn, 'spans', turns, w.spans, spans.length, spanRows(traces, st));
+    await appendRows(conn, TRACE_INDEX_TABLE, turns, w.traceIndex, traces.groups.length, (w, i) =>
       fillTraceIndex(w, traces.groups[i]!, traces.ids, i * 4),
     );
   }
   const logs = batch.logs ?? [];
   if (logs.length > 0)
-    await appendRows(conn, 'logs', w.logs, logs.length, (w, i) => fillLog(w, logs[i]!, st));
+    await appendRows(conn, 'logs', turns, w.logs, logs.length, (w, i) => fillLog(w, logs[i]!, st));
   if (batch.metrics?.length)
-    await appendChunked(conn, 'metric_points', batch.metrics ?? [], (a, chunk) =>
+    await appendChunked(conn, 'metric_points', turns, batch.metrics ?? [], (a, chunk) =>
       appendPointChunk(a, chunk, st),
     );
   const samples = batch.samples ?? [];
@@ -173,7 +188,7 @@ export async function writeBatch(
         points.push(p);
       }
     }
-    await appendRows(conn, 'samples', w.samples, points.length, (w, i) => {
+    await appendRows(conn, 'samples', turns, w.samples, points.length, (w, i) => {
       const p = points[i]!;
       w.u32(0, ids[i]!);
       w.i64Num(1, p.t);
@@ -181,7 +196,7 @@ export async function writeBatch(
     });
   }
   if (exemplars.length > 0) {
-    await appendTo(conn, 'exemplars', (a) => {
+    await appendTo(conn, 'exemplars', turns, (a) => {
       for (const s of exemplars) {
         const id = st.seriesId(s.seriesLabels);
         for (const e of s.exemplars) {
@@ -197,7 +212,7 @@ export async function writeBatch(
   if (batch.metadata?.length) await upsertMetadata(conn, batch.metadata, metadataCache);
   // The small tables go last: by now every id a row refers to is staged.
   if (st.newResources.length > 0) {
-    await appendTo(conn, 'resources', (a) => {
+    await appendTo(conn, 'resources', turns, (a) => {
       for (const r of st.newResources) {
         a.appendUInteger(r.id);
         a.appendVarchar(r.service);
@@ -210,7 +225,7 @@ export async function writeBatch(
     });
   }
   if (st.newScopes.length > 0) {
-    await appendTo(conn, 'scopes', (a) => {
+    await appendTo(conn, 'scopes', turns, (a) => {
       for (const s of st.newScopes) {
         a.appendUInteger(s.id);
         a.appendVarchar(s.scope.name);
@@ -223,7 +238,7 @@ export async function writeBatch(
     });
   }
   if (st.newKeysets.length > 0) {
-    await appendTo(conn, 'attribute_keysets', (a) => {
+    await appendTo(conn, 'attribute_keysets', turns, (a) => {
       for (const k of st.newKeysets) {
         a.appendUInteger(k.id);
         a.appendList(listValue([...k.keys]), LIST(VARCHAR));
@@ -232,7 +247,7 @@ export async function writeBatch(
     });
   }
   if (st.newSeries.length > 0) {
-    await appendTo(conn, 'series', (a) => {
+    await appendTo(conn, 'series', turns, (a) => {
       for (const s of st.newSeries) {
         a.appendUInteger(s.id);
         a.appendVarchar(s.metric);
