@@ -4,7 +4,7 @@
 // that rate: trace by id and a Jaeger tag search (service + tag + min
 // duration, limit 20), latency p50/p95/p99/max, idle first for comparison.
 //
-//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2000] [--read-gap-ms 200] [--timeout 600] [--probe] [--rate N]
+//   npm run build && node dist/bench/read-during-ingest.js [--clients 4] [--capacity-seconds 10] [--seconds 30] [--idle-seconds 10] [--pool 2500] [--pool-rate 100000] [--read-gap-ms 200] [--timeout 600] [--probe] [--rate N]
 //
 // --rate: ingest N spans/s during the reads instead of half the measured
 // capacity, so that A/B runs on a shared machine ingest the same load.
@@ -17,7 +17,11 @@
 // The capacity phase sends a pool of distinct batches encoded beforehand
 // (--pool, 512 spans each, ~160 KB); past its end it re-sends them (counted in
 // the output: give a pool of capacity x seconds / 512 for no repeats). The
-// half-rate phase encodes fresh batches as it goes.
+// pool's traces start as if sent at --pool-rate spans/s from the moment it is
+// encoded (as an app's spans would; until 2026-11-26 18:00 they were stamped
+// with the clock while encoding, which packed ~1M spans into ~3.5 s and made
+// every search read most of them). The half-rate phase encodes fresh batches,
+// stamped with the clock, as it goes.
 //
 // The backend is `otel-lab serve` (durable DuckDB store in a temporary
 // directory), its own process. The reads come from another process (this
@@ -42,7 +46,13 @@ import {
   watchdog,
   watchProcess,
 } from './metrics-ingest.procs';
-import { SEARCH, searchPath, traceBatch, type TraceBatch } from './trace-search.shop';
+import {
+  SEARCH,
+  SPANS_PER_TRACE,
+  searchPath,
+  traceBatch,
+  type TraceBatch,
+} from './trace-search.shop';
 import * as duckdb from '@duckdb/node-api';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
@@ -328,7 +338,8 @@ async function main(): Promise<void> {
       'capacity-seconds': { type: 'string', default: '10' },
       seconds: { type: 'string', default: '30' },
       'idle-seconds': { type: 'string', default: '10' },
-      pool: { type: 'string', default: '2000' },
+      pool: { type: 'string', default: '2500' },
+      'pool-rate': { type: 'string', default: '100000' },
       'read-gap-ms': { type: 'string', default: '200' },
       timeout: { type: 'string', default: '600' },
       probe: { type: 'boolean', default: false },
@@ -355,8 +366,17 @@ async function main(): Promise<void> {
     return traceBatch(run, first, TRACES_PER_BATCH, () => Date.now());
   };
 
+  const poolRate = Math.max(1, Number(values['pool-rate']));
+  const poolBase = Date.now();
+  const pooled = (): TraceBatch => {
+    const first = next;
+    next += TRACES_PER_BATCH;
+    return traceBatch(run, first, TRACES_PER_BATCH, (n) =>
+      Math.floor(poolBase + (n * SPANS_PER_TRACE * 1000) / poolRate),
+    );
+  };
   const g0 = performance.now();
-  const pool = Array.from({ length: Math.max(1, Number(values.pool)) }, fresh);
+  const pool = Array.from({ length: Math.max(1, Number(values.pool)) }, pooled);
   console.error(
     `encoded ${pool.length} batches of 512 spans in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
   );

@@ -20,7 +20,7 @@ const TAG_SLOTS = 3;
 /** Keys whose tag can match a span field instead of an attribute (pseudo_tag_matches). */
 const PSEUDO_TAGS: ReadonlySet<string> = new Set(['error', 'span.kind', 'otel.status_code']);
 
-/** Tags past the third: as spans_matching tests them. */
+/** Tags past the third: tested from lists, as filtered_spans in macros.sql does. */
 const MORE_TAGS = `(len($tag_keys) = 0 OR coalesce(list_bool_and(list_transform(range(1, len($tag_keys) + 1),
     lambda i: pseudo_tag_matches(status_code, kind, $tag_keys[i], $tag_values[i])
       OR coalesce(substr(slot_value($tag_pos[i][keyset_id], a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15), 2) = $tag_values[i], false)
@@ -53,7 +53,7 @@ function slotsOf(p: Params, name: string): number[] {
 }
 
 /**
- * The spans a search selects (spans_matching's rules, with status NULL)
+ * The spans a search selects (filtered_spans' rules in macros.sql, with status NULL)
  * as a condition on the `spans` columns, given withSearchParams' parameters
  * plus `kind`; `params` holds only the parameters the condition names.
  */
