@@ -48,11 +48,27 @@ export type WriteTurns = () => boolean;
 const nextTurn = (turns: WriteTurns): Promise<void> | undefined =>
   turns() ? new Promise((resolve) => setImmediate(resolve)) : undefined;
 
-/** Flushes `a` in a turn of its own, and yields after it: the caller's next work gets a turn too. */
-async function flushAlone(a: DuckDBAppender, turns: WriteTurns): Promise<void> {
-  await nextTurn(turns);
-  a.flushSync();
-  await nextTurn(turns);
+/**
+ * The turns of one appender's rows: after each TURN_ROWS appended, a turn
+ * of the event loop; per FLUSH_ROWS (and after the last rows) a flush in a
+ * turn of its own, then a turn for the caller's next work.
+ */
+class Pace {
+  private unflushed = 0;
+
+  constructor(
+    private readonly a: DuckDBAppender,
+    private readonly turns: WriteTurns,
+  ) {}
+
+  async appended(rows: number, last: boolean): Promise<void> {
+    this.unflushed += rows;
+    if (this.unflushed < FLUSH_ROWS && !last) return nextTurn(this.turns);
+    await nextTurn(this.turns);
+    this.a.flushSync();
+    this.unflushed = 0;
+    await nextTurn(this.turns);
+  }
 }
 
 async function appendTo(
@@ -73,15 +89,11 @@ async function appendChunked<T>(
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
-    let unflushed = 0;
+    const pace = new Pace(a, turns);
     for (let i = 0; i < items.length; i += TURN_ROWS) {
       const chunk = items.length <= TURN_ROWS ? items : items.slice(i, i + TURN_ROWS);
       fill(a, chunk);
-      unflushed += chunk.length;
-      if (unflushed >= FLUSH_ROWS || i + TURN_ROWS >= items.length) {
-        await flushAlone(a, turns);
-        unflushed = 0;
-      } else await nextTurn(turns);
+      await pace.appended(chunk.length, i + TURN_ROWS >= items.length);
     }
   } finally {
     a.closeSync();
@@ -102,17 +114,14 @@ async function appendRows(
 ): Promise<void> {
   const a = await conn.createAppender(table);
   try {
-    let unflushed = 0;
+    const pace = new Pace(a, turns);
     for (let i = 0; i < count; i++) {
       fill(w, i);
       w.endRow();
       if (w.row >= TURN_ROWS || w.full || i === count - 1) {
-        unflushed += w.row;
+        const rows = w.row;
         w.append(a);
-        if (unflushed >= FLUSH_ROWS || i === count - 1) {
-          await flushAlone(a, turns);
-          unflushed = 0;
-        } else await nextTurn(turns);
+        await pace.appended(rows, i === count - 1);
       }
     }
   } finally {
