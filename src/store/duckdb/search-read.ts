@@ -1,11 +1,10 @@
 // A search's statements with as few native calls as node-api allows. Each
 // async call into DuckDB resumes on an event-loop turn, and during ingest
-// a turn waits behind decode, appender flushes and GC (event-loop delay
-// p99 ~22 ms). `read` (runAndReadAll with parameters) makes five per
-// statement: extract, prepare, execute, then a chunk and the empty one
-// that ends the result. Here: prepare and execute, or one call without
-// parameters; the result is materialized, so its chunks are read without
-// further calls.
+// a turn waits behind decode, appender flushes and GC. `read` in params.ts
+// makes three per statement (extract, prepare, execute: it runs texts of
+// several statements too); a search's texts are single statements, so
+// here: prepare and execute, or one call without parameters. Either way the
+// result is materialized and its chunks are read without further calls.
 
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
 
