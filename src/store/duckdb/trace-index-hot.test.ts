@@ -9,10 +9,21 @@ import { ALL_TIME } from '../contract-fixtures';
 import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
 import { DuckDBInstance } from '@duckdb/node-api';
 
+import type { DuckDbStore } from './index';
 import { createDuckDbStore, DB_FILE_NAME } from './index';
 
 const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-hot-'));
 after(() => rmSync(root, { recursive: true, force: true }));
+
+/** Runs `test` on an in-memory store whose hot part moves past 3 rows, then closes the store. */
+async function withSmallHotPart(test: (store: DuckDbStore) => Promise<void>): Promise<void> {
+  const store = await createDuckDbStore({ dataDir: ':memory:', threads: 1, traceIndexHotRows: 3 });
+  try {
+    await test(store);
+  } finally {
+    await store.close();
+  }
+}
 
 /** Traces first..first+n-1 of two spans each, written as one batch. */
 function traces(first: number, n: number): Span[] {
@@ -186,12 +197,7 @@ describe('DuckDB trace index: hot and cold parts', () => {
   });
 
   it('moves from the write path once the hot part holds its bound, keeping a trace split over both', async () => {
-    const store = await createDuckDbStore({
-      dataDir: ':memory:',
-      threads: 1,
-      traceIndexHotRows: 3,
-    });
-    try {
+    await withSmallHotPart(async (store) => {
       const all = traces(1, 4);
       const late = all.filter((s) => s.traceId === traceIdOf(1) && s.parentSpanId !== '');
       // 4 rows (>= 3): the second write moves them first; trace 1's late span then is hot.
@@ -213,18 +219,11 @@ describe('DuckDB trace index: hot and cold parts', () => {
         byStart.map((t) => [t.spanCount, t.durationNano]),
         Array.from({ length: 4 }, () => [2, ms(10)]),
       );
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('reads a trace whose cold rows lie inside its hot window, and one whose do not', async () => {
-    const store = await createDuckDbStore({
-      dataDir: ':memory:',
-      threads: 1,
-      traceIndexHotRows: 3,
-    });
-    try {
+    await withSmallHotPart(async (store) => {
       const resource = makeResource('shop');
       const span = (t: number, n: number, at: number): Span =>
         makeSpan({
@@ -251,18 +250,11 @@ describe('DuckDB trace index: hot and cold parts', () => {
         (await store.getTrace(traceIdOf(3))).map((s) => s.spanId),
         [spanIdOf(31)],
       );
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('ranks and summarizes a recent-first search by the hot rows too', async () => {
-    const store = await createDuckDbStore({
-      dataDir: ':memory:',
-      threads: 1,
-      traceIndexHotRows: 3,
-    });
-    try {
+    await withSmallHotPart(async (store) => {
       const all = traces(1, 4);
       const roots = all.filter((s) => s.parentSpanId === '');
       // The children go cold (moved by the second write); the earlier roots stay hot.
@@ -276,8 +268,6 @@ describe('DuckDB trace index: hot and cold parts', () => {
           [traceIdOf(3), ms(1_003), 2],
         ],
       );
-    } finally {
-      await store.close();
-    }
+    });
   });
 });
