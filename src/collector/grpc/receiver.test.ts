@@ -4,7 +4,7 @@ import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import { IngestPipeline } from '../pipeline';
 import { FakeStore, tick } from '../testing/fake-store';
-import { decodeExportResponse, traceRequest } from '../testing/otlp-bodies';
+import { decodeExportResponse, decodeStatusDetails, traceRequest } from '../testing/otlp-bodies';
 import { startOtlpGrpcReceiver } from './receiver';
 import type { RunningGrpcReceiver } from './receiver';
 
@@ -129,5 +129,35 @@ describe('OTLP/gRPC receiver', () => {
       grpcError(status.UNAVAILABLE, /disk gone/),
     );
     assert.ok(!store.spans().some((s) => s.name === 'u3' || s.name === 'u4'));
+  });
+
+  it('UNAVAILABLE carries a RetryInfo with the delay to wait (1 s queue full, 5 s store failure)', async () => {
+    const retryInfo = async (body: Uint8Array): Promise<unknown> => {
+      const err = await call(client, TRACE_PATH, body).then(
+        () => assert.fail('expected UNAVAILABLE'),
+        (e: unknown) => e as ServiceError,
+      );
+      assert.equal(err.code, status.UNAVAILABLE, err.details);
+      const [bin, ...more] = err.metadata.get('grpc-status-details-bin');
+      assert.equal(more.length, 0);
+      assert.ok(Buffer.isBuffer(bin), 'grpc-status-details-bin is binary');
+      const s = decodeStatusDetails(bin);
+      assert.equal(s.code, status.UNAVAILABLE);
+      assert.equal(s.message, err.details);
+      return s.details;
+    };
+    store.hold = true;
+    const first = call(client, TRACE_PATH, traceRequest(['r1', 'r2']));
+    while (store.heldCount === 0) await tick();
+    assert.deepEqual(await retryInfo(traceRequest(['r3'])), [
+      { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', retryDelaySeconds: 1 },
+    ]);
+    store.hold = false;
+    store.release();
+    await first;
+    store.failNext = new Error('disk gone');
+    assert.deepEqual(await retryInfo(traceRequest(['r4'])), [
+      { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', retryDelaySeconds: 5 },
+    ]);
   });
 });
