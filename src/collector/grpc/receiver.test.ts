@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServiceError } from '@grpc/grpc-js';
+import { resolveLimits } from '../otlp/limits';
 import { IngestPipeline } from '../pipeline';
 import { FakeStore, tick } from '../testing/fake-store';
 import { decodeExportResponse, decodeStatusDetails, traceRequest } from '../testing/otlp-bodies';
-import { startOtlpGrpcReceiver } from './receiver';
+import { exportHandler, startOtlpGrpcReceiver } from './receiver';
 import type { RunningGrpcReceiver } from './receiver';
 
 const TRACE_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -159,5 +160,26 @@ describe('OTLP/gRPC receiver', () => {
     assert.deepEqual(await retryInfo(traceRequest(['r4'])), [
       { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', retryDelaySeconds: 5 },
     ]);
+  });
+
+  it('answers only once the store write has completed (acknowledged means committed)', async () => {
+    const held = new FakeStore();
+    held.hold = true;
+    const own = new IngestPipeline({ store: held });
+    const handler = exportHandler('traces', { pipeline: own }, resolveLimits());
+    const answers: unknown[] = [];
+    const call = { request: Buffer.from(traceRequest(['ack'])) };
+    handler(call as unknown as ServerUnaryCall<Buffer, Buffer>, (err) => answers.push(err));
+    while (held.heldCount === 0) await tick();
+    await tick();
+    assert.deepEqual(answers, [], 'answered while the write was still in progress');
+    held.release();
+    while (answers.length === 0) await tick();
+    assert.deepEqual(answers, [null]);
+    assert.deepEqual(
+      held.spans().map((s) => s.name),
+      ['ack'],
+    );
+    await own.close();
   });
 });
