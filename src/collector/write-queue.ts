@@ -17,6 +17,9 @@ export class BackpressureError extends Error {
   }
 }
 
+/** Seconds a client is told to wait after a failed store write (a full disk does not clear in 1 s). */
+export const WRITE_FAILED_RETRY_SECONDS = 5;
+
 export class WriteFailedError extends Error {
   override readonly name = 'WriteFailedError';
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
-import type { ServiceError } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServiceError } from '@grpc/grpc-js';
+import { resolveLimits } from '../otlp/limits';
 import { IngestPipeline } from '../pipeline';
 import { FakeStore, tick } from '../testing/fake-store';
-import { decodeExportResponse, traceRequest } from '../testing/otlp-bodies';
-import { startOtlpGrpcReceiver } from './receiver';
+import { decodeExportResponse, decodeStatusDetails, traceRequest } from '../testing/otlp-bodies';
+import { exportHandler, startOtlpGrpcReceiver } from './receiver';
 import type { RunningGrpcReceiver } from './receiver';
 
 const TRACE_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -129,5 +130,56 @@ describe('OTLP/gRPC receiver', () => {
       grpcError(status.UNAVAILABLE, /disk gone/),
     );
     assert.ok(!store.spans().some((s) => s.name === 'u3' || s.name === 'u4'));
+  });
+
+  it('UNAVAILABLE carries a RetryInfo with the delay to wait (1 s queue full, 5 s store failure)', async () => {
+    const retryInfo = async (body: Uint8Array): Promise<unknown> => {
+      const err = await call(client, TRACE_PATH, body).then(
+        () => assert.fail('expected UNAVAILABLE'),
+        (e: unknown) => e as ServiceError,
+      );
+      assert.equal(err.code, status.UNAVAILABLE, err.details);
+      const [bin, ...more] = err.metadata.get('grpc-status-details-bin');
+      assert.equal(more.length, 0);
+      assert.ok(Buffer.isBuffer(bin), 'grpc-status-details-bin is binary');
+      const s = decodeStatusDetails(bin);
+      assert.equal(s.code, status.UNAVAILABLE);
+      assert.equal(s.message, err.details);
+      return s.details;
+    };
+    store.hold = true;
+    const first = call(client, TRACE_PATH, traceRequest(['r1', 'r2']));
+    while (store.heldCount === 0) await tick();
+    assert.deepEqual(await retryInfo(traceRequest(['r3'])), [
+      { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', retryDelaySeconds: 1 },
+    ]);
+    store.hold = false;
+    store.release();
+    await first;
+    store.failNext = new Error('disk gone');
+    assert.deepEqual(await retryInfo(traceRequest(['r4'])), [
+      { typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', retryDelaySeconds: 5 },
+    ]);
+  });
+
+  it('answers only once the store write has completed (acknowledged means committed)', async () => {
+    const held = new FakeStore();
+    held.hold = true;
+    const own = new IngestPipeline({ store: held });
+    const handler = exportHandler('traces', { pipeline: own }, resolveLimits());
+    const answers: unknown[] = [];
+    const call = { request: Buffer.from(traceRequest(['ack'])) };
+    handler(call as unknown as ServerUnaryCall<Buffer, Buffer>, (err) => answers.push(err));
+    while (held.heldCount === 0) await tick();
+    await tick();
+    assert.deepEqual(answers, [], 'answered while the write was still in progress');
+    held.release();
+    while (answers.length === 0) await tick();
+    assert.deepEqual(answers, [null]);
+    assert.deepEqual(
+      held.spans().map((s) => s.name),
+      ['ack'],
+    );
+    await own.close();
   });
 });

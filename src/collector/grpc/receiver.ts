@@ -3,7 +3,7 @@
 // hand-written decoder. grpc-js inflates gzip itself, bounded by
 // grpc.max_receive_message_length (checked on the inflated size).
 
-import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type {
   sendUnaryData,
   ServerUnaryCall,
@@ -15,9 +15,9 @@ import type { Signal } from '../otlp/decode';
 import { DecodeError } from '../otlp/errors';
 import { resolveLimits } from '../otlp/limits';
 import type { OtlpLimits } from '../otlp/limits';
-import { exportResponse } from '../otlp/response';
+import { exportResponse, retryStatusDetails } from '../otlp/response';
 import type { IngestPipeline } from '../pipeline';
-import { BackpressureError, WriteFailedError } from '../write-queue';
+import { BackpressureError, WRITE_FAILED_RETRY_SECONDS, WriteFailedError } from '../write-queue';
 
 export interface OtlpGrpcOptions {
   readonly host?: string;
@@ -57,7 +57,17 @@ function serviceDefinition(signal: Signal): ServiceDefinition {
 interface GrpcError {
   code: number;
   details: string;
-  metadata?: undefined;
+  metadata?: Metadata;
+}
+
+/** UNAVAILABLE with a RetryInfo, so exporters that read it (Go, Java, the collector) wait that long. */
+function unavailable(message: string, retrySeconds: number): GrpcError {
+  const metadata = new Metadata();
+  metadata.set(
+    'grpc-status-details-bin',
+    retryStatusDetails(status.UNAVAILABLE, message, retrySeconds),
+  );
+  return { code: status.UNAVAILABLE, details: message, metadata };
 }
 
 export function exportHandler(
@@ -98,8 +108,9 @@ export function exportHandler(
     if (decoded.accepted === 0) return reply();
     pipeline.ingest(decoded.batch, signal).then(reply, (e: unknown) => {
       // UNAVAILABLE is retryable for OTLP exporters: the data was not stored.
-      if (e instanceof BackpressureError || e instanceof WriteFailedError)
-        cb({ code: status.UNAVAILABLE, details: e.message });
+      if (e instanceof BackpressureError) cb(unavailable(e.message, e.retryAfterSeconds));
+      else if (e instanceof WriteFailedError)
+        cb(unavailable(e.message, WRITE_FAILED_RETRY_SECONDS));
       else
         cb({
           code: status.INTERNAL,

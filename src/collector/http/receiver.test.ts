@@ -174,6 +174,26 @@ describe('OTLP/HTTP receiver', () => {
     await no.arrayBuffer();
   });
 
+  it("CORS: '*' allows any origin, echoed back; no origin configured allows none", async () => {
+    for (const [corsOrigins, allowed] of [
+      [['*'], 'http://any.example'],
+      [[], null],
+    ] as const) {
+      const open = await startOtlpHttpReceiver({ port: 0, pipeline, corsOrigins });
+      try {
+        const pre = await fetch(`http://127.0.0.1:${open.port}/v1/logs`, {
+          method: 'OPTIONS',
+          headers: { Origin: 'http://any.example', 'Access-Control-Request-Method': 'POST' },
+        });
+        assert.equal(pre.status, allowed === null ? 403 : 204);
+        assert.equal(pre.headers.get('access-control-allow-origin'), allowed);
+        await pre.arrayBuffer();
+      } finally {
+        await open.close();
+      }
+    }
+  });
+
   it('503 with Retry-After when the write queue is full, then accepts again', async () => {
     store.hold = true;
     const first = post('/v1/traces', traceRequest(['q1', 'q2', 'q3']), PB);

@@ -11,7 +11,7 @@ import { resolveLimits } from '../otlp/limits';
 import type { OtlpLimits } from '../otlp/limits';
 import { exportResponse, statusBody } from '../otlp/response';
 import type { IngestPipeline } from '../pipeline';
-import { BackpressureError, WriteFailedError } from '../write-queue';
+import { BackpressureError, WRITE_FAILED_RETRY_SECONDS, WriteFailedError } from '../write-queue';
 import { HttpError, readBody } from './body';
 
 export interface OtlpHttpOptions {
@@ -178,7 +178,8 @@ export function createOtlpHttpHandler(
       } catch (e) {
         if (e instanceof BackpressureError)
           return answer(503, e.message, { 'Retry-After': String(e.retryAfterSeconds) });
-        if (e instanceof WriteFailedError) return answer(503, e.message, { 'Retry-After': '5' });
+        if (e instanceof WriteFailedError)
+          return answer(503, e.message, { 'Retry-After': String(WRITE_FAILED_RETRY_SECONDS) });
         throw e;
       }
     }

@@ -41,6 +41,21 @@ export function statusBody(encoding: Encoding, grpcCode: number, message: string
   return Buffer.concat(parts);
 }
 
+/**
+ * A google.rpc.Status in protobuf whose details hold one google.rpc.RetryInfo:
+ * the `grpc-status-details-bin` trailer by which OTLP/gRPC tells an exporter
+ * how long to wait before retrying (the HTTP side's Retry-After).
+ */
+export function retryStatusDetails(grpcCode: number, message: string, seconds: number): Buffer {
+  const duration = Buffer.concat([Buffer.from([0x08]), varint(seconds)]);
+  const retryInfo = lenField(1, duration);
+  const any = Buffer.concat([
+    lenField(1, Buffer.from('type.googleapis.com/google.rpc.RetryInfo', 'utf8')),
+    lenField(2, retryInfo),
+  ]);
+  return Buffer.concat([statusBody('protobuf', grpcCode, message), lenField(3, any)]);
+}
+
 function varint(n: number): Buffer {
   const out: number[] = [];
   let v = n;

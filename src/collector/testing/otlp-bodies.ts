@@ -59,6 +59,42 @@ export function decodeStatus(bytes: Uint8Array): { code: number; message: string
   return { code: o.code, message: o.message };
 }
 
+const Duration = new protobuf.Type('Duration')
+  .add(new protobuf.Field('seconds', 1, 'int64'))
+  .add(new protobuf.Field('nanos', 2, 'int32'));
+const RetryInfo = new protobuf.Type('RetryInfo')
+  .add(new protobuf.Field('retryDelay', 1, 'Duration'))
+  .add(Duration);
+const Any = new protobuf.Type('Any')
+  .add(new protobuf.Field('typeUrl', 1, 'string'))
+  .add(new protobuf.Field('value', 2, 'bytes'));
+const StatusWithDetails = new protobuf.Type('StatusWithDetails')
+  .add(new protobuf.Field('code', 1, 'int32'))
+  .add(new protobuf.Field('message', 2, 'string'))
+  .add(new protobuf.Field('details', 3, 'Any', 'repeated'))
+  .add(Any);
+new protobuf.Root().add(RetryInfo).add(StatusWithDetails);
+
+/** A google.rpc.Status with its details; RetryInfo details read as their delay in seconds. */
+export function decodeStatusDetails(bytes: Uint8Array): {
+  code: number;
+  message: string;
+  details: { typeUrl: string; retryDelaySeconds?: number }[];
+} {
+  const o = StatusWithDetails.toObject(StatusWithDetails.decode(bytes), {
+    defaults: true,
+    longs: Number,
+  }) as { code: number; message: string; details: { typeUrl: string; value: Uint8Array }[] };
+  const details = o.details.map((d) => {
+    if (d.typeUrl !== 'type.googleapis.com/google.rpc.RetryInfo') return { typeUrl: d.typeUrl };
+    const r = RetryInfo.toObject(RetryInfo.decode(d.value), { defaults: true, longs: Number }) as {
+      retryDelay?: { seconds: number; nanos: number };
+    };
+    return { typeUrl: d.typeUrl, retryDelaySeconds: r.retryDelay?.seconds ?? 0 };
+  });
+  return { code: o.code, message: o.message, details };
+}
+
 export function decodeExportResponse(
   signal: 'trace' | 'metrics' | 'logs',
   bytes: Uint8Array,

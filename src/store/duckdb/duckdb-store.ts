@@ -185,6 +185,13 @@ export class DuckDbStore implements TelemetryStore {
   private lastMove: bigint | undefined;
   /** A move from the write path failed: leave it to maintenance, which reports errors. */
   private moveFailed = false;
+  /**
+   * Bytes in use when retention by size last gave up: deleting the oldest
+   * data freed nothing (DuckDB frees a row group's blocks only once all its
+   * rows are gone). Later passes wait until the store has grown a tenth past
+   * it, rather than deleting everything for a limit they cannot reach.
+   */
+  private sizeFloor: number | undefined;
   private sliceRows = TRACE_INDEX_MOVE_SLICE_ROWS;
   /** See WriteTurns: a write yields between its chunks only while a read waits. */
   private writeTurns: WriteTurns = () => this.readers.waiting;
@@ -654,12 +661,22 @@ export class DuckDbStore implements TelemetryStore {
   private async shrinkTo(maxBytes: number): Promise<void> {
     let best = Number.POSITIVE_INFINITY;
     let idle = 0;
-    for (let round = 0; round < 20 && idle < 3; round++) {
+    for (let round = 0; round < 20; round++) {
       await this.writer.run('CHECKPOINT');
       const used = asNum((await read(this.writer, query('database-size'))).getRows()[0]?.[0] ?? 0);
-      if (used <= maxBytes) return;
+      if (used <= maxBytes) {
+        this.sizeFloor = undefined;
+        return;
+      }
+      const floor = this.sizeFloor;
+      if (round === 0 && floor !== undefined && used <= floor + floor / 10) return;
+      // A slice that ends inside a row group frees nothing until the next one empties it.
       idle = used < best ? 0 : idle + 1;
       best = Math.min(best, used);
+      if (idle >= 3) {
+        this.sizeFloor = used;
+        return;
+      }
       const [lo, hi] = (await read(this.writer, query('time-bounds'))).getRows()[0] ?? [];
       if (lo === null || lo === undefined || hi === null || hi === undefined) return;
       const from = asBig(lo);
