@@ -74,7 +74,7 @@ export const DEFAULT_THREADS = 2;
 export const DEFAULT_CHECKPOINT_THRESHOLD = '64MB';
 /** Bytes of recent search results' spans kept for the trace reads that follow a search. */
 const SEARCHED_BYTES_KEPT = 16 * 1024 * 1024;
-/** The schema that added write_seq (007_write_seq.sql). */
+/** The schema that added trace_index_hot.write_seq (007_write_seq.sql). */
 const WRITE_SEQ_SCHEMA = 7;
 /** Writes remembered to find where the newest row group's worth of spans begins. */
 const TIMELINE_WRITES = 256;
@@ -176,7 +176,7 @@ export class DuckDbStore implements TelemetryStore {
   /** The stored spans' newest row group, read once after opening. */
   private stored: RecentSpans | undefined;
   private readonly searched = new SearchedSpans(SEARCHED_BYTES_KEPT);
-  /** Span writes record their sequence number in write_seq (schema 7; tests open older ones). */
+  /** Span writes record their sequence number in trace_index_hot (schema 7; tests open older ones). */
   private get recordsWrites(): boolean {
     return this.schemaVersion >= WRITE_SEQ_SCHEMA;
   }
@@ -305,12 +305,7 @@ export class DuckDbStore implements TelemetryStore {
       let addsResources = false;
       let committed = false;
       try {
-        // In the same call: a native call per statement, each an event-loop turn.
-        await this.writer.run(
-          seq !== undefined && this.recordsWrites
-            ? `BEGIN TRANSACTION; UPDATE write_seq SET seq = ${seq}`
-            : 'BEGIN TRANSACTION',
-        );
+        await this.writer.run('BEGIN TRANSACTION');
         const staged = await writeBatch(
           this.writer,
           batch,
@@ -318,6 +313,7 @@ export class DuckDbStore implements TelemetryStore {
           this.catalog,
           this.metadataCache,
           this.writeTurns,
+          seq,
         );
         // New key sets change the tag key positions searches remember, too.
         addsResources = staged.newResources.length > 0 || staged.newKeysets.length > 0;

@@ -20,8 +20,11 @@ import { readRowObjects } from './search-read';
 import type { TraceWindow } from './read-traces';
 import { query } from './sql';
 
-/** search-top.sql's row naming the last write its snapshot includes (schema 7). */
-const SEEN_WRITES = 'UNION ALL BY NAME (SELECT seq AS write_seq FROM write_seq)';
+/**
+ * search-top.sql's row naming the last span write its snapshot includes, at
+ * least (schema 7; a scan of one column of the unindexed hot index).
+ */
+const SEEN_WRITES = 'UNION ALL BY NAME (SELECT max(write_seq) AS write_seq FROM trace_index_hot)';
 
 /** As in spansInWindows: a wider joint window is read trace by trace. */
 const MAX_JOINT_WINDOW_NS = 3_600n * 1_000_000_000n;

@@ -387,30 +387,32 @@ describe('DuckDB recent-first search', () => {
     }
   });
 
-  it('records each span write in write_seq within its transaction, numbered on after a reopen', async () => {
+  it('records the sequence number of each span write in its trace-index rows, numbered on after a reopen', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'otel-lab-write-seq-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
-    const storedSeq = async (): Promise<unknown> => {
+    const stored = async (): Promise<unknown> => {
       const db = await DuckDBInstance.create(path.join(dir, DB_FILE_NAME));
       try {
         const c = await db.connect();
-        const rows = (await c.runAndReadAll('SELECT seq FROM write_seq')).getRows();
+        const rows = (
+          await c.runAndReadAll('SELECT write_seq FROM trace_index_hot ORDER BY start_min')
+        ).getRows();
         c.closeSync();
-        return rows;
+        return rows.map(([seq]) => seq);
       } finally {
         db.closeSync();
       }
     };
     let store = await createDuckDbStore({ dataDir: dir, threads: 1 });
-    await store.write({ spans: [span(1, 1, 1000)] });
+    await store.write({ spans: [span(1, 1, 1000), span(2, 2, 1500)] });
     await store.write({ logs: [] });
-    await store.write({ spans: [span(2, 2, 2000)] });
+    await store.write({ spans: [span(3, 3, 2000)] });
     await store.close();
-    assert.deepEqual(await storedSeq(), [[2n]]);
+    assert.deepEqual(await stored(), [1, 1, 2]);
     store = await createDuckDbStore({ dataDir: dir, threads: 1 });
-    await store.write({ spans: [span(3, 3, 3000)] });
+    await store.write({ spans: [span(4, 4, 3000)] });
     await store.close();
-    assert.deepEqual(await storedSeq(), [[3n]]);
+    assert.deepEqual(await stored(), [1, 1, 2, 3]);
   });
 
   it('never answers a trace from a search that overlapped a write to it, after a reopen too', async () => {
@@ -419,7 +421,7 @@ describe('DuckDB recent-first search', () => {
     let store = await createDuckDbStore({ dataDir: dir, threads: 1 });
     for (let i = 0; i < 5; i++) await store.write({ spans: [span(100 + i, 100 + i, 500 + i)] });
     await store.close();
-    // Numbered on from the five writes before: a search reading write_seq 5
+    // Numbered on from the five writes before: a search finding write_seq 5
     // while the next write is under way must not take that write as seen.
     store = await createDuckDbStore({ dataDir: dir, threads: 1, writeTurns: 'always' });
     try {

@@ -4,8 +4,8 @@
 -- literals from validated ids; the hot part's windows are in memory), and
 -- the spans of the traces expected on top in their joint window. Window
 -- rows have `lo` set. From schema 7 also one row with `write_seq`: the
--- last span write this snapshot includes (which of the traces' writes the
--- spans read hold, for the searched-spans cache).
+-- last span write this snapshot includes, at least (which of the traces'
+-- writes the spans read hold, for the searched-spans cache).
 -- No parameters, only literals our code made (ids, times, a count): a
 -- statement with parameters takes three native calls (extract, prepare,
 -- execute), each resumed by an event-loop turn; without, one.

@@ -1,2 +1,2 @@
--- The last span write committed (schema 7): writes are numbered on from it.
-SELECT seq FROM write_seq;
+-- The largest span write sequence number stored (schema 7): writes are numbered on from it.
+SELECT max(write_seq) FROM trace_index_hot;
