@@ -232,7 +232,9 @@ function timeHttp(record: (what: string, t0: number, ms: number) => void): void 
         const t0 = performance.now();
         if (Number.isFinite(sent))
           record(`http ${kind}: send to handler`, 0, performance.timeOrigin + t0 - sent);
-        res.once('finish', () => record(`http ${kind}: handler to finish`, t0, performance.now() - t0));
+        res.once('finish', () =>
+          record(`http ${kind}: handler to finish`, t0, performance.now() - t0),
+        );
       }
     }
     return emit.apply(this, [event, ...args] as Parameters<typeof emit>);

@@ -13,7 +13,10 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const { values } = parseArgs({
-  options: { writes: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '4' } },
+  options: {
+    writes: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '4' },
+  },
 });
 const writes = Number(values.writes);
 const rounds = Number(values.rounds);
@@ -26,7 +29,9 @@ let seq = 0;
 
 async function write(withSeq) {
   seq++;
-  await c.run(withSeq ? `BEGIN TRANSACTION; UPDATE write_seq SET seq = ${seq}` : 'BEGIN TRANSACTION');
+  await c.run(
+    withSeq ? `BEGIN TRANSACTION; UPDATE write_seq SET seq = ${seq}` : 'BEGIN TRANSACTION',
+  );
   const a = await c.createAppender('t');
   for (let r = 0; r < 512; r++) {
     a.appendBigInt(BigInt(seq * 512 + r));
