@@ -335,8 +335,9 @@ type Touched = ReadonlySet<string> | 'all';
  * The spans the latest searches read, kept for the getTraces that usually
  * follows a search (Jaeger's search answers whole traces): that read then
  * costs no query. Never stale: a write drops the traces it touches, and a
- * search does not keep a trace that a write overlapping it touched (its
- * snapshot may predate that write).
+ * search does not keep a trace that a write overlapping it touched unless
+ * its read is known to include that write (`mark`, or the write sequence
+ * number the read found: see writeStarted).
  */
 export class SearchedSpans {
   private readonly byTrace = new Map<string, { spans: Span[]; bytes: number }>();
