@@ -58,6 +58,10 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
 import * as decode from '../src/collector/otlp/decode';
 import { DuckDbStore } from '../src/store/duckdb/duckdb-store';
+import { SearchedSpans } from '../src/store/duckdb/search';
+import * as toJaeger from '../src/query/traces/to-jaeger';
+import { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { meterLoopCpu, threadCpuClock } from './loop-cpu';
 
 const TRACES_PER_BATCH = 64; // 512 spans
@@ -83,7 +87,9 @@ async function reader(job: ReaderJob): Promise<ReaderResult> {
   const out: ReaderResult = { byId: [], search: [], searchHits: [], errors: [] };
   const get = async (path: string): Promise<{ ms: number; data: unknown[] }> => {
     const t0 = performance.now();
-    const res = await fetch(job.api + path);
+    // Wall-clock ms, for the probe's wait before the backend's handler.
+    const sent = (performance.timeOrigin + t0).toFixed(3);
+    const res = await fetch(job.api + path, { headers: { [SENT_HEADER]: sent } });
     const body = (await res.json()) as { data?: unknown[] };
     const ms = performance.now() - t0;
     if (res.status !== 200)
@@ -126,6 +132,8 @@ function runReader(job: ReaderJob): Promise<ReaderResult> {
 // ---- --probe: runs inside the backend (loaded with --require) ----
 
 const PROBE_ENV = 'OTEL_LAB_READ_PROBE_OUT';
+/** When the reader sent a request (wall-clock ms with fractions). */
+const SENT_HEADER = 'x-probe-sent-ms';
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 interface Stat {
   n: number;
@@ -201,6 +209,38 @@ const sqlLabel = (args: unknown[]): string => {
 const overlap = ([a, am]: [number, number], [b, bm]: [number, number]): boolean =>
   a < b + bm && b < a + am;
 
+/**
+ * Per Jaeger request: from the reader's send to the 'request' event (the
+ * socket, the backend's event loop and HTTP parsing), and from there to the
+ * response's last byte handed to the kernel (the handler: store calls,
+ * Jaeger conversion, JSON, the write).
+ */
+function timeHttp(record: (what: string, t0: number, ms: number) => void): void {
+  const emit = HttpServer.prototype.emit;
+  HttpServer.prototype.emit = function (this: HttpServer, event: string, ...args: unknown[]) {
+    if (event === 'request') {
+      const req = args[0] as IncomingMessage;
+      const res = args[1] as ServerResponse;
+      const url = req.url ?? '';
+      const kind = url.startsWith('/jaeger/api/traces?')
+        ? 'search'
+        : url.startsWith('/jaeger/api/traces/')
+          ? 'by id'
+          : undefined;
+      const sent = Number(req.headers[SENT_HEADER]);
+      if (kind !== undefined) {
+        const t0 = performance.now();
+        if (Number.isFinite(sent))
+          record(`http ${kind}: send to handler`, 0, performance.timeOrigin + t0 - sent);
+        res.once('finish', () =>
+          record(`http ${kind}: handler to finish`, t0, performance.now() - t0),
+        );
+      }
+    }
+    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+  } as typeof emit;
+}
+
 function installProbe(out: string): void {
   let phase = 'capacity';
   const h = monitorEventLoopDelay({ resolution: 5 });
@@ -228,6 +268,25 @@ function installProbe(out: string): void {
   for (const m of ['write', 'getTrace', 'getTraces', 'searchTraces'])
     timeCalls(DuckDbStore.prototype, m, () => `store ${m}`, record);
   timeCalls(decode, 'decodeRequest', () => 'decode', sync);
+  timeHttp(record);
+  timeCalls(toJaeger, 'toJaegerTrace', () => 'jaeger toJaegerTrace (per trace)', record);
+  const stringify = JSON.stringify;
+  JSON.stringify = function (...args: Parameters<typeof JSON.stringify>): string {
+    const t0 = performance.now();
+    const out = stringify.apply(JSON, args);
+    // Responses, not the small JSON the store and decoders make.
+    if (out !== undefined && out.length > 16_384)
+      record('JSON.stringify over 16 kB', t0, performance.now() - t0);
+    return out;
+  } as typeof JSON.stringify;
+  // Searches whose getTraces found traces missing from the searched-spans cache.
+  const take = SearchedSpans.prototype.take;
+  SearchedSpans.prototype.take = function (this: SearchedSpans, ids: readonly string[]) {
+    const out = take.call(this, ids);
+    if (ids.length > 1 && out.missing.length > 0)
+      record('getTraces cache misses (value: traces re-read)', 0, out.missing.length);
+    return out;
+  };
   timeCalls(duckdb.DuckDBAppender.prototype, 'flushSync', () => 'appender flush', sync);
   // The same sync calls in main-thread CPU time, which preemption does not inflate.
   const clock = threadCpuClock();

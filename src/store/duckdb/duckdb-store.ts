@@ -74,6 +74,8 @@ export const DEFAULT_THREADS = 2;
 export const DEFAULT_CHECKPOINT_THRESHOLD = '64MB';
 /** Bytes of recent search results' spans kept for the trace reads that follow a search. */
 const SEARCHED_BYTES_KEPT = 16 * 1024 * 1024;
+/** The schema that added trace_index_hot.write_seq (007_write_seq.sql). */
+const WRITE_SEQ_SCHEMA = 7;
 /** Writes remembered to find where the newest row group's worth of spans begins. */
 const TIMELINE_WRITES = 256;
 const DAY_NS = 86_400n * 1_000_000_000n;
@@ -174,6 +176,10 @@ export class DuckDbStore implements TelemetryStore {
   /** The stored spans' newest row group, read once after opening. */
   private stored: RecentSpans | undefined;
   private readonly searched = new SearchedSpans(SEARCHED_BYTES_KEPT);
+  /** Span writes record their sequence number in trace_index_hot (schema 7; tests open older ones). */
+  private get recordsWrites(): boolean {
+    return this.schemaVersion >= WRITE_SEQ_SCHEMA;
+  }
   /** Resource ids per search tag, kept until the resources table changes. */
   private readonly matching = new MatchingResources();
   /** Rows in trace_index_hot (counted at open, then one per trace per write). */
@@ -249,6 +255,10 @@ export class DuckDbStore implements TelemetryStore {
       store.hotWindows = new HotWindows(2 * store.hotRowsBound);
       // Older versions (tests open them) have no hot table.
       if (opened.version >= 6) await store.loadHot();
+      if (store.recordsWrites) {
+        const seq = (await read(conns[0]!, query('write-seq'))).getRows()[0]?.[0];
+        store.searched.resume(seq === undefined || seq === null ? 0 : asNum(seq));
+      }
       store.readStoredSpans();
       return store;
     } catch (err) {
@@ -297,7 +307,7 @@ export class DuckDbStore implements TelemetryStore {
         });
       // Before the commit: a read never sees hot rows memory does not cover.
       for (const [id, w] of windows) this.hotWindows.note(id, w.lo, w.hi);
-      if (traceIds.size > 0) this.searched.writeStarted(traceIds);
+      const seq = traceIds.size > 0 ? this.searched.writeStarted(traceIds) : undefined;
       this.sampleCache.writeStarted(sampleBlocks);
       let addsResources = false;
       let committed = false;
@@ -310,6 +320,7 @@ export class DuckDbStore implements TelemetryStore {
           this.catalog,
           this.metadataCache,
           this.writeTurns,
+          seq,
         );
         // New key sets change the tag key positions searches remember, too.
         addsResources = staged.newResources.length > 0 || staged.newKeysets.length > 0;
@@ -330,7 +341,7 @@ export class DuckDbStore implements TelemetryStore {
       } finally {
         this.sampleCache.writeEnded(sampleBlocks, committed ? (batch.samples ?? []) : undefined);
         if (addsResources) this.matching.changeEnded();
-        if (traceIds.size > 0) this.searched.writeEnded();
+        if (seq !== undefined) this.searched.writeEnded();
       }
     });
   }
@@ -421,7 +432,7 @@ export class DuckDbStore implements TelemetryStore {
           this.catalog,
           q,
           this.recentSpans(),
-          () => this.searched.mark(),
+          { mark: () => this.searched.mark(), recorded: this.recordsWrites },
           this.matching,
           this.hotWindows,
         ),
@@ -522,15 +533,21 @@ export class DuckDbStore implements TelemetryStore {
       this.lastMove = now;
     }
     await this.writes.run(async () => {
-      if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
-      if (policy.maxBytes !== undefined && this.file !== MEMORY)
-        await this.shrinkTo(policy.maxBytes);
-      // Deleted resource ids may be given to new resources later.
-      this.matching.changeStarted();
+      // It deletes spans of any trace: searches keep none it may have touched.
+      this.searched.writeStarted('all');
       try {
-        await this.catalog.dropUnused(this.writer);
+        if (policy.maxAge !== undefined) await this.dropOlderThan(now - policy.maxAge);
+        if (policy.maxBytes !== undefined && this.file !== MEMORY)
+          await this.shrinkTo(policy.maxBytes);
+        // Deleted resource ids may be given to new resources later.
+        this.matching.changeStarted();
+        try {
+          await this.catalog.dropUnused(this.writer);
+        } finally {
+          this.matching.changeEnded();
+        }
       } finally {
-        this.matching.changeEnded();
+        this.searched.writeEnded();
       }
     });
     // Its own turn of the write queue: writes waiting meanwhile go first.

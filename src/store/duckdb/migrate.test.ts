@@ -56,7 +56,7 @@ describe('schema migrations', () => {
     await conn.run('INSERT INTO scopes SELECT * FROM src.scopes');
     // Up to version 4 the trace index was one table.
     await conn.run(
-      'INSERT INTO trace_index SELECT * FROM src.trace_index_hot UNION ALL SELECT * FROM src.trace_index',
+      'INSERT INTO trace_index SELECT * EXCLUDE (write_seq) FROM src.trace_index_hot UNION ALL SELECT * FROM src.trace_index',
     );
     // Spans had one JSON attributes column up to version 3.
     await conn.run('CREATE TEMP TABLE old_attrs (span_id UBIGINT, attributes VARCHAR)');
@@ -177,7 +177,7 @@ describe('schema migrations', () => {
       await conn.run(`INSERT INTO ${t} SELECT * FROM src.${t}`);
     // Without trace 2's late span: it comes after the upgrade.
     await conn.run(
-      `INSERT INTO trace_index SELECT * FROM src.trace_index_hot WHERE span_count > 1 OR trace_id <> ${BigInt(`0x${traceIdOf(2)}`)}::UHUGEINT`,
+      `INSERT INTO trace_index SELECT * EXCLUDE (write_seq) FROM src.trace_index_hot WHERE span_count > 1 OR trace_id <> ${BigInt(`0x${traceIdOf(2)}`)}::UHUGEINT`,
     );
     await conn.run(`DELETE FROM spans WHERE span_id = ${BigInt(`0x${late[0]!.spanId}`)}::UBIGINT`);
     await conn.run('DETACH src');

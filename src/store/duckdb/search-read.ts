@@ -8,7 +8,7 @@
 
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
 
-import { split } from './params';
+import { readPrepared, split } from './params';
 import type { Params } from './params';
 
 async function materialized(
@@ -33,6 +33,11 @@ export async function readRows(
   sql: string,
   params?: Params,
 ): Promise<DuckDBValue[][]> {
+  // A search's text varies with its shape only (the fields given, the
+  // tag's slots), so a repeated search runs a kept statement: one native
+  // call instead of two (prepare, execute), each resumed by an event-loop
+  // turn that waits behind ingest.
+  if (params !== undefined) return (await readPrepared(conn, sql, params)).getRows();
   const result = await materialized(conn, sql, params);
   const out: DuckDBValue[][] = [];
   for (let i = 0; i < result.chunkCount; i++)

@@ -12,12 +12,19 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 
 import type { Span } from '../../model/telemetry';
 import type { Catalog } from './catalog';
-import { asBig, hexToBig, traceHex } from './codec';
+import { asBig, asNum, hexToBig, traceHex } from './codec';
 import type { HotWindows, Window } from './hot-windows';
+import type { SpanMarks } from './search';
 import { rowToSpan } from './read-traces';
 import { readRowObjects } from './search-read';
 import type { TraceWindow } from './read-traces';
 import { query } from './sql';
+
+/**
+ * search-top.sql's row naming the last span write its snapshot includes, at
+ * least (schema 7; a scan of one column of the unindexed hot index).
+ */
+const SEEN_WRITES = 'UNION ALL BY NAME (SELECT max(write_seq) AS write_seq FROM trace_index_hot)';
 
 /** As in spansInWindows: a wider joint window is read trace by trace. */
 const MAX_JOINT_WINDOW_NS = 3_600n * 1_000_000_000n;
@@ -53,7 +60,7 @@ export async function rankAndReadTop(
   limit: number,
   hot: HotWindows,
   maxSpans: number,
-  mark: () => number,
+  marks: SpanMarks,
 ): Promise<TopRead | undefined> {
   // Memory first, then the query: its snapshot is no older (see getTrace).
   if (!hot.complete || ids.length === 0) return undefined;
@@ -81,11 +88,18 @@ export async function rankAndReadTop(
     .replaceAll('{{top_ids}}', literals(guess.map((g) => g.id)))
     .replaceAll('{{lo}}', lo.toString())
     .replaceAll('{{hi}}', hi.toString())
-    .replaceAll('{{max_spans}}', String(maxSpans + 1));
-  const spansToken = mark();
+    .replaceAll('{{max_spans}}', String(maxSpans + 1))
+    .replace('{{seen_writes}}', marks.recorded ? SEEN_WRITES : '');
+  let spansToken = marks.mark();
   const rows = await readRowObjects(conn, sql);
   const spanRows: Record<string, DuckDBValue>[] = [];
   for (const r of rows) {
+    const seen = r['write_seq'];
+    if (seen !== null && seen !== undefined) {
+      // Read in the same snapshot as the spans: exactly the writes they include.
+      spansToken = Math.max(spansToken, asNum(seen));
+      continue;
+    }
     const wlo = r['lo'];
     if (wlo === null || wlo === undefined) {
       spanRows.push(r);

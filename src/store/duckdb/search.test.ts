@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 
+import { DuckDBInstance } from '@duckdb/node-api';
+
 import type { Span } from '../../model/telemetry';
 import { ALL_TIME } from '../contract-fixtures';
 import { createMemoryStore } from '../memory';
 import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
-import { createDuckDbStore } from './index';
+import { DB_FILE_NAME, createDuckDbStore } from './index';
 import { MatchingResources } from './params';
 import { SearchedSpans, spanBytes } from './search';
 
@@ -72,6 +74,44 @@ describe('SearchedSpans', () => {
     c.searchEnded(token, found(1, 2));
     assert.equal(cached(c, 1), false);
     assert.equal(cached(c, 2), true);
+  });
+
+  it('keeps a trace whose write was under way when its spans were read, if the read saw its sequence number', () => {
+    const c = new SearchedSpans(1_000_000);
+    c.searchStarted();
+    const seq = c.writeStarted(new Set([traceIdOf(1)]));
+    const marked = c.mark();
+    assert.equal(marked, seq - 1);
+    // The read found write_seq = seq: that write's COMMIT was in its snapshot.
+    c.searchEnded(Math.max(marked, seq), found(1, 2));
+    c.writeEnded();
+    assert.equal(cached(c, 1), true);
+    assert.equal(cached(c, 2), true);
+  });
+
+  it('does not keep a trace of a write after the sequence number its read saw', () => {
+    const c = new SearchedSpans(1_000_000);
+    c.searchStarted();
+    const first = c.writeStarted(new Set([traceIdOf(1)]));
+    c.writeEnded();
+    c.writeStarted(new Set([traceIdOf(2)]));
+    const marked = c.mark();
+    c.searchEnded(Math.max(marked, first), found(1, 2, 3));
+    c.writeEnded();
+    assert.deepEqual(
+      [1, 2, 3].map((t) => cached(c, t)),
+      [true, false, true],
+    );
+  });
+
+  it('numbers writes on from where a reopened store left off', () => {
+    const c = new SearchedSpans(1_000_000);
+    c.resume(41);
+    assert.equal(c.writeStarted(new Set([traceIdOf(1)])), 42);
+    c.writeEnded();
+    c.resume(7); // never back
+    assert.equal(c.writeStarted(new Set([traceIdOf(1)])), 43);
+    c.writeEnded();
   });
 
   it('keeps a trace whose write ended before its spans were read', () => {
@@ -344,6 +384,63 @@ describe('DuckDB recent-first search', () => {
       await step({ ...span(5, 5, 5000), resource: makeResource('cart', { x: '1' }) }, [4]);
     } finally {
       await duck.close();
+    }
+  });
+
+  it('records the sequence number of each span write in its trace-index rows, numbered on after a reopen', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'otel-lab-write-seq-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const stored = async (): Promise<unknown> => {
+      const db = await DuckDBInstance.create(path.join(dir, DB_FILE_NAME));
+      try {
+        const c = await db.connect();
+        const rows = (
+          await c.runAndReadAll('SELECT write_seq FROM trace_index_hot ORDER BY start_min')
+        ).getRows();
+        c.closeSync();
+        return rows.map(([seq]) => seq);
+      } finally {
+        db.closeSync();
+      }
+    };
+    let store = await createDuckDbStore({ dataDir: dir, threads: 1 });
+    await store.write({ spans: [span(1, 1, 1000), span(2, 2, 1500)] });
+    await store.write({ logs: [] });
+    await store.write({ spans: [span(3, 3, 2000)] });
+    await store.close();
+    assert.deepEqual(await stored(), [1, 1, 2]);
+    store = await createDuckDbStore({ dataDir: dir, threads: 1 });
+    await store.write({ spans: [span(4, 4, 3000)] });
+    await store.close();
+    assert.deepEqual(await stored(), [1, 1, 2, 3]);
+  });
+
+  it('never answers a trace from a search that overlapped a write to it, after a reopen too', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'otel-lab-overlap-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    let store = await createDuckDbStore({ dataDir: dir, threads: 1 });
+    for (let i = 0; i < 5; i++) await store.write({ spans: [span(100 + i, 100 + i, 500 + i)] });
+    await store.close();
+    // Numbered on from the five writes before: a search finding write_seq 5
+    // while the next write is under way must not take that write as seen.
+    store = await createDuckDbStore({ dataDir: dir, threads: 1, writeTurns: 'always' });
+    try {
+      const q = { range: ALL_TIME, limit: 3, attributes: { hit: 'yes' } };
+      for (let round = 0; round < 8; round++) {
+        const t = round + 1;
+        await store.write({ spans: [span(t, 1000 * t, 1000 * t, { hit: 'yes' })] });
+        // Many spans: the write takes turns of the event loop, the search runs between them.
+        const filler = Array.from({ length: 3000 }, (_, i) =>
+          span(10_000 + round * 3000 + i, 10_000 + round * 3000 + i, 1000 * t + 1),
+        );
+        const write = store.write({ spans: [span(t, 1000 * t + 1, 1000 * t + 1), ...filler] });
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all([write, store.searchTraces(q)]);
+        assert.equal((await store.getTraces([traceIdOf(t)])).get(traceIdOf(t))?.length, 2);
+        assert.equal((await store.getTrace(traceIdOf(t))).length, 2);
+      }
+    } finally {
+      await store.close();
     }
   });
 

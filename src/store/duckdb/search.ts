@@ -76,10 +76,20 @@ export async function newestSpans(conn: DuckDBConnection): Promise<RecentSpans |
   return { newest: asBig(newest), width: asBig(newest) - asBig(oldest) };
 }
 
+/** How a search tells which writes the spans it read include (see SearchedSpans). */
+export interface SpanMarks {
+  /** Called just before a read of spans: a token for writes the read surely includes. */
+  readonly mark: () => number;
+  /** write_seq exists (schema 7): a read of spans can learn its exact token too. */
+  readonly recorded: boolean;
+}
+
+const NO_MARKS: SpanMarks = { mark: () => 0, recorded: false };
+
 /**
  * Without `recent`, the recent sort scans the query's whole range at once.
- * `mark` is called just before the returned traces' spans are read (see
- * `SearchedSpans.mark`). `hot`: as in getTrace, so ranking the candidates
+ * `marks.mark` is called just before the returned traces' spans are read
+ * (see `SearchedSpans.mark`). `hot`: as in getTrace, so ranking the candidates
  * probes only the cold trace index's ART instead of also scanning the
  * unindexed hot table (9 ms idle, 28 ms at p50 during ingest).
  */
@@ -88,14 +98,14 @@ export async function searchTraces(
   catalog: Catalog,
   q: TraceQuery,
   recent?: RecentSpans,
-  mark: () => number = () => 0,
+  marks: SpanMarks = NO_MARKS,
   resources?: MatchingResources,
   hot?: HotWindows,
 ): Promise<SearchResult> {
   if (!(q.limit >= 1)) return { summaries: [] };
   const limit = Number(limitParam(q.limit)[0]);
   if ((q.sort ?? 'recent') !== 'recent') return summarizeAll(conn, q, q.sort, limit, resources);
-  return searchRecent(conn, catalog, q, limit, recent, mark, resources, hot);
+  return searchRecent(conn, catalog, q, limit, recent, marks, resources, hot);
 }
 
 /** Every matching trace summarized from the trace index, sorted, the first `limit`. */
@@ -139,7 +149,7 @@ async function searchRecent(
   q: TraceQuery,
   limit: number,
   recent: RecentSpans | undefined,
-  mark: () => number,
+  marks: SpanMarks,
   resources: MatchingResources | undefined,
   hot: HotWindows | undefined,
 ): Promise<SearchResult> {
@@ -156,7 +166,7 @@ async function searchRecent(
     const read =
       hot === undefined || ids.length > MAX_INDEXED_CANDIDATES
         ? undefined
-        : await rankAndReadTop(conn, catalog, ids, limit, hot, MAX_SUMMARY_SPANS, mark);
+        : await rankAndReadTop(conn, catalog, ids, limit, hot, MAX_SUMMARY_SPANS, marks);
     const ranked =
       read?.ranked.map((w) => ({ id: w.id, start: w.lo, window: w })) ??
       (await rankByStart(conn, ids, limit, hot));
@@ -165,7 +175,7 @@ async function searchRecent(
     if (everyMatch || (lastStart !== undefined && lastStart > oldestCandidateSpan)) {
       const top = ranked.slice(0, limit);
       if (read?.spans !== undefined) return fromSpans(top, read.spans, read.spansToken);
-      return summarize(conn, catalog, top, mark, hot);
+      return summarize(conn, catalog, top, marks.mark, hot);
     }
   }
 }
@@ -325,8 +335,9 @@ type Touched = ReadonlySet<string> | 'all';
  * The spans the latest searches read, kept for the getTraces that usually
  * follows a search (Jaeger's search answers whole traces): that read then
  * costs no query. Never stale: a write drops the traces it touches, and a
- * search does not keep a trace that a write overlapping it touched (its
- * snapshot may predate that write).
+ * search does not keep a trace that a write overlapping it touched unless
+ * its read is known to include that write (`mark`, or the write sequence
+ * number the read found: see writeStarted).
  */
 export class SearchedSpans {
   private readonly byTrace = new Map<string, { spans: Span[]; bytes: number }>();
@@ -379,8 +390,22 @@ export class SearchedSpans {
     if (this.searches === 0 && this.current === undefined) this.forget();
   }
 
-  /** Before a write of these traces (or 'all': retention) begins. */
-  writeStarted(ids: Touched): void {
+  /**
+   * Writes are numbered from `seq` on (what write_seq held at open): a
+   * read's `seen` token then names writes of this process only.
+   */
+  resume(seq: number): void {
+    if (seq > this.seq) this.seq = seq;
+  }
+
+  /**
+   * Before a write of these traces (or 'all': retention) begins. Returns
+   * its sequence number, which a span write records in write_seq within
+   * its transaction: a read that finds n there includes every write up to
+   * n (they commit in order), so n is a token for `searchEnded` as good as
+   * `mark()`'s, and better while a write is under way.
+   */
+  writeStarted(ids: Touched): number {
     this.current = { seq: ++this.seq, ids };
     if (ids === 'all') {
       this.byTrace.clear();
@@ -389,6 +414,7 @@ export class SearchedSpans {
       for (const id of ids) this.drop(id);
     }
     if (this.searches > 0) this.remember(this.current);
+    return this.seq;
   }
 
   writeEnded(): void {

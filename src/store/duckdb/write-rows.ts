@@ -47,6 +47,7 @@ const TRACE_INDEX_COLUMNS: readonly ColumnKind[] = [
   'bigint', // root_start
   'varchar', // first_service
   'varchar', // first_name
+  'uinteger', // write_seq (schema 7)
 ];
 
 const LOG_COLUMNS: readonly ColumnKind[] = [
@@ -230,12 +231,13 @@ export function spanRows({ groups, ids }: Traces, st: Staged): (w: ChunkWriter, 
   };
 }
 
-/** One trace-index row per trace of this batch. */
+/** One trace-index row per trace of this batch; `seq`: the write's sequence number. */
 export function fillTraceIndex(
   w: ChunkWriter,
   list: readonly Span[],
   ids: Uint32Array,
   at: number,
+  seq: number,
 ): void {
   let first = list[0]!;
   let root: Span | undefined;
@@ -267,6 +269,7 @@ export function fillTraceIndex(
   }
   w.str(9, serviceOf(first));
   w.str(10, first.name);
+  w.u32(11, seq);
 }
 
 export function fillLog(w: ChunkWriter, l: LogRecord, st: Staged): void {

@@ -152,7 +152,9 @@ async function upsertMetadata(
 
 /**
  * Writes a validated batch inside the caller's transaction; `traces` is
- * `groupByTrace(batch.spans)`, which the caller also needs.
+ * `groupByTrace(batch.spans)`, which the caller also needs. `seq`: the
+ * write's sequence number, recorded in its trace-index rows (see
+ * 007_write_seq.sql).
  */
 export async function writeBatch(
   conn: DuckDBConnection,
@@ -161,6 +163,7 @@ export async function writeBatch(
   catalog: Catalog,
   metadataCache: Map<string, PromMetadata>,
   turns: WriteTurns = () => true,
+  seq = 0,
 ): Promise<Staged> {
   const st = catalog.begin();
   const w = chunkWriters(conn);
@@ -168,7 +171,7 @@ export async function writeBatch(
   if (spans.length > 0) {
     await appendRows(conn, 'spans', turns, w.spans, spans.length, spanRows(traces, st));
     await appendRows(conn, TRACE_INDEX_TABLE, turns, w.traceIndex, traces.groups.length, (w, i) =>
-      fillTraceIndex(w, traces.groups[i]!, traces.ids, i * 4),
+      fillTraceIndex(w, traces.groups[i]!, traces.ids, i * 4, seq),
     );
   }
   const logs = batch.logs ?? [];

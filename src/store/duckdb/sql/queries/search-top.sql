@@ -3,7 +3,9 @@
 -- the cold trace index's windows of the candidate traces (ART lookups of
 -- literals from validated ids; the hot part's windows are in memory), and
 -- the spans of the traces expected on top in their joint window. Window
--- rows have `lo` set.
+-- rows have `lo` set. From schema 7 also one row with `write_seq`: the
+-- last span write this snapshot includes, at least (which of the traces'
+-- writes the spans read hold, for the searched-spans cache).
 -- No parameters, only literals our code made (ids, times, a count): a
 -- statement with parameters takes three native calls (extract, prepare,
 -- execute), each resumed by an event-loop turn; without, one.
@@ -20,5 +22,6 @@ FROM (
    FROM spans
    WHERE start_ns >= {{lo}} AND start_ns <= {{hi}} AND trace_id IN ({{top_ids}})
    LIMIT {{max_spans}})
+  {{seen_writes}}
 )
 ORDER BY trace_id, start_ns, span_id;

@@ -15,7 +15,7 @@ summary AS (
          arg_min(ti.root_name, ti.root_start) FILTER (WHERE ti.root_start IS NOT NULL) AS root_name,
          arg_min(ti.first_service, ti.start_min) AS first_service,
          arg_min(ti.first_name, ti.start_min) AS first_name
-  FROM (SELECT * FROM trace_index_hot UNION ALL SELECT * FROM trace_index) ti
+  FROM (SELECT * FROM trace_index_hot UNION ALL BY NAME SELECT * FROM trace_index) ti
   WHERE ti.trace_id IN (SELECT trace_id FROM matched)
   GROUP BY ti.trace_id
 )

@@ -14,7 +14,7 @@ WITH summary AS (
          arg_min(ti.first_name, ti.start_min) AS first_name
   FROM (
     SELECT * FROM trace_index_hot WHERE trace_id IN ({{trace_ids}})
-    UNION ALL
+    UNION ALL BY NAME
     SELECT * FROM trace_index WHERE trace_id IN ({{trace_ids}})
   ) ti
   GROUP BY ti.trace_id
