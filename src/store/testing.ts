@@ -78,6 +78,25 @@ export function makeSpan(over: With<Span> = {}): Span {
   };
 }
 
+/**
+ * `n` one-span traces starting at `atMs`, ids from `first`, each with a unique
+ * `payload` attribute of about `payloadChars` characters (retention tests:
+ * bulky rows that fill row groups).
+ */
+export function bulkySpans(atMs: number, first: number, n: number, payloadChars = 200): Span[] {
+  const resource = makeResource('load');
+  return Array.from({ length: n }, (_, i) =>
+    makeSpan({
+      traceId: traceIdOf(first + i),
+      spanId: spanIdOf(first + i),
+      resource,
+      startTimeUnixNano: ms(atMs),
+      endTimeUnixNano: ms(atMs + 5),
+      attributes: { payload: `${first + i}-${'x'.repeat(payloadChars)}-${Math.random()}` },
+    }),
+  );
+}
+
 export function makeLog(over: With<LogRecord> = {}): LogRecord {
   const { service, ...rest } = over;
   return {

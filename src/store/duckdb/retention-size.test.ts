@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { DuckDBInstance } from '@duckdb/node-api';
-import type { Span } from '../../model/telemetry';
-import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
+import { bulkySpans, ms, traceIdOf } from '../testing';
 import { createDuckDbStore } from './index';
 import type { DuckDbStore } from './index';
 
@@ -19,21 +18,6 @@ const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-retention-size-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const MINUTE_MS = 60_000;
-
-/** `n` one-span traces at `atMs`, ids from `first`. */
-function slice(atMs: number, first: number, n: number, payload: number): Span[] {
-  const resource = makeResource('load');
-  return Array.from({ length: n }, (_, i) =>
-    makeSpan({
-      traceId: traceIdOf(first + i),
-      spanId: spanIdOf(first + i),
-      resource,
-      startTimeUnixNano: ms(atMs),
-      endTimeUnixNano: ms(atMs + 5),
-      attributes: { payload: `${first + i}-${'x'.repeat(payload)}-${Math.random()}` },
-    }),
-  );
-}
 
 /** Bytes in the store's used blocks, as retention measures them. */
 async function usedBytes(store: DuckDbStore): Promise<number> {
@@ -58,7 +42,7 @@ describe('DuckDB store retention by size, pass after pass', () => {
       // Four minutes of a row group (122,880 rows) and a bit each.
       const perMinute = 130_000;
       for (let m = 0; m < 4; m++)
-        await store.write({ spans: slice(m * MINUTE_MS, m * perMinute + 1, perMinute, 20) });
+        await store.write({ spans: bulkySpans(m * MINUTE_MS, m * perMinute + 1, perMinute, 20) });
       const full = await usedBytes(store);
       // Reached by dropping about half the minutes (the last minute alone is a quarter and a bit).
       const limit = Math.floor(full * 0.6);
@@ -78,7 +62,7 @@ describe('DuckDB store retention by size, pass after pass', () => {
       // 40 minutes of 2,000 spans: all in one row group, so deleting part of it frees no block.
       const perMinute = 2000;
       for (let m = 0; m < 40; m++)
-        await store.write({ spans: slice(m * MINUTE_MS, m * perMinute + 1, perMinute, 200) });
+        await store.write({ spans: bulkySpans(m * MINUTE_MS, m * perMinute + 1, perMinute, 200) });
       const total = 40 * perMinute;
       const now = ms(40 * MINUTE_MS);
       await store.applyRetention({ maxBytes: 1 }, now);

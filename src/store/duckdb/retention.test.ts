@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 
 import type { Span } from '../../model/telemetry';
 import { ALL_TIME } from '../contract-fixtures';
-import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
+import { bulkySpans, makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 import { shopSpans } from '../contract-fixtures';
@@ -15,28 +15,13 @@ import { DB_FILE_NAME, createDuckDbStore } from './index';
 const root = mkdtempSync(path.join(tmpdir(), 'otel-lab-retention-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-/** `n` traces of one span each, all starting at `atMs`, with bulky unique attributes. */
-function minute(atMs: number, first: number, n: number): Span[] {
-  const resource = makeResource('load');
-  return Array.from({ length: n }, (_, i) =>
-    makeSpan({
-      traceId: traceIdOf(first + i),
-      spanId: spanIdOf(first + i),
-      resource,
-      startTimeUnixNano: ms(atMs),
-      endTimeUnixNano: ms(atMs + 5),
-      attributes: { payload: `${first + i}-${'x'.repeat(200)}-${Math.random()}` },
-    }),
-  );
-}
-
 describe('DuckDB store retention by size', () => {
   it('drops the oldest data first until the store fits, keeping the newest', async () => {
     const store = await createDuckDbStore({ dataDir: path.join(root, 'size'), threads: 1 });
     try {
       const perSlice = 20_000;
       for (let k = 0; k < 4; k++)
-        await store.write({ spans: minute(k * 60_000, k * perSlice + 1, perSlice) });
+        await store.write({ spans: bulkySpans(k * 60_000, k * perSlice + 1, perSlice) });
       await store.applyRetention({ maxBytes: 1 }, ms(4 * 60_000));
       const left = await store.searchTraces({ range: ALL_TIME, limit: 1, sort: 'shortest' });
       assert.equal((await store.getTrace(traceIdOf(1))).length, 0, 'the oldest trace is gone');
