@@ -11,6 +11,7 @@ import {
   freePort,
   repoRoot,
   rssMiB,
+  serveArgsFromEnv,
   stopChild,
   trackChild,
 } from './metrics-ingest.procs';
@@ -51,6 +52,7 @@ export async function startServeChild(
         String(grpc),
         '--data-dir',
         join(dir, 'data'),
+        ...serveArgsFromEnv(),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OTEL_LAB_HOME: dir } },
     ),

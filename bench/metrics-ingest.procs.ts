@@ -77,6 +77,14 @@ export interface BackendProcess {
 }
 
 /** `node dist/src/cli/main.js serve` on free loopback ports, ready when it says so. */
+/**
+ * Extra `otel-lab serve` options for every bench that starts one, for A/B
+ * runs of a setting: e.g. BENCH_SERVE_ARGS='--memory-limit 256MB'.
+ */
+export function serveArgsFromEnv(): string[] {
+  return (process.env['BENCH_SERVE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+}
+
 export async function startBackendProcess(
   dataDir: string,
   extra: string[] = [],
@@ -99,6 +107,7 @@ export async function startBackendProcess(
         '--data-dir',
         dataDir,
         ...extra,
+        ...serveArgsFromEnv(),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OTEL_LAB_HOME: dataDir } },
     ),

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { resolveFlagsPath } from '../shop/flags/file';
 import { watchSupervisor } from '../shop/parent-watch';
 import { createFlagsService } from './flags-service';
-import { StoreOpenError } from '../store/duckdb';
+import { DEFAULT_MEMORY_LIMIT, StoreOpenError } from '../store/duckdb';
 import { startBackend } from './backend';
 import type { Backend } from './backend';
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './io';
@@ -25,7 +25,7 @@ options:
   --data-dir D          where the DuckDB store lives (default $OTEL_LAB_DATA_DIR,
                         else $OTEL_LAB_HOME/data, else ~/.otel-lab/data)
   --in-memory           keep everything in memory (lost on exit)
-  --memory-limit M      DuckDB memory limit (default 512MB)
+  --memory-limit M      DuckDB memory limit (default 256MB; bounds the backend's RSS)
   --retention-age T     drop data older than T (default 7d; e.g. 12h, 30d)
   --retention-size S    drop the oldest data beyond S on disk (default 2GB)
   --cors-origin O       allow browser apps from origin O to send OTLP/HTTP (repeatable, or *)
@@ -64,7 +64,7 @@ export async function runServe(
         'otlp-grpc-port': { type: 'string', default: '4317' },
         'data-dir': { type: 'string' },
         'in-memory': { type: 'boolean', default: false },
-        'memory-limit': { type: 'string', default: '512MB' },
+        'memory-limit': { type: 'string', default: DEFAULT_MEMORY_LIMIT },
         'retention-age': { type: 'string', default: '7d' },
         'retention-size': { type: 'string', default: '2GB' },
         'cors-origin': { type: 'string', multiple: true },

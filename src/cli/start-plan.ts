@@ -42,11 +42,12 @@ export const BACKEND_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2'];
 export const BACKEND_MALLOC_ARENA_MAX = '2';
 
 /**
- * The lab's backend gets a smaller DuckDB memory limit than `serve` alone
- * (512MB): its RSS is bounded by that limit as the store grows (300-460 MiB
- * at 256MB vs 640-730 at 512MB, flat to 12M spans), and trace search at 12M
- * spans measured the same at both (bench/store-10m.md). The lab shares the
- * laptop with twelve other processes.
+ * The lab's backend's DuckDB memory limit, passed explicitly so that the
+ * lab's footprint (it shares the laptop with twelve other processes) does
+ * not move with `serve`'s default (the same 256MB since 2026-11-26; 512MB
+ * before). Its RSS is bounded by it as the store grows (~400 MiB mean to 25M
+ * spans), and trace search at 10M spans measured the same at 256MB and
+ * 512MB (bench/RESULTS.md).
  */
 export const LAB_BACKEND_MEMORY_LIMIT = '256MB';
 

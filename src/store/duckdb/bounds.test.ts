@@ -72,11 +72,11 @@ async function profiledScans(
 }
 
 describe('DuckDB store bounds', () => {
-  it('sets the DuckDB memory limit at open: 512MB by default, or the one it is given', async () => {
-    assert.equal(DEFAULT_MEMORY_LIMIT, '512MB');
+  it('sets the DuckDB memory limit at open: 256MB by default, or the one it is given', async () => {
+    assert.equal(DEFAULT_MEMORY_LIMIT, '256MB');
     for (const [memoryLimit, shown] of [
-      [undefined, '488.2 MiB'],
-      ['256MB', '244.1 MiB'],
+      [undefined, '244.1 MiB'],
+      ['1GB', '953.6 MiB'],
     ] as const) {
       const store = await createDuckDbStore({
         dataDir: path.join(root, `limit-${memoryLimit ?? 'default'}`),

@@ -62,7 +62,14 @@ import { CHUNK, writeBatch } from './write';
 import type { WriteTurns } from './write';
 import { groupByTrace } from './write-rows';
 
-export const DEFAULT_MEMORY_LIMIT = '512MB';
+/**
+ * DuckDB's buffer pool bounds the backend's RSS as the store grows: at 256MB
+ * RSS stays at 400-410 MiB mean from 5M to 25M spans (512MB: a ramp to
+ * ~10M, then 650-700 MiB), and ingest capacity, reads during ingest and
+ * trace search at 10M measured the same at both (bench/RESULTS.md,
+ * 2026-11-26 session 6). `--memory-limit` raises it for big analytical reads.
+ */
+export const DEFAULT_MEMORY_LIMIT = '256MB';
 export const DEFAULT_THREADS = 2;
 /**
  * DuckDB checkpoints (compresses the WAL's rows into the file) at commit once
@@ -102,7 +109,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { maxAge: 7n * DAY_NS, maxByte
 export interface DuckDbStoreOptions {
   /** Directory holding otel-lab.duckdb (created if missing), or ':memory:'. */
   readonly dataDir: string;
-  /** DuckDB memory_limit, e.g. '512MB'. */
+  /** DuckDB memory_limit, e.g. '1GB' (default DEFAULT_MEMORY_LIMIT). */
   readonly memoryLimit?: string;
   readonly threads?: number;
   /** WAL size that triggers a checkpoint (default DEFAULT_CHECKPOINT_THRESHOLD). */
