@@ -265,6 +265,8 @@ function installProbe(out: string): void {
   const inCall = new WeakSet<object>();
   for (const m of ['runAndReadAll', 'runAndReadUntil', 'run'])
     timeCalls(conn, m, sqlLabel, record, inCall);
+  // Kept prepared statements (readPrepared: a search's candidate statement, and others).
+  timeCalls(duckdb.DuckDBPreparedStatement.prototype, 'run', () => 'sql kept prepared statement', record);
   for (const m of ['write', 'getTrace', 'getTraces', 'searchTraces'])
     timeCalls(DuckDbStore.prototype, m, () => `store ${m}`, record);
   timeCalls(decode, 'decodeRequest', () => 'decode', sync);
