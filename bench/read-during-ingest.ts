@@ -266,7 +266,12 @@ function installProbe(out: string): void {
   for (const m of ['runAndReadAll', 'runAndReadUntil', 'run'])
     timeCalls(conn, m, sqlLabel, record, inCall);
   // Kept prepared statements (readPrepared: a search's candidate statement, and others).
-  timeCalls(duckdb.DuckDBPreparedStatement.prototype, 'run', () => 'sql kept prepared statement', record);
+  timeCalls(
+    duckdb.DuckDBPreparedStatement.prototype,
+    'run',
+    () => 'sql kept prepared statement',
+    record,
+  );
   for (const m of ['write', 'getTrace', 'getTraces', 'searchTraces'])
     timeCalls(DuckDbStore.prototype, m, () => `store ${m}`, record);
   timeCalls(decode, 'decodeRequest', () => 'decode', sync);
