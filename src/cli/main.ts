@@ -11,6 +11,7 @@ const usage = `usage: otel-lab <command> [options]
 commands:
   start            run the whole lab: backend, shop services and load generator
   serve            run the backend alone (OTLP in, APIs and UI out)
+  compact          give the disk space retention freed back (backend stopped)
   flags list       list the feature flags and their current variants
   flags set F V    switch flag F to variant V
 
@@ -32,6 +33,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return runFlags(rest, processIo);
     case 'start':
       return runStart(rest, processIo);
+    case 'compact': {
+      const { runCompact } = await import('./compact.js');
+      return runCompact(rest, processIo);
+    }
     case 'serve': {
       const runServe = await loadServe();
       if (runServe === undefined) {

@@ -1,6 +1,5 @@
 // `otel-lab serve`: the backend alone, for anyone's OTLP telemetry.
 
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveFlagsPath } from '../shop/flags/file';
@@ -8,6 +7,7 @@ import { watchSupervisor } from '../shop/parent-watch';
 import { createFlagsService } from './flags-service';
 import { DEFAULT_MEMORY_LIMIT, StoreOpenError } from '../store/duckdb';
 import { startBackend } from './backend';
+import { resolveDataDir } from './data-dir';
 import type { Backend } from './backend';
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './io';
 import { parseDuration, parseSize } from './units';
@@ -33,11 +33,6 @@ options:
                         else $OTEL_LAB_HOME/flags.json)
   -h, --help            this text
 `;
-
-function labHome(env: NodeJS.ProcessEnv): string {
-  const home = env['OTEL_LAB_HOME'];
-  return home !== undefined && home !== '' ? home : path.join(os.homedir(), '.otel-lab');
-}
 
 function port(name: string, raw: string): number {
   const n = Number(raw);
@@ -77,11 +72,7 @@ export async function runServe(
       process.stdout.write(usage);
       return EXIT_OK;
     }
-    const dataDir = values['in-memory']
-      ? ':memory:'
-      : path.resolve(
-          values['data-dir'] ?? env['OTEL_LAB_DATA_DIR'] ?? path.join(labHome(env), 'data'),
-        );
+    const dataDir = values['in-memory'] ? ':memory:' : resolveDataDir(values['data-dir'], env);
     const flagsFile = values['flags-file']
       ? path.resolve(values['flags-file'])
       : resolveFlagsPath(env);

@@ -8,3 +8,5 @@ export {
 } from './duckdb-store';
 export type { DuckDbStoreOptions } from './duckdb-store';
 export { DB_FILE_NAME, StoreOpenError } from './open';
+export { COMPACT_SUFFIX, compactStore } from './compact';
+export type { CompactOptions, CompactResult } from './compact';
