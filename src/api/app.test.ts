@@ -160,6 +160,7 @@ test('/metrics reports ingest counters, queue and store rows in Prometheus text 
   assert.match(text, /^otel_lab_store_rows\{table="spans"\} 7$/m);
   assert.match(text, /^otel_lab_store_rows\{table="logs"\} 2$/m);
   assert.match(text, /^otel_lab_store_bytes 0$/m);
+  assert.match(text, /^otel_lab_store_free_bytes 0$/m);
 });
 
 test('/metrics without ingest stats still reports the store', async () => {

@@ -120,6 +120,12 @@ export function renderHealthMetrics(store: StoreStats, ingest: IngestStats | und
     'Bytes the store uses on disk (0 in memory).',
     store.bytesOnDisk,
   );
+  out += single(
+    'otel_lab_store_free_bytes',
+    'gauge',
+    'Of otel_lab_store_bytes, free blocks (retention frees them; new data reuses them). otel-lab compact, with the backend stopped, gives back at least this much.',
+    store.bytesFree,
+  );
   const tables: [string, number][] = [
     ['spans', store.spans],
     ['logs', store.logs],

@@ -104,5 +104,6 @@ describe('startBackend (what otel-lab serve runs)', () => {
     assert.match(text, /^otel_lab_write_queue_capacity_items \d+$/m);
     assert.ok(count(text, /^otel_lab_store_rows\{table="spans"\} (\d+)$/m) >= 3);
     assert.match(text, /^otel_lab_store_bytes \d+$/m);
+    assert.match(text, /^otel_lab_store_free_bytes \d+$/m);
   });
 });

@@ -88,10 +88,11 @@ export function runLogsAndHousekeepingContract(make: MakeStore): void {
       });
       const st = await s.stats();
       assert.deepEqual(
-        { ...st, bytesOnDisk: 0 },
-        { spans: 9, logs: 1, metricPoints: 2, series: 2, samples: 3, bytesOnDisk: 0 },
+        { ...st, bytesOnDisk: 0, bytesFree: 0 },
+        { spans: 9, logs: 1, metricPoints: 2, series: 2, samples: 3, bytesOnDisk: 0, bytesFree: 0 },
       );
       assert.ok(st.bytesOnDisk >= 0);
+      assert.ok(st.bytesFree >= 0 && st.bytesFree <= Math.max(st.bytesOnDisk, 0));
     }));
 
   it('drops data older than the maximum age, in every signal', () =>
@@ -111,8 +112,8 @@ export function runLogsAndHousekeepingContract(make: MakeStore): void {
       await s.applyRetention({ maxAge: ms(1_000) }, ms(3_500));
       const st = await s.stats();
       assert.deepEqual(
-        { ...st, bytesOnDisk: 0 },
-        { spans: 3, logs: 1, metricPoints: 1, series: 1, samples: 1, bytesOnDisk: 0 },
+        { ...st, bytesOnDisk: 0, bytesFree: 0 },
+        { spans: 3, logs: 1, metricPoints: 1, series: 1, samples: 1, bytesOnDisk: 0, bytesFree: 0 },
       );
       assert.deepEqual(await s.getTrace(traceIdOf(1)), []);
       assert.equal((await s.getTrace(traceIdOf(3))).length, 3);

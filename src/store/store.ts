@@ -153,6 +153,11 @@ export interface StoreStats {
   readonly samples: number;
   /** Bytes on disk (0 in memory). */
   readonly bytesOnDisk: number;
+  /**
+   * Of those, bytes in free blocks (deletes free them, later writes reuse
+   * them): at least what `otel-lab compact` gives back (0 in memory).
+   */
+  readonly bytesFree: number;
 }
 
 export interface RetentionPolicy {

@@ -506,6 +506,7 @@ export class DuckDbStore implements TelemetryStore {
       series: asNum(row[3] ?? 0),
       samples: asNum(row[4] ?? 0),
       bytesOnDisk: this.bytesOnDisk(),
+      bytesFree: this.file === MEMORY ? 0 : asNum(row[5] ?? 0),
     };
   }
 

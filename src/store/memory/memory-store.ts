@@ -355,6 +355,7 @@ class MemoryStore implements TelemetryStore {
       series: this.seriesByKey.size,
       samples,
       bytesOnDisk: 0,
+      bytesFree: 0,
     };
   }
 
