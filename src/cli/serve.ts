@@ -49,6 +49,7 @@ export async function runServe(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   let backend: Backend;
+  let readyText: string;
   try {
     const { values } = parseArgs({
       args: argv,
@@ -92,19 +93,17 @@ export async function runServe(
     };
     backend = await startBackend(options);
     const where = dataDir === ':memory:' ? 'in memory (lost on exit)' : dataDir;
-    process.stdout.write(
-      [
-        `otel-lab serve: ready`,
-        `  lab UI        ${backend.url}/`,
-        `  OTLP/gRPC     ${values.host}:${backend.ports.otlpGrpc}`,
-        `  OTLP/HTTP     http://${values.host}:${backend.ports.otlpHttp}/v1/{traces,metrics,logs}`,
-        `  Jaeger API    ${backend.url}/jaeger/api/`,
-        `  Prometheus    ${backend.url}/prometheus/`,
-        `  health        ${backend.url}/metrics`,
-        `  data          ${where}`,
-        '',
-      ].join('\n'),
-    );
+    readyText = [
+      `otel-lab serve: ready`,
+      `  lab UI        ${backend.url}/`,
+      `  OTLP/gRPC     ${values.host}:${backend.ports.otlpGrpc}`,
+      `  OTLP/HTTP     http://${values.host}:${backend.ports.otlpHttp}/v1/{traces,metrics,logs}`,
+      `  Jaeger API    ${backend.url}/jaeger/api/`,
+      `  Prometheus    ${backend.url}/prometheus/`,
+      `  health        ${backend.url}/metrics`,
+      `  data          ${where}`,
+      '',
+    ].join('\n');
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`otel-lab serve: ${(e as Error).message}\n\n${usage}`);
@@ -137,5 +136,8 @@ export async function runServe(
     process.once('SIGTERM', stop);
     // Under `otel-lab start`: close cleanly even when the supervisor was SIGKILLed.
     watchSupervisor(() => stop('SIGTERM'), env);
+    // Only now: whoever waits for this text may signal at once (a process
+    // preempted between the write and the handlers died of that SIGTERM).
+    process.stdout.write(readyText);
   });
 }
