@@ -28,6 +28,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * `n` ports free right now and distinct from each other: each is held open
+ * until all are found (one at a time, the OS may hand the same port out
+ * twice, and grpc-js servers bind with SO_REUSEPORT, so two services would
+ * share it silently).
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      servers.push(srv);
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    }
+    return servers.map((srv) => (srv.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  }
+}
+
 export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
@@ -78,8 +98,9 @@ export async function startShopProcesses(
 ): Promise<ShopProcesses> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   const ports = new Map<string, number>();
-  for (const s of SHOP_SERVICES) {
-    const port = await freePort();
+  const free = await freePorts(SHOP_SERVICES.length);
+  for (const [i, s] of SHOP_SERVICES.entries()) {
+    const port = free[i]!;
     ports.set(s.name, port);
     env[s.portEnv] = String(port);
     env[s.addrEnv] = `127.0.0.1:${port}`;

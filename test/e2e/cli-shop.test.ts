@@ -13,18 +13,11 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { descendants, isAlive } from '../../src/cli/proc';
 import { SHOP_SERVICES } from '../../src/shop/registry';
+import { freePorts } from '../../src/shop/shop-processes';
 
 const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-shop-e2e-'));
 after(() => fs.rmSync(home, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 interface OtlpJsonTraces {
   resourceSpans?: Array<{
@@ -78,7 +71,8 @@ describe('otel-lab start (real shop)', () => {
       NO_COLOR: '1',
     };
     delete env['OTEL_LAB_FLAGS_FILE'];
-    for (const s of SHOP_SERVICES) env[s.portEnv] = String(await freePort());
+    const ports = await freePorts(SHOP_SERVICES.length);
+    for (const [i, s] of SHOP_SERVICES.entries()) env[s.portEnv] = String(ports[i]);
     const cli = spawn(
       process.execPath,
       [
@@ -104,7 +98,17 @@ describe('otel-lab start (real shop)', () => {
       while (missing().length > 0 && Date.now() < deadline && cli.exitCode === null) {
         await new Promise((r) => setTimeout(r, 250));
       }
-      assert.deepEqual(missing(), [], `no spans yet from these; output:\n${out.slice(-3000)}`);
+      // The supervisor's own lines (restarts, exits, status) first: service errors can flood the tail.
+      const supervisorLines = out
+        .split('\n')
+        .filter((l) => !/^\S+\s+\|/.test(l))
+        .slice(-40)
+        .join('\n');
+      assert.deepEqual(
+        missing(),
+        [],
+        `no spans yet from these; supervisor:\n${supervisorLines}\noutput:\n${out.slice(-2000)}`,
+      );
       assert.match(out, /otel-lab is running/);
       assert.match(out, /status: 11\/11 up \| restarts: none/);
       // Service INFO lines (one per request) are left out by default.

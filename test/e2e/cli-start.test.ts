@@ -7,24 +7,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { descendants, isAlive } from '../../src/cli/proc';
 import { SHOP_SERVICES } from '../../src/shop/registry';
+import { freePorts } from '../../src/shop/shop-processes';
 
 const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-lab-start-e2e-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** This stand-in dies on its first start, as recommendation does when it runs out of heap. */
 const CRASHES_ONCE = 'recommendation';
@@ -85,7 +77,8 @@ describe('otel-lab start', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
       NO_COLOR: '1',
     };
-    for (const s of SHOP_SERVICES) env[s.portEnv] = String(await freePort());
+    const ports = await freePorts(SHOP_SERVICES.length);
+    for (const [i, s] of SHOP_SERVICES.entries()) env[s.portEnv] = String(ports[i]);
     delete env['OTEL_LAB_FLAGS_FILE'];
 
     const cli = spawn(
