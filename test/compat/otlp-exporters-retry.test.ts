@@ -3,7 +3,7 @@
 // 503 + Retry-After, so a refused export arrives on the next attempt.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { OTLPLogExporter as LogsJson } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter as MetricsProto } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as TraceGrpc } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -14,15 +14,11 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { startOtlpGrpcReceiver } from '../../src/collector/grpc/receiver';
-import type { RunningGrpcReceiver } from '../../src/collector/grpc/receiver';
-import { startOtlpHttpReceiver } from '../../src/collector/http/receiver';
-import type { RunningReceiver } from '../../src/collector/http/receiver';
 import type { Signal } from '../../src/collector/otlp/decode';
-import { IngestPipeline } from '../../src/collector/pipeline';
+import type { IngestPipeline } from '../../src/collector/pipeline';
 import { BackpressureError } from '../../src/collector/write-queue';
-import type { MetricPoint, TelemetryBatch } from '../../src/model/telemetry';
-import { createMemoryStore } from '../../src/store/memory';
+import type { TelemetryBatch } from '../../src/model/telemetry';
+import { suiteReceivers } from './sdk-receivers';
 
 /** The exporters' CompressionAlgorithm.GZIP, without importing their base package. */
 const GZIP = 'gzip' as NonNullable<ConstructorParameters<typeof TraceProto>[0]>['compression'];
@@ -51,30 +47,13 @@ class Refusing {
 }
 
 describe('SDK exporters with gzip, and their retries of our backpressure answer', () => {
-  const store = createMemoryStore();
-  const points: MetricPoint[] = [];
-  const inner = new IngestPipeline({
-    store: {
-      write: (b: TelemetryBatch) => {
-        points.push(...(b.metrics ?? []));
-        return store.write(b);
-      },
-    },
-  });
-  const pipeline = new Refusing(inner);
-  let httpRx: RunningReceiver;
-  let grpcRx: RunningGrpcReceiver;
-  before(async () => {
-    httpRx = await startOtlpHttpReceiver({ port: 0, pipeline });
-    grpcRx = await startOtlpGrpcReceiver({ port: 0, pipeline });
-  });
-  after(async () => {
-    await httpRx.close();
-    await grpcRx.close();
-    await inner.close();
-    await store.close();
-  });
-  const http = (path: string): string => `http://127.0.0.1:${httpRx.port}/v1/${path}`;
+  let pipeline!: Refusing;
+  const {
+    store,
+    points,
+    httpUrl: http,
+    grpcUrl,
+  } = suiteReceivers((inner) => (pipeline = new Refusing(inner)));
   const resource = resourceFromAttributes({ 'service.name': 'retry-test' });
 
   /** Sends one span through `exporter`; its trace id. */
@@ -93,7 +72,7 @@ describe('SDK exporters with gzip, and their retries of our backpressure answer'
   const transports = [
     ['http/protobuf', () => new TraceProto({ url: http('traces'), compression: GZIP })],
     ['http/json', () => new TraceJson({ url: http('traces'), compression: GZIP })],
-    ['grpc', () => new TraceGrpc({ url: `http://127.0.0.1:${grpcRx.port}`, compression: GZIP })],
+    ['grpc', () => new TraceGrpc({ url: grpcUrl(), compression: GZIP })],
   ] as const;
   for (const [t, exporter] of transports) {
     it(`${t}: a gzip-compressed export is stored`, async () => {

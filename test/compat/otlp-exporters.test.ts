@@ -2,7 +2,7 @@
 // send to our receivers; what they sent is read back field by field.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
@@ -27,44 +27,15 @@ import {
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { startOtlpGrpcReceiver } from '../../src/collector/grpc/receiver';
-import type { RunningGrpcReceiver } from '../../src/collector/grpc/receiver';
-import { startOtlpHttpReceiver } from '../../src/collector/http/receiver';
-import type { RunningReceiver } from '../../src/collector/http/receiver';
-import { IngestPipeline } from '../../src/collector/pipeline';
-import type { MetricPoint, TelemetryBatch } from '../../src/model/telemetry';
-import { createMemoryStore } from '../../src/store/memory';
+import { suiteReceivers } from './sdk-receivers';
 
 type Transport = 'http/protobuf' | 'http/json' | 'grpc';
 const TRANSPORTS: Transport[] = ['http/protobuf', 'http/json', 'grpc'];
 
 describe('OpenTelemetry JS SDK exporters -> otel-lab receivers', () => {
-  const store = createMemoryStore();
-  // The store seam reads metrics in the Prometheus model only; the OTel points are checked as written.
-  const points: MetricPoint[] = [];
-  const pipeline = new IngestPipeline({
-    store: {
-      write: (b: TelemetryBatch) => {
-        points.push(...(b.metrics ?? []));
-        return store.write(b);
-      },
-    },
-  });
-  let httpRx: RunningReceiver;
-  let grpcRx: RunningGrpcReceiver;
-  before(async () => {
-    httpRx = await startOtlpHttpReceiver({ port: 0, pipeline });
-    grpcRx = await startOtlpGrpcReceiver({ port: 0, pipeline });
-  });
-  after(async () => {
-    await httpRx.close();
-    await grpcRx.close();
-    await pipeline.close();
-    await store.close();
-  });
+  const { store, points, httpUrl, grpcUrl } = suiteReceivers();
 
-  const url = (t: Transport, path: string): string =>
-    t === 'grpc' ? `http://127.0.0.1:${grpcRx.port}` : `http://127.0.0.1:${httpRx.port}/v1/${path}`;
+  const url = (t: Transport, path: string): string => (t === 'grpc' ? grpcUrl() : httpUrl(path));
   const traceExporter = (t: Transport): SpanExporter => {
     const o = { url: url(t, 'traces') };
     return t === 'grpc'
