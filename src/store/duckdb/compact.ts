@@ -11,7 +11,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
 import { StoreOpenError } from './errors';
 import { DB_FILE_NAME, openDatabase } from './open';
@@ -46,7 +46,7 @@ function fsyncPath(file: string): void {
 }
 
 async function rowCounts(
-  conn: Awaited<ReturnType<DuckDBInstance['connect']>>,
+  conn: DuckDBConnection,
   database: string,
 ): Promise<Record<string, number>> {
   const tables = (
