@@ -79,13 +79,17 @@ export class UnknownVariantError extends Error {
   }
 }
 
+/** The lab's home: `OTEL_LAB_HOME`, else `~/.otel-lab` (flags file, data directory). */
+export function labHome(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env['OTEL_LAB_HOME'];
+  return home !== undefined && home !== '' ? home : path.join(os.homedir(), '.otel-lab');
+}
+
 /** `OTEL_LAB_FLAGS_FILE`, else `<OTEL_LAB_HOME or ~/.otel-lab>/flags.json`. */
 export function resolveFlagsPath(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env['OTEL_LAB_FLAGS_FILE'];
   if (explicit !== undefined && explicit !== '') return path.resolve(explicit);
-  const home = env['OTEL_LAB_HOME'];
-  const dir = home !== undefined && home !== '' ? home : path.join(os.homedir(), '.otel-lab');
-  return path.resolve(dir, 'flags.json');
+  return path.resolve(labHome(env), 'flags.json');
 }
 
 /**
