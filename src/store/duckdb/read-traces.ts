@@ -163,6 +163,30 @@ function toSpans(objects: Record<string, DuckDBValue>[], catalog: Catalog): Span
   return objects.map((r) => rowToSpan(r, catalog));
 }
 
+/**
+ * Up to this many traces, a scan of spans tests trace_id with
+ * `list_contains([...], trace_id)`, which DuckDB evaluates inside the scan:
+ * only the rows that pass have their other ~28 columns read. `IN (...)` is
+ * a hash join above the scan (the scan keeps it only for zone maps), so
+ * every row of the time window is read whole: for the 20 traces of a
+ * search in a 34k-row window, 7.4 ms against 3.8 (bench/span-id-filter.mjs).
+ * The list's test is linear in its length, the join's is not: at 64 ids
+ * they cost the same.
+ */
+export const LISTED_TRACE_IDS = 32;
+
+/**
+ * A test of a spans row's trace_id for these traces, given as SQL literals
+ * our code made from validated ids (at least one).
+ */
+export function spansOfTraces(literals: readonly string[]): string {
+  if (literals.length === 0) throw new RangeError('spansOfTraces needs at least one trace');
+  const list = literals.join(', ');
+  return literals.length <= LISTED_TRACE_IDS
+    ? `list_contains([${list}], trace_id)`
+    : `trace_id IN (${list})`;
+}
+
 /** Ids inlined into a query as literals at most; more go as one list parameter. */
 export const MAX_INLINE_IDS = 2_048;
 const MAX_TRACE_ID = (1n << 128n) - 1n;
@@ -260,8 +284,8 @@ export async function spansInWindows(
     }
     return out;
   }
-  const literals = windows.map((w) => `${hexToBig(w.id).toString()}::UHUGEINT`).join(', ');
-  const sql = query('traces-spans').replaceAll('{{trace_ids}}', literals);
+  const literals = windows.map((w) => `${hexToBig(w.id).toString()}::UHUGEINT`);
+  const sql = query('traces-spans').replaceAll('{{of_traces}}', () => spansOfTraces(literals));
   const bounds = { lo: big(lo), hi: big(hi) };
   const values = { lo: bounds.lo[0], hi: bounds.hi[0] };
   const types = { lo: bounds.lo[1], hi: bounds.hi[1] };

@@ -15,7 +15,7 @@ import type { Catalog } from './catalog';
 import { asBig, asNum, hexToBig, traceHex } from './codec';
 import type { HotWindows, Window } from './hot-windows';
 import type { SpanMarks } from './search';
-import { rowToSpan } from './read-traces';
+import { rowToSpan, spansOfTraces } from './read-traces';
 import { readRowObjects } from './search-read';
 import type { TraceWindow } from './read-traces';
 import { query } from './sql';
@@ -44,8 +44,8 @@ export function byStart(a: TraceWindow, b: TraceWindow): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-const literals = (ids: readonly string[]): string =>
-  ids.map((id) => `${hexToBig(id).toString()}::UHUGEINT`).join(', ');
+const literals = (ids: readonly string[]): string[] =>
+  ids.map((id) => `${hexToBig(id).toString()}::UHUGEINT`);
 
 /**
  * `ids`: distinct lowercase trace ids. Undefined when the guess cannot be
@@ -84,8 +84,8 @@ export async function rankAndReadTop(
   if (!Number.isSafeInteger(maxSpans) || maxSpans < 0)
     throw new RangeError(`maxSpans must be a safe non-negative integer, got ${maxSpans}`);
   const sql = query('search-top')
-    .replaceAll('{{candidate_ids}}', literals(ids))
-    .replaceAll('{{top_ids}}', literals(guess.map((g) => g.id)))
+    .replaceAll('{{candidate_ids}}', () => literals(ids).join(', '))
+    .replaceAll('{{of_top}}', () => spansOfTraces(literals(guess.map((g) => g.id))))
     .replaceAll('{{lo}}', lo.toString())
     .replaceAll('{{hi}}', hi.toString())
     .replaceAll('{{max_spans}}', String(maxSpans + 1))

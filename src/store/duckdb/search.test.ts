@@ -12,6 +12,7 @@ import { createMemoryStore } from '../memory';
 import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
 import { DB_FILE_NAME, createDuckDbStore } from './index';
 import { MatchingResources } from './params';
+import { LISTED_TRACE_IDS, spansOfTraces } from './read-traces';
 import { SearchedSpans, spanBytes } from './search';
 
 const span = (trace: number, id: number, atMs: number, attributes = {}): Span =>
@@ -164,6 +165,16 @@ describe('SearchedSpans', () => {
     searchOnce(c, new Map([[traceIdOf(1), [span(1, 1, 0, { big: 'x'.repeat(200_000) })]]]));
     assert.equal(cached(c, 1), false);
     assert.ok(spanBytes(span(1, 1, 0, { big: 'x'.repeat(200_000) })) > 400_000);
+  });
+});
+
+describe('spansOfTraces', () => {
+  it('tests a list inside the scan up to LISTED_TRACE_IDS traces, IN past it, and refuses none', () => {
+    const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `${i + 1}::UHUGEINT`);
+    assert.equal(spansOfTraces(ids(2)), 'list_contains([1::UHUGEINT, 2::UHUGEINT], trace_id)');
+    assert.match(spansOfTraces(ids(LISTED_TRACE_IDS)), /^list_contains\(/);
+    assert.match(spansOfTraces(ids(LISTED_TRACE_IDS + 1)), /^trace_id IN \(1::UHUGEINT, /);
+    assert.throws(() => spansOfTraces([]), RangeError);
   });
 });
 
@@ -331,6 +342,37 @@ describe('DuckDB recent-first search', () => {
       }
       const ids = [1, 3, 5, 7, 9].map(traceIdOf);
       assert.deepEqual(await duck.getTraces(ids), await mem.getTraces(ids));
+    } finally {
+      await duck.close();
+    }
+  });
+
+  it('reads the spans of a few traces and of many in one window (a list test, then IN), as the memory store does', async () => {
+    const duck = await createDuckDbStore({ dataDir: ':memory:', threads: 1 });
+    const mem = createMemoryStore();
+    try {
+      // 100 traces of 3 spans, interleaved in time and written together, so
+      // every window read holds spans of traces that were not asked for.
+      const batch: Span[] = [];
+      for (let t = 1; t <= 100; t++)
+        for (let j = 0; j < 3; j++) batch.push(span(t, t * 10 + j, j * 1_000 + t));
+      for (const s of [duck, mem]) await s.write({ spans: batch });
+      const odd = (n: number): string[] =>
+        Array.from({ length: n }, (_, i) => traceIdOf(2 * i + 1));
+      for (const n of [1, LISTED_TRACE_IDS, LISTED_TRACE_IDS + 1, 50]) {
+        const ids = [...odd(n), traceIdOf(1_000)]; // one unknown trace too
+        const got = await duck.getTraces(ids);
+        assert.equal(got.size, n);
+        for (const spans of got.values()) assert.equal(spans.length, 3);
+        assert.deepEqual(got, await mem.getTraces(ids));
+      }
+      // The search's top traces read with their ranking (search-top.sql).
+      const q = { range: ALL_TIME, limit: LISTED_TRACE_IDS + 5 };
+      assert.deepEqual(await duck.searchTraces(q), await mem.searchTraces(q));
+      assert.deepEqual(
+        await duck.searchTraces({ ...q, limit: 3 }),
+        await mem.searchTraces({ ...q, limit: 3 }),
+      );
     } finally {
       await duck.close();
     }

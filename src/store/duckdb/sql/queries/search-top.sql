@@ -20,7 +20,7 @@ FROM (
           resource_id, scope_id, status_code, flags, extras,
           keyset_id, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, attributes_rest
    FROM spans
-   WHERE start_ns >= {{lo}} AND start_ns <= {{hi}} AND trace_id IN ({{top_ids}})
+   WHERE start_ns >= {{lo}} AND start_ns <= {{hi}} AND {{of_top}}
    LIMIT {{max_spans}})
   {{seen_writes}}
 )
