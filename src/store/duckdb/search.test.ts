@@ -13,7 +13,8 @@ import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
 import { DB_FILE_NAME, createDuckDbStore } from './index';
 import { MatchingResources } from './params';
 import { LISTED_TRACE_IDS, spansOfTraces } from './read-traces';
-import { SearchedSpans, spanBytes } from './search';
+import { ROW_GROUP_ROWS, SearchedSpans, newestSpans, spanBytes } from './search';
+import { openDatabase } from './open';
 
 const span = (trace: number, id: number, atMs: number, attributes = {}): Span =>
   makeSpan({
@@ -165,6 +166,33 @@ describe('SearchedSpans', () => {
     searchOnce(c, new Map([[traceIdOf(1), [span(1, 1, 0, { big: 'x'.repeat(200_000) })]]]));
     assert.equal(cached(c, 1), false);
     assert.ok(spanBytes(span(1, 1, 0, { big: 'x'.repeat(200_000) })) > 400_000);
+  });
+});
+
+describe('newestSpans', () => {
+  it("gives the newest span start and the width of the newest row group's worth, nothing for no spans", async () => {
+    const opened = await openDatabase({ dataDir: ':memory:', memoryLimit: '256MB', threads: 1 });
+    const conn = await opened.instance.connect();
+    try {
+      assert.equal(await newestSpans(conn), undefined);
+      // Starts 1000, 1010, ... in shuffled order: the newest ROW_GROUP_ROWS
+      // of n spans begin at 1000 + 10 * (n - ROW_GROUP_ROWS).
+      const insert = (from: number, to: number): Promise<unknown> =>
+        conn.run(`INSERT INTO spans (trace_id, span_id, name, kind, start_ns, duration_ns, service,
+            resource_id, scope_id, status_code, flags)
+          SELECT i + 1, i + 1, 'op', 0, 1000 + 10 * i, 5, 'svc', 1, 1, 0, 0
+          FROM range(${from}, ${to}) t(i) ORDER BY hash(i)`);
+      await insert(0, 3);
+      assert.deepEqual(await newestSpans(conn), { newest: 1020n, width: 20n });
+      const n = ROW_GROUP_ROWS + 500;
+      await insert(3, n);
+      const newest = BigInt(1000 + 10 * (n - 1));
+      const oldest = BigInt(1000 + 10 * (n - ROW_GROUP_ROWS));
+      assert.deepEqual(await newestSpans(conn), { newest, width: newest - oldest });
+    } finally {
+      conn.closeSync();
+      opened.instance.closeSync();
+    }
   });
 });
 

@@ -59,18 +59,15 @@ export const ROW_GROUP_ROWS = 122_880;
 
 /**
  * Where the newest row group's worth of stored spans begins and ends: a
- * search's first window before this process has written spans (one scan
- * of every span: run it once, in the background, after opening).
+ * search's first window before this process has written spans (a top-N
+ * of every span's start: run it once, in the background, after opening;
+ * 13 ms at 10M spans).
  */
 export async function newestSpans(conn: DuckDBConnection): Promise<RecentSpans | undefined> {
-  const all = { start: -(1n << 63n), end: (1n << 63n) - 1n };
-  const rows = await withSearchParams(conn, { range: all }, async (filter) => {
-    const m = spansMatching({ ...filter, kind: tiny(undefined) });
-    const sql = query('latest-matching-spans').replace('{{filter}}', () => m.where);
-    return (await read(conn, sql, { ...m.params, k: [ROW_GROUP_ROWS, INTEGER] })).getRows();
-  });
-  const newest = rows[0]?.[1];
-  const oldest = rows[rows.length - 1]?.[1];
+  const rows = (
+    await read(conn, query('newest-spans'), { k: [ROW_GROUP_ROWS, INTEGER] })
+  ).getRows();
+  const [newest, oldest] = rows[0] ?? [];
   if (newest === undefined || newest === null || oldest === undefined || oldest === null)
     return undefined;
   return { newest: asBig(newest), width: asBig(newest) - asBig(oldest) };
