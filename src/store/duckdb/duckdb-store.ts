@@ -416,7 +416,7 @@ export class DuckDbStore implements TelemetryStore {
     return { newest: this.newestSpanStart, width: this.newestSpanStart - from };
   }
 
-  /** Finds the stored spans' newest row group, in the background (one scan of all spans). */
+  /** Finds the stored spans' newest row group, in the background (a top-N of every span's start). */
   private readStoredSpans(): void {
     this.reading((c) => newestSpans(c)).then(
       (r) => {
