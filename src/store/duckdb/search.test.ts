@@ -169,6 +169,56 @@ describe('SearchedSpans', () => {
   });
 });
 
+describe('DuckDB search sorted by duration or span count', () => {
+  it('ranks 200k matching traces within a 40MB memory limit, as the sort says', async () => {
+    // The ranking's groups once held each trace's texts too: 200k traces
+    // needed over 64MB (at 10M spans the 256MB default ran out).
+    const dir = mkdtempSync(path.join(tmpdir(), 'otel-lab-sorts-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const store = await createDuckDbStore({ dataDir: dir, threads: 1, memoryLimit: '40MB' });
+    try {
+      const n = 200_000;
+      const durationMs = (t: number): number => 1 + (t % 97);
+      for (let i = 0; i < n; i += 10_000) {
+        const spans: Span[] = [];
+        for (let t = i; t < i + 10_000; t++)
+          spans.push(
+            makeSpan({
+              traceId: traceIdOf(t + 1),
+              spanId: spanIdOf(t + 1),
+              name: `GET /api/products/${t}/${'x'.repeat(60)}`,
+              resource: makeResource('svc'),
+              startTimeUnixNano: ms(t),
+              endTimeUnixNano: ms(t + durationMs(t)),
+            }),
+          );
+        await store.write({ spans });
+      }
+      const all = Array.from({ length: n }, (_, t) => ({ id: traceIdOf(t + 1), d: durationMs(t) }));
+      const byId = (a: { id: string }, b: { id: string }): number =>
+        a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      const q = { range: ALL_TIME, limit: 5, service: 'svc' };
+      const longest = await store.searchTraces({ ...q, sort: 'longest' });
+      const want = [...all].sort((a, b) => b.d - a.d || byId(a, b)).slice(0, 5);
+      assert.deepEqual(
+        longest.map((x) => [x.traceId, x.durationNano]),
+        want.map((w) => [w.id, BigInt(w.d) * 1_000_000n]),
+      );
+      assert.equal(longest[0]!.rootName, `GET /api/products/96/${'x'.repeat(60)}`);
+      const shortest = await store.searchTraces({ ...q, sort: 'shortest' });
+      assert.deepEqual(
+        shortest.map((x) => x.traceId),
+        [...all]
+          .sort((a, b) => a.d - b.d || byId(a, b))
+          .slice(0, 5)
+          .map((w) => w.id),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('newestSpans', () => {
   it("gives the newest span start and the width of the newest row group's worth, nothing for no spans", async () => {
     const opened = await openDatabase({ dataDir: ':memory:', memoryLimit: '256MB', threads: 1 });

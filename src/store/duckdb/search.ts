@@ -105,7 +105,11 @@ export async function searchTraces(
   return searchRecent(conn, catalog, q, limit, recent, marks, resources, hot);
 }
 
-/** Every matching trace summarized from the trace index, sorted, the first `limit`. */
+/**
+ * Every matching trace ranked through the trace index, the first `limit`
+ * summarized: two statements, so that the ranking holds only numbers per
+ * matching trace (search-traces.sql).
+ */
 async function summarizeAll(
   conn: DuckDBConnection,
   q: TraceQuery,
@@ -113,7 +117,7 @@ async function summarizeAll(
   limit: number,
   resources: MatchingResources | undefined,
 ): Promise<SearchResult> {
-  const rows = await withSearchParams(
+  const ranked = await withSearchParams(
     conn,
     q,
     async (filter) => {
@@ -121,10 +125,20 @@ async function summarizeAll(
       const sql = query('search-traces').replace('{{filter}}', () => m.where);
       return (
         await read(conn, sql, { ...m.params, sort: text(sort), limit: limitParam(limit) })
-      ).getRowObjects();
+      ).getRows();
     },
     resources,
   );
+  if (ranked.length === 0) return { summaries: [] };
+  const ids = ranked.map((r) => asBig(r[0]!));
+  const sql = withTraceIds(query('trace-summaries'), ids);
+  const rows = (
+    await read(conn, sql.sql, { ...sql.params, limit: limitParam(ids.length) })
+  ).getRowObjects();
+  // In the ranking's order (trace-summaries.sql gives the most recent first).
+  const rank = new Map(ids.map((id, i) => [id, i]));
+  const at = (r: Row): number => rank.get(asBig(r['trace_id']!)) ?? Number.MAX_SAFE_INTEGER;
+  rows.sort((a, b) => at(a) - at(b));
   return { summaries: await withServices(conn, rows) };
 }
 
