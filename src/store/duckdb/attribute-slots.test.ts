@@ -54,6 +54,7 @@ function spansOf(shapeList: readonly Attributes[], firstTrace = 1, oneResource =
         : makeResource(i % 2 === 0 ? 'cart' : 'ad', { 'host.name': `h${i % 3}` }),
       startTimeUnixNano: ms(1_000 + i),
       endTimeUnixNano: ms(1_010 + i * 3),
+      status: { code: (i % 3) as 0 | 1 | 2, message: '' },
       attributes,
     }),
   );
@@ -104,6 +105,14 @@ async function sameAnswers(duck: TelemetryStore, mem: TelemetryStore): Promise<v
     await duck.attributeDistribution({ range: ALL_TIME }, 5),
     await mem.attributeDistribution({ range: ALL_TIME }, 5),
   );
+  for (const status of [0, 1, 2] as const) {
+    const f = { range: ALL_TIME, status, service: 'cart' };
+    assert.deepEqual(
+      await duck.attributeDistribution(f, 5),
+      await mem.attributeDistribution(f, 5),
+      `status ${status}`,
+    );
+  }
 }
 
 async function layout(dataDir: string): Promise<{ rest: number; keysets: number }> {

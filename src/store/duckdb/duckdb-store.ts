@@ -468,7 +468,9 @@ export class DuckDbStore implements TelemetryStore {
     filter: SpanFilter,
     maxValuesPerKey: number,
   ): Promise<AttributeDistribution> {
-    return this.reading((c) => traces.attributeDistribution(c, filter, maxValuesPerKey));
+    return this.reading((c) =>
+      traces.attributeDistribution(c, filter, maxValuesPerKey, this.matching),
+    );
   }
   searchMetricPoints(q: MetricPointQuery): Promise<MetricPoint[]> {
     return this.readingRows((c) => logs.searchMetricPoints(c, this.catalog, q));

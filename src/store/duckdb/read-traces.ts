@@ -37,8 +37,10 @@ import {
   readPrepared,
   text,
   tiny,
+  withSearchParams,
 } from './params';
-import type { Param, Params } from './params';
+import type { MatchingResources, Param, Params } from './params';
+import { spansMatching } from './search-filter';
 import { query } from './sql';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -372,18 +374,28 @@ export async function attributeDistribution(
   conn: DuckDBConnection,
   f: SpanFilter,
   maxValues: number,
+  resources?: MatchingResources,
 ): Promise<AttributeDistribution> {
-  const params = { ...filterParams(f), status: tiny(f.status) };
-  const total = (await read(conn, query('span-count'), params)).getRows()[0];
-  const rows = await read(conn, query('attribute-distribution'), {
-    ...params,
-    max_values: limitParam(Math.max(1, maxValues)),
-  });
+  const rows = await withSearchParams(
+    conn,
+    f,
+    async (filter) => {
+      const m = spansMatching({ ...filter, kind: tiny(undefined), status: tiny(f.status) });
+      const sql = query('attribute-distribution').replace('{{filter}}', () => m.where);
+      return read(conn, sql, { ...m.params, max_values: limitParam(Math.max(1, maxValues)) });
+    },
+    resources,
+  );
+  let total = 0;
   const keys = new Map<
     string,
     { key: string; spanCount: number; values: { value: string; count: number }[] }
   >();
   for (const [k, keySpans, value, n] of rows.getRows()) {
+    if (k === null) {
+      total = asNum(keySpans!);
+      continue;
+    }
     const key = asStr(k!);
     let entry = keys.get(key);
     if (entry === undefined) {
@@ -394,7 +406,7 @@ export async function attributeDistribution(
       entry.values.push({ value: asStr(value!), count: asNum(n!) });
   }
   return {
-    spanCount: asNum(total?.[0] ?? 0),
+    spanCount: total,
     keys: [...keys.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   };
 }

@@ -53,9 +53,10 @@ function slotsOf(p: Params, name: string): number[] {
 }
 
 /**
- * The spans a search selects (filtered_spans' rules in macros.sql, with status NULL)
- * as a condition on the `spans` columns, given withSearchParams' parameters
- * plus `kind`; `params` holds only the parameters the condition names.
+ * The spans a search selects (filtered_spans' rules in macros.sql) as a
+ * condition on the `spans` columns, given withSearchParams' parameters plus
+ * `kind` and, optionally, `status`; `params` holds only the parameters the
+ * condition names.
  */
 export function spansMatching(filter: Params): { where: string; params: Params } {
   const terms = ['start_ns >= $start', 'start_ns < $end'];
@@ -67,6 +68,8 @@ export function spansMatching(filter: Params): { where: string; params: Params }
   when('kind', 'kind = $kind');
   when('min_duration', 'duration_ns >= $min_duration');
   when('max_duration', 'duration_ns <= $max_duration');
+  // Searches give no status; the span reads of a comparison may.
+  if (filter['status'] !== undefined) when('status', 'status_code = $status');
   for (let i = 1; i <= TAG_SLOTS; i++) {
     const key = value(filter, `k${i}`);
     if (key === null) continue;

@@ -5,10 +5,14 @@
 -- slots into (key, value) rows first took 2.0 s for one service's 2.5M
 -- spans and 10-12 s for 10M, against 0.4 and 0.7 s (bench/RESULTS.md,
 -- session 7). The JSON remainder (spans whose key set did not fit) is unnested.
-WITH f AS (
+-- The WHERE clause is spansMatching in search-filter.ts, as a search's: only
+-- the fields given, no join (filtered_spans' generic test of every field and
+-- slot, with its joins, made 4.7 s of the 10M-span read above).
+-- The spans' count comes first, in a row of its own (key NULL).
+WITH f AS NOT MATERIALIZED (
   SELECT keyset_id, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, attributes_rest
-  FROM filtered_spans($start, $end, $service, $operation, NULL, $min_duration, $max_duration, $status,
-    $k1, $v1, $n1, $k2, $v2, $n2, $k3, $v3, $n3, $tag_keys, $tag_values)
+  FROM spans
+  WHERE {{filter}}
 ),
 per_slot AS (
   -- GROUPING(a0..a15) has a 1 bit for each slot not grouped, a0 the highest:
@@ -40,6 +44,10 @@ ranked AS (
   FROM counted
 )
 SELECT key, key_spans, value, n
-FROM ranked
-WHERE rk <= $max_values
-ORDER BY key, rk;
+FROM (
+  SELECT NULL AS key, (SELECT count(*) FROM f)::BIGINT AS key_spans, NULL AS value,
+         NULL::BIGINT AS n, 0 AS rk
+  UNION ALL
+  SELECT key, key_spans, value, n, rk FROM ranked WHERE rk <= $max_values
+)
+ORDER BY key NULLS FIRST, rk;
