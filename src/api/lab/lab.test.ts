@@ -233,6 +233,19 @@ test('GET /api/spans/attributes breaks spans down by attribute value', async () 
   assert.deepEqual(hit?.values.map((v) => v.value).sort(), ['false', 'true']);
 });
 
+test('GET /api/spans/attributes filters by status, as the distribution does', async () => {
+  const count = async (status: string): Promise<number> => {
+    const r = await call(`/spans/attributes?service=frontend&status=${status}&${RANGE_QUERY}`);
+    assert.equal(r.status, 200);
+    return (r.body['data'] as { spanCount: number }).spanCount;
+  };
+  assert.equal(await count('error'), 1);
+  assert.equal(await count('unset'), 2);
+  const bad = await call(`/spans/attributes?status=broken&${RANGE_QUERY}`);
+  assert.equal(bad.status, 400);
+  assert.match(firstError(bad.body), /'status' must be one of unset, ok, error/);
+});
+
 test('GET /api/logs returns logs with trace links, newest first filters', async () => {
   const { status, body } = await call(`/logs?${RANGE_QUERY}`);
   assert.equal(status, 200);

@@ -195,7 +195,10 @@ export function createSearchApi(deps: { store: TelemetryStore }): Hono {
   app.get('/spans/attributes', async (c) => {
     const maxValues = parseLimit('maxValues', c.req.query('maxValues'), 10);
     return c.json({
-      data: await store.attributeDistribution(spanFilter(c), Math.min(maxValues, 100)),
+      data: await store.attributeDistribution(
+        { ...spanFilter(c), ...statusParam(c) },
+        Math.min(maxValues, 100),
+      ),
     });
   });
 
