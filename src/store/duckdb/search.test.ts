@@ -434,7 +434,15 @@ describe('DuckDB recent-first search', () => {
       const batch: Span[] = [];
       for (let t = 1; t <= 100; t++)
         for (let j = 0; j < 3; j++) batch.push(span(t, t * 10 + j, j * 1_000 + t));
+      // Ids at the top of the 128-bit range too (the list holds UHUGEINTs).
+      const high = ['ffffffffffffffffffffffffffffffff', '80000000000000000000000000000001'];
+      for (const [i, traceId] of high.entries())
+        for (let j = 0; j < 3; j++)
+          batch.push({ ...span(1, 5_000 + i * 10 + j, j * 1_000 + 50), traceId });
       for (const s of [duck, mem]) await s.write({ spans: batch });
+      const both = [...high, traceIdOf(3)];
+      assert.equal((await duck.getTraces(both)).size, 3);
+      assert.deepEqual(await duck.getTraces(both), await mem.getTraces(both));
       const odd = (n: number): string[] =>
         Array.from({ length: n }, (_, i) => traceIdOf(2 * i + 1));
       for (const n of [1, LISTED_TRACE_IDS, LISTED_TRACE_IDS + 1, 50]) {
