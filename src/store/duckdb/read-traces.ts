@@ -171,7 +171,7 @@ function toSpans(objects: Record<string, DuckDBValue>[], catalog: Catalog): Span
  * only the rows that pass have their other ~28 columns read. `IN (...)` is
  * a hash join above the scan (the scan keeps it only for zone maps), so
  * every row of the time window is read whole: for the 20 traces of a
- * search in a 34k-row window, 7.4 ms against 3.8 (bench/span-id-filter.mjs).
+ * search in a 34k-row window, 7.4 ms against 4.1 (bench/span-id-filter.mjs).
  * The list's test is linear in its length, the join's is not: at 64 ids
  * they cost the same.
  */
