@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Attributes, Span } from '../../model/telemetry';
 import { ALL_TIME } from '../contract-fixtures';
 import { createMemoryStore } from '../memory';
-import type { TelemetryStore } from '../store';
+import type { DurationDistribution, TelemetryStore } from '../store';
 import { makeResource, makeSpan, ms, spanIdOf, traceIdOf } from '../testing';
 import { DB_FILE_NAME, createDuckDbStore } from './index';
 import { read } from './params';
@@ -80,6 +80,16 @@ const searches: Record<string, string>[] = [
   { error: 'false', k7: 'v7' },
 ];
 
+/** Counts exactly; interpolated quantiles up to floating-point rounding (DuckDB's quantile_cont). */
+function sameDurations(a: DurationDistribution, b: DurationDistribution, what: string): void {
+  assert.equal(a.count, b.count, what);
+  assert.deepEqual(a.buckets, b.buckets, what);
+  for (const [q, v] of Object.entries(b.quantiles)) {
+    const got = a.quantiles[q as keyof typeof a.quantiles];
+    assert.ok(Math.abs(got - v) <= 1e-9 * Math.max(1, Math.abs(v)), `${what} ${q}: ${got} vs ${v}`);
+  }
+}
+
 async function sameAnswers(duck: TelemetryStore, mem: TelemetryStore): Promise<void> {
   for (const attributes of searches) {
     const q = { range: ALL_TIME, limit: 50, attributes };
@@ -100,6 +110,11 @@ async function sameAnswers(duck: TelemetryStore, mem: TelemetryStore): Promise<v
       await mem.attributeDistribution(f, 3),
       JSON.stringify(attributes),
     );
+    sameDurations(
+      await duck.durationDistribution(f),
+      await mem.durationDistribution(f),
+      JSON.stringify(attributes),
+    );
   }
   assert.deepEqual(
     await duck.attributeDistribution({ range: ALL_TIME }, 5),
@@ -110,6 +125,11 @@ async function sameAnswers(duck: TelemetryStore, mem: TelemetryStore): Promise<v
     assert.deepEqual(
       await duck.attributeDistribution(f, 5),
       await mem.attributeDistribution(f, 5),
+      `status ${status}`,
+    );
+    sameDurations(
+      await duck.durationDistribution(f),
+      await mem.durationDistribution(f),
       `status ${status}`,
     );
   }

@@ -462,7 +462,7 @@ export class DuckDbStore implements TelemetryStore {
     return this.reading((c) => traces.dependencies(c, range));
   }
   durationDistribution(filter: SpanFilter): Promise<DurationDistribution> {
-    return this.reading((c) => traces.durationDistribution(c, filter));
+    return this.reading((c) => traces.durationDistribution(c, filter, this.matching));
   }
   attributeDistribution(
     filter: SpanFilter,

@@ -226,7 +226,7 @@ export function tagNeedles(key: string, value: string): string[] {
 
 const SLOTS = 3;
 
-/** The parameters of the filtered_spans macro, except kind and status (query-specific). */
+/** A span filter's parameters for spansMatching (via withSearchParams), except kind and status. */
 export function filterParams(f: SpanFilter): Params {
   const tags = Object.entries(f.attributes ?? {});
   const slots: Record<string, Param> = {};

@@ -30,7 +30,6 @@ import {
 } from './codec';
 import {
   big,
-  filterParams,
   limitParam,
   rangeParams,
   read,
@@ -353,10 +352,19 @@ export async function dependencies(
 export async function durationDistribution(
   conn: DuckDBConnection,
   f: SpanFilter,
+  resources?: MatchingResources,
 ): Promise<DurationDistribution> {
-  const row = (
-    await read(conn, query('duration-distribution'), { ...filterParams(f), status: tiny(f.status) })
-  ).getRows()[0];
+  const rows = await withSearchParams(
+    conn,
+    f,
+    async (filter) => {
+      const m = spansMatching({ ...filter, kind: tiny(undefined), status: tiny(f.status) });
+      const sql = query('duration-distribution').replace('{{filter}}', () => m.where);
+      return (await read(conn, sql, m.params)).getRows();
+    },
+    resources,
+  );
+  const row = rows[0];
   const count = asNum(row?.[0] ?? 0);
   const q = listItems(row?.[1] ?? null).map((v) => asNum(v));
   const counts = new Map<number, number>();

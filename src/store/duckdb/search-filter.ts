@@ -5,8 +5,10 @@
 // group it scanned (and planned a far bigger expression). With only the
 // slots the tag's key occupies in some key set, the candidate query of the
 // shop search took 3.6-5 ms instead of 14-15 ms (bench/search-during-ingest.md).
-// The rules are filtered_spans' in macros.sql and those of
-// src/store/span-match.ts; search-filter.test.ts compares with the memory store.
+// The rules are those of src/store/span-match.ts (the memory store's), with
+// the helpers in macros.sql; search-filter.test.ts compares with the memory
+// store. Searches, the other sorts and the duration and attribute
+// distributions all select spans with it.
 
 import { DuckDBListValue } from '@duckdb/node-api';
 import type { DuckDBValue } from '@duckdb/node-api';
@@ -20,7 +22,7 @@ const TAG_SLOTS = 3;
 /** Keys whose tag can match a span field instead of an attribute (pseudo_tag_matches). */
 const PSEUDO_TAGS: ReadonlySet<string> = new Set(['error', 'span.kind', 'otel.status_code']);
 
-/** Tags past the third: tested from lists, as filtered_spans in macros.sql does. */
+/** Tags past the third: tested from lists (key positions per key set, values, resource ids). */
 const MORE_TAGS = `(len($tag_keys) = 0 OR coalesce(list_bool_and(list_transform(range(1, len($tag_keys) + 1),
     lambda i: pseudo_tag_matches(status_code, kind, $tag_keys[i], $tag_values[i])
       OR coalesce(substr(slot_value($tag_pos[i][keyset_id], a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15), 2) = $tag_values[i], false)
@@ -53,7 +55,7 @@ function slotsOf(p: Params, name: string): number[] {
 }
 
 /**
- * The spans a search selects (filtered_spans' rules in macros.sql) as a
+ * The spans a search selects (span-match.ts's rules) as a
  * condition on the `spans` columns, given withSearchParams' parameters plus
  * `kind` and, optionally, `status`; `params` holds only the parameters the
  * condition names.

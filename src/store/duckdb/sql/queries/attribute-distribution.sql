@@ -6,8 +6,8 @@
 -- spans and 10-12 s for 10M, against 0.4 and 0.7 s (bench/RESULTS.md,
 -- session 7). The JSON remainder (spans whose key set did not fit) is unnested.
 -- The WHERE clause is spansMatching in search-filter.ts, as a search's: only
--- the fields given, no join (filtered_spans' generic test of every field and
--- slot, with its joins, made 4.7 s of the 10M-span read above).
+-- the fields given, no join (the generic filtered_spans macro, testing every
+-- field and slot with its joins, made 4.7 s of the 10M-span read above).
 -- The spans' count comes first, in a row of its own (key NULL).
 WITH f AS NOT MATERIALIZED (
   SELECT keyset_id, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, attributes_rest
