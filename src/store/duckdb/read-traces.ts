@@ -1,7 +1,7 @@
 // Trace reads: lookup by id through the trace index, service and
 // operation lists, dependencies and the distributions the diagnosis uses.
 
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBMapValue, LIST, UHUGEINT, listValue } from '@duckdb/node-api';
 
 import type { AnyValue, Attributes, Span, SpanKind, StatusCode } from '../../model/telemetry';
@@ -349,22 +349,36 @@ export async function dependencies(
   }));
 }
 
+/**
+ * A statement over the spans `f` selects, its `{{filter}}` the search's own
+ * WHERE clause (spansMatching: only the fields given, no joins), run with
+ * `params` besides the filter's.
+ */
+async function readMatching(
+  conn: DuckDBConnection,
+  name: string,
+  f: SpanFilter,
+  params: Params,
+  resources: MatchingResources | undefined,
+): Promise<DuckDBResultReader> {
+  return withSearchParams(
+    conn,
+    f,
+    async (filter) => {
+      const m = spansMatching({ ...filter, kind: tiny(undefined), status: tiny(f.status) });
+      const sql = query(name).replace('{{filter}}', () => m.where);
+      return read(conn, sql, { ...m.params, ...params });
+    },
+    resources,
+  );
+}
+
 export async function durationDistribution(
   conn: DuckDBConnection,
   f: SpanFilter,
   resources?: MatchingResources,
 ): Promise<DurationDistribution> {
-  const rows = await withSearchParams(
-    conn,
-    f,
-    async (filter) => {
-      const m = spansMatching({ ...filter, kind: tiny(undefined), status: tiny(f.status) });
-      const sql = query('duration-distribution').replace('{{filter}}', () => m.where);
-      return (await read(conn, sql, m.params)).getRows();
-    },
-    resources,
-  );
-  const row = rows[0];
+  const row = (await readMatching(conn, 'duration-distribution', f, {}, resources)).getRows()[0];
   const count = asNum(row?.[0] ?? 0);
   const q = listItems(row?.[1] ?? null).map((v) => asNum(v));
   const counts = new Map<number, number>();
@@ -384,14 +398,11 @@ export async function attributeDistribution(
   maxValues: number,
   resources?: MatchingResources,
 ): Promise<AttributeDistribution> {
-  const rows = await withSearchParams(
+  const rows = await readMatching(
     conn,
+    'attribute-distribution',
     f,
-    async (filter) => {
-      const m = spansMatching({ ...filter, kind: tiny(undefined), status: tiny(f.status) });
-      const sql = query('attribute-distribution').replace('{{filter}}', () => m.where);
-      return read(conn, sql, { ...m.params, max_values: limitParam(Math.max(1, maxValues)) });
-    },
+    { max_values: limitParam(Math.max(1, maxValues)) },
     resources,
   );
   let total = 0;
